@@ -1,0 +1,106 @@
+/*
+ * Catalogue of host services. Everything the kernel asks of the host goes through one of
+ * these functions, grouped by the file that implements it under arch/um-lite/os/.
+ *
+ * Conventions (STYLE.md rule 4, musl's "convert at one boundary"):
+ *  - return >= 0 on success, -errno on failure; errno is never seen outside os/;
+ *  - EINTR is retried inside, except where a function says it returns -EINTR;
+ *  - nothing here logs: the kernel decides what to print.
+ * Shared header: stdint types only, no libc or UAPI types.
+ */
+#ifndef UM_OS_H
+#define UM_OS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- os/file.c: host file descriptors */
+#define OS_O_RDONLY 0x0
+#define OS_O_WRONLY 0x1
+#define OS_O_RDWR 0x2
+#define OS_O_CREAT 0x40
+#define OS_O_EXCL 0x80
+#define OS_O_TRUNC 0x200
+#define OS_O_APPEND 0x400
+#define OS_O_SYNC 0x101000
+int os_open(const char *path, int flags, int mode);
+int os_close(int fd);
+long os_read(int fd, void *buf, size_t len);
+long os_write(int fd, const void *buf, size_t len);
+/* Writes all of buf unless an error occurs. */
+long os_write_all(int fd, const void *buf, size_t len);
+long os_pread(int fd, void *buf, size_t len, uint64_t off);
+long os_pwrite(int fd, const void *buf, size_t len, uint64_t off);
+/* Size of an open file in bytes. */
+long os_file_size(int fd);
+/* 1 when fd is a terminal. */
+int os_isatty(int fd);
+/* 1 when fd has data to read (or EOF) now, 0 if not. */
+int os_fd_readable(int fd);
+/* Read the whole host file at path into a buffer from os_alloc; *len gets its size. */
+int os_read_file(const char *path, void **buf, size_t *len);
+
+/* ---- os/mem.c: the physmem file and the kernel's own mappings */
+/* Create the sparse, unlinked physmem file of size bytes; returns its fd. */
+int os_physmem_create(uint64_t size);
+/* Map len bytes of fd at offset, shared, read/write, anywhere; NULL-equivalent on error. */
+int os_map_shared(int fd, uint64_t off, uint64_t len, void **addr);
+/* Give [off, off+len) of fd back to the host (hole punch); contents read as zero after. */
+int os_punch_hole(int fd, uint64_t off, uint64_t len);
+/* Host memory outside physmem, for host-side helpers only (zlib state, argv copies). */
+void *os_alloc(size_t len);
+void os_free(void *p);
+/* Host page size, checked to be 4096 at boot. */
+long os_page_size(void);
+
+/* ---- os/gzip.c: gzip'd images (zlib). Returns the decompressed size or -errno. */
+int os_is_gzip(const void *buf, size_t len);
+long os_gunzip(const void *in, size_t inlen, void **out);
+
+/* ---- os/time.c: clocks and the periodic tick */
+uint64_t os_monotonic_ns(void);
+uint64_t os_realtime_ns(void);
+/* Start the periodic tick (hz per second); each tick sets OS_IRQ_TICK. */
+int os_tick_start(unsigned hz);
+void os_tick_stop(void);
+/* Host CPU time used by this process and its children so far, in ns. */
+uint64_t os_cpu_time_ns(void);
+
+/* ---- os/signal.c: host signals become pending interrupt bits */
+#define OS_IRQ_TICK 0x1     /* the periodic tick */
+#define OS_IRQ_CONSOLE 0x2  /* console input may be ready */
+#define OS_IRQ_HOSTINT 0x4  /* the host sent SIGINT (passthrough console) */
+#define OS_IRQ_HOSTTERM 0x8 /* the host sent SIGTERM/SIGHUP: halt */
+#define OS_IRQ_WINCH 0x10   /* the host terminal changed size */
+/* Install the kernel's host signal handlers (on an alternate stack). */
+int os_signals_init(void);
+/* Pending interrupt bits (OS_IRQ_*), cleared by the read. */
+unsigned os_irq_take(void);
+/* Non-zero when an interrupt is pending; cheap enough for hot paths. */
+int os_irq_pending(void);
+/* Sleep until an interrupt, fd readable (fd >= 0), or timeout_ns (-1: none). */
+int os_idle_wait(int fd, int64_t timeout_ns);
+/* Number of the host signal sent to kick a running guest thread. */
+int os_kick_signal(void);
+
+/* ---- os/tty.c: the host terminal behind the console */
+/* Put fd (a terminal) in raw mode; the original mode is restored at every exit. */
+int os_tty_raw(int fd);
+void os_tty_restore(void);
+/* Terminal size; 0 or -errno. */
+int os_tty_winsize(int fd, unsigned short *rows, unsigned short *cols);
+
+/* ---- os/util.c: process-wide services */
+void os_exit(int status) __attribute__((noreturn));
+void os_abort(void) __attribute__((noreturn));
+int os_getpid(void);
+long os_getrandom(void *buf, size_t len);
+/* Environment variable or NULL. */
+const char *os_getenv(const char *name);
+/* Print a host backtrace of the calling thread to fd (for panics). */
+void os_backtrace(int fd);
+/* Human-readable host error text for a negative errno (host side only knows it). */
+const char *os_strerror(int neg_errno);
+
+#endif

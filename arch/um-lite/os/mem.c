@@ -1,0 +1,83 @@
+/*
+ * The physmem file and the kernel's mappings of it (DESIGN.md section 4).
+ *
+ * Guest RAM is one sparse, unlinked file: a memfd when the host has it, otherwise an
+ * O_TMPFILE (or mkstemp+unlink) file in $TMPDIR. Every frame the guest sees, and every
+ * kernel allocation, is a page of this file, so mem= bounds the whole guest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "os.h"
+
+static int tmpfile_in(const char *dir)
+{
+	char path[4096];
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0700);
+
+	if (fd >= 0)
+		return fd;
+	if (strlen(dir) > sizeof(path) - 32)
+		return -ENAMETOOLONG;
+	strcpy(path, dir);
+	strcat(path, "/umlite-physmem-XXXXXX");
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	return fd;
+}
+
+int os_physmem_create(uint64_t size)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd = memfd_create("umlite-physmem", MFD_CLOEXEC);
+
+	if (fd < 0)
+		fd = tmpfile_in(dir && *dir ? dir : "/tmp");
+	if (fd < 0)
+		return fd;
+	if (ftruncate(fd, (off_t)size) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int os_map_shared(int fd, uint64_t off, uint64_t len, void **addr)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)off);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	*addr = p;
+	return 0;
+}
+
+int os_punch_hole(int fd, uint64_t off, uint64_t len)
+{
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) < 0)
+		return -errno;
+	return 0;
+}
+
+void *os_alloc(size_t len)
+{
+	return malloc(len);
+}
+
+void os_free(void *p)
+{
+	free(p);
+}
+
+long os_page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}

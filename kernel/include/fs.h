@@ -1,0 +1,436 @@
+/*
+ * The virtual filesystem (kernel/fs/): inodes, dentries, mounts, open files, and the
+ * operation tables a filesystem implements.
+ *
+ * Shape (Linux's, reduced):
+ *  - struct inode: one file object of a filesystem (attributes + ops + fs private data).
+ *  - struct dentry: a name in a directory, pointing at an inode (or negative: NULL). The
+ *    dentry tree is the name cache. For in-memory filesystems (tmpfs) it is the filesystem
+ *    itself: their dentries are pinned (DCACHE_PINNED) and ->lookup is never needed. For
+ *    others (procfs, ext4 later), ->lookup fills a dentry on a cache miss, and unused
+ *    dentries may be dropped.
+ *  - struct mount: a mounted superblock, attached at a (mount, dentry) mountpoint.
+ *  - struct path: (mount, dentry), the position of a name in the mount tree.
+ *  - struct file: an open file description (shared by dup'd descriptors and by fork).
+ *
+ * Reference counting: inode_get/put, dentry_get/put, mount_get/put, file_get/put,
+ * path_get/put (both halves). Every pointer field named in a struct comment as
+ * "holds a reference" is released when that struct dies.
+ *
+ * Data moves through struct iov_iter: file read/write ops copy to and from it with
+ * iter_copy_to/iter_copy_from, which work for guest buffers (readv/writev, read/write)
+ * and kernel buffers (exec, kernel_read) alike.
+ */
+#ifndef FS_H
+#define FS_H
+
+#include "kernel.h"
+#include "list.h"
+#include "sched.h"
+
+#include <linux/fcntl.h>
+#include <linux/stat.h>
+#include <linux/poll.h>
+/* <asm/stat.h> names a field __unused, which kernel.h defines as an attribute macro. */
+#pragma push_macro("__unused")
+#undef __unused
+#include <asm/stat.h>
+#pragma pop_macro("__unused")
+
+struct inode;
+struct dentry;
+struct file;
+struct mount;
+struct super_block;
+struct vma;
+struct poll_table;
+struct path;
+struct kstatfs;
+struct pipe;
+
+#define NAME_MAX_LEN 255
+#define PATH_MAX_LEN 4096
+
+struct ktimespec {
+	s64 sec;
+	long nsec;
+};
+
+/* ---- iov_iter: a cursor over guest or kernel buffers */
+struct uvec {
+	uaddr_t base;
+	u64 len;
+};
+
+struct kvec {
+	void *base;
+	size_t len;
+};
+
+struct iov_iter {
+	bool user;          /* segments are struct uvec (guest) or struct kvec (kernel) */
+	const void *segs;
+	unsigned nr_segs;
+	unsigned seg;       /* current segment */
+	size_t seg_off;     /* offset in the current segment */
+	size_t count;       /* bytes left in total */
+};
+
+void iter_init_user(struct iov_iter *it, const struct uvec *v, unsigned nr, size_t count);
+void iter_init_kernel(struct iov_iter *it, const struct kvec *v, unsigned nr, size_t count);
+/* A single-buffer iterator (one segment held inside *seg). */
+void iter_init_ubuf(struct iov_iter *it, struct uvec *seg, uaddr_t buf, size_t len);
+void iter_init_kbuf(struct iov_iter *it, struct kvec *seg, void *buf, size_t len);
+/*
+ * Copy n bytes out of src into the iterator (a read's destination) / from the iterator into
+ * dst (a write's source), advancing it. Return the bytes copied: fewer than asked only at
+ * the end of the iterator or at a bad guest address (then the caller returns what was done,
+ * or -EFAULT when nothing was).
+ */
+size_t iter_copy_to(struct iov_iter *it, const void *src, size_t n);
+size_t iter_copy_from(void *dst, struct iov_iter *it, size_t n);
+/* Zero-fill n bytes of the iterator. */
+size_t iter_zero(struct iov_iter *it, size_t n);
+
+/* ---- directory iteration */
+struct dir_context;
+/* Emit one entry; returns false when the caller's buffer is full (stop iterating). */
+typedef bool (*filldir_t)(struct dir_context *ctx, const char *name, int namelen, u64 ino,
+			  unsigned dtype);
+struct dir_context {
+	filldir_t actor;
+	loff_t pos; /* the filesystem's position cookie; . and .. are 0 and 1 */
+};
+
+/* ---- attribute changes (chmod, chown, truncate, utimes) */
+#define ATTR_MODE 0x1
+#define ATTR_UID 0x2
+#define ATTR_GID 0x4
+#define ATTR_SIZE 0x8
+#define ATTR_ATIME 0x10
+#define ATTR_MTIME 0x20
+#define ATTR_CTIME 0x40
+
+struct iattr {
+	unsigned valid; /* ATTR_* */
+	u32 mode, uid, gid;
+	u64 size;
+	struct ktimespec atime, mtime, ctime;
+};
+
+struct inode_operations {
+	/* Fill d (named d->name, negative) from the directory; leave it negative if absent. */
+	int (*lookup)(struct inode *dir, struct dentry *d);
+	int (*create)(struct inode *dir, struct dentry *d, u32 mode);
+	int (*mkdir)(struct inode *dir, struct dentry *d, u32 mode);
+	int (*mknod)(struct inode *dir, struct dentry *d, u32 mode, u32 rdev);
+	int (*symlink)(struct inode *dir, struct dentry *d, const char *target);
+	int (*link)(struct dentry *old, struct inode *dir, struct dentry *d);
+	int (*unlink)(struct inode *dir, struct dentry *d);
+	int (*rmdir)(struct inode *dir, struct dentry *d);
+	/* flags: RENAME_NOREPLACE, RENAME_EXCHANGE */
+	int (*rename)(struct inode *odir, struct dentry *od, struct inode *ndir,
+		      struct dentry *nd, unsigned flags);
+	/* Symlink target into buf (not NUL-terminated); returns its length. */
+	long (*readlink)(struct dentry *d, char *buf, size_t len);
+	/*
+	 * A "magic" link (procfs /proc/PID/exe, /cwd, /fd/N): resolve straight to a path.
+	 * When present, path walking uses it instead of readlink.
+	 */
+	int (*get_link_path)(struct dentry *d, struct path *out);
+	int (*setattr)(struct dentry *d, const struct iattr *ia);
+	/*
+	 * The frame holding page index of a regular file's data, with a reference for the
+	 * caller (mmap and exec use it). for_write: the page will be written through a shared
+	 * mapping. Returns 0, -ENXIO beyond end of file, or -errno.
+	 */
+	int (*get_page)(struct inode *inode, u64 index, bool for_write, phys_t *frame);
+};
+
+struct file_operations {
+	int (*open)(struct inode *inode, struct file *f);
+	/* Called when the last reference to the open file goes. */
+	void (*release)(struct inode *inode, struct file *f);
+	ssize_t (*read)(struct file *f, struct iov_iter *to, loff_t *pos);
+	ssize_t (*write)(struct file *f, struct iov_iter *from, loff_t *pos);
+	/* NULL: generic_llseek (files with a size) is used. */
+	loff_t (*llseek)(struct file *f, loff_t off, int whence);
+	int (*iterate)(struct file *f, struct dir_context *ctx);
+	long (*ioctl)(struct file *f, unsigned cmd, u64 arg);
+	/* Readiness (POLLIN...); registers on wait queues through poll_wait when pt != NULL. */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);
+	/* Optional check when mapping (e.g. refuse devices that cannot be mapped). */
+	int (*mmap)(struct file *f, struct vma *vma);
+	int (*fsync)(struct file *f, bool datasync);
+};
+
+struct inode {
+	u64 ino;
+	u32 mode;               /* S_IF* | permission bits */
+	u32 nlink;
+	u32 uid, gid;
+	u64 size;
+	u64 blocks;             /* 512-byte units */
+	u32 rdev;               /* device number of character and block special files */
+	struct ktimespec atime, mtime, ctime;
+	int refcount;           /* dentries and open files pointing here */
+	struct super_block *sb;
+	const struct inode_operations *i_op;
+	const struct file_operations *i_fop; /* ops for files opened on this inode */
+	void *private;          /* the filesystem's data */
+	struct pipe *pipe;      /* FIFOs: the pipe while it is open */
+	struct list_head sb_link; /* in sb->inodes */
+};
+
+#define DCACHE_PINNED 0x1 /* never dropped while linked (tmpfs: the tree is the fs) */
+#define DCACHE_NOCACHE 0x2 /* drop as soon as unused (procfs) */
+#define DNAME_INLINE 40
+
+struct dentry {
+	char *name;               /* points at iname or a kmalloc'd buffer */
+	char iname[DNAME_INLINE];
+	int namelen;
+	struct dentry *parent;    /* holds a reference (NULL for a superblock root) */
+	struct inode *inode;      /* holds a reference; NULL for a negative dentry */
+	struct super_block *sb;
+	struct list_head children; /* our children (directories) */
+	struct list_head sibling;  /* in parent->children */
+	int refcount;
+	unsigned flags;            /* DCACHE_* */
+	int mounted;               /* mounts attached on this dentry */
+	void *private;             /* the filesystem's per-name data */
+};
+
+struct path {
+	struct mount *mnt;
+	struct dentry *dentry;
+};
+
+struct file_system_type {
+	const char *name;
+	unsigned flags;  /* FS_REQUIRES_DEV ... */
+	/* Build a superblock for a new mount (source: device path or NULL, data: options). */
+	int (*mount)(struct file_system_type *type, const char *source, unsigned long flags,
+		     const char *data, struct super_block **out);
+	void (*kill_sb)(struct super_block *sb);
+	struct list_head link;
+};
+
+struct super_block {
+	struct file_system_type *type;
+	struct dentry *root;     /* holds a reference */
+	u32 dev;                 /* st_dev of every inode */
+	u64 magic;               /* statfs f_type */
+	unsigned long flags;     /* MS_RDONLY ... */
+	int refcount;            /* mounts of this superblock */
+	u64 next_ino;
+	struct list_head inodes; /* live inodes */
+	void *private;
+	/* statfs: fill blocks/files; NULL gives zeros. */
+	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/*
+	 * Called when an inode's last reference goes, just before it is freed: release what
+	 * inode->private holds (file data...). NULL: nothing to release.
+	 */
+	void (*evict_inode)(struct inode *inode);
+};
+
+struct kstatfs {
+	u64 type, bsize, blocks, bfree, bavail, files, ffree, namelen, frsize, flags;
+};
+
+struct mount {
+	struct mount *parent;      /* NULL for the root mount */
+	struct dentry *mountpoint; /* in parent; holds a reference */
+	struct dentry *root;       /* holds a reference */
+	struct super_block *sb;
+	unsigned long flags;       /* MNT_* (nosuid, nodev, noexec, readonly) */
+	char *source;              /* device name for /proc/mounts */
+	int refcount;
+	struct list_head link;     /* in the global mount list, in mount order */
+};
+
+#define MNT_RDONLY 0x1
+#define MNT_NOSUID 0x2
+#define MNT_NODEV 0x4
+#define MNT_NOEXEC 0x8
+
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+
+struct file {
+	const struct file_operations *f_op;
+	struct path path;        /* holds references */
+	struct inode *inode;       /* path.dentry->inode, or the inode of an anonymous file */
+	loff_t pos;
+	unsigned flags;            /* O_* status flags (O_APPEND, O_NONBLOCK, ...) */
+	unsigned mode;             /* FMODE_READ | FMODE_WRITE */
+	int refcount;              /* descriptors and kernel users */
+	void *private;             /* the filesystem's or driver's per-open data */
+	u64 dir_pos;               /* getdents cookie */
+};
+
+struct fs_struct {
+	int refcount;
+	struct path root, pwd;   /* hold references */
+	u32 umask;
+};
+
+#define FD_MAX_DEFAULT 1024
+
+struct files_struct {
+	int refcount;
+	int max_fds;            /* size of fd[] */
+	struct file **fd;
+	u64 *cloexec;           /* bitmap, max_fds bits */
+	int next_fd;            /* lowest possibly free slot */
+};
+
+/* ---- fs/inode.c, fs/dcache.c */
+struct inode *inode_alloc(struct super_block *sb, u32 mode);
+void inode_get(struct inode *inode);
+void inode_put(struct inode *inode);
+/* Update timestamps to now. */
+void inode_touch(struct inode *inode, bool atime, bool mtime, bool ctime);
+struct dentry *dentry_alloc(struct dentry *parent, const char *name, int len);
+void dentry_get(struct dentry *d);
+void dentry_put(struct dentry *d);
+/* Point d at inode (takes over the caller's reference). */
+void d_instantiate(struct dentry *d, struct inode *inode);
+/* The cached child of parent called name, or NULL (with a reference). */
+struct dentry *d_lookup(struct dentry *parent, const char *name, int len);
+/* Unhash a dentry from its parent after unlink/rmdir. */
+void d_delete(struct dentry *d);
+/* Move d under newparent with a new name (rename). */
+int d_move(struct dentry *d, struct dentry *newparent, const char *name, int len);
+void path_get(const struct path *p);
+void path_put(const struct path *p);
+/* The absolute path of p as seen from root, into buf; returns its length or -ENAMETOOLONG. */
+long path_to_string(const struct path *p, const struct path *root, char *buf, size_t len);
+
+/* ---- fs/namei.c */
+#define LOOKUP_FOLLOW 0x1     /* follow a final symlink */
+#define LOOKUP_DIRECTORY 0x2  /* the result must be a directory */
+#define LOOKUP_PARENT 0x4     /* stop at the parent of the last component */
+#define LOOKUP_EMPTY 0x8      /* AT_EMPTY_PATH: "" names dirfd itself */
+/*
+ * Resolve a kernel-space path relative to dirfd (AT_FDCWD or a descriptor). On success
+ * fills *out with a referenced path (positive dentry). Returns 0 or -errno.
+ */
+int kern_path(int dirfd, const char *name, unsigned flags, struct path *out);
+/* The same for a guest string. */
+int user_path(int dirfd, uaddr_t name, unsigned flags, struct path *out);
+/*
+ * Resolve all but the last component: *parent gets the directory, last gets the final
+ * name (kmalloc'd, caller frees), for create/unlink/rename.
+ */
+int kern_path_parent(int dirfd, const char *name, struct path *parent, char **last);
+/* Look up (or create negative) the child dentry of a directory path; referenced. */
+struct dentry *lookup_one(struct path *dir, const char *name, int len);
+/* Permission check: mask is MAY_READ | MAY_WRITE | MAY_EXEC. */
+#define MAY_EXEC 0x1
+#define MAY_WRITE 0x2
+#define MAY_READ 0x4
+int inode_permission(struct inode *inode, int mask);
+
+/* ---- fs/open.c */
+/* Open a path like openat(2) (kernel string); returns a referenced file or ERR_PTR. */
+struct file *file_open(int dirfd, const char *name, int flags, u32 mode);
+/* Open an already-resolved path. */
+struct file *file_open_path(const struct path *p, int flags);
+/* An open file not reached through a name (pipes, anon inodes). */
+struct file *file_alloc_anon(struct inode *inode, const struct file_operations *fop,
+			     unsigned flags, void *private);
+
+/* ---- fs/file.c: open files and descriptor tables */
+void file_get(struct file *f);
+void file_put(struct file *f);
+/* The file at descriptor fd of current with a reference, or NULL. */
+struct file *fd_get(int fd);
+/* Install f at the lowest free descriptor >= minfd; returns it or -EMFILE. */
+int fd_install(struct file *f, int minfd, bool cloexec);
+int fd_close(int fd);
+struct files_struct *files_alloc(void);
+struct files_struct *files_copy(struct files_struct *old);
+void files_put(struct files_struct *fs);
+/* Close descriptors marked close-on-exec. */
+void files_close_on_exec(struct files_struct *fs);
+struct fs_struct *fs_struct_copy(struct fs_struct *old);
+void fs_struct_put(struct fs_struct *fs);
+
+/* ---- fs/read_write.c */
+ssize_t kernel_read(struct file *f, void *buf, size_t len, loff_t *pos);
+ssize_t kernel_write(struct file *f, const void *buf, size_t len, loff_t *pos);
+loff_t generic_llseek(struct file *f, loff_t off, int whence);
+
+/* ---- fs/stat.c */
+int vfs_getattr(struct path *p, struct stat *st);
+
+/* ---- fs/super.c */
+int register_filesystem(struct file_system_type *type);
+/* Mount a filesystem on a kernel path (used at boot); 0 or -errno. */
+int kern_mount(const char *source, const char *target, const char *fstype,
+	       unsigned long flags, const char *data);
+/* Make a fresh superblock (for a filesystem's ->mount). */
+struct super_block *sb_alloc(struct file_system_type *type);
+/* The mount attached at (mnt, dentry), if any (path walking crosses into it). */
+struct mount *mount_lookup(struct mount *mnt, struct dentry *d);
+void mount_get(struct mount *m);
+void mount_put(struct mount *m);
+extern struct list_head mount_list; /* all mounts, in mount order (/proc/mounts) */
+/* Set up the root filesystem (tmpfs) and current's fs_struct; called at boot. */
+int vfs_init_root(void);
+u32 vfs_new_dev(void); /* an anonymous device number for a new superblock */
+
+/* ---- fs/char_dev.c: character devices */
+/*
+ * Register fops for character device numbers major:[minor, minor+count). Opening a char
+ * special file dispatches to the registered fops (their ->open may replace f->f_op).
+ */
+int chrdev_register(u32 major, u32 minor, u32 count, const char *name,
+		    const struct file_operations *fops);
+/* The default i_fop for S_IFCHR inodes: finds the driver at open time (-ENXIO if none). */
+extern const struct file_operations chrdev_open_fops;
+
+/* A fresh fs_struct whose root and cwd are the root of the mount tree (for init). */
+struct fs_struct *fs_struct_alloc_root(void);
+
+/* ---- fs/select.c: poll tables */
+struct poll_table;
+/* Register the poller on wq (no-op when pt is NULL). */
+void poll_wait(struct file *f, struct wait_queue_head *wq, struct poll_table *pt);
+
+/* ---- fs/pipe.c */
+struct pipe;
+/* Create a pipe's two open files (read end, write end). */
+int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+
+/* ---- fs/tmpfs: unnamed memory files (MAP_SHARED|MAP_ANONYMOUS, memfd_create) */
+/* A new unlinked tmpfs regular file of size bytes, opened read-write; ERR_PTR on failure. */
+struct file *tmpfs_anon_file(const char *name, u64 size);
+
+/* ---- fs/procfs, fs/sysfs */
+/* Register the "proc" filesystem type; called at boot before the automatic mounts. */
+int procfs_init(void);
+/* Register the "sysfs" filesystem type; called at boot before the automatic mounts. */
+int sysfs_init(void);
+
+/* ---- fs/initramfs.c */
+/* Unpack a cpio newc archive (plain or gzip'd) into the root filesystem. */
+int initramfs_unpack(const void *buf, size_t len);
+
+/* Device numbers as Linux encodes them in stat. */
+static inline u32 MKDEV(u32 major, u32 minor)
+{
+	return (major << 8) | (minor & 0xff) | ((minor & ~0xffU) << 12);
+}
+static inline u32 MAJOR(u32 dev)
+{
+	return (dev >> 8) & 0xfff;
+}
+static inline u32 MINOR(u32 dev)
+{
+	return (dev & 0xff) | ((dev >> 12) & 0xfff00);
+}
+
+#endif

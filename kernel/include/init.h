@@ -1,0 +1,23 @@
+/*
+ * Boot and shutdown (kernel/init.c).
+ */
+#ifndef INIT_H
+#define INIT_H
+
+#include "kernel.h"
+
+/* Exit status of umlite after a kernel panic. */
+#define UMLITE_EXIT_PANIC 125
+/* Exit status when no init could be run. */
+#define UMLITE_EXIT_NOINIT 127
+
+/* Stop everything and exit umlite with status (init's status, or 0 after poweroff). */
+void kernel_halt(int status) __noreturn;
+/* A request from outside (host SIGTERM, mconsole halt): halt with status. */
+void kernel_power_off_request(int status);
+/* Restart the whole instance with the same command line (reboot(2), mconsole reboot). */
+void kernel_restart(void) __noreturn;
+/* True once `debug` was given. */
+extern bool kernel_debug;
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * Page frames: the physmem file divided into 4 KiB frames, a struct page per frame, and
+ * a buddy allocator over them (kernel/mm/page.c).
+ *
+ * phys_t is an offset in the physmem file. The kernel reaches a frame through its own
+ * mapping of the whole file (phys_to_virt); guest address spaces map frames through the
+ * execution mode. Frame 0 is never handed out, so phys 0 can mean "no frame".
+ */
+#ifndef PAGE_H
+#define PAGE_H
+
+#include "kernel.h"
+#include "list.h"
+
+/* struct page flags */
+#define PG_FREE 0x1     /* head of a free buddy block */
+#define PG_RESERVED 0x2 /* never allocated (frame 0, the page array) */
+#define PG_SLAB 0x4     /* owned by kmalloc's small-object slabs */
+#define PG_HEAD 0x8     /* head of an allocated block of 2^order frames */
+#define PG_CLEAN 0x10   /* free block known to read as zero (released to the host) */
+
+struct page {
+	u32 flags;
+	s32 refcount;   /* users of an allocated frame; frame_put frees at zero */
+	u8 order;       /* buddy order of the block this frame heads */
+	u8 slab_class;  /* PG_SLAB: index of the size class */
+	u16 slab_inuse; /* PG_SLAB: objects handed out from this page */
+	struct list_head lru; /* buddy free list, or the slab class's partial list */
+	void *slab_free;      /* PG_SLAB: first free object */
+	u64 private;          /* owner's use (e.g. page cache index) */
+};
+
+#define MAX_ORDER 11 /* blocks of up to 2^10 frames (4 MiB) */
+
+/* Allocation flags */
+#define GFP_KERNEL 0x0
+#define GFP_ZERO 0x1
+
+extern char *physmem_base;
+extern phys_t physmem_size;
+extern struct page *page_array;
+
+static inline void *phys_to_virt(phys_t p)
+{
+	return physmem_base + p;
+}
+
+static inline phys_t virt_to_phys(const void *v)
+{
+	return (phys_t)((const char *)v - physmem_base);
+}
+
+static inline struct page *phys_to_page(phys_t p)
+{
+	return &page_array[p >> PAGE_SHIFT];
+}
+
+static inline phys_t page_to_phys(const struct page *pg)
+{
+	return (phys_t)(pg - page_array) << PAGE_SHIFT;
+}
+
+static inline void *page_address(const struct page *pg)
+{
+	return phys_to_virt(page_to_phys(pg));
+}
+
+static inline struct page *virt_to_page(const void *v)
+{
+	return phys_to_page(virt_to_phys(v));
+}
+
+/*
+ * Set up the allocator over [0, size) of the physmem file mapped at base (file descriptor
+ * fd, used to release freed memory to the host). Returns 0 or -ENOMEM when size is too
+ * small to hold the page array.
+ */
+int page_init(void *base, phys_t size, int fd);
+/* Allocate 2^order contiguous frames; NULL when memory is exhausted. */
+struct page *page_alloc(unsigned order, unsigned gfp);
+/* Free a block from page_alloc with the same order. */
+void page_free(struct page *pg, unsigned order);
+/* One frame with refcount 1, for user memory and caches; 0 when memory is exhausted. */
+phys_t frame_alloc(unsigned gfp);
+void frame_get(phys_t p);
+/* Drop a reference; the frame is freed when the last one goes. */
+void frame_put(phys_t p);
+/* Frames free now, and frames managed in total. */
+unsigned long page_nr_free(void);
+unsigned long page_nr_total(void);
+/* Give free, dirty memory back to the host now (normally done as blocks merge). */
+void page_release_free(void);
+
+#endif

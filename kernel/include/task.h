@@ -1,0 +1,176 @@
+/*
+ * Tasks: a task is one guest thread (or a kernel thread). Tasks of one process share a
+ * struct signal_struct (the thread group: process ids, job control, child waiting) and
+ * possibly an mm, a files table, an fs struct and a sighand (kernel/fork.c, kernel/exit.c).
+ *
+ * Ownership: every pointer to a shared struct holds one reference, dropped in exit.
+ * Concurrency: kernel code runs on one host thread (kernel/sched.c), so no locks.
+ */
+#ifndef TASK_H
+#define TASK_H
+
+#include "kernel.h"
+#include "list.h"
+#include "mode.h"
+#include "sched.h"
+#include "sig.h"
+
+#include <linux/resource.h>
+
+enum task_state {
+	TASK_RUNNING = 0,       /* on the run queue, or current */
+	TASK_INTERRUPTIBLE = 1, /* sleeping; a signal wakes it */
+	TASK_UNINTERRUPTIBLE = 2,
+	TASK_STOPPED = 4,       /* job-control stop */
+	TASK_ZOMBIE = 8,        /* exited, waiting for the parent's wait */
+	TASK_DEAD = 16,         /* reaped; freed when switched away from */
+};
+
+struct cred {
+	u32 uid, euid, suid, fsuid;
+	u32 gid, egid, sgid, fsgid;
+	int ngroups;
+	u32 groups[32];
+};
+
+/* The thread group ("process"). */
+struct signal_struct {
+	int refcount;
+	int nr_threads;          /* live threads in the group */
+	struct sigpending shared_pending;
+	int pgid, sid;           /* process group and session */
+	struct tty *tty;         /* controlling terminal, or NULL */
+	struct wait_queue_head wait_child; /* wait4/waitid sleepers of this process */
+	int group_exit_code;     /* wait status once the group is exiting */
+	bool group_exiting;
+	int stop_sig;            /* job control: signal that stopped the group (0: running) */
+	bool stop_reported, cont_reported; /* WUNTRACED / WCONTINUED bookkeeping */
+	struct rlimit rlim[RLIM_NLIMITS];
+	u64 utime_ns, stime_ns;  /* of dead threads and reaped children (for times()) */
+	u64 cutime_ns, cstime_ns;
+	/* ITIMER_REAL / alarm() */
+	struct ktimer real_timer;
+	u64 real_interval_ns;
+};
+
+struct mm;
+struct files_struct;
+struct fs_struct;
+
+struct task {
+	/* ---- scheduling */
+	unsigned long ksp;          /* saved kernel stack pointer (arch_switch_to) */
+	void *kstack;               /* base of the kernel stack (KSTACK_SIZE bytes) */
+	int state;                  /* enum task_state */
+	struct list_head run_list;  /* on the run queue when runnable */
+	bool on_rq;
+	struct list_head all_tasks; /* every task, for /proc and kill(-1) */
+	const char *wchan;          /* what a sleeping task waits for (debugging, /proc) */
+	struct ktimer sleep_timer;  /* schedule_until() */
+
+	/* ---- identity */
+	int pid;    /* thread id */
+	int tgid;   /* process id (the group leader's pid) */
+	char comm[16];
+	struct task *group_leader;
+	struct list_head thread_node;   /* in the leader's thread_group */
+	struct list_head thread_group;  /* leader only: the other threads */
+	struct task *parent;            /* process that waits for us (group leaders) */
+	struct list_head children;      /* our child processes (leaders) */
+	struct list_head sibling;       /* in parent->children */
+	int exit_signal;                /* sent to parent on exit (SIGCHLD), or -1 for threads */
+	struct cred cred;
+
+	/* ---- resources (each pointer holds a reference) */
+	struct mm *mm;
+	struct files_struct *files;
+	struct fs_struct *fs;
+	struct sighand *sighand;
+	struct signal_struct *signal;
+
+	/* ---- signals of this thread */
+	ksigset_t blocked;
+	ksigset_t saved_sigmask;  /* restored after sigsuspend-style calls */
+	bool restore_sigmask;
+	struct sigpending pending;
+	bool sigpending_flag;     /* cached: an unblocked signal is pending */
+	uaddr_t altstack_sp;
+	u64 altstack_size;
+	int altstack_flags;
+
+	/* ---- guest CPU state */
+	struct um_regs regs;
+	void *mode_thread;        /* the mode's handle for this thread */
+	bool in_syscall;          /* regs hold a system call being served */
+	long syscall_nr;          /* the call being served (debugging, /proc/PID/syscall) */
+	uaddr_t last_fault_addr;  /* page of the previous refused access (mm/fault.c) */
+
+	/* ---- exit */
+	int exit_code;            /* wait status when a zombie */
+	uaddr_t clear_child_tid;  /* set_tid_address / CLONE_CHILD_CLEARTID */
+	uaddr_t robust_list;
+	u64 robust_list_len;
+
+	/* ---- accounting */
+	u64 start_time;           /* ktime_now() at creation */
+	u64 utime_ns, stime_ns;
+	u64 run_start;            /* when it last entered the guest */
+	unsigned long min_flt, maj_flt, nvcsw, nivcsw;
+	int personality;
+	uaddr_t mm_exe_hint;      /* unused */
+};
+
+#define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
+
+static inline void task_set_state(struct task *t, int state)
+{
+	t->state = state;
+}
+
+static inline bool thread_group_leader(const struct task *t)
+{
+	return t->group_leader == t;
+}
+
+/* ---- kernel/pid.c */
+/* Allocate a pid; -EAGAIN when all are in use. */
+int pid_alloc(void);
+void pid_free(int pid);
+/* The task with thread id pid, or NULL. */
+struct task *task_by_pid(int pid);
+void pid_attach(struct task *t);
+void pid_detach(struct task *t);
+extern struct list_head task_list; /* every live task, in creation order */
+
+/* ---- kernel/fork.c */
+/* A task that runs fn(arg) in the kernel with no guest context (kernel thread). */
+struct task *task_create_kthread(const char *name, void (*fn)(void *), void *arg);
+/* Allocate a bare task with a kernel stack; entry runs fn(arg) when first scheduled. */
+struct task *task_alloc(void (*fn)(void *), void *arg);
+void task_free(struct task *t);
+/* clone(2) on behalf of current. Returns the child's pid or -errno. */
+long task_clone(u64 flags, uaddr_t newsp, uaddr_t parent_tid, uaddr_t child_tid, uaddr_t tls);
+
+/* ---- kernel/exit.c */
+/* Exit the current thread with wait status code (exit(2) encodes status << 8). */
+void task_exit(int code) __noreturn;
+/* Exit the whole thread group (exit_group(2), fatal signals). */
+void task_group_exit(int code) __noreturn;
+/* Notify the parent (SIGCHLD, wait queue) of a stop or continue of t's group. */
+void task_notify_parent_stop(struct task *t, int why);
+
+/* ---- kernel/entry.c */
+/* The run loop of a guest task: deliver signals, run guest code, dispatch traps. */
+void task_user_loop(void *unused) __noreturn;
+/* The task's return value for the syscall being served. */
+static inline void task_set_return(struct task *t, long v)
+{
+	t->regs.gp[UM_RAX] = (u64)v;
+}
+
+/* ---- kernel/cred.c */
+bool capable_root(void);
+/* Initial limits for init. */
+void rlimits_init(struct rlimit *rl);
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * Boot: start_kernel() parses the command line, creates the physmem file and the page
+ * allocator, starts the execution mode, builds the root filesystem (tmpfs, the initramfs
+ * unpacked into it, devtmpfs, proc and sys mounted), opens the console, and starts init
+ * as pid 1. The boot context then becomes the idle task.
+ *
+ * Shutdown: kernel_halt() kills every host process of the mode, restores the terminal and
+ * exits umlite with init's exit status (128 + signal when init was killed), 0 after a
+ * poweroff, UMLITE_EXIT_PANIC after a kernel panic.
+ */
+#include "kernel.h"
+#include "console.h"
+#include "fs.h"
+#include "init.h"
+#include "kern_util.h"
+#include "mode.h"
+#include "os.h"
+#include "page.h"
+#include "params.h"
+#include "printk.h"
+#include "slab.h"
+#include "syscall.h"
+#include "task.h"
+
+#define UMLITE_VERSION "0.1"
+
+const struct um_mode_ops *um_mode;
+bool kernel_debug;
+static u64 mem_size = (u64)CONFIG_PHYSMEM_DEFAULT_MB << 20;
+static const char *initrd_path;
+static const char *root_dev;
+static char **saved_argv;
+
+static int set_mem(const char *v)
+{
+	u64 sz;
+
+	if (params_parse_size(v, &sz) < 0) {
+		printk(KERN_ERR "mem=%s: not a size (examples: mem=128M, mem=1G)\n", v);
+		return -EINVAL;
+	}
+	if (sz < (16ULL << 20) || sz > (64ULL << 30)) {
+		printk(KERN_ERR "mem=%s: must be between 16M and 64G\n", v);
+		return -EINVAL;
+	}
+	mem_size = sz & PAGE_MASK;
+	return 0;
+}
+KPARAM("mem", set_mem, KP_VALUE, "mem=SIZE          guest memory, e.g. 128M, 1G (default 256M)");
+
+static int set_initrd(const char *v)
+{
+	if (!*v)
+		return -EINVAL;
+	initrd_path = v;
+	return 0;
+}
+KPARAM("initrd", set_initrd, KP_VALUE, "initrd=FILE       cpio (newc, optionally gzip'd) unpacked into the root tmpfs");
+
+static int set_init(const char *v)
+{
+	if (v[0] != '/') {
+		printk(KERN_ERR "init=%s: must be an absolute path\n", v);
+		return -EINVAL;
+	}
+	init_path = v;
+	return 0;
+}
+KPARAM("init", set_init, KP_VALUE, "init=PATH         program to run as pid 1 (default /init, /sbin/init, /bin/sh)");
+
+static int set_root(const char *v)
+{
+	root_dev = v;
+	if (strcmp(v, "/dev/root") && strcmp(v, "tmpfs") && strcmp(v, "initramfs")) {
+		printk(KERN_ERR "root=%s: block devices are not supported yet; use initrd=\n", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+KPARAM("root", set_root, KP_VALUE, "root=DEV          root filesystem (only the initramfs for now)");
+
+static int set_mode(const char *v)
+{
+	if (!strcmp(v, "skas")) {
+		um_mode = &skas_ptrace_ops;
+		return 0;
+	}
+	if (!strcmp(v, "tt"))
+		printk(KERN_ERR "mode=tt: TT mode is not built in this version\n");
+	else
+		printk(KERN_ERR "mode=%s: expected skas or tt\n", v);
+	return -EINVAL;
+}
+KPARAM("mode", set_mode, KP_VALUE, "mode=skas|tt      execution mode (default skas)");
+
+static int set_skas(const char *v)
+{
+	if (!strcmp(v, "ptrace")) {
+		um_mode = &skas_ptrace_ops;
+		return 0;
+	}
+	if (!strcmp(v, "seccomp"))
+		printk(KERN_ERR "skas=seccomp: the seccomp backend is not built in this version\n");
+	else
+		printk(KERN_ERR "skas=%s: expected ptrace or seccomp\n", v);
+	return -EINVAL;
+}
+KPARAM("skas", set_skas, KP_VALUE, "skas=ptrace       SKAS trap backend");
+
+static int set_quiet(const char *v)
+{
+	console_loglevel = 3;
+	return 0;
+}
+KPARAM("quiet", set_quiet, KP_FLAG, "quiet             only errors on stderr");
+
+static int set_debug(const char *v)
+{
+	console_loglevel = 7;
+	kernel_debug = true;
+	return 0;
+}
+KPARAM("debug", set_debug, KP_FLAG, "debug             all kernel messages; unimplemented-call counts at halt");
+
+static int set_loglevel(const char *v)
+{
+	const char *end;
+	unsigned long long l = kstrtoull_prefix(v, &end, 10);
+
+	if (end == v || *end || l > 7) {
+		printk(KERN_ERR "loglevel=%s: expected 0..7\n", v);
+		return -EINVAL;
+	}
+	console_loglevel = (int)l;
+	return 0;
+}
+KPARAM("loglevel", set_loglevel, KP_VALUE, "loglevel=N        console log level 0..7 (default 4)");
+
+static int show_version(const char *v)
+{
+	os_write_all(1, "um-lite " UMLITE_VERSION "\n", strlen("um-lite " UMLITE_VERSION "\n"));
+	return KP_EXIT_OK;
+}
+KPARAM("--version", show_version, KP_FLAG, "");
+
+void kernel_halt(int status)
+{
+	if (um_mode)
+		um_mode->shutdown();
+	if (kernel_debug)
+		syscall_print_enosys();
+	console_shutdown();
+	os_exit(status);
+}
+
+void kernel_power_off_request(int status)
+{
+	printk(KERN_NOTICE "umlite: halting on request\n");
+	kernel_halt(status);
+}
+
+void kernel_restart(void)
+{
+	kernel_halt(0);
+}
+
+void panic(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_shutdown();
+	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
+	if (current)
+		printk(KERN_EMERG "current task: %s[%d], system call %ld\n", current->comm,
+		       current->pid, current->in_syscall ? current->syscall_nr : -1L);
+	os_backtrace(2);
+	if (um_mode)
+		um_mode->shutdown();
+	os_exit(UMLITE_EXIT_PANIC);
+}
+
+void kernel_crash(int signo, void *addr)
+{
+	panic("host signal %d at address %p in kernel code", signo, addr);
+}
+
+static int setup_memory(void)
+{
+	void *base;
+	int fd = os_physmem_create(mem_size), r;
+
+	if (fd < 0) {
+		printk(KERN_ERR "umlite: cannot create the physmem file: %s\n", os_strerror(fd));
+		return fd;
+	}
+	r = os_map_shared(fd, 0, mem_size, &base);
+	if (r < 0) {
+		printk(KERN_ERR "umlite: cannot map %llu bytes of guest memory: %s\n",
+		       (unsigned long long)mem_size, os_strerror(r));
+		return r;
+	}
+	r = page_init(base, mem_size, fd);
+	if (r < 0) {
+		printk(KERN_ERR "umlite: mem= too small\n");
+		return r;
+	}
+	pr_info("physmem: %llu MiB, %lu frames free\n", (unsigned long long)(mem_size >> 20),
+		page_nr_free());
+	return fd;
+}
+
+static int load_initramfs(void)
+{
+	void *buf;
+	size_t len;
+	int r;
+
+	if (!initrd_path)
+		return 0;
+	r = os_read_file(initrd_path, &buf, &len);
+	if (r < 0) {
+		printk(KERN_ERR "initrd=%s: %s\n", initrd_path, os_strerror(r));
+		return r;
+	}
+	r = initramfs_unpack(buf, len);
+	os_free(buf);
+	if (r < 0)
+		printk(KERN_ERR "initrd=%s: not a valid cpio archive (%s)\n", initrd_path, errname(r));
+	return r;
+}
+
+static void automount(void)
+{
+	static const struct {
+		const char *dir, *type;
+	} mounts[] = { { "/proc", "proc" }, { "/sys", "sysfs" }, { "/dev", "devtmpfs" } };
+
+	if (!IS_ENABLED(CONFIG_AUTOMOUNT))
+		return;
+	for (unsigned i = 0; i < ARRAY_SIZE(mounts); i++) {
+		struct path p;
+		int r;
+
+		if (kern_path(AT_FDCWD, mounts[i].dir, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &p) < 0)
+			continue;
+		path_put(&p);
+		r = kern_mount(mounts[i].type, mounts[i].dir, mounts[i].type, 0, NULL);
+		if (r < 0)
+			pr_warn("cannot mount %s on %s: %s\n", mounts[i].type, mounts[i].dir,
+				errname(r));
+	}
+}
+
+int init_task_start(void);
+int start_kernel(int argc, char **argv)
+{
+	int r, fd;
+
+	saved_argv = argv;
+	r = os_signals_init();
+	if (r < 0)
+		return 1;
+	printk_init_clock();
+	time_init();
+	r = params_parse(argc, argv);
+	if (r == KP_EXIT_OK)
+		return 0;
+	if (r < 0)
+		return 2;
+	if (os_page_size() != PAGE_SIZE) {
+		printk(KERN_ERR "umlite: the host page size is not 4096\n");
+		return 1;
+	}
+	if (!um_mode)
+		um_mode = &skas_ptrace_ops;
+	fd = setup_memory();
+	if (fd < 0)
+		return 1;
+	r = um_mode->init(fd);
+	if (r < 0) {
+		printk(KERN_ERR "umlite: %s: the host refused what this mode needs: %s\n",
+		       um_mode->name, os_strerror(r));
+		if (r == -EPERM)
+			printk(KERN_ERR "umlite: ptrace is not permitted here (seccomp or a container "
+					"policy?); it is needed to run guest code\n");
+		return 1;
+	}
+	pr_info("mode: %s, FPU state %lu bytes (%s)\n", um_mode->name, um_fp_size,
+		um_fp_xsave ? "xsave" : "fxsave");
+	r = vfs_init_root();
+	if (r < 0) {
+		printk(KERN_ERR "umlite: cannot set up the root filesystem: %s\n", errname(r));
+		return 1;
+	}
+	if (load_initramfs() < 0)
+		return 1;
+	automount();
+	console_init();
+	r = init_task_start();
+	if (r < 0)
+		return 1;
+	os_tick_start(CONFIG_HZ);
+	sched_idle_loop();
+}

@@ -1,0 +1,194 @@
+/*
+ * Page faults: demand-zero anonymous pages, file pages (through the inode's get_page),
+ * copy-on-write, stack growth, and the host mappings that follow.
+ *
+ * Guest faults arrive from the mode with the host's verdict but usually without the access
+ * kind: SEGV_MAPERR means the host had no mapping (fill the page in and map it with what
+ * the VMA and PTE allow), SEGV_ACCERR means the host refused an access to a page it had
+ * mapped. We map exactly the VMA's protection minus write for copy-on-write pages, so a
+ * refused access to a page whose VMA is writable but whose PTE is not must be the write of
+ * a copy-on-write page; any other refusal is the guest's fault (SIGSEGV, SEGV_ACCERR).
+ * A refusal the tables cannot explain is retried once with a fresh host mapping; the same
+ * address refused again right after is the guest's fault. The entry code passes
+ * UM_ACCESS_EXEC when the fault address is the instruction pointer. Kernel accesses
+ * (uaccess.c) pass the access kind explicitly.
+ *
+ * Fault-around: a host fault also maps up to FAULT_AROUND pages around it that are present
+ * in the page table or in the file's cache, so a fresh address space (after fork or exec)
+ * takes one trap per window instead of one per page.
+ */
+#include "kernel.h"
+#include "fs.h"
+#include "mm.h"
+#include "mode.h"
+#include "page.h"
+#include "task.h"
+
+#include <asm/siginfo.h>
+
+#define FAULT_AROUND 16
+#define STACK_GUARD_GAP (256UL << 12)
+
+void mm_host_map_page(struct mm *mm, struct vma *vma, uaddr_t addr, u64 pte)
+{
+	unsigned prot = vma->prot;
+
+	if (!(pte & PTE_WRITE))
+		prot &= ~PROT_WRITE;
+	um_mode->mm_map(mm->mode_ctx, addr, PAGE_SIZE, pte & PTE_FRAME_MASK, prot);
+}
+
+/* Fill in a missing page; file pages are shared with the file (copy-on-write if private). */
+static int fault_in(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte, bool write)
+{
+	phys_t f;
+
+	if (vma->file) {
+		struct inode *inode = vma->file->inode;
+		u64 index = vma->pgoff + ((addr - vma->start) >> PAGE_SHIFT);
+		bool shared = vma->flags & VM_SHARED;
+		int r = inode->i_op->get_page(inode, index, shared && write, &f);
+
+		if (r < 0)
+			return r == -ENOMEM ? -SIGKILL : -SIGBUS;
+		*pte = f | PTE_PRESENT | (shared && (vma->prot & PROT_WRITE) ? PTE_WRITE : 0);
+	} else {
+		f = frame_alloc(GFP_ZERO);
+		if (!f)
+			return -SIGKILL;
+		*pte = f | PTE_PRESENT | PTE_WRITE;
+	}
+	mm->rss++;
+	current->min_flt++;
+	return 0;
+}
+
+/* Make a present copy-on-write page private and writable. */
+static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
+{
+	phys_t old = *pte & PTE_FRAME_MASK, f;
+
+	if (phys_to_page(old)->refcount == 1) {
+		*pte |= PTE_WRITE;
+	} else {
+		f = frame_alloc(GFP_KERNEL);
+		if (!f)
+			return -SIGKILL;
+		memcpy(phys_to_virt(f), phys_to_virt(old), PAGE_SIZE);
+		frame_put(old);
+		*pte = f | PTE_PRESENT | PTE_WRITE | (*pte & PTE_HOSTMAP);
+	}
+	if (*pte & PTE_HOSTMAP)
+		mm_host_map_page(mm, vma, addr, *pte);
+	return 0;
+}
+
+/* Grow a VM_GROWSDOWN stack VMA down to addr, within RLIMIT_STACK. */
+static bool stack_grow(struct mm *mm, struct vma *vma, uaddr_t addr)
+{
+	u64 limit = current->signal ? current->signal->rlim[RLIMIT_STACK].rlim_cur : 8 << 20;
+	struct vma *prev;
+
+	addr &= PAGE_MASK;
+	if (vma->end - addr > limit && limit != RLIM_INFINITY)
+		return false;
+	if (vma->link.prev != &mm->vmas) {
+		prev = list_entry(vma->link.prev, struct vma, link);
+		if (prev->end + STACK_GUARD_GAP > addr)
+			return false;
+	}
+	vma->start = addr;
+	return true;
+}
+
+static void fault_around(struct mm *mm, struct vma *vma, uaddr_t addr)
+{
+	uaddr_t lo = max(vma->start, addr & ~(FAULT_AROUND * PAGE_SIZE - 1));
+	uaddr_t hi = min(vma->end, lo + FAULT_AROUND * PAGE_SIZE);
+
+	for (uaddr_t a = lo; a < hi; a += PAGE_SIZE) {
+		u64 *pte;
+
+		if (a == addr)
+			continue;
+		pte = pte_lookup(mm, a, vma->file != NULL);
+		if (!pte)
+			continue;
+		if (!(*pte & PTE_PRESENT)) {
+			/* Only file pages are brought in speculatively: they cost no new memory. */
+			if (!vma->file || (vma->flags & VM_SHARED) || fault_in(mm, vma, a, pte, false))
+				continue;
+		}
+		if (!(*pte & PTE_HOSTMAP)) {
+			*pte |= PTE_HOSTMAP;
+			mm_host_map_page(mm, vma, a, *pte);
+		}
+	}
+}
+
+static bool access_allowed(const struct vma *vma, int access)
+{
+	switch (access) {
+	case UM_ACCESS_WRITE:
+		return vma->prot & PROT_WRITE;
+	case UM_ACCESS_EXEC:
+		return vma->prot & PROT_EXEC;
+	default:
+		return vma->prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+	}
+}
+
+int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int *code)
+{
+	bool from_host = host_code != 0, host_accerr = host_code == SEGV_ACCERR;
+	struct vma *vma = vma_find(mm, addr);
+	u64 *pte;
+	int r;
+
+	*code = SEGV_MAPERR;
+	if (!vma) {
+		vma = vma_find_next(mm, addr);
+		if (!vma || !(vma->flags & VM_GROWSDOWN) || !stack_grow(mm, vma, addr))
+			return -SIGSEGV;
+	}
+	*code = SEGV_ACCERR;
+	if (!access_allowed(vma, access))
+		return -SIGSEGV;
+	addr &= PAGE_MASK;
+	pte = pte_lookup(mm, addr, true);
+	if (!pte)
+		return -SIGKILL;
+	if (!(*pte & PTE_PRESENT)) {
+		r = fault_in(mm, vma, addr, pte, access == UM_ACCESS_WRITE);
+		if (r)
+			return r;
+	}
+	if (host_accerr) {
+		if (!(*pte & PTE_WRITE) && (vma->prot & PROT_WRITE))
+			return cow_break(mm, vma, addr, pte);
+		/*
+		 * The host refused an access our tables allow: its mapping was stale (a remap
+		 * fixes it), or the guest's access is one the VMA does not allow, which a
+		 * refusal of the same address right after a remap reveals.
+		 */
+		if (current->last_fault_addr == addr)
+			return -SIGSEGV;
+		current->last_fault_addr = addr;
+		mm_host_map_page(mm, vma, addr, *pte | PTE_HOSTMAP);
+		*pte |= PTE_HOSTMAP;
+		return 0;
+	}
+	if (access == UM_ACCESS_WRITE && !(*pte & PTE_WRITE)) {
+		if (!(vma->prot & PROT_WRITE))
+			return -SIGSEGV;
+		r = cow_break(mm, vma, addr, pte);
+		if (r)
+			return r;
+	}
+	if (from_host) {
+		*pte |= PTE_HOSTMAP;
+		mm_host_map_page(mm, vma, addr, *pte);
+		fault_around(mm, vma, addr);
+	}
+	return 0;
+}

@@ -1,0 +1,405 @@
+/*
+ * VMAs and the memory system calls: mmap, munmap, mprotect, brk, madvise, msync, mremap.
+ *
+ * An address space's VMAs are a list sorted by start address. Mapping never touches the
+ * page table (pages come in on fault); unmapping releases the frames of the range and
+ * queues one host unmap with the mode; changing protection rewrites the VMAs and queues
+ * one host mprotect, never granting write access the host did not have before (pages
+ * shared copy-on-write must stay read-only there; a write fault upgrades them one by one).
+ */
+#include "kernel.h"
+#include "fs.h"
+#include "mm.h"
+#include "mode.h"
+#include "page.h"
+#include "slab.h"
+#include "syscall.h"
+#include "task.h"
+#include "as-layout.h"
+
+#define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
+
+struct vma *vma_find_next(struct mm *mm, uaddr_t addr)
+{
+	struct vma *v;
+
+	list_for_each_entry(v, &mm->vmas, link) {
+		if (v->end > addr)
+			return v;
+	}
+	return NULL;
+}
+
+struct vma *vma_find(struct mm *mm, uaddr_t addr)
+{
+	struct vma *v = vma_find_next(mm, addr);
+
+	return v && v->start <= addr ? v : NULL;
+}
+
+static void vma_insert(struct mm *mm, struct vma *n)
+{
+	struct vma *v;
+
+	list_for_each_entry(v, &mm->vmas, link) {
+		if (v->start > n->start)
+			break;
+	}
+	list_add_tail(&n->link, &v->link);
+	mm->nr_vmas++;
+}
+
+static void vma_free(struct mm *mm, struct vma *v)
+{
+	list_del(&v->link);
+	mm->nr_vmas--;
+	if (v->file)
+		file_put(v->file);
+	kfree(v);
+}
+
+/* Split v at addr (inside it); returns the upper part, or NULL on allocation failure. */
+static struct vma *vma_split(struct mm *mm, struct vma *v, uaddr_t addr)
+{
+	struct vma *n = kmalloc(sizeof(*n));
+
+	if (!n)
+		return NULL;
+	*n = *v;
+	n->start = addr;
+	if (n->file) {
+		file_get(n->file);
+		n->pgoff += (addr - v->start) >> PAGE_SHIFT;
+	}
+	v->end = addr;
+	list_add(&n->link, &v->link);
+	mm->nr_vmas++;
+	return n;
+}
+
+static bool vma_can_merge(const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start && a->prot == b->prot && a->flags == b->flags && !a->file &&
+	       !b->file;
+}
+
+/* Merge v with its neighbours when they are compatible anonymous mappings. */
+static void vma_merge_around(struct mm *mm, struct vma *v)
+{
+	struct vma *prev, *next;
+
+	if (v->link.prev != &mm->vmas) {
+		prev = list_entry(v->link.prev, struct vma, link);
+		if (vma_can_merge(prev, v)) {
+			prev->end = v->end;
+			vma_free(mm, v);
+			v = prev;
+		}
+	}
+	if (v->link.next != &mm->vmas) {
+		next = list_entry(v->link.next, struct vma, link);
+		if (vma_can_merge(v, next)) {
+			v->end = next->end;
+			vma_free(mm, next);
+		}
+	}
+}
+
+static void zap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
+{
+	frame_put(*pte & PTE_FRAME_MASK);
+	*pte = 0;
+	mm->rss--;
+}
+
+/* Release the frames of [start, end) and drop the host mappings. */
+static void zap_range(struct mm *mm, uaddr_t start, uaddr_t end)
+{
+	pte_walk(mm, start, end, zap_pte, NULL);
+	if (mm->mode_ctx)
+		um_mode->mm_unmap(mm->mode_ctx, start, end - start);
+}
+
+int mm_unmap_region(struct mm *mm, uaddr_t addr, u64 len)
+{
+	uaddr_t end = addr + len;
+	struct vma *v, *next;
+
+	if ((addr & ~PAGE_MASK) || len == 0 || end > UM_TASK_SIZE || end < addr)
+		return -EINVAL;
+	v = vma_find_next(mm, addr);
+	while (v && v->start < end) {
+		if (v->start < addr) {
+			v = vma_split(mm, v, addr);
+			if (!v)
+				return -ENOMEM;
+		}
+		if (v->end > end && !vma_split(mm, v, end))
+			return -ENOMEM;
+		next = v->link.next == &mm->vmas ? NULL : list_entry(v->link.next, struct vma, link);
+		vma_free(mm, v);
+		v = next;
+	}
+	zap_range(mm, addr, end);
+	return 0;
+}
+
+uaddr_t mm_get_unmapped_area(struct mm *mm, uaddr_t hint, u64 len)
+{
+	uaddr_t top = mm->mmap_base, end;
+	struct vma *v;
+
+	if (len > UM_TASK_SIZE - UM_MMAP_MIN)
+		return 0;
+	if (hint) {
+		hint = ALIGN_UP(hint, PAGE_SIZE);
+		v = vma_find_next(mm, hint);
+		if (hint >= UM_MMAP_MIN && hint + len <= UM_TASK_SIZE && hint + len > hint &&
+		    (!v || v->start >= hint + len))
+			return hint;
+	}
+	/* Top-down: the highest gap below mmap_base that fits. */
+	end = top;
+	list_for_each_entry_reverse(v, &mm->vmas, link) {
+		if (v->start >= end)
+			continue;
+		if (v->end <= end && end - v->end >= len)
+			return end - len;
+		end = min(end, v->start);
+	}
+	if (end >= UM_MMAP_MIN + len)
+		return end - len;
+	return 0;
+}
+
+long mm_map_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot, unsigned flags,
+		   struct file *file, u64 pgoff, bool fixed)
+{
+	struct vma *v;
+	int r;
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (len == 0)
+		return -EINVAL;
+	if (fixed) {
+		if ((addr & ~PAGE_MASK) || addr < UM_MMAP_MIN || addr + len > UM_TASK_SIZE ||
+		    addr + len < addr)
+			return addr < UM_MMAP_MIN ? -EPERM : -ENOMEM;
+		r = mm_unmap_region(mm, addr, len);
+		if (r < 0)
+			return r;
+	} else {
+		addr = mm_get_unmapped_area(mm, addr, len);
+		if (!addr)
+			return -ENOMEM;
+	}
+	v = kzalloc(sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v->start = addr;
+	v->end = addr + len;
+	v->prot = prot & PROT_ALL;
+	v->flags = flags;
+	v->file = file;
+	v->pgoff = pgoff;
+	if (file)
+		file_get(file);
+	vma_insert(mm, v);
+	vma_merge_around(mm, v);
+	return (long)addr;
+}
+
+static void protect_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
+{
+	/* Shared mappings may write in place; private pages keep their COW state. */
+	if (*(unsigned *)arg & VM_SHARED)
+		*pte |= PTE_WRITE;
+}
+
+int mm_protect_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot)
+{
+	uaddr_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+	struct vma *v;
+	uaddr_t cur = addr;
+
+	if ((addr & ~PAGE_MASK) || (prot & ~(PROT_ALL | PROT_GROWSDOWN | PROT_GROWSUP)))
+		return -EINVAL;
+	if (end < addr || end > UM_TASK_SIZE)
+		return -ENOMEM;
+	if (end == addr)
+		return 0;
+	/* Linux fails with ENOMEM when any page of the range is unmapped, changing nothing. */
+	for (cur = addr; cur < end;) {
+		v = vma_find(mm, cur);
+		if (!v)
+			return -ENOMEM;
+		cur = v->end;
+	}
+	for (cur = addr; cur < end; cur = v->end) {
+		v = vma_find(mm, cur);
+		if (v->start < cur && !(v = vma_split(mm, v, cur)))
+			return -ENOMEM;
+		if (v->end > end && !vma_split(mm, v, end))
+			return -ENOMEM;
+		v->prot = prot & PROT_ALL;
+		if ((prot & PROT_WRITE) && (v->flags & VM_SHARED))
+			pte_walk(mm, v->start, v->end, protect_pte, &v->flags);
+		if (mm->mode_ctx)
+			um_mode->mm_protect(mm->mode_ctx, v->start, v->end - v->start,
+					    (v->flags & VM_SHARED) ? v->prot : v->prot & ~PROT_WRITE);
+	}
+	return 0;
+}
+
+void mm_exec_layout(struct mm *mm)
+{
+	mm->stack_top = UM_TASK_SIZE;
+	/* mmap grows down from below the largest stack we allow (Linux keeps a gap too). */
+	mm->mmap_base = UM_TASK_SIZE - (1ULL << 30);
+}
+
+/* ---- system calls */
+
+long sys_mmap(const struct sc_args *a)
+{
+	uaddr_t addr = a->arg[0];
+	u64 len = a->arg[1], off = a->arg[5];
+	unsigned prot = a->arg[2], flags = a->arg[3];
+	int fd = (int)a->arg[4];
+	unsigned type = flags & MAP_TYPE, vmflags = 0;
+	struct file *f = NULL;
+	long r;
+
+	if (len == 0 || (off & ~PAGE_MASK) || len > UM_TASK_SIZE)
+		return -EINVAL;
+	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (type != MAP_PRIVATE)
+		vmflags |= VM_SHARED;
+	if (flags & MAP_GROWSDOWN)
+		vmflags |= VM_GROWSDOWN;
+	if (!(flags & MAP_ANONYMOUS)) {
+		f = fd_get(fd);
+		if (!f)
+			return -EBADF;
+		r = mm_check_file_map(f, prot, vmflags);
+		if (r < 0)
+			goto out;
+	} else if (vmflags & VM_SHARED) {
+		f = mm_shared_anon_file(len);
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+		off = 0;
+	}
+	if ((flags & MAP_FIXED_NOREPLACE) && vma_find_next(current->mm, addr) &&
+	    vma_find_next(current->mm, addr)->start < addr + ALIGN_UP(len, PAGE_SIZE)) {
+		r = -EEXIST;
+		goto out;
+	}
+	r = mm_map_region(current->mm, addr, len, prot, vmflags, f, off >> PAGE_SHIFT,
+			  (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0);
+	if (r >= 0 && f && f->f_op->mmap) {
+		struct vma *v = vma_find(current->mm, r);
+		int e = f->f_op->mmap(f, v);
+
+		if (e < 0) {
+			mm_unmap_region(current->mm, r, ALIGN_UP(len, PAGE_SIZE));
+			r = e;
+		}
+	}
+out:
+	if (f)
+		file_put(f);
+	return r;
+}
+
+long sys_munmap(const struct sc_args *a)
+{
+	uaddr_t addr = a->arg[0];
+	u64 len = ALIGN_UP(a->arg[1], PAGE_SIZE);
+
+	if (addr + len > UM_TASK_SIZE || addr + len < addr)
+		return -EINVAL;
+	return mm_unmap_region(current->mm, addr, len);
+}
+
+long sys_mprotect(const struct sc_args *a)
+{
+	return mm_protect_region(current->mm, a->arg[0], a->arg[1], (unsigned)a->arg[2]);
+}
+
+long sys_brk(const struct sc_args *a)
+{
+	struct mm *mm = current->mm;
+	uaddr_t want = a->arg[0], old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end;
+
+	if (want < mm->start_brk)
+		return mm->brk;
+	new_end = ALIGN_UP(want, PAGE_SIZE);
+	if (new_end > old_end) {
+		struct vma *next = vma_find_next(mm, old_end);
+
+		if (new_end > UM_TASK_SIZE || (next && next->start < new_end) ||
+		    new_end - mm->start_brk > current->signal->rlim[RLIMIT_DATA].rlim_cur)
+			return mm->brk;
+		if (mm_map_region(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, VM_HEAP,
+				  NULL, 0, true) < 0)
+			return mm->brk;
+	} else if (new_end < old_end) {
+		mm_unmap_region(mm, new_end, old_end - new_end);
+	}
+	mm->brk = want;
+	return want;
+}
+
+long sys_madvise(const struct sc_args *a)
+{
+	uaddr_t addr = a->arg[0];
+	u64 len = ALIGN_UP(a->arg[1], PAGE_SIZE);
+	int advice = (int)a->arg[2];
+	struct vma *v;
+
+	if ((addr & ~PAGE_MASK) || addr + len < addr)
+		return -EINVAL;
+	switch (advice) {
+	case MADV_DONTNEED:
+	case MADV_FREE:
+		/* Private anonymous pages read back as zero afterwards; file pages reload. */
+		for (uaddr_t cur = addr; cur < addr + len; cur = v->end) {
+			v = vma_find_next(current->mm, cur);
+			if (!v || v->start >= addr + len)
+				break;
+			if (!(v->flags & VM_SHARED))
+				zap_range(current->mm, max(cur, v->start), min(addr + len, v->end));
+		}
+		return 0;
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_msync(const struct sc_args *a)
+{
+	uaddr_t addr = a->arg[0];
+	int flags = (int)a->arg[2];
+
+	if ((addr & ~PAGE_MASK) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	if (!vma_find(current->mm, addr))
+		return -ENOMEM;
+	return 0;
+}

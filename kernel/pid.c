@@ -1,0 +1,94 @@
+/*
+ * Process ids: a bitmap allocator handing out ids cyclically (as Linux does, so a pid is
+ * not reused at once), a hash from id to task, and the list of all tasks.
+ */
+#include "kernel.h"
+#include "task.h"
+
+#define PID_HASH 256
+
+LIST_HEAD(task_list);
+static u64 pid_bitmap[(CONFIG_MAX_PIDS + 64) / 64];
+static int last_pid;
+static struct list_head pid_hash[PID_HASH];
+static bool pid_ready;
+
+/* Chain link for the hash lives in a small side node, to keep struct task simple. */
+struct pid_node {
+	struct list_head link;
+	struct task *task;
+};
+
+static void pid_init(void)
+{
+	for (int i = 0; i < PID_HASH; i++)
+		INIT_LIST_HEAD(&pid_hash[i]);
+	pid_bitmap[0] |= 1; /* pid 0 is the idle task */
+	pid_ready = true;
+}
+
+int pid_alloc(void)
+{
+	if (!pid_ready)
+		pid_init();
+	for (int n = 0; n < CONFIG_MAX_PIDS; n++) {
+		int p = last_pid + 1 + n;
+
+		if (p > CONFIG_MAX_PIDS)
+			p -= CONFIG_MAX_PIDS;
+		if (!(pid_bitmap[p / 64] & (1ULL << (p % 64)))) {
+			pid_bitmap[p / 64] |= 1ULL << (p % 64);
+			last_pid = p;
+			return p;
+		}
+	}
+	return -EAGAIN;
+}
+
+void pid_free(int pid)
+{
+	if (pid > 0 && pid <= CONFIG_MAX_PIDS)
+		pid_bitmap[pid / 64] &= ~(1ULL << (pid % 64));
+}
+
+#include "slab.h"
+
+void pid_attach(struct task *t)
+{
+	struct pid_node *n = kmalloc(sizeof(*n));
+
+	BUG_ON(!n);
+	if (!pid_ready)
+		pid_init();
+	n->task = t;
+	list_add(&n->link, &pid_hash[t->pid % PID_HASH]);
+	list_add_tail(&t->all_tasks, &task_list);
+}
+
+void pid_detach(struct task *t)
+{
+	struct pid_node *n;
+
+	list_for_each_entry(n, &pid_hash[t->pid % PID_HASH], link) {
+		if (n->task == t) {
+			list_del(&n->link);
+			kfree(n);
+			break;
+		}
+	}
+	list_del_init(&t->all_tasks);
+	pid_free(t->pid);
+}
+
+struct task *task_by_pid(int pid)
+{
+	struct pid_node *n;
+
+	if (pid <= 0 || !pid_ready)
+		return NULL;
+	list_for_each_entry(n, &pid_hash[pid % PID_HASH], link) {
+		if (n->task->pid == pid)
+			return n->task;
+	}
+	return NULL;
+}

@@ -1,0 +1,493 @@
+/*
+ * SKAS mode, host side: stub processes and the PTRACE_SYSEMU trap loop.
+ *
+ * Every guest address space is a host process running the stub program (skas/stub.c),
+ * embedded in umlite and exec'd from a sealed memfd. A stub is started with:
+ *   - personality ADDR_NO_RANDOMIZE and an 8 MiB stack limit, so the host's own mappings
+ *     (stack, vdso, vvar) land at the top of the address space, above UM_TASK_SIZE (checked
+ *     once at boot by reading the probe stub's /proc/PID/maps);
+ *   - the physmem file at descriptor STUB_PHYSMEM_FD and no other descriptor;
+ *   - its own process group (terminal signals never reach it), PR_SET_PDEATHSIG and
+ *     PTRACE_O_EXITKILL (it dies with the kernel);
+ *   - PTRACE_TRACEME, so it stops at its exec and is traced by the kernel from then on.
+ * The kernel then maps the stub data pages with one injected mmap (stub_entry_syscall).
+ *
+ * Running guest code: PTRACE_SETREGS (+ PTRACE_SETREGSET NT_X86_XSTATE when the FPU image
+ * in memory is newer than the thread's), PTRACE_SYSEMU, waitpid. A syscall stop returns
+ * a SYSCALL trap; SIGSEGV/SIGBUS a FAULT trap with si_addr and si_code (SEGV_MAPERR: not
+ * mapped on the host; SEGV_ACCERR: mapped but refused), which is all the fault handler
+ * needs; other synchronous signals a SIGNAL trap. The periodic tick interrupts waitpid
+ * (EINTR); the kernel then kicks the stub with os_kick_signal(), whose stop is reported as
+ * an INTERRUPT trap and suppressed (never delivered to the stub).
+ *
+ * The FPU/xstate image size is discovered at boot with PTRACE_GETREGSET on a probe stub
+ * (the host clamps an oversized buffer to its real size: 11008 bytes with AMX, 2432 on an
+ * AVX-512 AMD host), and exactly that size is passed to PTRACE_SETREGSET, which rejects
+ * any other size with EFAULT (the "ptrace set fp regs failed, errno = 14" bug of UML
+ * before 6.13). Hosts without XSAVE fall back to the 512-byte FXSAVE regset.
+ *
+ * The kernel and its stubs are pinned to one CPU: a ptrace round trip between two cores
+ * costs ten times one on the same core (../shared/LIMITS.md).
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "as-layout.h"
+#include "os.h"
+#include "skas.h"
+#include "stub-data.h"
+
+#ifndef NT_X86_XSTATE
+#define NT_X86_XSTATE 0x202
+#endif
+#ifndef PTRACE_SYSEMU
+#define PTRACE_SYSEMU 31
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+_Static_assert(sizeof(struct user_regs_struct) == UM_NGREG * 8, "um_regs layout");
+
+struct stub_proc {
+	int pid;
+	bool dead;
+	volatile struct stub_data *data; /* the kernel's mapping of the stub data pages */
+	struct stub_proc *next;          /* all live stubs, for shutdown */
+};
+
+extern const char stub_elf_start[], stub_elf_end[];
+
+unsigned long um_fp_size;
+int um_fp_xsave;
+static int fp_regset = NT_X86_XSTATE;
+static int stub_fd = -1, physmem_fd = -1;
+static struct stub_proc *all_stubs;
+
+static long ptrace_call(int req, int pid, void *addr, void *data)
+{
+	long r = ptrace(req, pid, addr, data);
+
+	return r < 0 ? -errno : r;
+}
+
+/* Wait for a stop of pid; EINTR is retried. Returns the status or -errno. */
+static int wait_stop(int pid)
+{
+	int status, r;
+
+	do
+		r = waitpid(pid, &status, __WALL);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : status;
+}
+
+/* The body of the vfork child: become a stub. Only system calls here. */
+static void stub_child(void)
+{
+	struct rlimit rl = { 8 << 20, 8 << 20 };
+	char *argv[] = { "umlite-stub", NULL }, *envp[] = { NULL };
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (physmem_fd == STUB_PHYSMEM_FD)
+		fcntl(STUB_PHYSMEM_FD, F_SETFD, 0);
+	else if (dup2(physmem_fd, STUB_PHYSMEM_FD) < 0)
+		_exit(126);
+	for (int fd = 0; fd < 3; fd++)
+		close(fd);
+	syscall(SYS_close_range, STUB_PHYSMEM_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+	personality(ADDR_NO_RANDOMIZE);
+	setrlimit(RLIMIT_STACK, &rl);
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+		_exit(125);
+	syscall(SYS_execveat, stub_fd, "", argv, envp, AT_EMPTY_PATH);
+	_exit(127);
+}
+
+/* Start a stub stopped after its exec, with our ptrace options set. */
+static int start_stub(int *pidp)
+{
+	int pid, status;
+	long r;
+
+	pid = vfork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		stub_child();
+	status = wait_stop(pid);
+	if (status < 0)
+		return status;
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, __WALL);
+		return WIFEXITED(status) && WEXITSTATUS(status) == 125 ? -EPERM : -ECHILD;
+	}
+	r = ptrace_call(PTRACE_SETOPTIONS, pid, NULL,
+			(void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL));
+	if (r < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, __WALL);
+		return (int)r;
+	}
+	*pidp = pid;
+	return 0;
+}
+
+/*
+ * Run the system call described by the 6 arguments at stub_entry_syscall and return its
+ * result. The stub's registers are clobbered (the kernel always sets them before resuming
+ * guest code).
+ */
+static long inject_syscall(int pid, long nr, const long args[6])
+{
+	struct user_regs_struct r;
+	long err;
+	int status;
+
+	err = ptrace_call(PTRACE_GETREGS, pid, NULL, &r);
+	if (err < 0)
+		return err;
+	r.rax = nr;
+	r.orig_rax = -1;
+	r.rdi = args[0];
+	r.rsi = args[1];
+	r.rdx = args[2];
+	r.r10 = args[3];
+	r.r8 = args[4];
+	r.r9 = args[5];
+	r.rip = STUB_ENTRY_SYSCALL;
+	err = ptrace_call(PTRACE_SETREGS, pid, NULL, &r);
+	if (err < 0)
+		return err;
+	for (;;) {
+		err = ptrace_call(PTRACE_CONT, pid, NULL, NULL);
+		if (err < 0)
+			return err;
+		status = wait_stop(pid);
+		if (status < 0)
+			return status;
+		if (!WIFSTOPPED(status))
+			return -ECHILD;
+		if (WSTOPSIG(status) == SIGTRAP)
+			break;
+		/* a kick that raced with us: drop it and go on */
+	}
+	err = ptrace_call(PTRACE_GETREGS, pid, NULL, &r);
+	return err < 0 ? err : (long)r.rax;
+}
+
+static int fp_get(int pid, void *buf, size_t size, size_t *got)
+{
+	struct iovec iov = { buf, size };
+	long r = ptrace_call(PTRACE_GETREGSET, pid, (void *)(long)fp_regset, &iov);
+
+	if (r < 0)
+		return (int)r;
+	if (got)
+		*got = iov.iov_len;
+	return 0;
+}
+
+static int fp_set(int pid, void *buf)
+{
+	struct iovec iov = { buf, um_fp_size };
+
+	return (int)ptrace_call(PTRACE_SETREGSET, pid, (void *)(long)fp_regset, &iov);
+}
+
+/* Find the FPU image size and make sure the host accepts it back. */
+static int probe_fp(int pid)
+{
+	size_t cap = 64 * 1024, got = 0;
+	void *buf = calloc(1, cap);
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	r = fp_get(pid, buf, cap, &got);
+	if (r == -ENODEV || r == -EIO || r == -EINVAL) {
+		fp_regset = NT_PRFPREG;
+		r = fp_get(pid, buf, cap, &got);
+		um_fp_xsave = 0;
+	} else {
+		um_fp_xsave = 1;
+	}
+	if (r == 0) {
+		um_fp_size = got;
+		r = fp_set(pid, buf);
+	}
+	free(buf);
+	return r;
+}
+
+/* Every host mapping of a stub must lie above the guest's part of the address space. */
+static int check_layout(int pid)
+{
+	char path[64], line[512];
+	FILE *f;
+	int bad = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0; /* no /proc: cannot check, the layout is still what we asked for */
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo = strtoul(line, NULL, 16);
+
+		if (lo < UM_TASK_SIZE)
+			bad = 1;
+	}
+	fclose(f);
+	return bad ? -ENOSPC : 0;
+}
+
+static int load_stub_program(void)
+{
+	size_t len = (size_t)(stub_elf_end - stub_elf_start);
+	int fd = memfd_create("umlite-stub", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return -errno;
+	if (os_write_all(fd, stub_elf_start, len) != (long)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err ? err : -EIO;
+	}
+	stub_fd = fd;
+	return 0;
+}
+
+static void pin_to_current_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+int skas_host_init(int pmfd)
+{
+	int pid, r, status;
+
+	physmem_fd = pmfd;
+	r = load_stub_program();
+	if (r < 0)
+		return r;
+	if (!os_getenv("UMLITE_NOPIN"))
+		pin_to_current_cpu();
+	r = start_stub(&pid);
+	if (r < 0)
+		return r;
+	r = probe_fp(pid);
+	if (r == 0)
+		r = check_layout(pid);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, __WALL);
+	return r;
+}
+
+int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
+{
+	struct stub_proc *sp = calloc(1, sizeof(*sp));
+	long args[6] = { STUB_DATA, STUB_DATA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+			 STUB_PHYSMEM_FD, (long)data_phys };
+	long r;
+
+	if (!sp)
+		return -ENOMEM;
+	r = start_stub(&sp->pid);
+	if (r < 0) {
+		free(sp);
+		return (int)r;
+	}
+	r = inject_syscall(sp->pid, SYS_mmap, args);
+	if (r != STUB_DATA) {
+		skas_host_kill(sp);
+		return r < 0 ? (int)r : -EIO;
+	}
+	sp->data = data;
+	sp->next = all_stubs;
+	all_stubs = sp;
+	*out = sp;
+	return 0;
+}
+
+void skas_host_kill(struct stub_proc *sp)
+{
+	struct stub_proc **pp;
+	int status;
+
+	for (pp = &all_stubs; *pp; pp = &(*pp)->next) {
+		if (*pp == sp) {
+			*pp = sp->next;
+			break;
+		}
+	}
+	if (!sp->dead) {
+		kill(sp->pid, SIGKILL);
+		while (waitpid(sp->pid, &status, __WALL) < 0 && errno == EINTR)
+			;
+	}
+	free(sp);
+}
+
+int skas_host_pid(const struct stub_proc *sp)
+{
+	return sp->pid;
+}
+
+int skas_host_run_queue(struct stub_proc *sp)
+{
+	struct user_regs_struct r;
+	long err;
+	int status;
+
+	if (sp->dead)
+		return -ESRCH;
+	err = ptrace_call(PTRACE_GETREGS, sp->pid, NULL, &r);
+	if (err < 0)
+		return (int)err;
+	r.rip = STUB_ENTRY_RUN_QUEUE;
+	r.rsp = STUB_STACK_TOP;
+	r.orig_rax = -1;
+	err = ptrace_call(PTRACE_SETREGS, sp->pid, NULL, &r);
+	if (err < 0)
+		return (int)err;
+	for (;;) {
+		err = ptrace_call(PTRACE_CONT, sp->pid, NULL, NULL);
+		if (err < 0)
+			return (int)err;
+		status = wait_stop(sp->pid);
+		if (status < 0)
+			return status;
+		if (!WIFSTOPPED(status)) {
+			sp->dead = true;
+			return -ESRCH;
+		}
+		if (WSTOPSIG(status) == SIGTRAP)
+			break;
+		if (WSTOPSIG(status) == SIGSEGV || WSTOPSIG(status) == SIGBUS)
+			return -EFAULT; /* the stub's own data pages are gone: a kernel bug */
+	}
+	if (sp->data->done != sp->data->ncalls)
+		return sp->data->err < 0 && sp->data->err > -4096 ? (int)sp->data->err : -EIO;
+	return 0;
+}
+
+static void fill_fault(struct stub_proc *sp, int sig, struct um_trap *trap)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	ptrace_call(PTRACE_GETSIGINFO, sp->pid, NULL, &si);
+	trap->signo = sig;
+	trap->code = si.si_code;
+	trap->addr = (uint64_t)si.si_addr;
+	trap->access = UM_ACCESS_UNKNOWN;
+	trap->kind = (sig == SIGSEGV || sig == SIGBUS) ? UM_TRAP_FAULT : UM_TRAP_SIGNAL;
+}
+
+/* Wait for the stub to stop; kicks it when a host interrupt arrives meanwhile. */
+static int wait_guest(struct stub_proc *sp, int *status)
+{
+	bool kicked = false;
+	int r;
+
+	for (;;) {
+		if (!kicked && os_irq_pending()) {
+			kill(sp->pid, os_kick_signal());
+			kicked = true;
+		}
+		r = waitpid(sp->pid, status, __WALL);
+		if (r >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+int skas_host_run(struct stub_proc *sp, struct um_regs *regs, struct um_trap *trap)
+{
+	int status, sig, r;
+	long err;
+
+	memset(trap, 0, sizeof(*trap));
+	if (sp->dead) {
+		trap->kind = UM_TRAP_DIED;
+		return 0;
+	}
+	err = ptrace_call(PTRACE_SETREGS, sp->pid, NULL, regs->gp);
+	if (err == 0 && regs->fp_where == UM_FP_IN_BUF) {
+		err = fp_set(sp->pid, regs->fp);
+		regs->fp_where = UM_FP_IN_THREAD;
+	}
+	if (err == 0)
+		err = ptrace_call(PTRACE_SYSEMU, sp->pid, NULL, NULL);
+	if (err < 0)
+		return (int)err;
+	r = wait_guest(sp, &status);
+	if (r < 0)
+		return r;
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		sp->dead = true;
+		trap->kind = UM_TRAP_DIED;
+		trap->status = status;
+		return 0;
+	}
+	regs->fp_where = UM_FP_IN_THREAD;
+	err = ptrace_call(PTRACE_GETREGS, sp->pid, NULL, regs->gp);
+	if (err < 0)
+		return (int)err;
+	sig = WSTOPSIG(status);
+	if (sig == (SIGTRAP | 0x80))
+		trap->kind = UM_TRAP_SYSCALL;
+	else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+		 sig == SIGTRAP)
+		fill_fault(sp, sig, trap);
+	else
+		trap->kind = UM_TRAP_INTERRUPT; /* our kick, or a stray host signal: dropped */
+	return 0;
+}
+
+int skas_host_fp_save(struct stub_proc *sp, struct um_regs *regs)
+{
+	int r;
+
+	if (regs->fp_where != UM_FP_IN_THREAD)
+		return 0;
+	r = fp_get(sp->pid, regs->fp, um_fp_size, NULL);
+	if (r == 0)
+		regs->fp_where = UM_FP_SYNCED;
+	return r;
+}
+
+void skas_host_shutdown(void)
+{
+	while (all_stubs)
+		skas_host_kill(all_stubs);
+}

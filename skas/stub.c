@@ -1,0 +1,73 @@
+/*
+ * The SKAS stub: the only host code in a guest address space's host process.
+ *
+ * It is a static program without libc, linked at STUB_CODE (skas/stub.lds). The kernel
+ * execs it for every new guest address space (skas_host.c), maps the stub data pages
+ * (STUB_DATA) from the physmem file, and afterwards only ever resumes it in two places:
+ *   - stub_entry_queue (STUB_CODE + 0): execute the queue of host system calls the
+ *     kernel wrote into struct stub_data (mmap/munmap/mprotect of guest pages), then stop
+ *     with int3. The stack is STUB_STACK_TOP in the data pages.
+ *   - stub_entry_syscall (STUB_CODE + 16): execute the one system call in the registers,
+ *     then stop with int3 (used before the data pages exist).
+ * Guest code runs in the same process under PTRACE_SYSEMU, so any syscall instruction it
+ * executes, even one inside this page, is intercepted rather than run on the host.
+ *
+ * Compiled with -mgeneral-regs-only: the stub must not touch the guest's FPU/SSE state,
+ * which lives in this host thread between guest runs.
+ */
+#include <stdint.h>
+
+#include "as-layout.h"
+#include "stub-data.h"
+
+void stub_run_queue(void);
+
+__asm__(".section .text.stub_entry,\"ax\",@progbits\n"
+	".globl stub_entry_queue\n"
+	"stub_entry_queue:\n"
+	"	call stub_run_queue\n"
+	"	int3\n"
+	"	jmp stub_entry_queue\n"
+	"	.balign 16\n"
+	".globl stub_entry_syscall\n"
+	"stub_entry_syscall:\n"
+	"	syscall\n"
+	"	int3\n"
+	"	jmp stub_entry_syscall\n"
+	".text\n");
+
+static inline long stub_syscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	long ret;
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	register long r9 __asm__("r9") = a6;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+void stub_run_queue(void)
+{
+	volatile struct stub_data *d = (volatile struct stub_data *)STUB_DATA;
+	uint32_t n = d->ncalls, i;
+
+	d->err = 0;
+	if (n > STUB_MAX_CALLS)
+		n = STUB_MAX_CALLS;
+	for (i = 0; i < n; i++) {
+		volatile struct stub_call *c = &d->calls[i];
+		long r = stub_syscall6((long)c->nr, (long)c->args[0], (long)c->args[1],
+				       (long)c->args[2], (long)c->args[3], (long)c->args[4],
+				       (long)c->args[5]);
+
+		if (r < 0 && r > -4096) {
+			d->err = r;
+			break;
+		}
+	}
+	d->done = i;
+}

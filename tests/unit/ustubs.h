@@ -1,0 +1,11 @@
+/* Host stand-ins for kernel services in unit tests (tests/unit/ustubs.c). */
+#ifndef USTUBS_H
+#define USTUBS_H
+
+/* Everything printk'd (and written by os_write_all) since the last ustub_log_clear. */
+extern char ustub_log[8192];
+/* Calls of os_punch_hole (memory given back to the host). */
+extern int ustub_punched;
+void ustub_log_clear(void);
+
+#endif
