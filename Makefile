@@ -184,7 +184,7 @@ deps:
 	$(Q)scripts/deps.sh
 
 # What `make test` builds before scripts/run-tests.sh runs every suite.
-TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST)
+TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite $(B)/rootfs.cpio $(B)/test.cpio $(GUEST_TESTS)
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)
 	$(Q)scripts/run-tests.sh

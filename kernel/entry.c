@@ -112,7 +112,10 @@ static void do_syscall(struct task *t)
 	ret = syscall_dispatch(&a);
 	if (IS_ENABLED(CONFIG_SYSCALL_TRACE) && trace_enabled)
 		trace_syscall_exit(t, &a, ret);
-	r[UM_RAX] = (u64)ret;
+	if (t->regs_replaced)
+		t->regs_replaced = false; /* execve, rt_sigreturn: regs already hold the result */
+	else
+		r[UM_RAX] = (u64)ret;
 }
 
 static void do_fault(struct task *t, const struct um_trap *trap)
@@ -157,6 +160,7 @@ void task_user_loop(void *unused)
 		}
 		switch (trap.kind) {
 		case UM_TRAP_SYSCALL:
+			t->last_fault_addr = 0; /* the guest made progress since any refused access */
 			t0 = ktime_now();
 			do_syscall(t);
 			t->stime_ns += ktime_now() - t0;

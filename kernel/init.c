@@ -255,7 +255,6 @@ static void automount(void)
 	}
 }
 
-int init_task_start(void);
 int start_kernel(int argc, char **argv)
 {
 	int r, fd;
@@ -298,6 +297,16 @@ int start_kernel(int argc, char **argv)
 	}
 	if (load_initramfs() < 0)
 		return 1;
+	r = procfs_init();
+	if (r == 0)
+		r = sysfs_init();
+	if (r == 0)
+		r = console_register_devices();
+	if (r < 0) {
+		printk(KERN_ERR "umlite: cannot register the built-in filesystems and devices: %s\n",
+		       errname(r));
+		return 1;
+	}
 	automount();
 	console_init();
 	r = init_task_start();

@@ -54,6 +54,27 @@ static void log_store(int level, const char *text, size_t len)
 	}
 }
 
+bool printk_crlf;
+
+/* Write to stderr; with the host terminal in raw mode each newline needs its return. */
+static void printk_emit(const char *text, size_t n)
+{
+	size_t start = 0;
+
+	if (!printk_crlf) {
+		os_write_all(2, text, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] != '\n')
+			continue;
+		os_write_all(2, text + start, i - start);
+		os_write_all(2, "\r\n", 2);
+		start = i + 1;
+	}
+	os_write_all(2, text + start, n - start);
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
 	char buf[1024];
@@ -70,7 +91,7 @@ int vprintk(const char *fmt, va_list ap)
 	}
 	log_store(level, text, n);
 	if (level <= console_loglevel)
-		os_write_all(2, text, n);
+		printk_emit(text, n);
 	return n;
 }
 

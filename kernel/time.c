@@ -20,9 +20,11 @@ u64 ktime_now(void)
 	return os_monotonic_ns() - boot_mono;
 }
 
+s64 ktime_real_offset;
+
 u64 ktime_real(void)
 {
-	return os_realtime_ns();
+	return os_realtime_ns() + (u64)ktime_real_offset;
 }
 
 void ktimer_arm(struct ktimer *t, u64 expires)

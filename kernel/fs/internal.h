@@ -42,6 +42,13 @@ void fs_get_pwd(struct path *pwd);
 char *getname(uaddr_t uname);
 /* Like getname, but an empty string is allowed only with allow_empty (else -ENOENT). */
 char *getname_flags(uaddr_t uname, bool allow_empty);
+/*
+ * Resolve (dirfd, guest name) for the *at calls that take AT_EMPTY_PATH. With LOOKUP_EMPTY
+ * in flags, an empty or NULL name and a descriptor dirfd give that open file in *fp
+ * (referenced; O_PATH and anonymous files included) and leave *p empty; otherwise *p is
+ * the referenced path and *fp NULL. 0 or -errno (nothing held then).
+ */
+int user_path_or_fd(int dirfd, uaddr_t name, unsigned flags, struct path *p, struct file **fp);
 /* -EROFS when the path's mount or superblock is read-only. */
 int path_want_write(const struct path *p);
 /* True when the current credentials match uid, or the caller is root (chmod/utimes). */

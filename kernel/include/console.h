@@ -27,6 +27,8 @@ void console_write_kernel(const char *s, size_t len);
 void console_shutdown(void);
 /* The console tty (the controlling terminal init gets). */
 struct tty *console_tty(void);
+/* Register /dev/console (5:1), /dev/tty (5:0), /dev/tty0 and tty1 (4:0-1); called at boot. */
+int console_register_devices(void);
 /* A session leader exits: its controlling tty loses its session (SIGHUP to the fg group). */
 void tty_session_leader_exit(struct tty *tty, int sid);
 

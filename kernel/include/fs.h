@@ -267,7 +267,7 @@ struct file {
 	unsigned mode;             /* FMODE_READ | FMODE_WRITE */
 	int refcount;              /* descriptors and kernel users */
 	void *private;             /* the filesystem's or driver's per-open data */
-	u64 dir_pos;               /* getdents cookie */
+	u64 dir_pos;               /* pipes: w_counter seen at open (pipe.c); getdents uses pos */
 };
 
 struct fs_struct {
@@ -338,7 +338,10 @@ int inode_permission(struct inode *inode, int mask);
 struct file *file_open(int dirfd, const char *name, int flags, u32 mode);
 /* Open an already-resolved path. */
 struct file *file_open_path(const struct path *p, int flags);
-/* An open file not reached through a name (pipes, anon inodes). */
+/*
+ * An open file not reached through a name (pipes, anon inodes). The file takes its own
+ * reference on inode (the caller keeps and drops its own); ERR_PTR(-ENOMEM) on failure.
+ */
 struct file *file_alloc_anon(struct inode *inode, const struct file_operations *fop,
 			     unsigned flags, void *private);
 
@@ -347,9 +350,13 @@ void file_get(struct file *f);
 void file_put(struct file *f);
 /* The file at descriptor fd of current with a reference, or NULL. */
 struct file *fd_get(int fd);
-/* Install f at the lowest free descriptor >= minfd; returns it or -EMFILE. */
+/*
+ * Install f at the lowest free descriptor >= minfd; returns it or -EMFILE (-ENOMEM).
+ * On success the table takes over the caller's reference; on failure the caller keeps it.
+ */
 int fd_install(struct file *f, int minfd, bool cloexec);
 int fd_close(int fd);
+/* files_alloc, files_copy, fs_struct_copy: NULL when out of memory. */
 struct files_struct *files_alloc(void);
 struct files_struct *files_copy(struct files_struct *old);
 void files_put(struct files_struct *fs);
@@ -362,6 +369,8 @@ void fs_struct_put(struct fs_struct *fs);
 ssize_t kernel_read(struct file *f, void *buf, size_t len, loff_t *pos);
 ssize_t kernel_write(struct file *f, const void *buf, size_t len, loff_t *pos);
 loff_t generic_llseek(struct file *f, loff_t off, int whence);
+/* An llseek for unseekable files (pipes, ttys, sockets): always -ESPIPE; pread/pwrite too. */
+loff_t vfs_no_llseek(struct file *f, loff_t off, int whence);
 
 /* ---- fs/stat.c */
 int vfs_getattr(struct path *p, struct stat *st);
@@ -408,6 +417,9 @@ int pipe_create(struct file **rd, struct file **wr, unsigned flags);
 /* ---- fs/tmpfs: unnamed memory files (MAP_SHARED|MAP_ANONYMOUS, memfd_create) */
 /* A new unlinked tmpfs regular file of size bytes, opened read-write; ERR_PTR on failure. */
 struct file *tmpfs_anon_file(const char *name, u64 size);
+
+/* ---- fs/devfs: devtmpfs and the memory devices (called by tmpfs_init) */
+int devfs_init(void);
 
 /* ---- fs/procfs, fs/sysfs */
 /* Register the "proc" filesystem type; called at boot before the automatic mounts. */

@@ -17,6 +17,8 @@ void kernel_halt(int status) __noreturn;
 void kernel_power_off_request(int status);
 /* Restart the whole instance with the same command line (reboot(2), mconsole reboot). */
 void kernel_restart(void) __noreturn;
+/* Create pid 1 and queue it; it opens the console and executes init (kernel/init_task.c). */
+int init_task_start(void);
 /* True once `debug` was given. */
 extern bool kernel_debug;
 

@@ -82,6 +82,8 @@ long mm_map_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot, unsigned
 /* Unmap [addr, addr+len): frames released, the mode told. */
 int mm_unmap_region(struct mm *mm, uaddr_t addr, u64 len);
 int mm_protect_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot);
+/* Re-protect on the host the pages of [start, end) the mode has mapped (runs, no holes). */
+void mm_host_protect(struct mm *mm, uaddr_t start, uaddr_t end, unsigned prot);
 /* Find a free range of len bytes for a non-fixed mapping; 0 when none. */
 uaddr_t mm_get_unmapped_area(struct mm *mm, uaddr_t hint, u64 len);
 

@@ -14,4 +14,7 @@ size_t printk_log_read(char *buf, size_t len, unsigned long *pos);
 /* Bytes currently held in the log. */
 unsigned long printk_log_size(void);
 
+/* Set while the host terminal is in raw mode: printk then writes "\r\n" for "\n". */
+extern bool printk_crlf;
+
 #endif

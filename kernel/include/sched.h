@@ -107,6 +107,14 @@ s64 ktimer_run(void);
  */
 int schedule_until(u64 deadline);
 
+/* ---- time conversions for system calls (kernel/time_sys.c) */
+/* A guest struct __kernel_timespec as ns: -EFAULT, or -EINVAL when out of range. */
+int time_timespec_from_user(uaddr_t uts, u64 *ns);
+/* Store ns as a guest struct __kernel_timespec: 0 or -EFAULT. */
+int time_timespec_to_user(uaddr_t uts, u64 ns);
+/* Offset of the guest's CLOCK_REALTIME from the host's (settimeofday, clock_settime). */
+extern s64 ktime_real_offset;
+
 /* ---- interrupts (kernel/irq.c) */
 /* Handle pending host interrupts (tick, console input, host signals). */
 void irq_handle(void);

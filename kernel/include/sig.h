@@ -72,5 +72,40 @@ void sig_deliver(void);
 void sig_exec_reset(struct task *t);
 /* Stop/continue bookkeeping for job control. */
 void sig_stop_task(struct task *t, int sig);
+/*
+ * True when process group pgid is orphaned: no member has a parent in another group of the
+ * same session (init does not count). Job-control stops are not applied to such groups.
+ */
+bool sig_pgrp_orphaned(int pgid);
+
+/* ---- shared by kernel/signal.c, signal_sys.c and signal_frame.c only */
+#define KSIG_DFL 0ULL
+#define KSIG_IGN 1ULL
+/* The guest's stack_t (sigaltstack), with the address as an integer. */
+struct ksigaltstack {
+	u64 ss_sp;
+	int ss_flags;
+	u64 ss_size;
+};
+/* Send to t (its process when group) with kill(2)'s permission check: -EPERM, -EINVAL. */
+int sig_send_checked(struct task *t, int sig, const siginfo_t *info, bool group);
+/* rt_sigaction's core: set (act) and/or read (oact) the action of sig. */
+int sig_action(int sig, const struct ksigaction *act, struct ksigaction *oact);
+/* Take the next pending signal of t among mask (thread queue first); 0 when none. */
+int sig_dequeue(struct task *t, ksigset_t mask, siginfo_t *info);
+/* Replace t's blocked mask (SIGKILL/SIGSTOP are removed) and recompute pending state. */
+void sig_set_blocked(struct task *t, ksigset_t mask);
+/*
+ * Build the rt_sigframe for sig on t's guest stack and point t's registers at the
+ * handler; saved_mask is the mask sigreturn restores. 0, or -EFAULT when the frame
+ * cannot be written (the caller then forces SIGSEGV).
+ */
+int sig_setup_frame(struct task *t, int sig, const siginfo_t *info,
+		    const struct ksigaction *ka, ksigset_t saved_mask);
+/* sigaltstack state for stack pointer sp: SS_ONSTACK, SS_DISABLE or 0. */
+int sig_altstack_state(const struct task *t, uaddr_t sp);
+/* Store the task's fault address into a siginfo's si_addr. */
+void sig_info_set_addr(siginfo_t *info, uaddr_t addr);
+uaddr_t sig_info_addr(const siginfo_t *info);
 
 #endif

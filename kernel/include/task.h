@@ -97,11 +97,15 @@ struct task {
 	uaddr_t altstack_sp;
 	u64 altstack_size;
 	int altstack_flags;
+	/* restart_syscall(2): continues a call that returned -ERESTART_RESTARTBLOCK (or NULL) */
+	long (*restart_fn)(struct task *t);
+	u64 restart_arg[4];
 
 	/* ---- guest CPU state */
 	struct um_regs regs;
 	void *mode_thread;        /* the mode's handle for this thread */
 	bool in_syscall;          /* regs hold a system call being served */
+	bool regs_replaced;       /* the call rewrote regs (execve): entry.c leaves RAX alone */
 	long syscall_nr;          /* the call being served (debugging, /proc/PID/syscall) */
 	uaddr_t last_fault_addr;  /* page of the previous refused access (mm/fault.c) */
 
@@ -118,6 +122,16 @@ struct task {
 	unsigned long min_flt, maj_flt, nvcsw, nivcsw;
 	int personality;
 	uaddr_t mm_exe_hint;      /* unused */
+
+	/* ---- process life (kernel/fork.c, exit.c, sys.c) */
+	struct task *vfork_parent; /* vfork child: the parent sleeping until we exec or exit */
+	bool vfork_done;          /* vfork parent: set by task_vfork_done to wake it */
+	bool did_exec;            /* has exec'd since fork (setpgid's EACCES) */
+	bool no_new_privs;        /* PR_SET_NO_NEW_PRIVS */
+	bool child_subreaper;     /* PR_SET_CHILD_SUBREAPER: orphans are reparented to us */
+	u8 dumpable;              /* PR_SET_DUMPABLE (0 or 1) */
+	int pdeath_signal;        /* PR_SET_PDEATHSIG: sent to us when our parent exits */
+	int nice;                 /* -20..19 (getpriority/setpriority) */
 };
 
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
@@ -150,14 +164,35 @@ struct task *task_alloc(void (*fn)(void *), void *arg);
 void task_free(struct task *t);
 /* clone(2) on behalf of current. Returns the child's pid or -errno. */
 long task_clone(u64 flags, uaddr_t newsp, uaddr_t parent_tid, uaddr_t child_tid, uaddr_t tls);
+/*
+ * A vfork child execs (exec.c calls this at its point of no return) or exits (exit.c): wake
+ * the parent sleeping in vfork. Harmless for a task that is not a vfork child.
+ */
+void task_vfork_done(struct task *child);
+/* A new thread group with refcount 1 and no stopped/continued report pending; NULL on failure. */
+struct signal_struct *task_signal_alloc(void);
 
 /* ---- kernel/exit.c */
 /* Exit the current thread with wait status code (exit(2) encodes status << 8). */
 void task_exit(int code) __noreturn;
 /* Exit the whole thread group (exit_group(2), fatal signals). */
 void task_group_exit(int code) __noreturn;
-/* Notify the parent (SIGCHLD, wait queue) of a stop or continue of t's group. */
+/*
+ * Notify the parent (SIGCHLD, wait queue) of a stop or continue of t's group. why is
+ * CLD_STOPPED (call after setting t->signal->stop_sig) or CLD_CONTINUED (after clearing it);
+ * this sets stop_reported / cont_reported to false for the event being announced.
+ */
 void task_notify_parent_stop(struct task *t, int why);
+/* Resource usage of t's process (who: RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_BOTH, RUSAGE_THREAD). */
+void task_rusage(struct task *t, int who, struct rusage *ru);
+
+/* ---- kernel/exec.c */
+/*
+ * Replace current's program by the executable at path (kernel strings; NULL-terminated argv
+ * and envp), as execve(2) does. Used to start init. Returns 0 with current's mm and regs
+ * set up for task_user_loop, or -errno with nothing changed.
+ */
+int kernel_execve(const char *path, const char *const argv[], const char *const envp[]);
 
 /* ---- kernel/entry.c */
 /* The run loop of a guest task: deliver signals, run guest code, dispatch traps. */

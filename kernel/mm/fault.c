@@ -171,8 +171,10 @@ int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int 
 		 * fixes it), or the guest's access is one the VMA does not allow, which a
 		 * refusal of the same address right after a remap reveals.
 		 */
-		if (current->last_fault_addr == addr)
+		if (current->last_fault_addr == addr) {
+			current->last_fault_addr = 0; /* the next refusal starts a new sequence */
 			return -SIGSEGV;
+		}
 		current->last_fault_addr = addr;
 		mm_host_map_page(mm, vma, addr, *pte | PTE_HOSTMAP);
 		*pte |= PTE_HOSTMAP;

@@ -216,6 +216,49 @@ static void protect_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
 		*pte |= PTE_WRITE;
 }
 
+struct host_protect {
+	struct mm *mm;
+	unsigned prot;
+	uaddr_t run_start, run_end; /* the run of host-mapped pages being collected */
+};
+
+static void host_protect_flush(struct host_protect *hp)
+{
+	if (hp->run_end > hp->run_start)
+		um_mode->mm_protect(hp->mm->mode_ctx, hp->run_start, hp->run_end - hp->run_start,
+				    hp->prot);
+	hp->run_start = hp->run_end = 0;
+}
+
+static void host_protect_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
+{
+	struct host_protect *hp = arg;
+
+	if (!(*pte & PTE_HOSTMAP))
+		return;
+	if (addr != hp->run_end)
+		host_protect_flush(hp);
+	if (!hp->run_end)
+		hp->run_start = addr;
+	hp->run_end = addr + PAGE_SIZE;
+}
+
+/*
+ * Change the host protection of the pages of [start, end) that the mode has mapped, in
+ * runs of contiguous pages. The host's mprotect stops at the first hole of a range (and
+ * fails with ENOMEM), so a whole-VMA request would leave the pages after a hole with
+ * their old protection; pages not mapped yet get the VMA's protection when they fault.
+ */
+void mm_host_protect(struct mm *mm, uaddr_t start, uaddr_t end, unsigned prot)
+{
+	struct host_protect hp = { .mm = mm, .prot = prot };
+
+	if (!mm->mode_ctx)
+		return;
+	pte_walk(mm, start, end, host_protect_pte, &hp);
+	host_protect_flush(&hp);
+}
+
 int mm_protect_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot)
 {
 	uaddr_t end = addr + ALIGN_UP(len, PAGE_SIZE);
@@ -244,9 +287,8 @@ int mm_protect_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot)
 		v->prot = prot & PROT_ALL;
 		if ((prot & PROT_WRITE) && (v->flags & VM_SHARED))
 			pte_walk(mm, v->start, v->end, protect_pte, &v->flags);
-		if (mm->mode_ctx)
-			um_mode->mm_protect(mm->mode_ctx, v->start, v->end - v->start,
-					    (v->flags & VM_SHARED) ? v->prot : v->prot & ~PROT_WRITE);
+		mm_host_protect(mm, v->start, v->end,
+				(v->flags & VM_SHARED) ? v->prot : v->prot & ~PROT_WRITE);
 	}
 	return 0;
 }

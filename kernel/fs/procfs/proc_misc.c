@@ -1,0 +1,382 @@
+/*
+ * procfs, system-wide files: the root directory of /proc (fixed entries, then one
+ * directory per process), meminfo, cpuinfo, stat, uptime, loadavg, version, mounts,
+ * filesystems, devices, swaps, cmdline, and the /proc/sys values (hostname is writable).
+ *
+ * Layer: entries for the generic code of procfs.c. Figures come from the page allocator
+ * (page.h), the scheduler (sched.h), the task list and the mount list; what the kernel
+ * does not track (page cache, swap, interrupts) reads as 0, as on a machine without it.
+ */
+#include "kernel.h"
+#include "fs.h"
+#include "../internal.h"
+#include "page.h"
+#include "params.h"
+#include "sched.h"
+#include "slab.h"
+#include "task.h"
+#include "procfs.h"
+
+#include <linux/mount.h>
+
+#define USER_HZ 100
+#define NS_PER_SEC 1000000000ULL
+#define NS_PER_TICK (NS_PER_SEC / USER_HZ)
+#define UTS_RELEASE "6.1.0-um-lite"
+#define UTS_VERSION "#1 SMP"
+
+/* ---- memory */
+
+/* "Name:" and the number fill 24 columns, at least one space between (Linux's layout). */
+static void meminfo_line(struct procfs_buf *b, const char *name, unsigned long kb)
+{
+	int len = (int)strlen(name);
+
+	procfs_printf(b, "%s%*lu kB\n", name, len < 16 ? 24 - len : 6, kb);
+}
+
+static int show_meminfo(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	static const char *const zeros[] = {
+		"Buffers:", "Cached:", "SwapCached:", "Active:", "Inactive:", "Active(anon):",
+		"Inactive(anon):", "Active(file):", "Inactive(file):", "Unevictable:", "Mlocked:",
+		"SwapTotal:", "SwapFree:", "Dirty:", "Writeback:", "AnonPages:", "Mapped:",
+		"Shmem:", "KReclaimable:", "Slab:", "SReclaimable:", "SUnreclaim:", "KernelStack:",
+		"PageTables:", "NFS_Unstable:", "Bounce:", "WritebackTmp:",
+	};
+	unsigned long total = page_nr_total() * (PAGE_SIZE / 1024);
+	unsigned long free = page_nr_free() * (PAGE_SIZE / 1024);
+
+	meminfo_line(b, "MemTotal:", total);
+	meminfo_line(b, "MemFree:", free);
+	meminfo_line(b, "MemAvailable:", free);
+	for (unsigned i = 0; i < ARRAY_SIZE(zeros); i++)
+		meminfo_line(b, zeros[i], 0);
+	meminfo_line(b, "CommitLimit:", total / 2);
+	meminfo_line(b, "Committed_AS:", total - free);
+	meminfo_line(b, "VmallocTotal:", 34359738367UL);
+	meminfo_line(b, "VmallocUsed:", 0);
+	meminfo_line(b, "VmallocChunk:", 0);
+	meminfo_line(b, "Percpu:", 0);
+	meminfo_line(b, "HardwareCorrupted:", 0);
+	meminfo_line(b, "AnonHugePages:", 0);
+	procfs_printf(b, "%-16s%8u\n%-16s%8u\n%-16s%8u\n%-16s%8u\n", "HugePages_Total:", 0,
+		      "HugePages_Free:", 0, "HugePages_Rsvd:", 0, "HugePages_Surp:", 0);
+	meminfo_line(b, "Hugepagesize:", 2048);
+	meminfo_line(b, "Hugetlb:", 0);
+	meminfo_line(b, "DirectMap4k:", total);
+	return 0;
+}
+
+/* ---- the processor */
+
+static const char cpu_flags[] =
+	"fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx "
+	"fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl xtopology cpuid pni "
+	"pclmulqdq ssse3 cx16 sse4_1 sse4_2 popcnt aes xsave avx hypervisor lahf_lm";
+
+static int show_cpuinfo(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "processor\t: 0\nvendor_id\t: um-lite\ncpu family\t: 6\nmodel\t\t: 0\n"
+			 "model name\t: um-lite virtual CPU\nstepping\t: 0\ncpu MHz\t\t: 0.000\n"
+			 "cache size\t: 0 KB\nphysical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\n"
+			 "cpu cores\t: 1\napicid\t\t: 0\ninitial apicid\t: 0\nfpu\t\t: yes\n"
+			 "fpu_exception\t: yes\ncpuid level\t: 13\nwp\t\t: yes\n");
+	procfs_printf(b, "flags\t\t: %s\nbugs\t\t:\nbogomips\t: 100.00\nclflush size\t: 64\n"
+			 "cache_alignment\t: 64\n"
+			 "address sizes\t: 46 bits physical, 48 bits virtual\n"
+			 "power management:\n\n", cpu_flags);
+	return 0;
+}
+
+/* ---- time and load */
+
+struct cpu_totals {
+	u64 user, system; /* ns */
+	unsigned long ctxt;
+	int nr_tasks, nr_blocked, max_pid;
+};
+
+/* CPU time of everything that ran: live tasks, and the dead ones folded into processes. */
+static void cpu_totals(struct cpu_totals *ct)
+{
+	struct task *t;
+
+	memset(ct, 0, sizeof(*ct));
+	list_for_each_entry(t, &task_list, all_tasks) {
+		ct->user += t->utime_ns;
+		ct->system += t->stime_ns;
+		if (thread_group_leader(t) && t->signal) {
+			ct->user += t->signal->utime_ns + t->signal->cutime_ns;
+			ct->system += t->signal->stime_ns + t->signal->cstime_ns;
+		}
+		ct->ctxt += t->nvcsw + t->nivcsw;
+		ct->nr_tasks++;
+		ct->nr_blocked += t->state == TASK_UNINTERRUPTIBLE;
+		ct->max_pid = max(ct->max_pid, t->pid);
+	}
+}
+
+static u64 idle_ns(const struct cpu_totals *ct, u64 now)
+{
+	return now > ct->user + ct->system ? now - ct->user - ct->system : 0;
+}
+
+static int show_stat(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	struct cpu_totals ct;
+	u64 now = ktime_now(), boot = (ktime_real() - now) / NS_PER_SEC;
+	unsigned long long user, sys, idle;
+
+	cpu_totals(&ct);
+	user = ct.user / NS_PER_TICK;
+	sys = ct.system / NS_PER_TICK;
+	idle = idle_ns(&ct, now) / NS_PER_TICK;
+	procfs_printf(b, "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\n", user, sys, idle);
+	procfs_printf(b, "cpu0 %llu 0 %llu %llu 0 0 0 0 0 0\n", user, sys, idle);
+	procfs_printf(b, "intr 0\nctxt %lu\nbtime %llu\nprocesses %d\nprocs_running %u\n"
+			 "procs_blocked %d\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+		      ct.ctxt, (unsigned long long)boot, ct.max_pid, sched_nr_running(),
+		      ct.nr_blocked);
+	return 0;
+}
+
+static int show_uptime(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	struct cpu_totals ct;
+	u64 now = ktime_now(), idle;
+
+	cpu_totals(&ct);
+	idle = idle_ns(&ct, now);
+	procfs_printf(b, "%llu.%02llu %llu.%02llu\n", (unsigned long long)(now / NS_PER_SEC),
+		      (unsigned long long)(now % NS_PER_SEC / (NS_PER_SEC / 100)),
+		      (unsigned long long)(idle / NS_PER_SEC),
+		      (unsigned long long)(idle % NS_PER_SEC / (NS_PER_SEC / 100)));
+	return 0;
+}
+
+/*
+ * Load averages, Linux's fixed-point exponential decay every 5 s, brought up to date on
+ * each read with the number of runnable tasks then (the reader itself not counted).
+ */
+#define FSHIFT 11
+#define FIXED_1 (1UL << FSHIFT)
+#define LOAD_PERIOD (5 * NS_PER_SEC)
+#define LOAD_INT(x) ((x) >> FSHIFT)
+#define LOAD_FRAC(x) LOAD_INT(((x) & (FIXED_1 - 1)) * 100)
+
+static unsigned long avenrun[3];
+static u64 load_last;
+
+static void loadavg_update(void)
+{
+	static const unsigned long exp_tab[3] = { 1884, 2014, 2037 };
+	unsigned nr = sched_nr_running();
+	unsigned long active = (nr > 0 ? nr - 1 : 0) * FIXED_1;
+	u64 now = ktime_now(), steps;
+
+	if (!load_last)
+		load_last = now;
+	steps = (now - load_last) / LOAD_PERIOD;
+	load_last += steps * LOAD_PERIOD;
+	if (steps > 2000)
+		steps = 2000; /* every average has long converged */
+	for (u64 s = 0; s < steps; s++) {
+		for (int i = 0; i < 3; i++)
+			avenrun[i] = (avenrun[i] * exp_tab[i] + active * (FIXED_1 - exp_tab[i]) +
+				      FIXED_1 / 2) >> FSHIFT;
+	}
+}
+
+static int show_loadavg(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	struct cpu_totals ct;
+
+	loadavg_update();
+	cpu_totals(&ct);
+	for (int i = 0; i < 3; i++)
+		procfs_printf(b, "%lu.%02lu ", LOAD_INT(avenrun[i]), LOAD_FRAC(avenrun[i]));
+	procfs_printf(b, "%u/%d %d\n", sched_nr_running(), ct.nr_tasks, ct.max_pid);
+	return 0;
+}
+
+/* ---- mounts */
+
+/* Names in the mount table escape space, tab, newline and backslash in octal. */
+static void mounts_escaped(struct procfs_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
+			procfs_printf(b, "\\%03o", (unsigned char)*s);
+		else
+			procfs_write(b, s, 1);
+	}
+}
+
+static void mounts_options(struct procfs_buf *b, const struct mount *m)
+{
+	bool ro = (m->flags & MNT_RDONLY) || (m->sb && (m->sb->flags & MS_RDONLY));
+
+	procfs_printf(b, "%s%s%s%s,relatime", ro ? "ro" : "rw",
+		      m->flags & MNT_NOSUID ? ",nosuid" : "", m->flags & MNT_NODEV ? ",nodev" : "",
+		      m->flags & MNT_NOEXEC ? ",noexec" : "");
+}
+
+int procfs_show_mounts(struct procfs_buf *b, const struct path *root)
+{
+	char *buf = kmalloc(PATH_MAX_LEN);
+	struct mount *m;
+
+	if (!buf)
+		return -ENOMEM;
+	list_for_each_entry(m, &mount_list, link) {
+		struct path p = { m, m->root };
+		bool deleted, unreachable;
+		long n = path_to_string_ex(&p, root, buf, PATH_MAX_LEN, &deleted, &unreachable);
+
+		if (n < 0 || unreachable)
+			continue;
+		mounts_escaped(b, m->source ? m->source : "none");
+		procfs_write(b, " ", 1);
+		mounts_escaped(b, buf);
+		procfs_printf(b, " %s ", m->sb && m->sb->type ? m->sb->type->name : "none");
+		mounts_options(b, m);
+		procfs_printf(b, " 0 0\n");
+	}
+	kfree(buf);
+	return 0;
+}
+
+/* ---- small system files */
+
+/* The filesystem types that may be built in; those registered are listed. */
+static const struct {
+	const char *name;
+	bool nodev;
+} fs_names[] = {
+	{ "sysfs", true }, { "tmpfs", true },  { "ramfs", true }, { "devtmpfs", true },
+	{ "proc", true },  { "devpts", true }, { "hostfs", true }, { "ext2", false },
+	{ "ext3", false }, { "ext4", false },
+};
+
+static int show_filesystems(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(fs_names); i++) {
+		if (fs_type_find(fs_names[i].name))
+			procfs_printf(b, "%s\t%s\n", fs_names[i].nodev ? "nodev" : "",
+				      fs_names[i].name);
+	}
+	return 0;
+}
+
+static int show_cmdline(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	const char *cmd = kernel_cmdline();
+
+	procfs_printf(b, "%s\n", cmd ? cmd : "");
+	return 0;
+}
+
+static int show_version(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "Linux version " UTS_RELEASE " (um-lite@um-lite) (gcc) " UTS_VERSION "\n");
+	return 0;
+}
+
+static long self_readlink(const struct proc_inode *pi, struct task *t, char *buf)
+{
+	return ksnprintf(buf, PATH_MAX_LEN, "%d", current->tgid);
+}
+
+static long thread_self_readlink(const struct proc_inode *pi, struct task *t, char *buf)
+{
+	return ksnprintf(buf, PATH_MAX_LEN, "%d/task/%d", current->tgid, current->pid);
+}
+
+static long mounts_readlink(const struct proc_inode *pi, struct task *t, char *buf)
+{
+	return ksnprintf(buf, PATH_MAX_LEN, "self/mounts");
+}
+
+/* ---- /proc/sys */
+
+static int show_hostname(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "%s\n", utsname_nodename);
+	return 0;
+}
+
+/* As sysctl strings: the value ends at the first newline; longer names are cut. */
+static int write_hostname(const struct proc_inode *pi, struct task *t, const char *buf,
+			  size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && buf[n] != '\n' && buf[n] != '\0')
+		n++;
+	n = min(n, sizeof(utsname_nodename) - 1);
+	memcpy(utsname_nodename, buf, n);
+	utsname_nodename[n] = '\0';
+	return 0;
+}
+
+static int show_pid_max(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "%d\n", CONFIG_MAX_PIDS);
+	return 0;
+}
+
+static struct proc_entry sys_kernel_entries[] = {
+	PROC_TEXT("cap_last_cap", "40\n"),
+	PROC_FILE_RW("hostname", 0644, show_hostname, write_hostname),
+	PROC_TEXT("ngroups_max", "65536\n"),
+	PROC_TEXT("osrelease", UTS_RELEASE "\n"),
+	PROC_TEXT("ostype", "Linux\n"),
+	PROC_FILE("pid_max", 0444, show_pid_max),
+	PROC_TEXT("version", UTS_VERSION "\n"),
+};
+
+static struct proc_entry sys_vm_entries[] = {
+	PROC_TEXT("max_map_count", "65530\n"),
+	PROC_TEXT("overcommit_memory", "0\n"),
+};
+
+static struct proc_entry sys_fs_entries[] = {
+	PROC_TEXT("file-max", "9223372036854775807\n"),
+	PROC_TEXT("nr_open", "1048576\n"),
+};
+
+static struct proc_entry sys_entries[] = {
+	PROC_DIR("fs", 0555, sys_fs_entries),
+	PROC_DIR("kernel", 0555, sys_kernel_entries),
+	PROC_EMPTY_DIR("net", 0555),
+	PROC_DIR("vm", 0555, sys_vm_entries),
+};
+
+static struct proc_entry root_entries[] = {
+	PROC_FILE("cmdline", 0444, show_cmdline),
+	PROC_FILE("cpuinfo", 0444, show_cpuinfo),
+	PROC_TEXT("devices", "Character devices:\n  1 mem\n  4 /dev/vc/0\n  4 tty\n"
+			     "  5 /dev/tty\n  5 /dev/console\n\nBlock devices:\n"),
+	PROC_FILE("filesystems", 0444, show_filesystems),
+	PROC_FILE("loadavg", 0444, show_loadavg),
+	PROC_FILE("meminfo", 0444, show_meminfo),
+	PROC_LINK("mounts", mounts_readlink),
+	PROC_EMPTY_DIR("net", 0555),
+	PROC_TEXT("partitions", "major minor  #blocks  name\n\n"),
+	PROC_LINK("self", self_readlink),
+	PROC_FILE("stat", 0444, show_stat),
+	PROC_TEXT("swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"),
+	PROC_DIR("sys", 0555, sys_entries),
+	PROC_LINK("thread-self", thread_self_readlink),
+	PROC_FILE("uptime", 0444, show_uptime),
+	PROC_FILE("version", 0444, show_version),
+};
+
+struct proc_entry procfs_root = {
+	.name = "/",
+	.mode = S_IFDIR | 0555,
+	.children = root_entries,
+	.nr_children = ARRAY_SIZE(root_entries),
+	.dyn = &procfs_pid_dyn,
+};

@@ -1,0 +1,342 @@
+/*
+ * tmpfs file data: the page index of a regular file, read, write, truncate, attribute
+ * changes, and get_page for mmap and exec (filesystem layer).
+ *
+ * A file's data are physmem frames indexed by page number in a radix tree of 512-slot
+ * nodes (one 4 KiB kmalloc block each; 4 levels cover 2^36 pages), so a large sparse file
+ * costs only the nodes on the paths to its present pages. A missing frame is a hole and
+ * reads as zeros; writes and get_page allocate frames (counted against the instance's
+ * size= limit). The file holds one reference per frame; mappings take their own through
+ * get_page, so a frame truncated away stays valid for a mapping that still holds it.
+ *
+ * Invariant: the bytes of the last page beyond the file size are zero in the frame; they
+ * are cleared whenever the size shrinks or grows (a shared mapping may write past EOF).
+ */
+#include "kernel.h"
+#include "fs.h"
+#include "page.h"
+#include "slab.h"
+#include "task.h"
+#include "../internal.h"
+#include "tmpfs.h"
+
+#define RADIX_SHIFT 9
+#define RADIX_SLOTS (1U << RADIX_SHIFT)
+#define RADIX_MAX_HEIGHT 4
+
+static inline u64 *radix_child(u64 slot)
+{
+	return (u64 *)(uintptr_t)slot;
+}
+
+/* Add levels on top until index fits; false when out of memory or index too large. */
+static bool radix_grow(struct tmpfs_inode *ti, u64 index)
+{
+	while (ti->height == 0 || (index >> (RADIX_SHIFT * ti->height))) {
+		u64 *node;
+
+		if (ti->height == RADIX_MAX_HEIGHT)
+			return false;
+		node = kzalloc(RADIX_SLOTS * sizeof(u64));
+		if (!node)
+			return false;
+		if (ti->radix)
+			node[0] = (u64)(uintptr_t)ti->radix;
+		ti->radix = node;
+		ti->height++;
+	}
+	return true;
+}
+
+/*
+ * The leaf slot of page index: NULL when it does not exist (create false) or could not be
+ * made (create true: no memory, or index beyond what 4 levels address).
+ */
+static u64 *radix_slot(struct tmpfs_inode *ti, u64 index, bool create)
+{
+	u64 *node;
+
+	if (ti->height == 0 || (index >> (RADIX_SHIFT * ti->height))) {
+		if (!create || !radix_grow(ti, index))
+			return NULL;
+	}
+	node = ti->radix;
+	for (unsigned h = ti->height; h > 1; h--) {
+		u64 *slot = &node[(index >> (RADIX_SHIFT * (h - 1))) & (RADIX_SLOTS - 1)];
+
+		if (!*slot) {
+			u64 *child;
+
+			if (!create)
+				return NULL;
+			child = kzalloc(RADIX_SLOTS * sizeof(u64));
+			if (!child)
+				return NULL;
+			*slot = (u64)(uintptr_t)child;
+		}
+		node = radix_child(*slot);
+	}
+	return &node[index & (RADIX_SLOTS - 1)];
+}
+
+/*
+ * Free the frames at indices >= first under node (level h, 1 = leaves, first index
+ * base). Returns true when the node ended up empty and was freed.
+ */
+static bool radix_trim(struct inode *inode, u64 *node, unsigned h, u64 base, u64 first)
+{
+	struct tmpfs_inode *ti = TMPFS_I(inode);
+	struct tmpfs_sb *sbi = TMPFS_SB(inode->sb);
+	u64 span = 1ULL << (RADIX_SHIFT * (h - 1));
+	bool empty = true;
+
+	for (unsigned i = 0; i < RADIX_SLOTS; i++) {
+		u64 start = base + i * span;
+
+		if (!node[i])
+			continue;
+		if (start + span <= first) {
+			empty = false;
+		} else if (h == 1) {
+			frame_put(node[i]);
+			node[i] = 0;
+			ti->nr_frames--;
+			if (sbi)
+				sbi->used_pages--;
+		} else if (radix_trim(inode, radix_child(node[i]), h - 1, start, first)) {
+			node[i] = 0;
+		} else {
+			empty = false;
+		}
+	}
+	if (empty)
+		kfree(node);
+	return empty;
+}
+
+void tmpfs_free_pages(struct inode *inode, u64 first)
+{
+	struct tmpfs_inode *ti = TMPFS_I(inode);
+
+	if (ti->radix && radix_trim(inode, ti->radix, ti->height, 0, first)) {
+		ti->radix = NULL;
+		ti->height = 0;
+	}
+	inode->blocks = ti->nr_frames * (PAGE_SIZE / 512);
+}
+
+/* The frame of page index (0 for a hole). */
+static phys_t frame_lookup(struct inode *inode, u64 index)
+{
+	u64 *slot = radix_slot(TMPFS_I(inode), index, false);
+
+	return slot ? *slot : 0;
+}
+
+/* The frame of page index, allocated (zeroed) if missing; 0, -ENOSPC or -ENOMEM. */
+static int frame_obtain(struct inode *inode, u64 index, phys_t *out)
+{
+	struct tmpfs_inode *ti = TMPFS_I(inode);
+	struct tmpfs_sb *sbi = TMPFS_SB(inode->sb);
+	u64 *slot = radix_slot(ti, index, true);
+	phys_t f;
+
+	if (!slot)
+		return -ENOMEM;
+	if (!*slot) {
+		if (sbi->max_pages && sbi->used_pages >= sbi->max_pages)
+			return -ENOSPC;
+		f = frame_alloc(GFP_ZERO);
+		if (!f)
+			return -ENOMEM;
+		*slot = f;
+		ti->nr_frames++;
+		sbi->used_pages++;
+		inode->blocks = ti->nr_frames * (PAGE_SIZE / 512);
+	}
+	*out = *slot;
+	return 0;
+}
+
+/* Clear the bytes of the page holding offset size that lie at or beyond it. */
+static void zero_tail(struct inode *inode, u64 size)
+{
+	size_t off = size & ~PAGE_MASK;
+	phys_t f;
+
+	if (!off)
+		return;
+	f = frame_lookup(inode, size >> PAGE_SHIFT);
+	if (f)
+		memset((char *)phys_to_virt(f) + off, 0, PAGE_SIZE - off);
+}
+
+static ssize_t tmpfs_read(struct file *f, struct iov_iter *to, loff_t *pos)
+{
+	struct inode *inode = f->inode;
+	u64 p = (u64)*pos;
+	size_t done = 0;
+	bool fault = false;
+
+	if (*pos < 0)
+		return -EINVAL;
+	while (to->count && p < inode->size) {
+		size_t off = p & ~PAGE_MASK;
+		size_t n = min(PAGE_SIZE - off, min(to->count, inode->size - p));
+		phys_t fr = frame_lookup(inode, p >> PAGE_SHIFT);
+		size_t c = fr ? iter_copy_to(to, (char *)phys_to_virt(fr) + off, n)
+			      : iter_zero(to, n);
+
+		done += c;
+		p += c;
+		if (c < n) {
+			fault = true;
+			break;
+		}
+	}
+	*pos = (loff_t)p;
+	tmpfs_accessed(inode);
+	if (!done && fault)
+		return -EFAULT;
+	return (ssize_t)done;
+}
+
+/* A write by an unprivileged task drops set-user-id (and group-executable set-group-id). */
+static void remove_privs(struct inode *inode)
+{
+	u32 kill = S_ISUID;
+
+	if (inode->mode & S_IXGRP)
+		kill |= S_ISGID;
+	if ((inode->mode & kill) && !capable_root())
+		inode->mode &= ~kill;
+}
+
+static ssize_t tmpfs_write(struct file *f, struct iov_iter *from, loff_t *pos)
+{
+	struct inode *inode = f->inode;
+	u64 p = (u64)*pos;
+	size_t done = 0;
+	int err = 0;
+
+	if (*pos < 0)
+		return -EINVAL;
+	if (!from->count)
+		return 0;
+	if (p >= TMPFS_MAX_BYTES)
+		return -EFBIG;
+	if (p > inode->size)
+		zero_tail(inode, inode->size);
+	while (from->count && p < TMPFS_MAX_BYTES) {
+		size_t off = p & ~PAGE_MASK, n = min(PAGE_SIZE - off, from->count), c;
+		phys_t fr;
+
+		err = frame_obtain(inode, p >> PAGE_SHIFT, &fr);
+		if (err)
+			break;
+		c = iter_copy_from((char *)phys_to_virt(fr) + off, from, n);
+		done += c;
+		p += c;
+		if (p > inode->size)
+			inode->size = p;
+		if (c < n) {
+			err = -EFAULT;
+			break;
+		}
+	}
+	*pos = (loff_t)p;
+	if (!done)
+		return err == -ENOMEM ? -ENOSPC : err;
+	inode_touch(inode, false, true, true);
+	remove_privs(inode);
+	return (ssize_t)done;
+}
+
+static int tmpfs_file_fsync(struct file *f, bool datasync)
+{
+	return 0;
+}
+
+static int tmpfs_get_page(struct inode *inode, u64 index, bool for_write, phys_t *frame)
+{
+	phys_t f;
+	int r;
+
+	if (index >= DIV_ROUND_UP(inode->size, PAGE_SIZE))
+		return -ENXIO;
+	r = frame_obtain(inode, index, &f);
+	if (r)
+		return r;
+	frame_get(f);
+	*frame = f;
+	if (for_write)
+		inode_touch(inode, false, true, true);
+	return 0;
+}
+
+/* Set a regular file's size: frames beyond are freed, the new tail reads as zeros. */
+static int tmpfs_truncate(struct inode *inode, u64 size)
+{
+	u64 old = inode->size;
+
+	if (size > TMPFS_MAX_BYTES)
+		return -EFBIG;
+	if (size < old) {
+		tmpfs_free_pages(inode, DIV_ROUND_UP(size, PAGE_SIZE));
+		zero_tail(inode, size);
+	} else if (size > old) {
+		zero_tail(inode, old);
+	}
+	inode->size = size;
+	if (size != old)
+		inode_touch(inode, false, true, true);
+	return 0;
+}
+
+/*
+ * ->setattr of every tmpfs inode: mode (the file type is kept), owner, times, and size
+ * for regular files. ctime is set to now for any change unless given.
+ */
+int tmpfs_setattr(struct dentry *d, const struct iattr *ia)
+{
+	struct inode *inode = d ? d->inode : NULL;
+	int r;
+
+	if (!inode)
+		return -ENOENT;
+	if (ia->valid & ATTR_SIZE) {
+		if (S_ISDIR(inode->mode))
+			return -EISDIR;
+		if (!S_ISREG(inode->mode))
+			return -EINVAL;
+		r = tmpfs_truncate(inode, ia->size);
+		if (r)
+			return r;
+	}
+	if (ia->valid & ATTR_MODE)
+		inode->mode = (inode->mode & S_IFMT) | (ia->mode & 07777);
+	if (ia->valid & ATTR_UID)
+		inode->uid = ia->uid;
+	if (ia->valid & ATTR_GID)
+		inode->gid = ia->gid;
+	if (ia->valid & ATTR_ATIME)
+		inode->atime = ia->atime;
+	if (ia->valid & ATTR_MTIME)
+		inode->mtime = ia->mtime;
+	if (ia->valid & ATTR_CTIME)
+		inode->ctime = ia->ctime;
+	else if (ia->valid)
+		inode_touch(inode, false, false, true);
+	return 0;
+}
+
+const struct inode_operations tmpfs_file_iops = {
+	.setattr = tmpfs_setattr,
+	.get_page = tmpfs_get_page,
+};
+
+const struct file_operations tmpfs_file_fops = {
+	.read = tmpfs_read,
+	.write = tmpfs_write,
+	.fsync = tmpfs_file_fsync,
+};

@@ -1,0 +1,60 @@
+# Shared helpers of the Bats tests (bats-core 1.8). Tests treat ./umlite as a black box.
+# shellcheck shell=bash
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+UMLITE=${UMLITE:-$ROOT/umlite}
+ROOTFS=${ROOTFS:-$ROOT/build/rootfs.cpio}
+# Every boot gets a timeout: a hung kernel fails its test instead of the suite.
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
+
+# umlite ARGS...: boot the busybox initramfs with ARGS (mode and memory defaults added).
+umlite() {
+	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$ROOTFS" ${UMLITE_MODE:+mode=$UMLITE_MODE} "$@"
+}
+
+# guest_sh SCRIPT: run SCRIPT with the guest's /bin/sh as init.
+guest_sh() {
+	umlite init=/bin/sh -- -c "$1"
+}
+
+assert_equal() { # EXPECTED SEEN
+	if [ "$1" != "$2" ]; then
+		printf 'expected: %q\n   seen: %q\n' "$1" "$2" >&2
+		return 1
+	fi
+}
+
+assert_contains() { # HAYSTACK NEEDLE
+	case $1 in
+	*"$2"*) return 0 ;;
+	esac
+	printf 'expected to contain: %q\nin: %s\n' "$2" "$1" >&2
+	return 1
+}
+
+assert_not_contains() { # HAYSTACK NEEDLE
+	case $1 in
+	*"$2"*)
+		printf 'expected not to contain: %q\nin: %s\n' "$2" "$1" >&2
+		return 1
+		;;
+	esac
+}
+
+assert_status() { # EXPECTED (uses $status from run)
+	if [ "$status" -ne "$1" ]; then
+		printf 'expected status %s, got %s; output:\n%s\n' "$1" "$status" "$output" >&2
+		return 1
+	fi
+}
+
+# A directory of busybox applet links, so that host runs of a script use the same tools
+# the guest has (the native oracle for busybox behaviour).
+busybox_path() {
+	local d=$BATS_FILE_TMPDIR/bbpath a
+	if [ ! -d "$d" ]; then
+		mkdir -p "$d"
+		for a in $(busybox --list); do ln -sf "$(command -v busybox)" "$d/$a"; done
+	fi
+	echo "$d"
+}
