@@ -1,0 +1,55 @@
+/*
+ * The block layer (kernel/block/blkdev.c): the registry of block devices and the one way
+ * filesystems and /dev nodes reach them. A driver (drivers/ubd) fills a struct
+ * block_device and registers it; users look it up by device number or name and move
+ * bytes with blkdev_read/blkdev_write, which check bounds and alignment before calling
+ * the driver. I/O is synchronous in this version (the kernel waits for the host).
+ */
+#ifndef BLKDEV_H
+#define BLKDEV_H
+
+#include "kernel.h"
+#include "list.h"
+
+#define BLK_SECTOR_SIZE 512
+#define UBD_MAJOR 98 /* UML's block major: /dev/ubda is 98:0, ubdb 98:16, ... */
+
+struct block_device;
+
+struct block_device_ops {
+	/* Move len bytes at byte offset off; both multiples of 512, inside the device. 0/-errno. */
+	int (*read)(struct block_device *b, u64 off, void *buf, size_t len);
+	int (*write)(struct block_device *b, u64 off, const void *buf, size_t len);
+	/* Make written data durable on the host (fsync). NULL: nothing to do. */
+	int (*flush)(struct block_device *b);
+};
+
+struct block_device {
+	char name[16];                     /* "ubda": the /dev name */
+	u32 dev;                           /* device number (MKDEV(major, minor), fs.h) */
+	u64 size;                          /* bytes, a multiple of 512 */
+	bool readonly;                     /* writes fail with -EROFS */
+	const struct block_device_ops *ops;
+	void *private;                     /* the driver's */
+	int openers;                       /* mounts and open files using it (informational) */
+	struct list_head link;             /* in the registry */
+};
+
+/* Add b to the registry (and to /dev when devtmpfs is mounted later). 0 or -EEXIST. */
+int blkdev_register(struct block_device *b);
+/* The device with number dev, or NULL. */
+struct block_device *blkdev_find(u32 dev);
+/* The device called name ("ubda") or "/dev/ubda", or NULL. */
+struct block_device *blkdev_by_name(const char *name);
+/* Iterate: the first device after prev (NULL: the first), or NULL at the end. */
+struct block_device *blkdev_next(struct block_device *prev);
+/*
+ * Bounds- and alignment-checked I/O: any byte range inside the device (unaligned ranges
+ * go through a bounce buffer sector by sector). 0, -EINVAL (outside the device), -EROFS,
+ * -EIO or another -errno from the driver.
+ */
+int blkdev_read(struct block_device *b, u64 off, void *buf, size_t len);
+int blkdev_write(struct block_device *b, u64 off, const void *buf, size_t len);
+int blkdev_flush(struct block_device *b);
+
+#endif
