@@ -21,6 +21,7 @@
 #include "slab.h"
 #include "syscall.h"
 #include "task.h"
+#include "trace.h"
 
 #define UMLITE_VERSION "0.1"
 
@@ -145,6 +146,8 @@ KPARAM("--version", show_version, KP_FLAG, "");
 
 void kernel_halt(int status)
 {
+	if (IS_ENABLED(CONFIG_SYSCALL_TRACE))
+		trace_flush();
 	if (um_mode)
 		um_mode->shutdown();
 	if (kernel_debug)

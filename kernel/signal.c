@@ -22,6 +22,7 @@
 #include "sig.h"
 #include "slab.h"
 #include "task.h"
+#include "trace.h"
 
 #include <asm/unistd.h>
 
@@ -650,6 +651,8 @@ static int get_signal(struct task *t, struct ksigaction *ka, siginfo_t *info)
 
 		if (act->handler == KSIG_IGN)
 			continue;
+		if (IS_ENABLED(CONFIG_SYSCALL_TRACE) && trace_enabled)
+			trace_signal(t, sig, info);
 		if (act->handler != KSIG_DFL) {
 			*ka = *act;
 			if (act->flags & SA_RESETHAND)
