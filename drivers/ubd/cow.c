@@ -1,8 +1,9 @@
 /*
  * UML's COW file format: header decoding (versions 1, 2, 3 and the old broken 64-bit
  * version 3), version-3 encoding, the file layout, and bitmap helpers. Pure code: the
- * header is read through the caller's reader, nothing here does I/O or allocates, so it
- * runs unchanged in host unit tests (tests/unit/cow_test.c). Layout facts (field offsets,
+ * header is read through the caller's reader, and a COW device's reads and writes go
+ * through the caller's I/O callbacks (struct cow_io); nothing here does I/O or allocates,
+ * so it runs unchanged in host unit tests (tests/unit/cow_test.c). Layout facts (field offsets,
  * the v1/v2 sizing quirk, big-endian integers for v2/v3, host order for v1) are those of
  * UML's cow_user.c and the uml_mkcow/uml_moo tools, checked against them byte for byte.
  */
@@ -320,4 +321,152 @@ bool cow_bits_set(uint8_t *bm, uint64_t first, uint64_t n, uint64_t *lo, uint64_
 		changed = true;
 	}
 	return changed;
+}
+
+/* ---- COW devices */
+
+uint64_t cow_bitmap_nchunks(const struct cow_info *ci)
+{
+	return (ci->bitmap_len + COW_CHUNK_BYTES - 1) / COW_CHUNK_BYTES;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+int cow_bitmap_load(const struct cow_info *ci, struct cow_bitmap *bm, const struct cow_io *io,
+		    uint8_t *scratch)
+{
+	for (uint64_t i = 0; i < bm->nchunks; i++) {
+		uint64_t off = i * COW_CHUNK_BYTES, left = ci->bitmap_len - off;
+		size_t n = (size_t)(left < COW_CHUNK_BYTES ? left : COW_CHUNK_BYTES);
+		long got = io->pread(io->ctx, COW_FILE, scratch, n, ci->bitmap_offset + off);
+
+		if (got < 0)
+			return (int)got;
+		memset(scratch + got, 0, COW_CHUNK_BYTES - (size_t)got);
+		if (all_zero(scratch, COW_CHUNK_BYTES))
+			continue;
+		bm->chunks[i] = io->alloc_chunk(io->ctx);
+		if (!bm->chunks[i])
+			return -ENOMEM;
+		memcpy(bm->chunks[i], scratch, COW_CHUNK_BYTES);
+	}
+	return 0;
+}
+
+static int read_zero_filled(const struct cow_io *io, enum cow_file f, void *buf, size_t len,
+			    uint64_t off)
+{
+	long n = io->pread(io->ctx, f, buf, len, off);
+
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n < len)
+		memset((char *)buf + n, 0, len - (size_t)n);
+	return 0;
+}
+
+int cow_read(const struct cow_info *ci, const struct cow_bitmap *bm, const struct cow_io *io,
+	     uint64_t sec, uint64_t n, void *buf)
+{
+	uint64_t ss = ci->sectorsize;
+	char *p = buf;
+
+	while (n) {
+		uint64_t idx = sec / COW_CHUNK_SECTORS, in = sec % COW_CHUNK_SECTORS;
+		uint64_t run = n < COW_CHUNK_SECTORS - in ? n : COW_CHUNK_SECTORS - in;
+		bool set = false;
+		int r;
+
+		if (bm->chunks[idx])
+			run = cow_bit_run(bm->chunks[idx], in, run, &set);
+		if (set)
+			r = read_zero_filled(io, COW_FILE, p, run * ss, ci->data_offset + sec * ss);
+		else
+			r = read_zero_filled(io, COW_BACKING, p, run * ss, sec * ss);
+		if (r < 0)
+			return r;
+		p += run * ss;
+		sec += run;
+		n -= run;
+	}
+	return 0;
+}
+
+/* Make sure the chunks covering sectors [sec, sec + n) exist. */
+static int need_chunks(struct cow_bitmap *bm, const struct cow_io *io, uint64_t sec, uint64_t n)
+{
+	for (uint64_t i = sec / COW_CHUNK_SECTORS; i <= (sec + n - 1) / COW_CHUNK_SECTORS; i++) {
+		if (!bm->chunks[i])
+			bm->chunks[i] = io->alloc_chunk(io->ctx);
+		if (!bm->chunks[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+#define BITMAP_WINDOW 512 /* bitmap bytes updated per step (on the stack) */
+
+/*
+ * Set the bits [first, first + n) of one chunk, at most one window: the new bytes are made
+ * in a copy, written to the file, and only then put in memory, so a failed write leaves
+ * memory and file agreeing. Returns the bits handled or -errno.
+ */
+static long mark_window(const struct cow_info *ci, uint8_t *chunk, uint64_t idx,
+			const struct cow_io *io, uint64_t first, uint64_t n)
+{
+	uint8_t tmp[BITMAP_WINDOW];
+	uint64_t wb = first / 8, lo, hi, bits = (wb + BITMAP_WINDOW) * 8 - first;
+	size_t wlen;
+
+	bits = bits < n ? bits : n;
+	wlen = (size_t)((first + bits - 1) / 8 - wb + 1);
+	memcpy(tmp, chunk + wb, wlen);
+	if (cow_bits_set(tmp, first - wb * 8, bits, &lo, &hi)) {
+		uint64_t at = ci->bitmap_offset + idx * COW_CHUNK_BYTES + wb + lo;
+		long r = io->pwrite(io->ctx, tmp + lo, hi - lo, at);
+
+		if (r < 0)
+			return r;
+		memcpy(chunk + wb + lo, tmp + lo, hi - lo);
+	}
+	return (long)bits;
+}
+
+/* Set the bits of [sec, sec + n) and write the bitmap bytes that changed. */
+static int mark_written(const struct cow_info *ci, struct cow_bitmap *bm,
+			const struct cow_io *io, uint64_t sec, uint64_t n)
+{
+	while (n) {
+		uint64_t idx = sec / COW_CHUNK_SECTORS, in = sec % COW_CHUNK_SECTORS;
+		uint64_t m = n < COW_CHUNK_SECTORS - in ? n : COW_CHUNK_SECTORS - in;
+		long done = mark_window(ci, bm->chunks[idx], idx, io, in, m);
+
+		if (done < 0)
+			return (int)done;
+		sec += (uint64_t)done;
+		n -= (uint64_t)done;
+	}
+	return 0;
+}
+
+int cow_write(const struct cow_info *ci, struct cow_bitmap *bm, const struct cow_io *io,
+	      uint64_t sec, uint64_t n, const void *buf)
+{
+	uint64_t ss = ci->sectorsize;
+	long r;
+
+	if (!n)
+		return 0;
+	r = need_chunks(bm, io, sec, n);
+	if (r == 0)
+		r = io->pwrite(io->ctx, buf, n * ss, ci->data_offset + sec * ss);
+	if (r < 0)
+		return (int)r;
+	return mark_written(ci, bm, io, sec, n);
 }

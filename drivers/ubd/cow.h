@@ -3,6 +3,9 @@
  * read through a caller's reader function and encoded into a caller's buffer; the bitmap
  * helpers work on bytes in memory.
  *
+ * It also holds the decisions of a COW device (cow_read, cow_write) over a bitmap kept in
+ * memory in chunks, with the host I/O and allocation supplied as callbacks.
+ *
  * A COW file is: a header (version 3: big-endian magic "OOOM", version, backing mtime
  * (u32), backing size (u64), sector size, alignment, bitmap format, then the backing
  * file's absolute name in 4096 bytes), the bitmap at bitmap_offset (bit s % 8 of byte
@@ -88,5 +91,51 @@ uint64_t cow_bit_run(const uint8_t *bm, uint64_t first, uint64_t n, bool *set);
  * changed in [*lo, *hi) (the range to write back to the file); false when none changed.
  */
 bool cow_bits_set(uint8_t *bm, uint64_t first, uint64_t n, uint64_t *lo, uint64_t *hi);
+
+/* ---- COW devices: the read/write decisions over a chunked in-memory bitmap */
+#define COW_CHUNK_BYTES 4096ULL                 /* bitmap bytes per chunk */
+#define COW_CHUNK_SECTORS (COW_CHUNK_BYTES * 8) /* sectors per chunk (16 MiB of disk) */
+
+/* The bitmap in memory: chunk i holds bitmap bytes [i * 4096, (i + 1) * 4096). */
+struct cow_bitmap {
+	uint8_t **chunks; /* nchunks pointers; NULL: a chunk whose bits are all clear */
+	uint64_t nchunks;
+};
+
+enum cow_file { COW_FILE, COW_BACKING };
+
+/* The host side of a COW device, as callbacks (cow.c itself does no I/O). */
+struct cow_io {
+	void *ctx;
+	/* Read from the COW or the backing file: bytes read (fewer at EOF) or -errno. */
+	long (*pread)(void *ctx, enum cow_file f, void *buf, size_t len, uint64_t off);
+	/* Write all of buf to the COW file at off: len or -errno. */
+	long (*pwrite)(void *ctx, const void *buf, size_t len, uint64_t off);
+	/* A zeroed chunk of COW_CHUNK_BYTES, or NULL when out of memory. */
+	uint8_t *(*alloc_chunk)(void *ctx);
+};
+
+/* Number of chunks the bitmap of ci needs (the size of bm->chunks). */
+uint64_t cow_bitmap_nchunks(const struct cow_info *ci);
+/*
+ * Read the bitmap of ci from the COW file into bm (chunks all NULL on entry), keeping
+ * only chunks with a bit set. scratch is COW_CHUNK_BYTES of the caller's. 0 or -errno.
+ */
+int cow_bitmap_load(const struct cow_info *ci, struct cow_bitmap *bm, const struct cow_io *io,
+		    uint8_t *scratch);
+/*
+ * Read sectors [sec, sec + n) into buf: each run from the COW file where its bits are
+ * set, from the backing file where clear; bytes past a file's end read as zeros.
+ * 0 or -errno.
+ */
+int cow_read(const struct cow_info *ci, const struct cow_bitmap *bm, const struct cow_io *io,
+	     uint64_t sec, uint64_t n, void *buf);
+/*
+ * Write sectors [sec, sec + n) to the COW file, then set their bits and write the bitmap
+ * bytes that changed: data strictly before bitmap. 0 or -errno (-ENOMEM before anything
+ * was written; an error from the data write leaves the bitmap untouched).
+ */
+int cow_write(const struct cow_info *ci, struct cow_bitmap *bm, const struct cow_io *io,
+	      uint64_t sec, uint64_t n, const void *buf);
 
 #endif

@@ -25,8 +25,8 @@ struct ubd_cow {
 	char *backing;           /* its name as used (kmalloc'd) */
 	struct cow_info info;    /* header and layout */
 	u64 nsectors;            /* sectors the bitmap covers */
-	u8 **chunks;             /* bitmap, UBD_CHUNK_BYTES per chunk; NULL chunk: all clear */
-	u64 nchunks;
+	struct cow_bitmap bm;    /* the bitmap in memory (chunks kmalloc'd) */
+	struct cow_io io;        /* cow.c's way to our host files */
 };
 
 /* One ubdN device. Configured by the command line, opened by ubd_init. */
@@ -47,9 +47,6 @@ struct ubd {
 	bool is_cow;
 	struct ubd_cow cow;
 };
-
-#define UBD_CHUNK_BYTES 4096ULL
-#define UBD_CHUNK_SECTORS (UBD_CHUNK_BYTES * 8)
 
 /* Global options (ubd=sync, ubd=ignore-mtime). */
 extern bool ubd_global_sync;
