@@ -177,9 +177,9 @@ static int ubd_setup(const char *word)
 	return 0;
 }
 KPARAM("ubd", ubd_setup, KP_PREFIX,
-       "ubdN[rsdct]=FILE[,BACKING]  block device /dev/ubdX (N 0..15 or a..p) on a host file;\n"
-       "                    with BACKING, FILE is a UML COW file over it (made if absent);\n"
-       "                    r read-only, s sync, d never COW, c no host lock, t no trim\n"
+       "ubdN[rsdct]=FILE[,BACKING]  disk /dev/ubdX (N 0..15 or a..p) on a host file; with\n"
+       "                    BACKING, FILE is its UML COW file (made if absent); r read-only,\n"
+       "                    s sync, d never COW, c no host lock, t no trim\n"
        "  ubd=sync          all ubd devices synchronous (O_SYNC)\n"
        "  ubd=ignore-mtime  accept COW files whose backing file's mtime changed");
 
