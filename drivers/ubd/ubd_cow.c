@@ -269,8 +269,9 @@ static int read_header(struct ubd *dev, struct cow_info *ci)
 		return -EINVAL;
 	}
 	if (st != COW_OK) {
-		printk(KERN_ERR "ubd%d: COW file '%s': %s\n", dev->unit, dev->path,
-		       st == COW_IO_ERROR ? os_strerror((int)ci->io_error) : cow_status_text(st));
+		printk(KERN_ERR "ubd%d: COW file '%s': %s%s\n", dev->unit, dev->path,
+		       st == COW_IO_ERROR ? os_strerror((int)ci->io_error) : cow_status_text(st),
+		       dev->backing.len ? "" : " (ubd<N>d= uses a file as plain data)");
 		return -EINVAL;
 	}
 	if (ci->sectorsize != COW_SECTOR_SIZE || ci->size % COW_SECTOR_SIZE) {
