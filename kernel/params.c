@@ -65,7 +65,7 @@ static void out(const char *s)
 
 static void print_help(void)
 {
-	char line[256];
+	char line[512];
 
 	out("usage: umlite [option...] [-- init-argument...]\n\n"
 	    "Boots the um-lite guest kernel as this process. The exit status is init's.\n\n"
