@@ -22,6 +22,7 @@
 #include "syscall.h"
 #include "task.h"
 #include "trace.h"
+#include "ubd/ubd.h"
 
 #define UMLITE_VERSION "0.1"
 
@@ -281,6 +282,8 @@ int start_kernel(int argc, char **argv)
 		um_mode = &skas_ptrace_ops;
 	fd = setup_memory();
 	if (fd < 0)
+		return 1;
+	if (IS_ENABLED(CONFIG_UBD) && ubd_init() < 0)
 		return 1;
 	r = um_mode->init(fd);
 	if (r < 0) {
