@@ -87,10 +87,21 @@ static int select_token(const char *val, const char *p, size_t len)
 	return -EINVAL;
 }
 
+/* The options exist either way, so that a kernel built without tracing says why. */
+static int trace_built_in(const char *opt)
+{
+	if (IS_ENABLED(CONFIG_SYSCALL_TRACE))
+		return 0;
+	printk(KERN_ERR "%s: this kernel is built without CONFIG_SYSCALL_TRACE\n", opt);
+	return -EINVAL;
+}
+
 static int set_strace(const char *val)
 {
 	const char *p = val;
 
+	if (trace_built_in("strace="))
+		return -EINVAL;
 	trace_selected = true;
 	if (!strcmp(val, "1") || !strcmp(val, "all")) {
 		memset(trace_mask, 0xff, sizeof(trace_mask));
@@ -124,8 +135,11 @@ KPARAM("strace", set_strace, KP_VALUE,
 
 static int set_strace_file(const char *val)
 {
-	int fd = os_open(val, OS_O_WRONLY | OS_O_CREAT | OS_O_TRUNC, 0644);
+	int fd;
 
+	if (trace_built_in("strace_file="))
+		return -EINVAL;
+	fd = os_open(val, OS_O_WRONLY | OS_O_CREAT | OS_O_TRUNC, 0644);
 	if (fd < 0) {
 		printk(KERN_ERR "strace_file=%s: cannot open: %s\n", val, os_strerror(fd));
 		return fd;
