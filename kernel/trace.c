@@ -375,7 +375,8 @@ void trace_signal(struct task *t, int sig, const siginfo_t *info)
 	char line[512];
 	struct tbuf b;
 
-	if (!trace_enabled)
+	/* strace never sees SIGKILL delivered, only the death ("+++ killed by SIGKILL +++"). */
+	if (!trace_enabled || sig == SIGKILL)
 		return;
 	tb_init(&b, line, sizeof(line));
 	tb_printf(&b, "[pid %d] --- ", t->pid);
