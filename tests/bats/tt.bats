@@ -6,6 +6,11 @@
 bats_require_minimum_version 1.5.0
 load helpers.bash
 
+setup() {
+	"$UMLITE" mode=tt --version >/dev/null 2>&1 ||
+		skip "TT mode is not built in this configuration (CONFIG_MODE_TT)"
+}
+
 # boot MODE-WORDS... -- SCRIPT: run SCRIPT with the given mode words instead of the run's.
 boot() {
 	local words=()

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -213,6 +214,19 @@ TEST(the_kernel_notices_a_guest_overwriting_its_canary)
 	/* The magic is intact again: never touched under jail, restored by the kernel else. */
 	EXPECT_EQ(0, memcmp(after.magic, MAGIC, sizeof(MAGIC)));
 	EXPECT_EQ(before.overwrites + (v == WRITABLE), after.overwrites);
+}
+
+TEST(mprotect_cannot_make_the_kernel_memory_writable)
+{
+	enum view v = expected_view();
+	char x = 'Z';
+
+	/* Not the guest's memory in any mode: the kernel refuses (natively: nothing there). */
+	EXPECT_EQ(-1, mprotect((void *)TT_KMEM_BASE, 4096, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(-1, mprotect((void *)TT_KMEM_BASE, 4096, PROT_NONE));
+	/* So the jail holds, and plain tt stays writable. */
+	EXPECT_EQ(v == WRITABLE ? 0 : -1, poke(TT_KMEM_BASE + SPARE_OFFSET, &x, 1));
+	EXPECT_EQ(v == NOT_MAPPED ? -1 : 0, peek(TT_KMEM_BASE + SPARE_OFFSET, &x, 1));
 }
 
 TEST(a_process_writing_kernel_memory_dies_of_sigsegv_unless_tt_without_jail)
