@@ -30,6 +30,8 @@
  *
  * What `jail` does not give: guest processes can still read all of physmem, including
  * other processes' memory and every cached file, whatever the guest's permissions.
+ * Reading a page of the window the kernel has not used (a hole in the physmem file)
+ * makes the host allocate it, as any guest use of memory does; it is bounded by mem=.
  */
 #include "kernel.h"
 #include "mode.h"
@@ -75,7 +77,8 @@ KPARAM("jail", set_jail, KP_FLAG, "jail              with mode=tt: kernel memory
  * Options that defeat what jail is for. UML's jail refused hostfs, SMP and modules,
  * whose code ran inside the guest's host process; here the kernel has its own process,
  * but every guest process can still read all of the kernel's memory, so anything that
- * brings host data the guest may not see into it is refused.
+ * brings host data the guest may not see into it is refused. (um-lite has no hostfs
+ * yet: the word is refused under jail now so that the option cannot arrive unchecked.)
  */
 static const struct {
 	const char *prefix, *why;
@@ -100,6 +103,7 @@ static bool cmdline_has(const char *prefix)
 	return false;
 }
 
+/* See mode.h: `jail` needs mode=tt and none of the options above. */
 int tt_check_options(void)
 {
 	if (!tt_jail)
@@ -295,6 +299,7 @@ static int tt_fp_save(void *thr, struct um_regs *regs)
 	return skas_ptrace_ops.fp_save(thr, regs);
 }
 
+/* mode=tt: selected by kernel/init.c, never tested for by name elsewhere. */
 const struct um_mode_ops tt_mode_ops = {
 	.name = "tt",
 	.features = UM_FEAT_KERNEL_IN_GUEST,
