@@ -173,7 +173,8 @@ $(B)/tests/unit/%.o: tests/unit/%.c $(AUTOCONF)
 
 # The harness's own self-test (tests/kselftest/selftest/check.sh judges its output).
 HARNESS_SELFTEST := $(B)/tests/kselftest/harness_selftest
-$(HARNESS_SELFTEST): tests/kselftest/selftest/harness_selftest.c $(wildcard tests/kselftest/*.h)
+$(HARNESS_SELFTEST): tests/kselftest/selftest/harness_selftest.c $(wildcard tests/kselftest/*.h) \
+		$(AUTOCONF)
 	@mkdir -p $(dir $@)
 	@echo "  UNIT    $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $< -o $@

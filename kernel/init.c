@@ -87,8 +87,12 @@ static int set_mode(const char *v)
 		um_mode = &skas_ptrace_ops;
 		return 0;
 	}
+	if (!strcmp(v, "tt") && IS_ENABLED(CONFIG_MODE_TT)) {
+		um_mode = &tt_mode_ops;
+		return 0;
+	}
 	if (!strcmp(v, "tt"))
-		printk(KERN_ERR "mode=tt: TT mode is not built in this version\n");
+		printk(KERN_ERR "mode=tt: TT mode is not built in this version (CONFIG_MODE_TT)\n");
 	else
 		printk(KERN_ERR "mode=%s: expected skas or tt\n", v);
 	return -EINVAL;
@@ -280,6 +284,8 @@ int start_kernel(int argc, char **argv)
 	}
 	if (!um_mode)
 		um_mode = &skas_ptrace_ops;
+	if (tt_check_options() < 0)
+		return 2;
 	fd = setup_memory();
 	if (fd < 0)
 		return 1;

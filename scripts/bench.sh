@@ -50,6 +50,8 @@ cd "$(dirname "$0")/.." || exit 1
 # column is adding a line ("skas=seccomp", "mode=tt").
 UMLITE_CONFIGS=(
 	"skas=ptrace"
+	"mode=tt"
+	"mode=tt jail"
 )
 
 # Guest workloads. Fields: program | result names it prints | argument template |
