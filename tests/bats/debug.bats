@@ -26,7 +26,7 @@ ul_gdb() {
 	done
 	shift
 	timeout -k 5 60 gdb -nx -q -batch -iex "add-auto-load-safe-path $ROOT" "${gargs[@]}" \
-		--args "$UMLITE" mem=128M initrd="$ROOTFS" "$@"
+		--args "$UMLITE" mem=128M initrd="$ROOTFS" "${MODE_ARGS[@]}" "$@"
 }
 
 @test "gdb: a breakpoint on sys_openat stops when a guest opens a file; bt reads from the run loop" {
@@ -48,7 +48,7 @@ ul_gdb() {
 	echo "$output" | grep -E '^ +1 +1 +0 +S +sh +wait4 +wait$'
 	echo "$output" | grep -E '^> +2 +2 +1 +R +cat +openat +-$'
 	assert_contains "$output" "physmem: 128 MiB"
-	assert_contains "$output" "mode: skas=ptrace"
+	assert_contains "$output" "mode: "
 }
 
 @test "gdb: ul-bt shows a sleeping task's kernel stack, from schedule to the run loop" {
@@ -87,7 +87,7 @@ ul_gdb() {
 
 @test "gdb attaches to a running instance and detaching leaves it running" {
 	out=$BATS_TEST_TMPDIR/out
-	"$UMLITE" mem=128M initrd="$ROOTFS" init=/bin/sh -- \
+	"$UMLITE" mem=128M initrd="$ROOTFS" "${MODE_ARGS[@]}" init=/bin/sh -- \
 		-c 'i=0; while [ $i -lt 15 ]; do sleep 0.1; i=$((i+1)); done; echo finished' \
 		>"$out" 2>&1 &
 	UL_PID=$!
