@@ -10,6 +10,9 @@ bats_require_minimum_version 1.5.0
 load helpers.bash
 
 setup() {
+	# Built without the console (make menuconfig: MCONSOLE): nothing to test here.
+	grep -q '^#define CONFIG_MCONSOLE 1' "$ROOT/build/autoconf.h" ||
+		skip "umlite was built without CONFIG_MCONSOLE"
 	export HOME=$BATS_TEST_TMPDIR/home
 	mkdir -p "$HOME"
 	UDIR=$HOME/.uml
@@ -261,7 +264,8 @@ nlines() { wc -l <"$OUT"; }
 }
 
 @test "stack PID shows the task and its kernel calls; UML's errors otherwise" {
-	start k1 'while :; do sleep 1; done'
+	start k1 'echo up; while :; do sleep 1; done'
+	wait_until "grep -q up '$OUT'"
 	run mc stack 1
 	assert_status 0
 	assert_contains "$output" "task:sh"
