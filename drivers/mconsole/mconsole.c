@@ -359,6 +359,7 @@ static void queue_request(struct mc_request *req)
 	list_add_tail(&req->link, &work_queue);
 	nr_queued++;
 	wake_up_process(worker);
+	need_resched = true; /* run it now, not at the next tick of a busy guest */
 }
 
 void mconsole_poll(void)
