@@ -62,10 +62,21 @@ static int remove_dir(const char *dir)
 	return rmdir(dir) < 0 ? -errno : 0;
 }
 
+/*
+ * The exit function. It may run in the panic path, from a signal handler, so it makes only
+ * async-signal-safe calls on the names it created (no opendir).
+ */
 static void remove_umid_dir(void)
 {
-	if (umid_dir[0])
-		remove_dir(umid_dir);
+	static const char *const files[] = { "pid", "mconsole" };
+	char path[PATH_MAX];
+
+	if (!umid_dir[0])
+		return;
+	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (join(path, umid_dir, files[i]) == 0)
+			unlink(path);
+	rmdir(umid_dir);
 	umid_dir[0] = '\0';
 }
 
