@@ -206,6 +206,23 @@ nlines() { wc -l <"$OUT"; }
 	[ ! -e "$UDIR/r1" ]
 }
 
+@test "a reboot on a terminal: the new kernel takes the terminal back; restored at the end" {
+	run python3 "$BATS_TEST_DIRNAME/pty-run.py" -- timeout -k 5 60 "$UMLITE" mem=128M \
+		initrd="$ROOTFS" ${UMLITE_MODE:+mode=$UMLITE_MODE} init=/bin/sh <<'S'
+wait #
+send echo first-boot\n
+wait first-boot
+send reboot -f\n
+wait built-in shell
+wait #
+send echo $((40 + 2)); exit 4\n
+wait 42
+S
+	assert_status 0
+	assert_contains "$output" "PTY-EXIT 4"
+	assert_contains "$output" "PTY-ATTRS same"
+}
+
 @test "a guest reboot restarts too, and with noreboot it halts with status 0" {
 	run umlite umid=n1 noreboot init=/bin/sh -- -c 'echo once; reboot -f; sleep 5; echo no'
 	assert_status 0
