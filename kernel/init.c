@@ -6,13 +6,16 @@
  *
  * Shutdown: kernel_halt() kills every host process of the mode, restores the terminal and
  * exits umlite with init's exit status (128 + signal when init was killed), 0 after a
- * poweroff, UMLITE_EXIT_PANIC after a kernel panic.
+ * poweroff, UMLITE_EXIT_PANIC after a kernel panic. A reboot (reboot(2), mconsole reboot,
+ * Ctrl-Alt-Del) does the same and then execs umlite again with the same command line, as
+ * UML does: same pid, a fresh kernel, init started again from the same initrd.
  */
 #include "kernel.h"
 #include "console.h"
 #include "fs.h"
 #include "init.h"
 #include "kern_util.h"
+#include "mconsole.h"
 #include "mode.h"
 #include "os.h"
 #include "page.h"
@@ -32,6 +35,7 @@ static u64 mem_size = (u64)CONFIG_PHYSMEM_DEFAULT_MB << 20;
 static const char *initrd_path;
 static const char *root_dev;
 static char **saved_argv;
+static bool noreboot;
 
 static int set_mem(const char *v)
 {
@@ -142,6 +146,14 @@ static int set_loglevel(const char *v)
 }
 KPARAM("loglevel", set_loglevel, KP_VALUE, "loglevel=N        console log level 0..7 (default 4)");
 
+static int set_noreboot(const char *v)
+{
+	noreboot = true;
+	return 0;
+}
+KPARAM("noreboot", set_noreboot, KP_FLAG,
+       "noreboot          halt (exit status 0) instead of rebooting");
+
 static int show_version(const char *v)
 {
 	os_write_all(1, "um-lite " UMLITE_VERSION "\n", strlen("um-lite " UMLITE_VERSION "\n"));
@@ -169,7 +181,16 @@ void kernel_power_off_request(int status)
 
 void kernel_restart(void)
 {
-	kernel_halt(0);
+	int r;
+
+	if (noreboot)
+		kernel_halt(0);
+	if (um_mode)
+		um_mode->shutdown();
+	console_shutdown();
+	r = os_reexec(saved_argv);
+	printk(KERN_ERR "umlite: cannot restart: exec of umlite failed: %s\n", os_strerror(r));
+	os_exit(1);
 }
 
 void panic(const char *fmt, ...)
@@ -186,6 +207,7 @@ void panic(const char *fmt, ...)
 		printk(KERN_EMERG "current task: %s[%d], system call %ld\n", current->comm,
 		       current->pid, current->in_syscall ? current->syscall_nr : -1L);
 	os_backtrace(2);
+	mconsole_notify_panic(buf);
 	if (um_mode)
 		um_mode->shutdown();
 	os_exit(UMLITE_EXIT_PANIC);
@@ -282,6 +304,8 @@ int start_kernel(int argc, char **argv)
 		printk(KERN_ERR "umlite: the host page size is not 4096\n");
 		return 1;
 	}
+	if (mconsole_init() < 0)
+		return 1;
 	if (!um_mode)
 		um_mode = &skas_ptrace_ops;
 	if (tt_check_options() < 0)

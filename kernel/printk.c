@@ -131,6 +131,11 @@ unsigned long printk_log_size(void)
 	return log_end - log_start;
 }
 
+unsigned long printk_log_pos(void)
+{
+	return log_end;
+}
+
 static const char *const errnames[] = {
 	[EPERM] = "EPERM", [ENOENT] = "ENOENT", [ESRCH] = "ESRCH", [EINTR] = "EINTR",
 	[EIO] = "EIO", [ENXIO] = "ENXIO", [E2BIG] = "E2BIG", [ENOEXEC] = "ENOEXEC",
