@@ -211,6 +211,7 @@ static int setup_memory(void)
 	}
 	pr_info("physmem: %llu MiB, %lu frames free\n", (unsigned long long)(mem_size >> 20),
 		page_nr_free());
+	reclaim_init();
 	return fd;
 }
 

@@ -95,6 +95,13 @@ void pte_walk(struct mm *mm, uaddr_t start, uaddr_t end,
 	      void (*fn)(struct mm *mm, uaddr_t addr, u64 *pte, void *arg), void *arg);
 /* Release every table page (entries must already be cleared). */
 void pgtable_free(struct mm *mm);
+/* Release the table pages left empty in [start, end) (after the range was unmapped). */
+void pgtable_trim(struct mm *mm, uaddr_t start, uaddr_t end);
+/*
+ * The first present entry at or above *addr and below end, skipping absent tables whole;
+ * *addr is set to its address. NULL (and *addr = end) when there is none.
+ */
+u64 *pte_next_present(struct mm *mm, uaddr_t *addr, uaddr_t end);
 
 /* ---- mm/fault.c */
 /*

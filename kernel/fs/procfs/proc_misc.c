@@ -357,7 +357,30 @@ static struct proc_entry sys_kernel_entries[] = {
 	PROC_TEXT("version", UTS_VERSION "\n"),
 };
 
+/* vm.drop_caches: what is free goes back to the host (mm/reclaim.c); reads the last value. */
+static unsigned long drop_caches_last;
+
+static int show_drop_caches(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "%lu\n", drop_caches_last);
+	return 0;
+}
+
+static int write_drop_caches(const struct proc_inode *pi, struct task *t, const char *buf,
+			     size_t len)
+{
+	unsigned long v;
+	int r = procfs_parse_ulong(buf, &v);
+
+	if (r == 0)
+		r = reclaim_drop_caches(v);
+	if (r == 0)
+		drop_caches_last = v;
+	return r;
+}
+
 static struct proc_entry sys_vm_entries[] = {
+	PROC_FILE_RW("drop_caches", 0200, show_drop_caches, write_drop_caches),
 	PROC_TEXT("max_map_count", "65530\n"),
 	PROC_TEXT("overcommit_memory", "0\n"),
 };
