@@ -13,6 +13,7 @@
 #include "fs.h"
 #include "init.h"
 #include "kern_util.h"
+#include "ksm.h"
 #include "mode.h"
 #include "os.h"
 #include "page.h"
@@ -316,6 +317,7 @@ int start_kernel(int argc, char **argv)
 	r = init_task_start();
 	if (r < 0)
 		return 1;
+	ksm_start();
 	os_tick_start(CONFIG_HZ);
 	sched_idle_loop();
 }

@@ -21,6 +21,7 @@
 
 struct file;
 struct task;
+struct ksm_mm;
 
 #define PTE_PRESENT 0x1
 #define PTE_WRITE 0x2
@@ -56,6 +57,7 @@ struct mm {
 	uaddr_t mmap_base;       /* top-down search starts here */
 	unsigned long rss;       /* present pages */
 	struct file *exe_file;   /* /proc/PID/exe (holds a reference) */
+	struct ksm_mm *ksm;      /* page sharing's view of this mm (mm/ksm.c), or NULL */
 	u64 saved_auxv[48];      /* /proc/PID/auxv */
 	unsigned auxv_len;       /* entries used in saved_auxv (pairs * 2) */
 };

@@ -12,6 +12,7 @@
 #include "blkdev.h"
 #include "fs.h"
 #include "../internal.h"
+#include "ksm.h"
 #include "page.h"
 #include "params.h"
 #include "sched.h"
@@ -379,8 +380,25 @@ static int write_drop_caches(const struct proc_inode *pi, struct task *t, const 
 	return r;
 }
 
+/* vm.ksm_run: the same switch as /sys/kernel/mm/ksm/run. */
+static int show_ksm_run(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "%lu\n", ksm_get_run());
+	return 0;
+}
+
+static int write_ksm_run(const struct proc_inode *pi, struct task *t, const char *buf,
+			 size_t len)
+{
+	unsigned long v;
+	int r = procfs_parse_ulong(buf, &v);
+
+	return r < 0 ? r : ksm_set_run(v);
+}
+
 static struct proc_entry sys_vm_entries[] = {
 	PROC_FILE_RW("drop_caches", 0200, show_drop_caches, write_drop_caches),
+	PROC_FILE_RW("ksm_run", 0644, show_ksm_run, write_ksm_run),
 	PROC_TEXT("max_map_count", "65530\n"),
 	PROC_TEXT("overcommit_memory", "0\n"),
 };
