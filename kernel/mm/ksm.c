@@ -371,7 +371,10 @@ static void ksmd_main(void *arg)
 	for (;;) {
 		discard_signals(current);
 		if (run_state == KSM_RUN_MERGE) {
+			u64 t0 = ktime_now();
+
 			scan_batch(pages_to_scan);
+			current->stime_ns += ktime_now() - t0; /* ksmd's CPU time in /proc, top */
 			schedule_until(ktime_now() + sleep_ms * 1000000ULL);
 			continue;
 		}

@@ -15,7 +15,7 @@
 #include "page.h"
 #include "sched.h"
 
-#define RELEASE_PERIOD_MS 250
+#define RELEASE_PERIOD_MS 100
 #define NS_PER_MS 1000000ULL
 
 static struct ktimer release_timer;
