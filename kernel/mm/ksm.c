@@ -42,6 +42,8 @@
 #include "slab.h"
 #include "task.h"
 
+#define SCAN_CHUNK 1024 /* pages scanned between two chances for other tasks to run */
+
 struct ksm_mm {
 	struct mm *mm;         /* NULL once the mm is being torn down */
 	int refs;              /* one for the mm while it lives, one per hint */
@@ -357,6 +359,24 @@ static void scan_batch(unsigned long budget)
 	}
 }
 
+/*
+ * Scan n pages in chunks, letting the other runnable tasks run between chunks (a large
+ * pages_to_scan must not stall the guest), and account the time as ksmd's (/proc, top).
+ */
+static void scan_pages(unsigned long n)
+{
+	while (n && run_state == KSM_RUN_MERGE) {
+		unsigned long chunk = min(n, (unsigned long)SCAN_CHUNK);
+		u64 t0 = ktime_now();
+
+		scan_batch(chunk);
+		current->stime_ns += ktime_now() - t0;
+		n -= chunk;
+		if (n)
+			schedule(); /* still runnable: back of the run queue */
+	}
+}
+
 /* A kernel thread never returns to guest code: signals sent to it are dropped here. */
 static void discard_signals(struct task *t)
 {
@@ -371,10 +391,7 @@ static void ksmd_main(void *arg)
 	for (;;) {
 		discard_signals(current);
 		if (run_state == KSM_RUN_MERGE) {
-			u64 t0 = ktime_now();
-
-			scan_batch(pages_to_scan);
-			current->stime_ns += ktime_now() - t0; /* ksmd's CPU time in /proc, top */
+			scan_pages(pages_to_scan);
 			schedule_until(ktime_now() + sleep_ms * 1000000ULL);
 			continue;
 		}

@@ -1,8 +1,9 @@
 /*
  * procfs, system-wide files: the root directory of /proc (fixed entries, then one
  * directory per process), meminfo, cpuinfo, stat, uptime, loadavg, version, mounts,
- * filesystems, devices, partitions, swaps, cmdline, and the /proc/sys values (hostname is
- * writable).
+ * filesystems, devices, partitions, swaps, cmdline, and the /proc/sys values (writable:
+ * kernel/hostname, vm/drop_caches which gives free memory back to the host at once, and
+ * vm/ksm_run, the page-sharing switch of mm/ksm.c).
  *
  * Layer: entries for the generic code of procfs.c. Figures come from the page allocator
  * (page.h), the scheduler (sched.h), the task list and the mount list; what the kernel
