@@ -28,7 +28,8 @@
 #include "os.h"
 #include "page.h"
 
-#define RELEASE_BATCH 256 /* dirty blocks sorted and punched per round */
+#define RELEASE_BATCH 256          /* dirty blocks sorted and punched per round */
+#define RELEASE_ROUNDS_PER_CALL 64 /* page_release_aged: the rest waits for the next call */
 
 char *physmem_base;
 phys_t physmem_size;
@@ -273,26 +274,28 @@ static long release_round(bool all)
 	return done;
 }
 
-static unsigned long release(bool all)
+/* Release rounds until nothing is left to do or max_rounds were done. */
+static unsigned long release(bool all, unsigned max_rounds)
 {
 	unsigned long total = 0;
 	long r;
 
 	if (physmem_fd < 0)
 		return 0;
-	while (nr_dirty && (r = release_round(all)) > 0)
+	while (nr_dirty && max_rounds-- && (r = release_round(all)) > 0)
 		total += r;
 	return total;
 }
 
 unsigned long page_release_free(void)
 {
-	return release(true);
+	return release(true, ~0U);
 }
 
 unsigned long page_release_aged(void)
 {
-	unsigned long n = release(false);
+	/* Bounded, so that a very fragmented free list cannot stall the tick for long. */
+	unsigned long n = release(false, RELEASE_ROUNDS_PER_CALL);
 
 	release_epoch++;
 	return n;

@@ -64,10 +64,13 @@ static int show_ksm_counter(struct procfs_buf *b, const struct proc_inode *pi, s
 static int show_ksm_setting(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
 {
 	const char *n = pi->ent->name;
+	unsigned long v = ksm_get_sleep_ms();
 
-	procfs_printf(b, "%lu\n", !strcmp(n, "run")		  ? ksm_get_run() :
-				  !strcmp(n, "pages_to_scan") ? ksm_get_pages_to_scan() :
-								ksm_get_sleep_ms());
+	if (!strcmp(n, "run"))
+		v = ksm_get_run();
+	else if (!strcmp(n, "pages_to_scan"))
+		v = ksm_get_pages_to_scan();
+	procfs_printf(b, "%lu\n", v);
 	return 0;
 }
 
