@@ -3,7 +3,8 @@
  * anonymous pages of several processes are merged into one read-only frame; every write
  * after that, by a process or by the kernel on its behalf (read(2) into the page), must
  * stay private to the writer: the other sharers keep their bytes. Also fork and exit of
- * sharers, zero pages, mprotect, and run=2 (unmerge everything).
+ * sharers, zero pages, mprotect, run=2 (unmerge everything), and four processes
+ * rewriting pages to a few shared versions for two seconds while the scanner merges them.
  *
  * Natively (the oracle) the same sequences run without waiting for merges: the host's
  * KSM is not asked for anything, so the data checks must hold trivially. Inside um-lite
@@ -26,6 +27,7 @@
 #include <sys/mman.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -361,6 +363,79 @@ TEST(run_2_unmerges_every_page_and_keeps_the_data)
 	EXPECT_EQ(-EINVAL, ksm_write("pages_to_scan", "0"));
 	EXPECT_EQ(-EINVAL, ksm_write("sleep_millisecs", "x"));
 	EXPECT_EQ(0, ksm_write("run", "1"));
+}
+
+/* Page i at version v: few versions, so that pages of different processes often agree. */
+static void fill_version(char *pg, unsigned i, unsigned v)
+{
+	uint64_t *w = (uint64_t *)pg;
+
+	for (unsigned k = 0; k < PG / 8; k++)
+		w[k] = (0x9e3779b97f4a7c15ULL * (i + 1) + k) ^ ((uint64_t)v << 56);
+}
+
+static int version_ok(const char *pg, unsigned i, unsigned v)
+{
+	const uint64_t *w = (const uint64_t *)pg;
+
+	for (unsigned k = 0; k < PG / 8; k++) {
+		if (w[k] != ((0x9e3779b97f4a7c15ULL * (i + 1) + k) ^ ((uint64_t)v << 56)))
+			return 0;
+	}
+	return 1;
+}
+
+/* One churner: rewrite and check random pages for ms milliseconds; 0 when all was right. */
+static int churn(unsigned seed, int ms)
+{
+	enum { N = 128 };
+	unsigned char ver[N] = { 0 };
+	char *p = present_region(N * PG);
+	struct timespec t0, t;
+
+	if (!p)
+		return 2;
+	for (unsigned i = 0; i < N; i++)
+		fill_version(p + (size_t)i * PG, i, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (int n = 0; n < 64; n++) {
+			unsigned i = rand_r(&seed) % N, j = rand_r(&seed) % N;
+
+			ver[i] = rand_r(&seed) % 3;
+			fill_version(p + (size_t)i * PG, i, ver[i]);
+			if (!version_ok(p + (size_t)j * PG, j, ver[j]))
+				return 1;
+		}
+		if (rand_r(&seed) % 8 == 0)
+			usleep(2000); /* let the scanner merge what is identical now */
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+	for (unsigned i = 0; i < N; i++) {
+		if (!version_ok(p + (size_t)i * PG, i, ver[i]))
+			return 1;
+	}
+	return 0;
+}
+
+TEST(pages_merged_and_rewritten_all_the_time_never_get_mixed_up)
+{
+	pid_t pids[4];
+	int st, bad = 0;
+
+	for (int c = 0; c < 4; c++) {
+		pids[c] = fork();
+		ASSERT_LE(0, pids[c]);
+		if (pids[c] == 0)
+			_exit(churn(1234 + c, 2000));
+	}
+	for (int c = 0; c < 4; c++) {
+		ASSERT_EQ(pids[c], waitpid(pids[c], &st, 0));
+		bad += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+	}
+	EXPECT_EQ(0, bad);
+	if (in_umlite)
+		EXPECT_LT(0, ksm_read("full_scans"));
 }
 
 /* The Bats helper: fill, report, hold the memory until stop exists, check it. */
