@@ -311,7 +311,7 @@ static struct vma *vma_after(struct mm *mm, struct vma *v)
 static unsigned long scan_mm(unsigned long budget, bool *done)
 {
 	struct mm *mm = cursor.kmm->mm;
-	unsigned long used = 1;
+	unsigned long used = 0;
 	uaddr_t a = cursor.addr;
 
 	*done = false;
@@ -324,10 +324,9 @@ static unsigned long scan_mm(unsigned long budget, bool *done)
 
 			if (!pte)
 				break;
-			if (pte_scannable(v, *pte)) {
+			if (pte_scannable(v, *pte))
 				scan_page(mm, v, a, pte);
-				used++;
-			}
+			used++; /* a file's page costs a look too: bounded work per batch */
 			a += PAGE_SIZE;
 		}
 		if (used >= budget) {
@@ -336,7 +335,7 @@ static unsigned long scan_mm(unsigned long budget, bool *done)
 		}
 	}
 	*done = true;
-	return used;
+	return used ? used : 1;
 }
 
 /* Scan up to budget pages; a batch ends early at the end of a pass (at most one per batch). */
