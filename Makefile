@@ -138,7 +138,7 @@ $(B)/rootfs.cpio: scripts/mkinitramfs.sh $(BUSYBOX)
 
 # Guest test programs: static, run natively (the oracle) and inside an instance.
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,$(wildcard tests/guest/*_test.c))
-GUEST_CFLAGS := -std=gnu11 -O2 -g -static -Wall -Wextra -Werror -Wno-unused-parameter \
+GUEST_CFLAGS := -std=gnu11 -O2 -g -static -pthread -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -Itests/kselftest -D_GNU_SOURCE
 $(B)/tests/guest/%: tests/guest/%.c $(wildcard tests/kselftest/*.h)
 	@mkdir -p $(dir $@)

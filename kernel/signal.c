@@ -13,7 +13,13 @@
  *  - delivery takes the thread queue before the process queue, synchronous fault signals
  *    first, then the lowest number;
  *  - pid 1 gets no default action except for a fault it caused itself;
- *  - SIGTSTP/SIGTTIN/SIGTTOU do not stop an orphaned process group.
+ *  - SIGTSTP/SIGTTIN/SIGTTOU do not stop an orphaned process group;
+ *  - a signal sent to a process waits in its shared queue and wakes one thread that does
+ *    not block it (the one addressed first); when that thread blocks it or exits, another
+ *    is woken; a fatal default action kills every thread (task_group_exit);
+ *  - a job-control stop stops every thread: the one taking the signal stops at once and
+ *    marks the others (jobctl_stop), which stop before they next run guest code; sleeping
+ *    ones are woken for that, and their system call restarts after SIGCONT.
  *
  * Zombies may keep stale sighand/signal pointers: every path checks task_live() before
  * touching them. Single CPU, no locks (kernel/sched.c).
@@ -149,7 +155,15 @@ bool signal_pending(struct task *t)
 {
 	if (!t->signal)
 		return false;
-	return ((t->pending.set | t->signal->shared_pending.set) & ~t->blocked) != 0;
+	return t->jobctl_stop ||
+	       ((t->pending.set | t->signal->shared_pending.set) & ~t->blocked) != 0;
+}
+
+bool sig_fatal_pending(const struct task *t)
+{
+	ksigset_t set = t->pending.set | (t->signal ? t->signal->shared_pending.set : 0);
+
+	return sig_member(set, SIGKILL);
 }
 
 void sig_recalc(struct task *t)
@@ -157,10 +171,42 @@ void sig_recalc(struct task *t)
 	t->sigpending_flag = signal_pending(t);
 }
 
+/* Wake t for a new signal if it sleeps interruptibly (SIGKILL also ends a stop). */
+static void wake_for_signal(struct task *t, bool kill);
+
+/*
+ * Signals of set pending for t's process can no longer go to t (it blocks them or exits):
+ * wake another thread that can take them.
+ */
+static void retarget_shared(struct task *t, ksigset_t set)
+{
+	struct task *th;
+
+	set &= t->signal->shared_pending.set;
+	for_each_thread(t, th) {
+		if (!set)
+			return;
+		if (th == t || !task_live(th) || !(set & ~th->blocked))
+			continue;
+		set &= th->blocked;
+		wake_for_signal(th, false);
+	}
+}
+
 void sig_set_blocked(struct task *t, ksigset_t mask)
 {
+	ksigset_t newly = mask & ~t->blocked;
+
 	t->blocked = mask & ~SIG_KERNEL_ONLY;
 	sig_recalc(t);
+	if (newly & t->signal->shared_pending.set)
+		retarget_shared(t, newly);
+}
+
+void sig_thread_exiting(struct task *t)
+{
+	if (t->signal && task_group_alive(t))
+		retarget_shared(t, ~t->blocked);
 }
 
 /* The next signal to take from set: synchronous faults first, then the lowest. */
@@ -277,6 +323,7 @@ static void group_continue(struct task *t)
 	s->stop_reported = true;
 	s->cont_reported = false;
 	for_each_thread(t, th) {
+		th->jobctl_stop = false;
 		if (th->state == TASK_STOPPED)
 			resume_task(th);
 	}
@@ -316,7 +363,6 @@ static int queue_signal(struct task *t, struct sigpending *p, int sig, const sig
 	return 0;
 }
 
-/* Wake t for a new signal if it sleeps interruptibly (SIGKILL also ends a stop). */
 static void wake_for_signal(struct task *t, bool kill)
 {
 	sig_recalc(t);
@@ -343,7 +389,7 @@ static void complete_signal(struct task *t, int sig, bool group)
 			wake_for_signal(th, true);
 		return;
 	}
-	if (!sig_member(t->blocked, sig)) {
+	if (task_live(t) && !sig_member(t->blocked, sig)) {
 		wake_for_signal(t, false);
 		return;
 	}
@@ -363,7 +409,7 @@ static int send_signal(struct task *t, int sig, const siginfo_t *info, bool grou
 
 	if (sig < 1 || sig > KNSIG)
 		return -EINVAL;
-	if (!task_live(t))
+	if (group ? !task_group_alive(t) || !t->sighand : !task_live(t))
 		return 0;
 	if (info)
 		k = *info;
@@ -399,7 +445,7 @@ static bool kill_permitted(const struct task *t, int sig, const siginfo_t *info)
 		return true;
 	if (capable_root())
 		return true;
-	return sig == SIGCONT && task_live(t) && current->signal &&
+	return sig == SIGCONT && task_group_alive(t) && current->signal &&
 	       t->signal->sid == current->signal->sid;
 }
 
@@ -428,7 +474,7 @@ static int kill_pgrp(int pgid, int sig, const siginfo_t *info, bool check)
 	bool ok = false;
 
 	list_for_each_entry(p, &task_list, all_tasks) {
-		if (!thread_group_leader(p) || !task_live(p) || p->signal->pgid != pgid)
+		if (!thread_group_leader(p) || !task_group_alive(p) || p->signal->pgid != pgid)
 			continue;
 		if (check)
 			r = sig_send_checked(p, sig, info, true);
@@ -448,7 +494,7 @@ static int kill_all(int sig, const siginfo_t *info)
 
 	list_for_each_entry(p, &task_list, all_tasks) {
 		if (!thread_group_leader(p) || p->tgid <= 1 || p->tgid == current->tgid ||
-		    !task_live(p))
+		    !task_group_alive(p))
 			continue;
 		r = sig_send_checked(p, sig, info, true);
 		count++;
@@ -587,7 +633,7 @@ bool sig_pgrp_orphaned(int pgid)
 	struct task *p, *pp;
 
 	list_for_each_entry(p, &task_list, all_tasks) {
-		if (!thread_group_leader(p) || !task_live(p) || p->signal->pgid != pgid)
+		if (!thread_group_leader(p) || !task_group_alive(p) || p->signal->pgid != pgid)
 			continue;
 		pp = p->parent;
 		/*
@@ -596,7 +642,7 @@ bool sig_pgrp_orphaned(int pgid)
 		 * usually booted with init=/bin/sh, so init's children count like any others
 		 * and job control works in that shell.
 		 */
-		if (!pp || !task_live(pp))
+		if (!pp || !task_group_alive(pp))
 			continue;
 		if (pp->signal->pgid != pgid && pp->signal->sid == p->signal->sid)
 			return false;
@@ -604,21 +650,44 @@ bool sig_pgrp_orphaned(int pgid)
 	return true;
 }
 
+/* Stay stopped until SIGCONT (group_continue) or SIGKILL (wake_for_signal) resumes t. */
+static void stop_self(struct task *t)
+{
+	task_set_state(t, TASK_STOPPED);
+	while (t->state == TASK_STOPPED)
+		schedule();
+}
+
 /*
- * Stop current's process for sig until SIGCONT or SIGKILL. Only the calling thread is
- * stopped: processes have one thread in this version.
+ * Stop current's process for sig until SIGCONT or SIGKILL: this thread now, the others
+ * before they run guest code again (jobctl_stop, taken in sig_deliver).
  */
 static void group_stop(struct task *t, int sig)
 {
 	struct signal_struct *s = t->signal;
+	struct task *th;
 
 	s->stop_sig = sig;
 	s->stop_reported = false;
 	s->cont_reported = true;
-	task_set_state(t, TASK_STOPPED);
+	for_each_thread(t, th) {
+		if (th == t || !task_live(th))
+			continue;
+		th->jobctl_stop = true;
+		wake_for_signal(th, false);
+	}
 	task_notify_parent_stop(t, CLD_STOPPED);
-	while (t->state == TASK_STOPPED)
-		schedule();
+	stop_self(t);
+}
+
+void sig_zap_threads(struct task *t)
+{
+	struct task *th;
+
+	for_each_thread(t, th) {
+		if (th != t && task_live(th))
+			send_signal(th, SIGKILL, NULL, false);
+	}
 }
 
 void sig_stop_task(struct task *t, int sig)
@@ -746,6 +815,12 @@ void sig_deliver(void)
 
 	if (!task_live(t))
 		return;
+	if (t->jobctl_stop) {
+		/* another thread took a stop signal for the process: join the stop */
+		t->jobctl_stop = false;
+		if (t->signal->stop_sig && !sig_fatal_pending(t))
+			stop_self(t);
+	}
 	if (signal_pending(t))
 		deliver_pending(t);
 	if (t->in_syscall) {

@@ -59,8 +59,14 @@ int sig_kill(int pid, int sig, const siginfo_t *info);
 int sig_send_pgrp(int pgid, int sig, const siginfo_t *info);
 /* A signal for a fault of the current task (SIGSEGV with addr, ...). */
 void sig_force_fault(int sig, int code, uaddr_t addr);
-/* True when t has an unblocked pending signal (or a fatal one). */
+/* True when t has an unblocked pending signal (or a fatal one, or a group stop to join). */
 bool signal_pending(struct task *t);
+/* True when SIGKILL is pending for t (its own or its process's). */
+bool sig_fatal_pending(const struct task *t);
+/* Send SIGKILL to every other live thread of t's process (group exit, exec). */
+void sig_zap_threads(struct task *t);
+/* Thread t is exiting: signals pending for its process that it could take go to another. */
+void sig_thread_exiting(struct task *t);
 /* Recompute t's signal-pending state after a mask or queue change. */
 void sig_recalc(struct task *t);
 /*
