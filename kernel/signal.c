@@ -3,7 +3,8 @@
  * permissions, process groups), job-control stop and continue, and delivery before the
  * return to guest code (default actions, handler frames, the system-call restart
  * protocol). The system calls are in kernel/signal_sys.c, the x86_64 frames and
- * sigaltstack in kernel/signal_frame.c.
+ * sigaltstack in kernel/signal_frame.c, what concerns the thread group as a whole (stops,
+ * group kill, orphaned groups) in kernel/signal_group.c.
  *
  * Rules kept here, as Linux keeps them:
  *  - standard signals (below SIGRTMIN) coalesce; real-time ones queue with their siginfo;
@@ -21,7 +22,7 @@
  *    marks the others (jobctl_stop), which stop before they next run guest code; sleeping
  *    ones are woken for that, and their system call restarts after SIGCONT.
  *
- * Zombies may keep stale sighand/signal pointers: every path checks task_live() before
+ * Zombies may keep stale sighand/signal pointers: every path checks sig_task_live() before
  * touching them. Single CPU, no locks (kernel/sched.c).
  */
 #include "kernel.h"
@@ -48,31 +49,10 @@ static inline bool sig_member(ksigset_t set, int sig)
 	return (set >> (sig - 1)) & 1;
 }
 
-static bool task_live(const struct task *t)
-{
-	return t && t->state != TASK_ZOMBIE && t->state != TASK_DEAD && t->signal && t->sighand;
-}
-
 static bool is_init(const struct task *t)
 {
 	return t->tgid == 1;
 }
-
-/* The thread after th in its group (leader first), or NULL. */
-static struct task *next_thread(struct task *th)
-{
-	struct task *leader = th->group_leader;
-	struct list_head *n;
-
-	if (!leader || !leader->thread_group.next)
-		return NULL;
-	n = th == leader ? leader->thread_group.next : th->thread_node.next;
-	if (n == &leader->thread_group)
-		return NULL;
-	return list_entry(n, struct task, thread_node);
-}
-
-#define for_each_thread(t, th) for (th = (t)->group_leader; th; th = next_thread(th))
 
 /* ---- pending queues and handler tables */
 
@@ -171,28 +151,6 @@ void sig_recalc(struct task *t)
 	t->sigpending_flag = signal_pending(t);
 }
 
-/* Wake t for a new signal if it sleeps interruptibly (SIGKILL also ends a stop). */
-static void wake_for_signal(struct task *t, bool kill);
-
-/*
- * Signals of set pending for t's process can no longer go to t (it blocks them or exits):
- * wake another thread that can take them.
- */
-static void retarget_shared(struct task *t, ksigset_t set)
-{
-	struct task *th;
-
-	set &= t->signal->shared_pending.set;
-	for_each_thread(t, th) {
-		if (!set)
-			return;
-		if (th == t || !task_live(th) || !(set & ~th->blocked))
-			continue;
-		set &= th->blocked;
-		wake_for_signal(th, false);
-	}
-}
-
 void sig_set_blocked(struct task *t, ksigset_t mask)
 {
 	ksigset_t newly = mask & ~t->blocked;
@@ -200,13 +158,7 @@ void sig_set_blocked(struct task *t, ksigset_t mask)
 	t->blocked = mask & ~SIG_KERNEL_ONLY;
 	sig_recalc(t);
 	if (newly & t->signal->shared_pending.set)
-		retarget_shared(t, newly);
-}
-
-void sig_thread_exiting(struct task *t)
-{
-	if (t->signal && task_group_alive(t))
-		retarget_shared(t, ~t->blocked);
+		sig_retarget_shared(t, newly);
 }
 
 /* The next signal to take from set: synchronous faults first, then the lowest. */
@@ -306,30 +258,6 @@ static bool sig_is_ignored(const struct task *t, int sig)
 	return sig_member(SIG_IGNORE_SET, sig) || is_init(t);
 }
 
-static void resume_task(struct task *t)
-{
-	task_set_state(t, TASK_RUNNING);
-	if (t != current)
-		sched_enqueue(t);
-}
-
-/* Resume a stopped group (SIGCONT sent) and tell the parent. */
-static void group_continue(struct task *t)
-{
-	struct signal_struct *s = t->signal;
-	struct task *th;
-
-	s->stop_sig = 0;
-	s->stop_reported = true;
-	s->cont_reported = false;
-	for_each_thread(t, th) {
-		th->jobctl_stop = false;
-		if (th->state == TASK_STOPPED)
-			resume_task(th);
-	}
-	task_notify_parent_stop(t->group_leader, CLD_CONTINUED);
-}
-
 /* Side effects of sending sig; false when the signal is to be dropped. */
 static bool prepare_signal(struct task *t, int sig)
 {
@@ -338,7 +266,7 @@ static bool prepare_signal(struct task *t, int sig)
 	} else if (sig == SIGCONT) {
 		group_discard(t, SIG_STOP_SET);
 		if (t->signal->stop_sig)
-			group_continue(t);
+			sig_group_continue(t);
 	}
 	return !sig_is_ignored(t, sig);
 }
@@ -363,13 +291,16 @@ static int queue_signal(struct task *t, struct sigpending *p, int sig, const sig
 	return 0;
 }
 
-static void wake_for_signal(struct task *t, bool kill)
+void sig_wake(struct task *t, bool kill)
 {
 	sig_recalc(t);
-	if (t->state == TASK_INTERRUPTIBLE)
+	if (t->state == TASK_INTERRUPTIBLE) {
 		wake_up_process(t);
-	else if (kill && t->state == TASK_STOPPED)
-		resume_task(t);
+	} else if (kill && t->state == TASK_STOPPED) {
+		task_set_state(t, TASK_RUNNING);
+		if (t != current)
+			sched_enqueue(t);
+	}
 }
 
 /* Pick the thread that will take sig and wake it. */
@@ -379,23 +310,23 @@ static void complete_signal(struct task *t, int sig, bool group)
 
 	if (!group) {
 		if (sig == SIGKILL || !sig_member(t->blocked, sig))
-			wake_for_signal(t, sig == SIGKILL);
+			sig_wake(t, sig == SIGKILL);
 		return;
 	}
 	for_each_thread(t, th)
 		sig_recalc(th);
 	if (sig == SIGKILL) {
 		for_each_thread(t, th)
-			wake_for_signal(th, true);
+			sig_wake(th, true);
 		return;
 	}
-	if (task_live(t) && !sig_member(t->blocked, sig)) {
-		wake_for_signal(t, false);
+	if (sig_task_live(t) && !sig_member(t->blocked, sig)) {
+		sig_wake(t, false);
 		return;
 	}
 	for_each_thread(t, th) {
-		if (task_live(th) && !sig_member(th->blocked, sig)) {
-			wake_for_signal(th, false);
+		if (sig_task_live(th) && !sig_member(th->blocked, sig)) {
+			sig_wake(th, false);
 			return;
 		}
 	}
@@ -409,7 +340,7 @@ static int send_signal(struct task *t, int sig, const siginfo_t *info, bool grou
 
 	if (sig < 1 || sig > KNSIG)
 		return -EINVAL;
-	if (group ? !task_group_alive(t) || !t->sighand : !task_live(t))
+	if (group ? !task_group_alive(t) || !t->sighand : !sig_task_live(t))
 		return 0;
 	if (info)
 		k = *info;
@@ -542,7 +473,7 @@ static void force_signal(struct task *t, int sig, const siginfo_t *info)
 	struct ksigaction *ka;
 	siginfo_t k = *info;
 
-	if (sig < 1 || sig > KNSIG || !task_live(t))
+	if (sig < 1 || sig > KNSIG || !sig_task_live(t))
 		return;
 	ka = &t->sighand->action[sig - 1];
 	if (sig_member(t->blocked, sig) || ka->handler == KSIG_IGN) {
@@ -626,78 +557,6 @@ void sig_exec_reset(struct task *t)
 	}
 }
 
-/* ---- job control */
-
-bool sig_pgrp_orphaned(int pgid)
-{
-	struct task *p, *pp;
-
-	list_for_each_entry(p, &task_list, all_tasks) {
-		if (!thread_group_leader(p) || !task_group_alive(p) || p->signal->pgid != pgid)
-			continue;
-		pp = p->parent;
-		/*
-		 * Linux does not count init as a parent here (a job of a shell running as init
-		 * is orphaned, and ^Z does nothing: "job control turned off"). um-lite is
-		 * usually booted with init=/bin/sh, so init's children count like any others
-		 * and job control works in that shell.
-		 */
-		if (!pp || !task_group_alive(pp))
-			continue;
-		if (pp->signal->pgid != pgid && pp->signal->sid == p->signal->sid)
-			return false;
-	}
-	return true;
-}
-
-/* Stay stopped until SIGCONT (group_continue) or SIGKILL (wake_for_signal) resumes t. */
-static void stop_self(struct task *t)
-{
-	task_set_state(t, TASK_STOPPED);
-	while (t->state == TASK_STOPPED)
-		schedule();
-}
-
-/*
- * Stop current's process for sig until SIGCONT or SIGKILL: this thread now, the others
- * before they run guest code again (jobctl_stop, taken in sig_deliver).
- */
-static void group_stop(struct task *t, int sig)
-{
-	struct signal_struct *s = t->signal;
-	struct task *th;
-
-	s->stop_sig = sig;
-	s->stop_reported = false;
-	s->cont_reported = true;
-	for_each_thread(t, th) {
-		if (th == t || !task_live(th))
-			continue;
-		th->jobctl_stop = true;
-		wake_for_signal(th, false);
-	}
-	task_notify_parent_stop(t, CLD_STOPPED);
-	stop_self(t);
-}
-
-void sig_zap_threads(struct task *t)
-{
-	struct task *th;
-
-	for_each_thread(t, th) {
-		if (th != t && task_live(th))
-			send_signal(th, SIGKILL, NULL, false);
-	}
-}
-
-void sig_stop_task(struct task *t, int sig)
-{
-	if (t == current && task_live(t))
-		group_stop(t, sig);
-	else
-		sig_send_process(t, sig, NULL);
-}
-
 /* ---- delivery */
 
 /* pid 1 takes a default action only for a fault it caused itself. */
@@ -729,7 +588,7 @@ static int get_signal(struct task *t, struct ksigaction *ka, siginfo_t *info)
 			continue;
 		if (sig_member(SIG_STOP_SET, sig)) {
 			if (sig == SIGSTOP || !sig_pgrp_orphaned(t->signal->pgid))
-				group_stop(t, sig);
+				sig_group_stop(t, sig);
 			continue;
 		}
 		task_group_exit(sig);
@@ -813,14 +672,10 @@ void sig_deliver(void)
 {
 	struct task *t = current;
 
-	if (!task_live(t))
+	if (!sig_task_live(t))
 		return;
-	if (t->jobctl_stop) {
-		/* another thread took a stop signal for the process: join the stop */
-		t->jobctl_stop = false;
-		if (t->signal->stop_sig && !sig_fatal_pending(t))
-			stop_self(t);
-	}
+	if (t->jobctl_stop)
+		sig_join_group_stop(t);
 	if (signal_pending(t))
 		deliver_pending(t);
 	if (t->in_syscall) {

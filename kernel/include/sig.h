@@ -110,6 +110,24 @@ int sig_setup_frame(struct task *t, int sig, const siginfo_t *info,
 		    const struct ksigaction *ka, ksigset_t saved_mask);
 /* sigaltstack state for stack pointer sp: SS_ONSTACK, SS_DISABLE or 0. */
 int sig_altstack_state(const struct task *t, uaddr_t sp);
+/* t has not exited and has its signal state (zombies keep stale pointers). */
+bool sig_task_live(const struct task *t);
+/* The thread after th in its group (leader first), or NULL. */
+struct task *sig_next_thread(struct task *th);
+#define for_each_thread(t, th) for (th = (t)->group_leader; th; th = sig_next_thread(th))
+/* Recompute t's pending state and wake it if it sleeps interruptibly (kill: or is stopped). */
+void sig_wake(struct task *t, bool kill);
+/*
+ * The signals of set pending for t's process can no longer go to t (it blocks them or
+ * exits): wake another thread that can take them.
+ */
+void sig_retarget_shared(struct task *t, ksigset_t set);
+/* Job control (kernel/signal_group.c): t stops its process for sig; back at SIGCONT. */
+void sig_group_stop(struct task *t, int sig);
+/* t was marked jobctl_stop by another thread's stop: stop now unless it is over. */
+void sig_join_group_stop(struct task *t);
+/* SIGCONT sent to t's stopped process: resume every thread, tell the parent. */
+void sig_group_continue(struct task *t);
 /* Store the task's fault address into a siginfo's si_addr. */
 void sig_info_set_addr(siginfo_t *info, uaddr_t addr);
 uaddr_t sig_info_addr(const siginfo_t *info);

@@ -1,16 +1,15 @@
 /*
  * Guest test: threads (built -static -pthread). pthread_create/join, mutexes, condition
- * variables and PI mutexes under contention, raw futex operations and their timeouts,
- * thread-group exit, execve from a thread other than the leader, signals aimed at one
+ * variables and PI mutexes under contention, thread-group exit, execve from a thread other than the leader, signals aimed at one
  * thread or taken by the one thread that does not block them, job-control stops of every
  * thread, robust mutexes whose owner dies, thread-local storage, and per-thread FPU state
- * and signal stacks. Runs natively (the oracle) and inside um-lite in every mode.
+ * and signal stacks. The futex system call itself is tested in futex_test.c. Runs natively
+ * (the oracle) and inside um-lite in every mode.
  *
  * Assertions are made by the main thread only: other threads record what they saw.
  */
 #include <errno.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -37,26 +36,12 @@ static pid_t gettid_(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-static long futex(atomic_int *w, int op, int val, const struct timespec *ts, atomic_int *w2,
-		  int val3)
-{
-	return syscall(SYS_futex, w, op, val, ts, w2, val3);
-}
-
 static void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-}
-
-static double now_s(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Fork; the child runs fn and exits with its result. Returns the child's wait status. */
@@ -246,197 +231,6 @@ TEST(condition_variables_pass_every_item_between_producers_and_consumers)
 	}
 	EXPECT_EQ(2L * ITEMS * (ITEMS + 1) / 2, q_sum);
 	EXPECT_EQ(0, q_len);
-}
-
-/* ---- raw futexes */
-
-static atomic_int fw1, fw2, woken_count, nwaiters;
-static atomic_int waiter_tid[8];
-
-/* Thread tid is asleep (state S in /proc); gives up after 2 s. */
-static void wait_asleep(pid_t tid)
-{
-	char path[64], buf[256], *p;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	for (int i = 0; i < 2000; i++) {
-		FILE *f = fopen(path, "r");
-		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-
-		if (f)
-			fclose(f);
-		buf[n] = 0;
-		p = strrchr(buf, ')');
-		if (p && p[1] == ' ' && p[2] == 'S')
-			return;
-		sleep_ms(1);
-	}
-}
-
-static void *futex_waiter(void *arg)
-{
-	atomic_int *w = arg;
-
-	atomic_store(&waiter_tid[atomic_fetch_add(&nwaiters, 1)], gettid_());
-	while (atomic_load(w) == 0) {
-		if (futex(w, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0) == 0)
-			break;
-	}
-	atomic_fetch_add(&woken_count, 1);
-	return NULL;
-}
-
-/* Wait until the first n waiters are asleep in the kernel. */
-static void all_asleep(int n)
-{
-	while (atomic_load(&nwaiters) < n)
-		sleep_ms(1);
-	for (int i = 0; i < n; i++)
-		wait_asleep(atomic_load(&waiter_tid[i]));
-}
-
-/* Start n waiters on fw1 and wait until all sleep in the kernel (they never saw fw1 != 0). */
-static void start_waiters(pthread_t *th, int n)
-{
-	atomic_store(&fw1, 0);
-	atomic_store(&fw2, 0);
-	atomic_store(&woken_count, 0);
-	atomic_store(&nwaiters, 0);
-	for (int i = 0; i < n; i++)
-		pthread_create(&th[i], NULL, futex_waiter, &fw1);
-	all_asleep(n);
-}
-
-TEST(futex_wake_wakes_as_many_as_asked)
-{
-	pthread_t th[4];
-
-	start_waiters(th, 4);
-	EXPECT_EQ(1, futex(&fw1, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0));
-	sleep_ms(50);
-	EXPECT_EQ(1, atomic_load(&woken_count));
-	EXPECT_EQ(3, futex(&fw1, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0));
-	for (int i = 0; i < 4; i++)
-		pthread_join(th[i], NULL);
-	EXPECT_EQ(0, futex(&fw1, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0));
-}
-
-TEST(futex_cmp_requeue_moves_waiters_to_the_second_word)
-{
-	pthread_t th[4];
-
-	start_waiters(th, 4);
-	EXPECT_EQ(-1, futex(&fw1, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)2L, &fw2, 5));
-	EXPECT_EQ(EAGAIN, errno);
-	/* one woken, two moved: the fourth stays on fw1 */
-	EXPECT_EQ(3, futex(&fw1, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)2L, &fw2, 0));
-	sleep_ms(50);
-	EXPECT_EQ(1, atomic_load(&woken_count));
-	EXPECT_EQ(2, futex(&fw2, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0));
-	EXPECT_EQ(1, futex(&fw1, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0));
-	for (int i = 0; i < 4; i++)
-		pthread_join(th[i], NULL);
-	EXPECT_EQ(4, atomic_load(&woken_count));
-}
-
-TEST(futex_wake_op_changes_the_second_word_and_wakes_by_its_old_value)
-{
-	pthread_t th[2];
-	int op = FUTEX_OP(FUTEX_OP_ADD, 5, FUTEX_OP_CMP_EQ, 7);
-
-	start_waiters(th, 1);
-	pthread_create(&th[1], NULL, futex_waiter, &fw2);
-	all_asleep(2);
-	/* old value 0 is not 7: only fw1's waiter wakes, fw2 becomes 5 */
-	EXPECT_EQ(1, futex(&fw1, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1L, &fw2, op));
-	EXPECT_EQ(5, atomic_load(&fw2));
-	atomic_store(&fw2, 7);
-	/* fw2's waiter is still asleep with the old value 0 expected; old 7 == 7 wakes it */
-	EXPECT_EQ(1, futex(&fw1, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1L, &fw2, op));
-	EXPECT_EQ(12, atomic_load(&fw2));
-	for (int i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-}
-
-TEST(futex_wait_checks_the_value_and_times_out)
-{
-	atomic_int w = 3;
-	struct timespec rel = { 0, 60 * 1000000L }, abs;
-	double t0;
-
-	EXPECT_EQ(-1, futex(&w, FUTEX_WAIT_PRIVATE, 4, &rel, NULL, 0));
-	EXPECT_EQ(EAGAIN, errno);
-	t0 = now_s(CLOCK_MONOTONIC);
-	EXPECT_EQ(-1, futex(&w, FUTEX_WAIT_PRIVATE, 3, &rel, NULL, 0));
-	EXPECT_EQ(ETIMEDOUT, errno);
-	EXPECT_GE(now_s(CLOCK_MONOTONIC) - t0, 0.055);
-
-	/* WAIT_BITSET: an absolute deadline, on CLOCK_MONOTONIC or with CLOCK_REALTIME */
-	clock_gettime(CLOCK_MONOTONIC, &abs);
-	abs.tv_nsec += 60 * 1000000L;
-	abs.tv_sec += abs.tv_nsec / 1000000000L;
-	abs.tv_nsec %= 1000000000L;
-	t0 = now_s(CLOCK_MONOTONIC);
-	EXPECT_EQ(-1, futex(&w, FUTEX_WAIT_BITSET_PRIVATE, 3, &abs, NULL, FUTEX_BITSET_MATCH_ANY));
-	EXPECT_EQ(ETIMEDOUT, errno);
-	EXPECT_GE(now_s(CLOCK_MONOTONIC) - t0, 0.055);
-	clock_gettime(CLOCK_REALTIME, &abs);
-	abs.tv_sec -= 1; /* in the past: at once */
-	EXPECT_EQ(-1, futex(&w, FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, 3, &abs, NULL,
-			    FUTEX_BITSET_MATCH_ANY));
-	EXPECT_EQ(ETIMEDOUT, errno);
-	EXPECT_EQ(-1, futex(&w, FUTEX_WAIT_BITSET_PRIVATE, 3, &abs, NULL, 0));
-	EXPECT_EQ(EINVAL, errno);
-	rel.tv_nsec = 1000000000L;
-	EXPECT_EQ(-1, futex(&w, FUTEX_WAIT_PRIVATE, 3, &rel, NULL, 0));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, futex((atomic_int *)((char *)&w + 1), FUTEX_WAIT_PRIVATE, 3, NULL, NULL, 0));
-	EXPECT_EQ(EINVAL, errno);
-}
-
-static void on_usr1_nothing(int sig)
-{
-}
-
-static pthread_t main_thread;
-
-static void *kick_main_later(void *arg)
-{
-	sleep_ms(60);
-	pthread_kill(main_thread, SIGUSR1);
-	return NULL;
-}
-
-TEST(a_signal_interrupts_a_futex_wait_with_eintr)
-{
-	struct sigaction sa = { .sa_handler = on_usr1_nothing }; /* no SA_RESTART */
-	atomic_int w = 0;
-	pthread_t th;
-
-	sigaction(SIGUSR1, &sa, NULL);
-	main_thread = pthread_self();
-	pthread_create(&th, NULL, kick_main_later, NULL);
-	EXPECT_EQ(-1, futex(&w, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0));
-	EXPECT_EQ(EINTR, errno);
-	pthread_join(th, NULL);
-}
-
-TEST(pi_futex_lock_and_unlock_in_the_uncontended_case)
-{
-	atomic_int w = 0;
-	pid_t me = gettid_();
-
-	EXPECT_EQ(0, futex(&w, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0));
-	EXPECT_EQ(me, atomic_load(&w));
-	EXPECT_EQ(-1, futex(&w, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0));
-	EXPECT_EQ(EDEADLK, errno);
-	EXPECT_EQ(0, futex(&w, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0));
-	EXPECT_EQ(0, atomic_load(&w));
-	EXPECT_EQ(-1, futex(&w, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0));
-	EXPECT_EQ(EPERM, errno);
-	EXPECT_EQ(0, futex(&w, FUTEX_TRYLOCK_PI_PRIVATE, 0, NULL, NULL, 0));
-	EXPECT_EQ(me, atomic_load(&w));
-	EXPECT_EQ(0, futex(&w, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0));
 }
 
 /* ---- thread-group exit and exec */
