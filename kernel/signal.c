@@ -161,11 +161,13 @@ void sig_set_blocked(struct task *t, ksigset_t mask)
 		sig_retarget_shared(t, newly);
 }
 
-/* The next signal to take from set: synchronous faults first, then the lowest. */
+/* The next signal to take from set: SIGKILL, synchronous faults, then the lowest. */
 static int next_signal(ksigset_t set)
 {
 	if (!set)
 		return 0;
+	if (set & sigmask(SIGKILL))
+		return SIGKILL;
 	if (set & SIG_SYNC_SET)
 		set &= SIG_SYNC_SET;
 	return __builtin_ctzll(set) + 1;
@@ -576,6 +578,9 @@ static int get_signal(struct task *t, struct ksigaction *ka, siginfo_t *info)
 	while ((sig = sig_dequeue(t, ~t->blocked, info)) != 0) {
 		struct ksigaction *act = &t->sighand->action[sig - 1];
 
+		/* Even in init: a SIGKILL only gets there from its own group exit. */
+		if (sig == SIGKILL)
+			task_group_exit(SIGKILL);
 		if (act->handler == KSIG_IGN)
 			continue;
 		if (act->handler != KSIG_DFL) {

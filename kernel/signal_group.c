@@ -55,13 +55,19 @@ void sig_thread_exiting(struct task *t)
 		sig_retarget_shared(t, ~t->blocked);
 }
 
+/*
+ * Queued directly, without the checks of sending: a thread of init must die too (init
+ * ignores SIGKILL sent from outside), and no siginfo is needed.
+ */
 void sig_zap_threads(struct task *t)
 {
 	struct task *th;
 
 	for_each_thread(t, th) {
-		if (th != t && sig_task_live(th))
-			sig_send_task(th, SIGKILL, NULL);
+		if (th == t || !sig_task_live(th))
+			continue;
+		th->pending.set |= sigmask(SIGKILL);
+		sig_wake(th, true);
 	}
 }
 

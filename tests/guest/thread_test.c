@@ -245,7 +245,7 @@ static void *sleep_forever(void *arg)
 static void *exit_group_soon(void *arg)
 {
 	sleep_ms(20);
-	exit(7); /* exit_group: every thread goes */
+	exit(arg ? (int)(long)arg : 7); /* exit_group: every thread goes */
 }
 
 static int group_exit_child(void)
@@ -725,10 +725,41 @@ TEST(fpu_state_belongs_to_each_thread)
 	EXPECT_EQ(mine, get_mxcsr());
 }
 
+/*
+ * Modes for tests/bats/threads.bats, which boots this program as init:
+ *   --exit-in-thread CODE   three sleeping threads, a fourth calls exit(CODE)
+ *   --fault-in-thread       a thread dereferences a bad pointer
+ *   --hold-threads N SECS   N sleeping threads for SECS seconds, then exit 0
+ */
+static int init_modes(int argc, char **argv)
+{
+	pthread_t th;
+
+	if (!strcmp(argv[1], "--exit-in-thread")) {
+		for (int i = 0; i < 3; i++)
+			pthread_create(&th, NULL, sleep_forever, NULL);
+		pthread_create(&th, NULL, exit_group_soon, (void *)(long)atoi(argv[2]));
+		sleep_forever(NULL);
+	}
+	if (!strcmp(argv[1], "--fault-in-thread"))
+		return crash_child();
+	if (!strcmp(argv[1], "--hold-threads") && argc > 3) {
+		for (int i = 0; i < atoi(argv[2]); i++)
+			pthread_create(&th, NULL, sleep_forever, NULL);
+		sleep_ms(atoi(argv[3]) * 1000);
+		return 0;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
+	int r;
+
 	self_path = argv[0];
 	if (argc > 2 && !strcmp(argv[1], "--exec-probe"))
 		return exec_probe(argv[2]);
+	if (argc > 1 && (r = init_modes(argc, argv)) >= 0)
+		return r;
 	return test_harness_run(argc, argv);
 }
