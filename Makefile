@@ -191,7 +191,7 @@ BENCH_PROGS := $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(wildcard tests/be
 $(B)/tests/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $@"
-	$(Q)$(CC) -std=gnu11 -O2 -static -D_GNU_SOURCE -Wall -Wextra $< -o $@
+	$(Q)$(CC) -std=gnu11 -O2 -static -pthread -D_GNU_SOURCE -Wall -Wextra $< -o $@
 
 # ---------------------------------------------------------------- user commands
 deps:

@@ -366,6 +366,27 @@ TEST(execve_from_a_thread_leaves_one_thread_with_the_process_id)
 	EXPECT_EQ(42, WEXITSTATUS(status));
 }
 
+static int vm_child(void *arg)
+{
+	*(volatile int *)arg = getpid();
+	return 3;
+}
+
+TEST(clone_vm_without_clone_thread_makes_a_process_sharing_memory)
+{
+	static char stack[65536] __attribute__((aligned(16)));
+	static volatile int seen;
+	int status;
+	pid_t pid = clone(vm_child, stack + sizeof(stack), CLONE_VM | SIGCHLD, (void *)&seen);
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(pid, seen);
+	EXPECT_NE(getpid(), pid);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(3, WEXITSTATUS(status));
+}
+
 TEST(vfork_and_posix_spawn_share_the_parent_memory)
 {
 	static volatile int shared_word;
