@@ -81,7 +81,8 @@ _Static_assert(sizeof(struct user_regs_struct) == UM_NGREG * 8, "um_regs layout"
 struct stub_proc {
 	int pid;                         /* the stub's main thread (and process id) */
 	bool dead;                       /* the host process is gone (or going) */
-	int *tids;                       /* its other host threads, to reap them */
+	bool main_reaped;                /* its main thread's death was collected */
+	int *tids;                       /* its other host threads not yet reaped */
 	int ntids, cap_tids;
 	volatile struct stub_data *data; /* the kernel's mapping of the stub data pages */
 	struct stub_proc *next;          /* all live stubs, for shutdown */
@@ -171,7 +172,7 @@ static int start_stub(int *pidp)
  * Run the system call described by the 6 arguments at stub_entry_syscall in the stopped
  * host thread pid and return its result. The thread's registers are clobbered (the kernel
  * always sets them before resuming guest code). A clone event stop on the way stores the
- * new thread's id in *event_msg (when given).
+ * new thread's id in *event_msg (when given). -ESRCH: the thread died (and was reaped).
  */
 static long inject_syscall_ev(int pid, long nr, const long args[6], unsigned long *event_msg)
 {
@@ -202,7 +203,7 @@ static long inject_syscall_ev(int pid, long nr, const long args[6], unsigned lon
 		if (status < 0)
 			return status;
 		if (!WIFSTOPPED(status))
-			return -ECHILD;
+			return -ESRCH; /* the thread is gone (and reaped) */
 		if (status >> 16) {
 			if (event_msg)
 				ptrace_call(PTRACE_GETEVENTMSG, pid, NULL, event_msg);
@@ -337,6 +338,20 @@ int skas_host_init(int pmfd)
 	return r;
 }
 
+static void forget_tid(struct stub_proc *sp, int tid);
+
+/*
+ * A wait collected the death of sp's host thread tid: never wait for that id again (the
+ * host may give it to a new process, possibly one of our own stubs).
+ */
+static void reaped(struct stub_proc *sp, int tid)
+{
+	if (tid == sp->pid)
+		sp->main_reaped = true;
+	else
+		forget_tid(sp, tid);
+}
+
 int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
 {
 	struct stub_proc *sp = calloc(1, sizeof(*sp));
@@ -352,6 +367,8 @@ int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
 		return (int)r;
 	}
 	r = inject_syscall(sp->pid, SYS_mmap, args);
+	if (r == -ESRCH)
+		reaped(sp, sp->pid); /* sp is killed below */
 	if (r != STUB_DATA) {
 		skas_host_kill(sp);
 		return r < 0 ? (int)r : -EIO;
@@ -392,7 +409,8 @@ void skas_host_kill(struct stub_proc *sp)
 	kill(sp->pid, SIGKILL);
 	for (int i = 0; i < sp->ntids; i++)
 		reap(sp->tids[i]);
-	reap(sp->pid);
+	if (!sp->main_reaped)
+		reap(sp->pid);
 	free(sp->tids);
 	free(sp);
 }
@@ -428,6 +446,7 @@ int skas_host_run_queue(struct stub_proc *sp)
 			return status;
 		if (!WIFSTOPPED(status)) {
 			sp->dead = true;
+			reaped(sp, sp->pid);
 			return -ESRCH;
 		}
 		if (WSTOPSIG(status) == SIGTRAP)
@@ -496,6 +515,7 @@ int skas_host_run(struct stub_proc *sp, int tid, struct um_regs *regs, struct um
 		return r;
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		sp->dead = true; /* one thread only dies with all the others */
+		reaped(sp, tid);
 		trap->kind = UM_TRAP_DIED;
 		trap->status = status;
 		return 0;
@@ -535,8 +555,10 @@ int skas_host_wait(struct stub_proc *sp, int tid, int kick)
 		if (status < 0)
 			return status;
 	}
-	if (WIFEXITED(status) || WIFSIGNALED(status))
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		sp->dead = true;
+		reaped(sp, tid);
+	}
 	return status;
 }
 
@@ -556,18 +578,20 @@ int skas_host_fp_save(struct stub_proc *sp, int tid, struct um_regs *regs)
 #define STUB_THREAD_FLAGS \
 	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM)
 
-static int remember_tid(struct stub_proc *sp, int tid)
+/* Room for one more tid in sp->tids; 0 or -ENOMEM. */
+static int tids_reserve(struct stub_proc *sp)
 {
-	if (sp->ntids == sp->cap_tids) {
-		int cap = sp->cap_tids ? 2 * sp->cap_tids : 8;
-		int *n = realloc(sp->tids, (size_t)cap * sizeof(*n));
+	int cap;
+	int *n;
 
-		if (!n)
-			return -ENOMEM;
-		sp->tids = n;
-		sp->cap_tids = cap;
-	}
-	sp->tids[sp->ntids++] = tid;
+	if (sp->ntids < sp->cap_tids)
+		return 0;
+	cap = sp->cap_tids ? 2 * sp->cap_tids : 8;
+	n = realloc(sp->tids, (size_t)cap * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	sp->tids = n;
+	sp->cap_tids = cap;
 	return 0;
 }
 
@@ -581,29 +605,29 @@ static void forget_tid(struct stub_proc *sp, int tid)
 	}
 }
 
-/* Wait for the first stop of a new host thread (the SIGSTOP of its auto-attach). */
-static int wait_new_thread(int tid)
+/* Something went wrong with one of sp's threads: kill the whole stub (reaped at mm_destroy). */
+static void mark_dead(struct stub_proc *sp)
+{
+	kill(sp->pid, SIGKILL);
+	sp->dead = true;
+}
+
+/* Wait for the first stop of sp's new host thread tid (the SIGSTOP of its auto-attach). */
+static int wait_new_thread(struct stub_proc *sp, int tid)
 {
 	for (;;) {
 		int status = wait_stop(tid);
 
-		if (status < 0)
-			return status;
-		if (!WIFSTOPPED(status))
+		if (status < 0 || !WIFSTOPPED(status)) {
+			reaped(sp, tid); /* gone, or collected now */
 			return -ECHILD;
+		}
 		if (WSTOPSIG(status) == SIGSTOP)
 			return 0;
 		/* anything else (a kick) is dropped; the thread stays stopped after it */
 		if (ptrace_call(PTRACE_CONT, tid, NULL, NULL) < 0)
 			return -ECHILD;
 	}
-}
-
-/* Something went wrong with one of sp's threads: kill the whole stub (reaped at mm_destroy). */
-static void mark_dead(struct stub_proc *sp)
-{
-	kill(sp->pid, SIGKILL);
-	sp->dead = true;
 }
 
 int skas_host_thread_new(struct stub_proc *sp)
@@ -614,15 +638,21 @@ int skas_host_thread_new(struct stub_proc *sp)
 
 	if (sp->dead)
 		return -ESRCH;
+	if (tids_reserve(sp) < 0) /* before the thread exists: it must be reaped one day */
+		return -ENOMEM;
 	r = inject_syscall_ev(sp->pid, SYS_clone, args, &msg);
+	if (r == -ESRCH) {
+		sp->dead = true;
+		reaped(sp, sp->pid);
+	}
 	if (r < 0)
 		return (int)r;
-	if (r == 0 || (unsigned long)r != msg || remember_tid(sp, (int)r) < 0) {
-		/* never leave a host thread running that we cannot name or reap */
-		mark_dead(sp);
+	sp->tids[sp->ntids++] = (int)r; /* clone's result is the new thread's id */
+	if (r != (long)msg) {
+		mark_dead(sp); /* the host did not report it as traced: trust nothing */
 		return -EIO;
 	}
-	if (wait_new_thread((int)r) < 0) {
+	if (wait_new_thread(sp, (int)r) < 0) {
 		mark_dead(sp);
 		return -ECHILD;
 	}
@@ -650,10 +680,12 @@ void skas_host_thread_end(struct stub_proc *sp, int tid)
 		if (ptrace_call(PTRACE_CONT, tid, NULL, NULL) < 0)
 			goto fail;
 		status = wait_stop(tid);
-		if (status < 0)
+		if (status < 0) {
+			forget_tid(sp, tid); /* not our child any more */
 			goto fail;
+		}
 	} while (WIFSTOPPED(status));
-	forget_tid(sp, tid);
+	reaped(sp, tid);
 	return;
 fail:
 	mark_dead(sp);
