@@ -121,6 +121,8 @@ struct task {
 	u64 start_time;           /* ktime_now() at creation */
 	u64 utime_ns, stime_ns;
 	u64 run_start;            /* when it last entered the guest */
+	u64 switched_out;         /* when schedule() last switched away from it */
+	u64 offcpu_ns;            /* total time switched away (not CPU time: sleeping, waiting) */
 	unsigned long min_flt, maj_flt, nvcsw, nivcsw;
 	int personality;
 	uaddr_t mm_exe_hint;      /* unused */

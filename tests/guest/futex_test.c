@@ -53,13 +53,14 @@ static double now_s(clockid_t clk)
 static atomic_int fw1, fw2, woken_count, nwaiters;
 static atomic_int waiter_tid[8];
 
-/* Thread tid is asleep (state S in /proc); gives up after 2 s. */
-static void wait_asleep(pid_t tid)
+/* Thread tid of process pid is asleep (state S in /proc); gives up after 2 s. */
+static void wait_asleep(pid_t pid, pid_t tid)
 {
+	double end = now_s(CLOCK_MONOTONIC) + 2;
 	char path[64], buf[256], *p;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	for (int i = 0; i < 2000; i++) {
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	while (now_s(CLOCK_MONOTONIC) < end) {
 		FILE *f = fopen(path, "r");
 		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
 
@@ -92,7 +93,7 @@ static void all_asleep(int n)
 	while (atomic_load(&nwaiters) < n)
 		sleep_ms(1);
 	for (int i = 0; i < n; i++)
-		wait_asleep(atomic_load(&waiter_tid[i]));
+		wait_asleep(getpid(), atomic_load(&waiter_tid[i]));
 }
 
 /* Start n waiters on fw1 and wait until all sleep in the kernel (they never saw fw1 != 0). */
@@ -296,7 +297,7 @@ TEST(a_shared_futex_wakes_a_waiter_in_another_process)
 		/* wait until the parent sleeps on the word, then wake it (not private) */
 		while (atomic_load(&w[1]) == 0)
 			sleep_ms(1);
-		wait_asleep(atomic_load(&w[1]));
+		wait_asleep(getppid(), atomic_load(&w[1]));
 		atomic_store(&w[0], 1);
 		_exit(futex(&w[0], FUTEX_WAKE, 1, NULL, NULL, 0) == 1 ? 0 : 1);
 	}

@@ -663,6 +663,43 @@ TEST(a_process_shared_robust_mutex_survives_its_owner_process)
 	munmap(m, 4096);
 }
 
+static atomic_int cpu_spin_stop;
+
+static void *burn_cpu(void *arg)
+{
+	while (!atomic_load(&cpu_spin_stop))
+		;
+	return NULL;
+}
+
+static double clock_s(clockid_t clk)
+{
+	struct timespec ts = { 0, 0 };
+
+	if (clock_gettime(clk, &ts) < 0)
+		return -1;
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+TEST(each_thread_has_a_cpu_clock_of_its_own)
+{
+	clockid_t other, mine;
+	pthread_t th;
+	double a;
+
+	atomic_store(&cpu_spin_stop, 0);
+	pthread_create(&th, NULL, burn_cpu, NULL);
+	ASSERT_EQ(0, pthread_getcpuclockid(th, &other));
+	ASSERT_EQ(0, pthread_getcpuclockid(pthread_self(), &mine));
+	sleep_ms(150); /* the other thread burns CPU, this one sleeps */
+	a = clock_s(other);
+	EXPECT_GT(a, 0.02);
+	EXPECT_LT(clock_s(mine), a);
+	EXPECT_GE(clock_s(CLOCK_PROCESS_CPUTIME_ID), a);
+	atomic_store(&cpu_spin_stop, 1);
+	pthread_join(th, NULL);
+}
+
 /* ---- per-thread state */
 
 static __thread long tls_value = 17;
