@@ -366,6 +366,30 @@ TEST(execve_from_a_thread_leaves_one_thread_with_the_process_id)
 	EXPECT_EQ(42, WEXITSTATUS(status));
 }
 
+static void *fork_from_thread(void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(getppid() == (pid_t)(long)arg ? 12 : 13);
+	return (void *)(long)pid;
+}
+
+TEST(a_child_forked_by_one_thread_is_the_process_child)
+{
+	pthread_t th;
+	void *res;
+	int status;
+
+	pthread_create(&th, NULL, fork_from_thread, (void *)(long)getpid());
+	pthread_join(th, &res);
+	ASSERT_GT((long)res, 0);
+	/* the thread that forked is gone: the process (any thread) waits for the child */
+	ASSERT_EQ((pid_t)(long)res, waitpid(-1, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(12, WEXITSTATUS(status));
+}
+
 static int vm_child(void *arg)
 {
 	*(volatile int *)arg = getpid();
