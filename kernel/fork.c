@@ -412,7 +412,7 @@ static void clone_link(struct task *c, int pid, u64 flags)
  * The vfork parent sleeps until the child execs or exits, or a fatal signal comes (other
  * signals wait, as in Linux: they are delivered once the child has let go).
  */
-static void vfork_wait(void)
+static void vfork_wait(struct task *child)
 {
 	struct task *t = current;
 
@@ -425,6 +425,9 @@ static void vfork_wait(void)
 	}
 	task_set_state(t, TASK_RUNNING);
 	t->wchan = NULL;
+	/* Killed first: the child (alive until task_vfork_done) must not wake us later. */
+	if (!t->vfork_done)
+		child->vfork_parent = NULL;
 }
 
 void task_vfork_done(struct task *child)
@@ -487,7 +490,7 @@ long task_clone(u64 flags, uaddr_t newsp, uaddr_t parent_tid, uaddr_t child_tid,
 	}
 	sched_enqueue(c);
 	if (flags & CLONE_VFORK)
-		vfork_wait();
+		vfork_wait(c);
 	return pid;
 }
 

@@ -37,10 +37,10 @@ descendants() {
 }
 
 @test "the threads of a guest process are host threads of its stub process" {
-	local pid p um="" n=0 i
+	local pid p um="" n=0 _
 	test_init --hold-threads 5 4 &
 	pid=$!
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		# the stubs are the children of the umlite process (the one running our binary)
 		for p in $(descendants "$pid"); do
 			[ "$(readlink "/proc/$p/exe")" = "$UMLITE" ] && um=$p
