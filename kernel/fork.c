@@ -320,18 +320,28 @@ static int clone_resources(struct task *c, u64 flags)
 	return 0;
 }
 
-/* The child's address space (the parent's with CLONE_VM, else a copy) and its mode thread. */
+/*
+ * The child's address space (the parent's with CLONE_VM, else a copy) and its mode thread.
+ * A mode that cannot run a second thread in an address space (thread_create -EAGAIN) still
+ * gets vfork done: the child then runs in a copy, as fork's.
+ */
 static int clone_mm(struct task *c, u64 flags)
 {
 	struct mm *mm = current->mm;
+	int r;
 
 	if (flags & CLONE_VM) {
 		mm_get(mm);
-	} else {
-		mm = mm_fork(mm);
-		if (IS_ERR(mm))
-			return (int)PTR_ERR(mm);
+		c->mm = mm;
+		r = um_mode->thread_create(mm->mode_ctx, &c->mode_thread);
+		if (r != -EAGAIN || (flags & (CLONE_VFORK | CLONE_THREAD)) != CLONE_VFORK)
+			return r;
+		c->mm = NULL;
+		mm_put(mm);
 	}
+	mm = mm_fork(mm);
+	if (IS_ERR(mm))
+		return (int)PTR_ERR(mm);
 	c->mm = mm;
 	return um_mode->thread_create(mm->mode_ctx, &c->mode_thread);
 }
