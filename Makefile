@@ -31,9 +31,18 @@ endif
 KCONFIG_DIR := $(B)/kconfig
 AUTOCONF := $(B)/autoconf.h
 
-.config:
-	$(Q)echo "  no .config: using configs/defconfig (make menuconfig to change it)"
-	$(Q)$(MAKE) --no-print-directory defconfig
+# .config is also read by this Makefile (optional subsystems), so it is brought up to date
+# first: made from configs/defconfig when missing, given the defaults of new options when
+# Kconfig changed.
+.config: Kconfig
+	$(Q)command -v kconfig-conf >/dev/null || { scripts/deps.sh --check; exit 1; }
+	$(Q)if [ -f .config ]; then \
+		echo "  Kconfig changed: new options in .config get their defaults"; \
+		KCONFIG_CONFIG=.config kconfig-conf -s --olddefconfig Kconfig && touch .config; \
+	else \
+		echo "  no .config: using configs/defconfig (make menuconfig to change it)"; \
+		$(MAKE) --no-print-directory defconfig; \
+	fi
 
 $(AUTOCONF): .config Kconfig
 	$(Q)command -v kconfig-conf >/dev/null || { scripts/deps.sh --check; exit 1; }
@@ -69,14 +78,26 @@ KCFLAGS := $(COMMON) -ffreestanding -nostdinc -isystem $(GCCINC) -isystem $(B)/u
 HCFLAGS := $(COMMON) -D_GNU_SOURCE -Idrivers
 LDLIBS := -lz
 
+# Optional subsystems: their directories are left out of the build when their Kconfig
+# option is off (and so are the host libraries they need).
+-include .config
+OPTIONAL_OUT :=
+ifeq ($(CONFIG_EXT4),y)
+LDLIBS += -lext2fs -lcom_err
+else
+OPTIONAL_OUT += kernel/fs/ext4/%
+endif
+
 # ---------------------------------------------------------------- sources
 # A file's world is decided by its path alone.
 HOST_SRCS := $(wildcard arch/um-lite/os/*.c arch/um-lite/x86_64/*.c) \
-	$(wildcard drivers/*/*_host.c skas/*_host.c tt/*_host.c)
+	$(wildcard drivers/*/*_host.c skas/*_host.c tt/*_host.c kernel/*/*/*_host.c)
 ASM_SRCS := $(wildcard arch/um-lite/x86_64/*.S)
-KERN_SRCS := $(wildcard kernel/*.c kernel/*/*.c kernel/*/*/*.c) \
+KERN_SRCS := $(filter-out %_host.c,$(wildcard kernel/*.c kernel/*/*.c kernel/*/*/*.c)) \
 	$(filter-out %_host.c,$(wildcard drivers/*/*.c tt/*.c)) \
 	$(filter-out %_host.c skas/stub.c,$(wildcard skas/*.c))
+HOST_SRCS := $(filter-out $(OPTIONAL_OUT),$(HOST_SRCS))
+KERN_SRCS := $(filter-out $(OPTIONAL_OUT),$(KERN_SRCS))
 
 HOST_OBJS := $(HOST_SRCS:%.c=$(B)/%.o)
 KERN_OBJS := $(KERN_SRCS:%.c=$(B)/%.o)
