@@ -47,6 +47,7 @@ AUTOCONF := $(B)/autoconf.h
 $(AUTOCONF): .config Kconfig
 	$(Q)command -v kconfig-conf >/dev/null || { scripts/deps.sh --check; exit 1; }
 	$(Q)mkdir -p $(KCONFIG_DIR)/include/config $(KCONFIG_DIR)/include/generated
+	$(Q)KCONFIG_CONFIG=.config kconfig-conf -s --olddefconfig Kconfig # new options: defaults
 	$(Q)cd $(KCONFIG_DIR) && KCONFIG_CONFIG=$(CURDIR)/.config kconfig-conf -s --silentoldconfig $(CURDIR)/Kconfig
 	$(Q)cp $(KCONFIG_DIR)/include/generated/autoconf.h $@
 

@@ -22,6 +22,7 @@
 #include "slab.h"
 #include "syscall.h"
 #include "task.h"
+#include "ubd/ubd.h"
 
 #include <linux/mount.h>
 
@@ -350,6 +351,8 @@ int start_kernel(int argc, char **argv)
 		um_mode = &skas_ptrace_ops;
 	fd = setup_memory();
 	if (fd < 0)
+		return 1;
+	if (IS_ENABLED(CONFIG_UBD) && ubd_init() < 0)
 		return 1;
 	r = um_mode->init(fd);
 	if (r < 0) {

@@ -65,12 +65,14 @@ static void out(const char *s)
 
 static void print_help(void)
 {
-	char line[256];
+	char line[512];
 
 	out("usage: umlite [option...] [-- init-argument...]\n\n"
 	    "Boots the um-lite guest kernel as this process. The exit status is init's.\n\n"
 	    "Options:\n");
 	for (const struct kparam *p = __start_kparam; p < __stop_kparam; p++) {
+		if (!p->help[0])
+			continue; /* hidden: --version, typo catchers */
 		ksnprintf(line, sizeof(line), "  %s\n", p->help);
 		out(line);
 	}

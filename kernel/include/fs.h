@@ -421,6 +421,13 @@ int chrdev_register(u32 major, u32 minor, u32 count, const char *name,
 /* The default i_fop for S_IFCHR inodes: finds the driver at open time (-ENXIO if none). */
 extern const struct file_operations chrdev_open_fops;
 
+/* ---- fs/block_dev.c: block special files */
+/*
+ * The default i_fop for S_IFBLK inodes: opening one finds the registered block device by
+ * rdev (-ENXIO if none) and reads/writes the whole device (blkdev.h).
+ */
+extern const struct file_operations blkdev_open_fops;
+
 /* A fresh fs_struct whose root and cwd are the root of the mount tree (for init). */
 struct fs_struct *fs_struct_alloc_root(void);
 

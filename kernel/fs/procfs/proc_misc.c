@@ -1,13 +1,15 @@
 /*
  * procfs, system-wide files: the root directory of /proc (fixed entries, then one
  * directory per process), meminfo, cpuinfo, stat, uptime, loadavg, version, mounts,
- * filesystems, devices, swaps, cmdline, and the /proc/sys values (hostname is writable).
+ * filesystems, devices, partitions, swaps, cmdline, and the /proc/sys values (hostname is
+ * writable).
  *
  * Layer: entries for the generic code of procfs.c. Figures come from the page allocator
  * (page.h), the scheduler (sched.h), the task list and the mount list; what the kernel
  * does not track (page cache, swap, interrupts) reads as 0, as on a machine without it.
  */
 #include "kernel.h"
+#include "blkdev.h"
 #include "fs.h"
 #include "../internal.h"
 #include "page.h"
@@ -269,6 +271,25 @@ static int show_filesystems(struct procfs_buf *b, const struct proc_inode *pi, s
 	return 0;
 }
 
+static int show_devices(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "Character devices:\n  1 mem\n  4 /dev/vc/0\n  4 tty\n"
+			 "  5 /dev/tty\n  5 /dev/console\n\nBlock devices:\n");
+	if (blkdev_next(NULL))
+		procfs_printf(b, "%3u ubd\n", UBD_MAJOR);
+	return 0;
+}
+
+/* The registered block devices, in Linux's layout (sizes in 1 KiB blocks). */
+static int show_partitions(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "major minor  #blocks  name\n\n");
+	for (struct block_device *d = blkdev_next(NULL); d; d = blkdev_next(d))
+		procfs_printf(b, "%4u  %7u %10llu %s\n", MAJOR(d->dev), MINOR(d->dev),
+			      (unsigned long long)(d->size >> 10), d->name);
+	return 0;
+}
+
 static int show_cmdline(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
 {
 	const char *cmd = kernel_cmdline();
@@ -356,14 +377,13 @@ static struct proc_entry sys_entries[] = {
 static struct proc_entry root_entries[] = {
 	PROC_FILE("cmdline", 0444, show_cmdline),
 	PROC_FILE("cpuinfo", 0444, show_cpuinfo),
-	PROC_TEXT("devices", "Character devices:\n  1 mem\n  4 /dev/vc/0\n  4 tty\n"
-			     "  5 /dev/tty\n  5 /dev/console\n\nBlock devices:\n"),
+	PROC_FILE("devices", 0444, show_devices),
 	PROC_FILE("filesystems", 0444, show_filesystems),
 	PROC_FILE("loadavg", 0444, show_loadavg),
 	PROC_FILE("meminfo", 0444, show_meminfo),
 	PROC_LINK("mounts", mounts_readlink),
 	PROC_EMPTY_DIR("net", 0555),
-	PROC_TEXT("partitions", "major minor  #blocks  name\n\n"),
+	PROC_FILE("partitions", 0444, show_partitions),
 	PROC_LINK("self", self_readlink),
 	PROC_FILE("stat", 0444, show_stat),
 	PROC_TEXT("swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"),
