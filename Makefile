@@ -170,6 +170,29 @@ $(B)/test.cpio: $(B)/rootfs.cpio $(GUEST_TESTS) scripts/mkinitramfs.sh
 	@echo "  CPIO    $@"
 	$(Q)scripts/mkinitramfs.sh tests $@ $(GUEST_TESTS)
 
+# The same userland as ext4 disk images (made without root by mke2fs -d).
+$(B)/rootfs.ext4: scripts/mkrootfs.sh scripts/rootfs-lib.sh $(BUSYBOX)
+	@mkdir -p $(B)
+	@echo "  EXT4    $@"
+	$(Q)scripts/mkrootfs.sh busybox $@
+
+$(B)/test.ext4: $(GUEST_TESTS) scripts/mkrootfs.sh scripts/rootfs-lib.sh
+	@echo "  EXT4    $@"
+	$(Q)scripts/mkrootfs.sh -s 128M tests $@ $(GUEST_TESTS)
+
+# make run boots from build/rootfs.ext4 through the COW file build/rootfs.cow: what the
+# instance writes stays there between runs (a rebuilt image starts a fresh one). Without
+# EXT4 or UBD it boots the initramfs.
+ifeq ($(CONFIG_EXT4)$(CONFIG_UBD),yy)
+DISK_IMAGES := $(B)/rootfs.ext4 $(B)/test.ext4
+RUN_DEPS := $(B)/rootfs.ext4
+RUN_ROOT = ubd0=$(B)/rootfs.cow,$(B)/rootfs.ext4 root=/dev/ubda
+else
+DISK_IMAGES :=
+RUN_DEPS := $(B)/rootfs.cpio
+RUN_ROOT = initrd=$(B)/rootfs.cpio
+endif
+
 # Host-side unit tests: kernel pieces compiled for the host and linked with the harness.
 # Each unit test names the objects it needs in a line "// UNIT-OBJS: a.o b.o" (under build/).
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/*_test.c))
@@ -206,17 +229,19 @@ deps:
 	$(Q)scripts/deps.sh
 
 # What `make test` builds before scripts/run-tests.sh runs every suite.
-TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite $(B)/rootfs.cpio $(B)/test.cpio $(GUEST_TESTS)
+TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite $(B)/rootfs.cpio $(B)/test.cpio $(GUEST_TESTS) \
+	$(DISK_IMAGES)
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)
 	$(Q)scripts/run-tests.sh
 
 MEM ?= 128M
-run: deps umlite $(B)/rootfs.cpio
+run: deps umlite $(RUN_DEPS)
+	$(Q)[ ! -e $(B)/rootfs.cow ] || [ $(B)/rootfs.cow -nt $(B)/rootfs.ext4 ] || rm -f $(B)/rootfs.cow
 ifeq ($(CMD),)
-	$(Q)./umlite mem=$(MEM) initrd=$(B)/rootfs.cpio init=/bin/sh $(ARGS)
+	$(Q)./umlite mem=$(MEM) $(RUN_ROOT) init=/bin/sh $(ARGS)
 else
-	$(Q)./umlite mem=$(MEM) initrd=$(B)/rootfs.cpio init=/bin/sh $(ARGS) -- -c '$(subst ','\'',$(CMD))'
+	$(Q)./umlite mem=$(MEM) $(RUN_ROOT) init=/bin/sh $(ARGS) -- -c '$(subst ','\'',$(CMD))'
 endif
 
 gdb: umlite $(B)/rootfs.cpio

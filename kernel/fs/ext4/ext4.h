@@ -64,6 +64,7 @@ struct ext4_inode {
 	struct ext4h_attr disk;      /* the attributes as the disk has them */
 	struct pcache pages;         /* file data (regular files) */
 	u64 nr_dirty;                /* slots with PC_DIRTY */
+	u64 nr_reserved;             /* slots with PC_RESERVED */
 	struct list_head lru;        /* in the page-cache LRU while pages.nr > 0 */
 	struct ext4_dindex *index;   /* directories: the name index, built on first lookup */
 };
@@ -110,6 +111,8 @@ int ext4_writeback_inode(struct inode *inode);
 int ext4_sync_sb(struct super_block *sb, bool wait);
 
 /* ---- ext4_file.c */
+/* inode->blocks: what the disk has plus what dirty pages have reserved (as Linux shows). */
+void ext4_blocks_update(struct inode *inode);
 /* The frame of page index, filled from the disk if missing (a reference for the caller). */
 int ext4_page_get(struct inode *inode, u64 index, bool fill, phys_t *frame);
 /* Write back dirty pages of the inode; 0 or -errno (the pages stay dirty on failure). */

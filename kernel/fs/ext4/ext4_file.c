@@ -139,6 +139,14 @@ int ext4_page_get(struct inode *inode, u64 index, bool fill, phys_t *frame)
 
 /* ---- dirty pages and block reservations */
 
+void ext4_blocks_update(struct inode *inode)
+{
+	struct ext4_sb *sbi = EXT4_SB(inode->sb);
+	struct ext4_inode *ei = EXT4_I(inode);
+
+	inode->blocks = ei->disk.blocks + ei->nr_reserved * page_blocks(sbi) * (sbi->block_size / 512);
+}
+
 static void unreserve(struct inode *inode, u64 *slot)
 {
 	struct ext4_sb *sbi = EXT4_SB(inode->sb);
@@ -146,6 +154,8 @@ static void unreserve(struct inode *inode, u64 *slot)
 	if (*slot & PC_RESERVED) {
 		*slot &= ~(u64)PC_RESERVED;
 		sbi->reserved -= min(sbi->reserved, page_blocks(sbi));
+		EXT4_I(inode)->nr_reserved--;
+		ext4_blocks_update(inode);
 	}
 }
 
@@ -165,6 +175,8 @@ static void page_set_dirty(struct inode *inode, u64 index, u64 extra)
 	if (!(*slot & (PC_ONDISK | PC_RESERVED))) {
 		*slot |= PC_RESERVED;
 		sbi->reserved += page_blocks(sbi);
+		ei->nr_reserved++;
+		ext4_blocks_update(inode);
 	}
 	*slot |= extra;
 }
@@ -227,7 +239,7 @@ static void wb_flush(struct wb *w)
 		return;
 	}
 	ei->disk.size = out.size;
-	ei->disk.blocks = inode->blocks = out.blocks;
+	ei->disk.blocks = out.blocks;
 	for (int i = 0; i < w->n; i++) {
 		u64 *slot = w->slots[i];
 		bool mapped = phys_to_page(slot_frame(*slot))->refcount > 1;
@@ -239,6 +251,7 @@ static void wb_flush(struct wb *w)
 		*slot &= ~(u64)(PC_DIRTY | PC_SHARED_W);
 		ei->nr_dirty--;
 	}
+	ext4_blocks_update(inode);
 	w->n = 0;
 }
 
@@ -543,7 +556,8 @@ static int ext4_truncate(struct inode *inode, u64 size)
 	if (r)
 		return ext4_report(inode->sb, "truncate", inode->ino, r);
 	inode->size = EXT4_I(inode)->disk.size = size;
-	inode->blocks = EXT4_I(inode)->disk.blocks = out.blocks;
+	EXT4_I(inode)->disk.blocks = out.blocks;
+	ext4_blocks_update(inode);
 	if (size != old)
 		inode_touch(inode, false, true, true);
 	return 0;

@@ -1,8 +1,8 @@
 /*
  * The ext2/3/4 host half, whole-filesystem and inode part (the interface is
  * ext4_host.h): mounting with libext2fs over our io_manager (ext4_io_host.c), syncing and
- * unmounting, statfs, inode attributes, and file data in and out of the kernel's page
- * cache frames. Directories are in ext4_dir_host.c.
+ * unmounting, statfs, inode attributes, symlink targets and freeing inodes. File data are
+ * in ext4_data_host.c, directories in ext4_dir_host.c.
  *
  * Mounting read-write marks the filesystem not clean (s_state without EXT2_VALID_FS) and
  * writes that at once; ext4h_unmount marks it clean again and closes it, as fuse2fs does,
@@ -313,8 +313,7 @@ void ext4h_attr_to_inode(const struct ext4h_attr *a, struct ext2_inode_large *in
 	}
 }
 
-/* Read the whole on-disk inode (the large part zeroed when the inodes are small). */
-static int read_full(struct ext4h_fs *h, uint32_t ino, struct ext2_inode_large *in)
+int ext4h_read_full(struct ext4h_fs *h, uint32_t ino, struct ext2_inode_large *in)
 {
 	memset(in, 0, sizeof(*in));
 	if (ino < 1 || ino > h->fs->super->s_inodes_count)
@@ -323,7 +322,7 @@ static int read_full(struct ext4h_fs *h, uint32_t ino, struct ext2_inode_large *
 						   sizeof(*in)));
 }
 
-static int write_full(struct ext4h_fs *h, uint32_t ino, struct ext2_inode_large *in)
+int ext4h_write_full(struct ext4h_fs *h, uint32_t ino, struct ext2_inode_large *in)
 {
 	return ext4h_err(h, ext2fs_write_inode_full(h->fs, ino, (struct ext2_inode *)in,
 						    sizeof(*in)));
@@ -332,7 +331,7 @@ static int write_full(struct ext4h_fs *h, uint32_t ino, struct ext2_inode_large 
 int ext4h_read_inode(struct ext4h_fs *h, uint32_t ino, struct ext4h_attr *a)
 {
 	struct ext2_inode_large in;
-	int r = read_full(h, ino, &in);
+	int r = ext4h_read_full(h, ino, &in);
 
 	if (r)
 		return r;
@@ -345,149 +344,12 @@ int ext4h_read_inode(struct ext4h_fs *h, uint32_t ino, struct ext4h_attr *a)
 int ext4h_write_attr(struct ext4h_fs *h, uint32_t ino, const struct ext4h_attr *a)
 {
 	struct ext2_inode_large in;
-	int r = read_full(h, ino, &in);
+	int r = ext4h_read_full(h, ino, &in);
 
 	if (r)
 		return r;
 	ext4h_attr_to_inode(a, &in);
-	return write_full(h, ino, &in);
-}
-
-static int report_attr(struct ext4h_fs *h, uint32_t ino, struct ext4h_attr *out)
-{
-	struct ext2_inode_large in;
-	int r;
-
-	if (!out)
-		return 0;
-	r = read_full(h, ino, &in);
-	if (!r)
-		ext4h_inode_to_attr(h, &in, out);
-	return r;
-}
-
-int ext4h_set_size(struct ext4h_fs *h, uint32_t ino, uint64_t size, struct ext4h_attr *out)
-{
-	ext2_file_t f;
-	errcode_t err, err2;
-
-	err = ext2fs_file_open2(h->fs, ino, NULL, EXT2_FILE_WRITE, &f);
-	if (err)
-		return ext4h_err(h, err);
-	err = ext2fs_file_set_size2(f, size);
-	err2 = ext2fs_file_close(f);
-	if (err || err2)
-		return ext4h_err(h, err ? err : err2);
-	return report_attr(h, ino, out);
-}
-
-/* ---- file data */
-
-/*
- * Read bytes [off, off+len) of the file into buf: contiguous runs of whole blocks in one
- * device read each, holes and unwritten extents as zeros, partial blocks through a scratch
- * block. scratch holds four blocks: three for ext2fs_bmap2, one for partial blocks.
- */
-static int read_range(struct ext4h_fs *h, uint32_t ino, struct ext2_inode *in, uint64_t off,
-		      char *buf, size_t len, char *scratch, int *all_mapped)
-{
-	ext2_filsys fs = h->fs;
-	unsigned bs = fs->blocksize;
-	char *part = scratch + 3 * (size_t)bs;
-	size_t done = 0;
-
-	while (done < len) {
-		uint64_t pos = off + done;
-		blk64_t lblk = pos / bs, pblk = 0, next = 0;
-		size_t boff = pos % bs, n = bs - boff, run;
-		int flags = 0;
-		errcode_t err = ext2fs_bmap2(fs, ino, in, scratch, 0, lblk, &flags, &pblk);
-
-		if (err)
-			return ext4h_err(h, err);
-		if (n > len - done)
-			n = len - done;
-		if (!pblk || (flags & BMAP_RET_UNINIT)) {
-			memset(buf + done, 0, n);
-			*all_mapped = 0;
-		} else if (n < bs) {
-			err = ext4h_io_read_direct(fs->io, pblk, 1, part);
-			if (err)
-				return ext4h_err(h, err);
-			memcpy(buf + done, part + boff, n);
-		} else {
-			for (run = 1; run < 256 && done + (run + 1) * bs <= len; run++) {
-				err = ext2fs_bmap2(fs, ino, in, scratch, 0, lblk + run, &flags, &next);
-				if (err || next != pblk + run || (flags & BMAP_RET_UNINIT))
-					break;
-			}
-			err = ext4h_io_read_direct(fs->io, pblk, (int)run, buf + done);
-			if (err)
-				return ext4h_err(h, err);
-			n = run * bs;
-		}
-		done += n;
-	}
-	return 0;
-}
-
-int ext4h_read_pages(struct ext4h_fs *h, uint32_t ino, uint64_t size,
-		     const struct ext4h_seg *segs, int n, uint8_t *mapped)
-{
-	struct ext2_inode_large in;
-	uint64_t disk_size;
-	char *bmbuf;
-	int r = read_full(h, ino, &in);
-
-	if (r)
-		return r;
-	disk_size = EXT2_I_SIZE(&in);
-	if (disk_size > size)
-		disk_size = size;
-	bmbuf = malloc((size_t)h->fs->blocksize * 4);
-	if (!bmbuf)
-		return -ENOMEM;
-	for (int i = 0; i < n && !r; i++) {
-		const struct ext4h_seg *s = &segs[i];
-		size_t have = s->off >= disk_size ? 0 : disk_size - s->off;
-		int all = 1;
-
-		if (have > s->len)
-			have = s->len;
-		/* The data up to the disk's end of file; the rest is zeros. */
-		if (have)
-			r = read_range(h, ino, (struct ext2_inode *)&in, s->off, s->buf, have, bmbuf,
-				       &all);
-		memset((char *)s->buf + have, 0, s->len - have);
-		if (mapped)
-			mapped[i] = all && have == s->len;
-	}
-	free(bmbuf);
-	return r;
-}
-
-int ext4h_write_pages(struct ext4h_fs *h, uint32_t ino, const struct ext4h_seg *segs, int n,
-		      struct ext4h_attr *out)
-{
-	ext2_file_t f;
-	errcode_t err, err2 = 0;
-
-	err = ext2fs_file_open2(h->fs, ino, NULL, EXT2_FILE_WRITE, &f);
-	if (err)
-		return ext4h_err(h, err);
-	for (int i = 0; i < n && !err; i++) {
-		unsigned got = 0;
-
-		err = ext2fs_file_llseek(f, segs[i].off, EXT2_SEEK_SET, NULL);
-		if (!err)
-			err = ext2fs_file_write(f, segs[i].buf, segs[i].len, &got);
-		if (!err && got != segs[i].len)
-			err = EXT2_ET_SHORT_WRITE;
-	}
-	err2 = ext2fs_file_close(f);
-	if (err || err2)
-		return ext4h_err(h, err ? err : err2);
-	return report_attr(h, ino, out);
+	return ext4h_write_full(h, ino, &in);
 }
 
 long ext4h_readlink(struct ext4h_fs *h, uint32_t ino, char *buf, size_t len)
@@ -495,7 +357,7 @@ long ext4h_readlink(struct ext4h_fs *h, uint32_t ino, char *buf, size_t len)
 	struct ext2_inode_large in;
 	uint64_t size;
 	char *tmp;
-	int all, r = read_full(h, ino, &in);
+	int all, r = ext4h_read_full(h, ino, &in);
 
 	if (r)
 		return r;
@@ -513,7 +375,8 @@ long ext4h_readlink(struct ext4h_fs *h, uint32_t ino, char *buf, size_t len)
 	tmp = malloc((size_t)h->fs->blocksize * 5);
 	if (!tmp)
 		return -ENOMEM;
-	r = read_range(h, ino, (struct ext2_inode *)&in, 0, tmp, size, tmp + h->fs->blocksize, &all);
+	r = ext4h_read_range(h, ino, (struct ext2_inode *)&in, 0, tmp, size, tmp + h->fs->blocksize,
+			     &all);
 	if (!r)
 		memcpy(buf, tmp, size);
 	free(tmp);
@@ -524,7 +387,7 @@ int ext4h_free_inode(struct ext4h_fs *h, uint32_t ino)
 {
 	struct ext2_inode_large in;
 	errcode_t err;
-	int r = read_full(h, ino, &in);
+	int r = ext4h_read_full(h, ino, &in);
 
 	if (r)
 		return r;
@@ -535,7 +398,7 @@ int ext4h_free_inode(struct ext4h_fs *h, uint32_t ino)
 	if (err)
 		return ext4h_err(h, err);
 	in.i_dtime = (uint32_t)ext4h_now();
-	r = write_full(h, ino, &in);
+	r = ext4h_write_full(h, ino, &in);
 	if (r)
 		return r;
 	ext2fs_inode_alloc_stats2(h->fs, ino, -1, LINUX_S_ISDIR(in.i_mode));

@@ -42,9 +42,20 @@ int ext4h_err(struct ext4h_fs *h, errcode_t err);
 void ext4h_inode_to_attr(struct ext4h_fs *h, const struct ext2_inode_large *in,
 			 struct ext4h_attr *a);
 void ext4h_attr_to_inode(const struct ext4h_attr *a, struct ext2_inode_large *in);
+/* The whole on-disk inode (the large part zeroed when the inodes are small). */
+int ext4h_read_full(struct ext4h_fs *h, uint32_t ino, struct ext2_inode_large *in);
+int ext4h_write_full(struct ext4h_fs *h, uint32_t ino, struct ext2_inode_large *in);
 /* The directory entry file type (EXT2_FT_*) of a mode. */
 int ext4h_file_type(uint32_t mode);
 /* The current real time, in seconds, for dtime. */
 int64_t ext4h_now(void);
+
+/* ---- ext4_data_host.c */
+/*
+ * Read bytes [off, off+len) of file ino (inode in) into buf: holes and unwritten extents
+ * as zeros. scratch holds four blocks. *all_mapped is cleared when a hole was met.
+ */
+int ext4h_read_range(struct ext4h_fs *h, uint32_t ino, struct ext2_inode *in, uint64_t off,
+		     char *buf, size_t len, char *scratch, int *all_mapped);
 
 #endif

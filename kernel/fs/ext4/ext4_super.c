@@ -90,10 +90,10 @@ static bool set_ops(struct inode *inode)
 		inode->i_fop = &ext4_noopen_fops;
 		return true;
 	case S_IFCHR:
+	case S_IFBLK:
 	case S_IFIFO:
 		inode->i_op = &ext4_special_iops; /* inode_alloc set the open operations */
 		return true;
-	case S_IFBLK:
 	case S_IFSOCK:
 		inode->i_op = &ext4_special_iops;
 		inode->i_fop = &ext4_noopen_fops;
@@ -220,7 +220,7 @@ void ext4_refresh_size(struct inode *inode)
 	EXT4_I(inode)->disk = a;
 	if (!S_ISREG(inode->mode))
 		inode->size = a.size;
-	inode->blocks = a.blocks;
+	ext4_blocks_update(inode);
 }
 
 int ext4_writeback_inode(struct inode *inode)
@@ -241,7 +241,8 @@ int ext4_writeback_inode(struct inode *inode)
 				ext4_report(inode->sb, "set size of", inode->ino, r);
 			} else {
 				ei->disk.size = out.size;
-				ei->disk.blocks = inode->blocks = out.blocks;
+				ei->disk.blocks = out.blocks;
+				ext4_blocks_update(inode);
 			}
 		}
 	}
