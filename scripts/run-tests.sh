@@ -3,7 +3,8 @@
 #   1. host unit tests of kernel pieces (build/tests/unit/*_test, our kselftest harness);
 #   2. the harness's own self-test;
 #   3. guest tests (build/tests/guest/*_test): natively first (the oracle: a test that
-#      fails natively is a bad test), then inside an instance (mode=skas);
+#      fails natively is a bad test), then inside an instance (mode=skas), and the
+#      filesystem ones again with the root on an ext4 disk (build/test.ext4);
 #   4. the Bats tests (tests/bats/*.bats), black-box tests of ./umlite.
 # Every suite prints TAP; this script counts the results and ends with the line
 # "N passed, M failed" (", K skipped" when some were), exiting non-zero on any failure.
@@ -87,6 +88,19 @@ if [ -n "$guest_tests" ]; then
 		done
 	else
 		suite_broken guest "./umlite or $B/test.cpio missing"
+	fi
+	# The filesystem tests again with the root on an ext4 disk (each boot with a fresh COW
+	# file over the image, which stays as built).
+	if [ -x ./umlite ] && [ -f $B/test.ext4 ]; then
+		echo "== guest tests on an ext4 root"
+		cows=$(mktemp -d)
+		for n in fs_test fsx_test mm_test process_test; do
+			[ -x "$B/tests/guest/$n" ] || continue
+			run_binary_suite "ext4/$n" "$log/ext4-$n.log" timeout 300 \
+				./umlite mem=256M ubd0="$cows/$n.cow,$B/test.ext4" root=/dev/ubda \
+				init="/tests/$n"
+		done
+		rm -rf "$cows"
 	fi
 fi
 

@@ -55,7 +55,7 @@ struct ext4_sb {
 struct pcache {
 	void *root;
 	unsigned height;  /* levels (1: root is a leaf); 0 when root is NULL */
-	u64 nr;           /* slots in use */
+	u64 nr;           /* slots in use (kept by ext4_cache_added/removed) */
 };
 
 struct ext4_inode {
@@ -133,7 +133,7 @@ int ext4_setattr(struct dentry *d, const struct iattr *ia);
 u64 *pcache_slot(struct pcache *pc, u64 index, bool create);
 /*
  * Call fn on every used slot with index >= first, in index order, while it returns true.
- * fn may clear the slot (set it to 0): then the entry is gone and empty nodes are freed.
+ * fn may clear the slot (set it to 0, and call ext4_cache_removed): empty nodes are freed.
  */
 void pcache_walk(struct pcache *pc, u64 first, bool (*fn)(u64 index, u64 *slot, void *arg),
 		 void *arg);

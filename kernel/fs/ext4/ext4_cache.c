@@ -102,8 +102,6 @@ static bool walk_node(struct pcache *pc, u64 *node, unsigned h, u64 base, struct
 			w->stop = !w->fn(start, &node[i], w->arg);
 			if (node[i])
 				empty = false;
-			else
-				pc->nr--;
 		} else if (walk_node(pc, child_of(node[i]), h - 1, start, w)) {
 			kfree(child_of(node[i]));
 			node[i] = 0;
@@ -138,7 +136,7 @@ void ext4_cache_added(struct ext4_inode *ei)
 void ext4_cache_removed(struct ext4_inode *ei)
 {
 	ext4_cached_pages--;
-	if (ei->pages.nr == 0 && !list_empty(&ei->lru))
+	if (--ei->pages.nr == 0)
 		list_del_init(&ei->lru);
 }
 

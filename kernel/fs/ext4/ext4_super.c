@@ -271,6 +271,7 @@ static void ext4_evict_inode(struct inode *inode)
 	ext4_drop_pages(inode, 0);
 	ext4_index_free(inode);
 	list_del(&ei->hash_link);
+	BUG_ON(!list_empty(&ei->lru));
 	kfree(ei);
 	inode->private = NULL;
 }
