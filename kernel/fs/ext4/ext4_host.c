@@ -100,6 +100,30 @@ static int explain_open_error(errcode_t err, char *msg, size_t len)
 	}
 }
 
+/*
+ * Mounted as ext2 or ext3, refuse ext4's features as Linux does, so that trying the types
+ * in turn (mount without -t) names the filesystem right.
+ */
+static int check_type(ext2_filsys fs, int flags, char *msg, size_t len)
+{
+	uint32_t incompat = EXT2_FEATURE_INCOMPAT_FILETYPE | EXT2_FEATURE_INCOMPAT_META_BG;
+	uint32_t ro_compat = EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER |
+			     EXT2_FEATURE_RO_COMPAT_LARGE_FILE | 0x0004 /* btree_dir */;
+	const char *type = (flags & EXT4H_MOUNT_EXT2) ? "ext2" : "ext3";
+
+	if (!(flags & (EXT4H_MOUNT_EXT2 | EXT4H_MOUNT_EXT3)))
+		return 0;
+	if (flags & EXT4H_MOUNT_EXT3)
+		incompat |= EXT3_FEATURE_INCOMPAT_RECOVER;
+	if ((fs->super->s_feature_incompat & ~incompat) ||
+	    ((flags & EXT4H_MOUNT_RW) && (fs->super->s_feature_ro_compat & ~ro_compat)))
+		return fail(msg, len, -EINVAL, "it uses features %s does not have (mount it as ext4)",
+			    type);
+	if ((flags & EXT4H_MOUNT_EXT3) && !ext2fs_has_feature_journal(fs->super))
+		return fail(msg, len, -EINVAL, "it has no journal, as ext3 needs (mount it as ext2)");
+	return 0;
+}
+
 /* Refuse what this driver or a read-write mount cannot handle. */
 static int check_mountable(struct ext4h_fs *h, int rw, char *msg, size_t len)
 {
@@ -172,7 +196,9 @@ int ext4h_mount(void *bdev, uint64_t size, int flags, struct ext4h_fs **out, cha
 		free(h);
 		return explain_open_error(err, msg, msglen);
 	}
-	r = check_mountable(h, flags & EXT4H_MOUNT_RW, msg, msglen);
+	r = check_type(h->fs, flags, msg, msglen);
+	if (!r)
+		r = check_mountable(h, flags & EXT4H_MOUNT_RW, msg, msglen);
 	if (!r && (flags & EXT4H_MOUNT_RW))
 		r = start_rw(h, msg, msglen);
 	if (r) {

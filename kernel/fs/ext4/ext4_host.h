@@ -28,6 +28,8 @@ struct ext4h_fs;
 
 /* ext4h_mount flags */
 #define EXT4H_MOUNT_RW 0x1
+#define EXT4H_MOUNT_EXT2 0x2 /* only what Linux's ext2 mounts (ext4 features refused) */
+#define EXT4H_MOUNT_EXT3 0x4 /* only what Linux mounts as ext3 (a journal is needed) */
 
 /* Inode attributes as the kernel keeps them (Linux mode bits and device encoding). */
 struct ext4h_attr {

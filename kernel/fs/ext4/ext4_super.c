@@ -568,7 +568,7 @@ static int ext4_mount(struct file_system_type *type, const char *source, unsigne
 	struct ext4h_fs *h = NULL;
 	struct ext4_sb *sbi;
 	char msg[200];
-	int r;
+	int r, hflags;
 
 	if (!source || !*source)
 		return -EINVAL;
@@ -588,9 +588,14 @@ static int ext4_mount(struct file_system_type *type, const char *source, unsigne
 		pr_warn("ext4 (%s): the device is read-only; mounting read-only\n", b->name);
 		flags |= MS_RDONLY;
 	}
-	r = ext4h_mount(b, b->size, (flags & MS_RDONLY) ? 0 : EXT4H_MOUNT_RW, &h, msg, sizeof(msg));
+	hflags = (flags & MS_RDONLY) ? 0 : EXT4H_MOUNT_RW;
+	if (!strcmp(type->name, "ext2"))
+		hflags |= EXT4H_MOUNT_EXT2;
+	else if (!strcmp(type->name, "ext3"))
+		hflags |= EXT4H_MOUNT_EXT3;
+	r = ext4h_mount(b, b->size, hflags, &h, msg, sizeof(msg));
 	if (r) {
-		pr_err("ext4 (%s): cannot mount: %s\n", b->name, msg);
+		pr_err("%s (%s): cannot mount: %s\n", type->name, b->name, msg);
 		return r;
 	}
 	r = fill_super(type, b, h, flags, out);
