@@ -195,6 +195,8 @@ struct dentry {
 	struct super_block *sb;
 	struct list_head children; /* our children (directories) */
 	struct list_head sibling;  /* in parent->children */
+	struct dentry *hash_next;  /* name hash chain (dcache.c), while in parent->children */
+	struct dentry **hash_pprev; /* the pointer to us in that chain; NULL when unhashed */
 	int refcount;
 	unsigned flags;            /* DCACHE_* */
 	int mounted;               /* mounts attached on this dentry */

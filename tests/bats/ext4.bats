@@ -189,6 +189,27 @@ start_bg() {
 	assert_equal "$(seq 1 20000)" "$(debugfs_cat three.img /seq)"
 }
 
+@test "an indexed (htree) directory is read, grown and shrunk, and stays indexed" {
+	mkdir -p tree/big
+	for i in $(seq 1 2500); do echo "$i" >"tree/big/file_$i"; done
+	mke2fs -q -F -t ext4 -d tree ht.img 32M
+	e2fsck -fyD ht.img >/dev/null 2>&1 || true
+	run debugfs -R "htree /big" ht.img
+	assert_contains "$output" "Root node dump"
+	run boot_sh 'mount /dev/ubdb /mnt && cd /mnt/big && ls | wc -l && cat file_2499 &&
+		i=0; while [ $i -lt 1000 ]; do echo n >new_$i; i=$((i + 1)); done;
+		rm file_1*; ls | wc -l; cat new_777 file_2000; cd / && umount /mnt' ubd1=ht.img
+	assert_status 0
+	assert_equal "2500
+2499
+2389
+n
+2000" "$output"
+	fsck_clean ht.img
+	run debugfs -R "htree /big" ht.img
+	assert_contains "$output" "Root node dump"
+}
+
 @test "a file larger than 4 GiB reaches the image with its size" {
 	run boot_sh 'printf tail | dd of=/root/huge bs=1 seek=5000000000 2>/dev/null; ls -l /root/huge'
 	assert_status 0

@@ -67,6 +67,7 @@ struct ext4_inode {
 	u64 nr_reserved;             /* slots with PC_RESERVED */
 	struct list_head lru;        /* in the page-cache LRU while pages.nr > 0 */
 	struct ext4_dindex *index;   /* directories: the name index, built on first lookup */
+	u64 insert_hint;             /* directories: block of the last new name (ext4h_link) */
 };
 
 static inline struct ext4_sb *EXT4_SB(const struct super_block *sb)

@@ -163,7 +163,8 @@ static int make_node(struct inode *dir, struct dentry *d, u32 mode, u32 rdev,
 	if (r)
 		return r;
 	new_attr(dir, mode, rdev, &a);
-	r = ext4h_create(sbi->h, (u32)dir->ino, d->name, &a, target, &ino, &out);
+	r = ext4h_create(sbi->h, (u32)dir->ino, d->name, &a, target, &EXT4_I(dir)->insert_hint,
+			 &ino, &out);
 	sbi->dirty = true;
 	if (r)
 		return ext4_report(dir->sb, "create in directory", dir->ino, r);
@@ -231,7 +232,8 @@ static int ext4_link(struct dentry *old, struct inode *dir, struct dentry *d)
 		return -ENOENT;
 	if (inode->nlink >= EXT4_LINK_MAX)
 		return -EMLINK;
-	r = ext4h_link(sbi->h, (u32)dir->ino, d->name, (u32)inode->ino, inode->mode);
+	r = ext4h_link(sbi->h, (u32)dir->ino, d->name, (u32)inode->ino, inode->mode,
+		       &EXT4_I(dir)->insert_hint);
 	sbi->dirty = true;
 	if (r)
 		return ext4_report(dir->sb, "link in directory", dir->ino, r);
@@ -408,7 +410,8 @@ static int ext4_rename(struct inode *odir, struct dentry *od, struct inode *ndir
 	if (!r && tgt)
 		r = ext4h_relink(sbi->h, (u32)ndir->ino, nd->name, (u32)src->ino, src->mode);
 	else if (!r)
-		r = ext4h_link(sbi->h, (u32)ndir->ino, nd->name, (u32)src->ino, src->mode);
+		r = ext4h_link(sbi->h, (u32)ndir->ino, nd->name, (u32)src->ino, src->mode,
+			       &EXT4_I(ndir)->insert_hint);
 	sbi->dirty = true;
 	if (r)
 		return r == -ENOTEMPTY ? r : ext4_report(odir->sb, "rename into", ndir->ino, r);

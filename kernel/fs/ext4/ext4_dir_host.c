@@ -160,13 +160,104 @@ long ext4h_readdir(struct ext4h_fs *h, uint32_t dir, uint64_t *pos, void *buf, s
 
 /* ---- names */
 
+/* Put the entry name -> ino (type ft) at de, whose record length stays. */
+static void fill_entry(ext2_filsys fs, struct ext2_dir_entry *de, const char *name, int len,
+		       uint32_t ino, int ft)
+{
+	de->inode = ino;
+	ext2fs_dirent_set_name_len(de, len);
+	ext2fs_dirent_set_file_type(de, ext2fs_has_feature_filetype(fs->super) ? ft : 0);
+	memcpy(de->name, name, len);
+}
+
+/*
+ * Room for a new entry in one block of a linear directory: an unused entry big enough,
+ * or the slack after an entry. Returns 0 when added, 1 when there is no room (or the
+ * block is not laid out as expected: the caller then leaves it to ext2fs_link).
+ */
+static int insert_in_block(ext2_filsys fs, char *blk, const char *name, uint32_t ino, int ft)
+{
+	unsigned bs = fs->blocksize, limit = bs, off = 0, rec, len = (unsigned)strlen(name);
+	unsigned need = EXT2_DIR_REC_LEN(len);
+
+	if (ext2fs_has_feature_metadata_csum(fs->super)) {
+		struct ext2_dir_entry_tail *t = EXT2_DIRENT_TAIL(blk, bs);
+
+		if (t->det_reserved_zero1 || t->det_rec_len != sizeof(*t) ||
+		    t->det_reserved_name_len != EXT2_DIR_NAME_LEN_CSUM)
+			return 1;
+		limit = bs - sizeof(*t);
+	}
+	while (off + 8 <= limit) {
+		struct ext2_dir_entry *de = (struct ext2_dir_entry *)(blk + off), *nde;
+		unsigned used = EXT2_DIR_REC_LEN(ext2fs_dirent_name_len(de));
+
+		if (ext2fs_get_rec_len(fs, de, &rec) || rec < 8 || off + rec > limit)
+			return 1;
+		if (!de->inode && rec >= need) {
+			fill_entry(fs, de, name, (int)len, ino, ft);
+			return 0;
+		}
+		if (de->inode && rec >= used + need) {
+			nde = (struct ext2_dir_entry *)(blk + off + used);
+			if (ext2fs_set_rec_len(fs, rec - used, nde) || ext2fs_set_rec_len(fs, used, de))
+				return 1;
+			fill_entry(fs, nde, name, (int)len, ino, ft);
+			return 0;
+		}
+		off += rec;
+	}
+	return 1;
+}
+
+/*
+ * Linear directories: try the block of the last insertion (*hint) and the last block
+ * before letting ext2fs_link scan them all, so filling a directory costs one block per
+ * name instead of the whole directory. EXT2_ET_DIR_NO_SPACE when neither had room.
+ */
+static errcode_t add_hinted(ext2_filsys fs, uint32_t dir, const char *name, uint32_t ino, int ft,
+			    uint64_t *hint)
+{
+	struct ext2_inode in;
+	blk64_t nblocks, cand[2], pblk;
+	char *blk;
+	errcode_t err = ext2fs_read_inode(fs, dir, &in);
+
+	if (err || (in.i_flags & (EXT2_INDEX_FL | EXT4_INLINE_DATA_FL)))
+		return err ? err : EXT2_ET_DIR_NO_SPACE;
+	nblocks = EXT2_I_SIZE(&in) / fs->blocksize;
+	cand[0] = *hint < nblocks ? *hint : nblocks;
+	cand[1] = nblocks ? nblocks - 1 : 0;
+	blk = malloc((size_t)fs->blocksize * 4);
+	if (!blk)
+		return EXT2_ET_NO_MEMORY;
+	err = EXT2_ET_DIR_NO_SPACE;
+	for (int i = 0; i < 2 && err == EXT2_ET_DIR_NO_SPACE; i++) {
+		errcode_t e;
+
+		if (cand[i] >= nblocks || (i && cand[1] == cand[0]))
+			continue;
+		e = ext2fs_bmap2(fs, dir, &in, blk + fs->blocksize, 0, cand[i], NULL, &pblk);
+		if (!e && pblk)
+			e = ext2fs_read_dir_block4(fs, pblk, blk, 0, dir);
+		if (e || !pblk || insert_in_block(fs, blk, name, ino, ft))
+			continue;
+		err = ext2fs_write_dir_block4(fs, pblk, blk, 0, dir);
+		*hint = cand[i];
+	}
+	free(blk);
+	return err;
+}
+
 /* Add name -> ino to dir, growing the directory when it is full. */
 static errcode_t add_name(ext2_filsys fs, uint32_t dir, const char *name, uint32_t ino,
-			  uint32_t mode)
+			  uint32_t mode, uint64_t *hint)
 {
 	int ft = ext4h_file_type(mode);
-	errcode_t err = ext2fs_link(fs, dir, name, ino, ft);
+	errcode_t err = hint ? add_hinted(fs, dir, name, ino, ft, hint) : EXT2_ET_DIR_NO_SPACE;
 
+	if (err == EXT2_ET_DIR_NO_SPACE)
+		err = ext2fs_link(fs, dir, name, ino, ft);
 	if (err == EXT2_ET_DIR_NO_SPACE) {
 		err = ext2fs_expand_dir(fs, dir);
 		if (!err)
@@ -175,9 +266,10 @@ static errcode_t add_name(ext2_filsys fs, uint32_t dir, const char *name, uint32
 	return err;
 }
 
-int ext4h_link(struct ext4h_fs *h, uint32_t dir, const char *name, uint32_t ino, uint32_t mode)
+int ext4h_link(struct ext4h_fs *h, uint32_t dir, const char *name, uint32_t ino, uint32_t mode,
+	       uint64_t *hint)
 {
-	return ext4h_err(h, add_name(h->fs, dir, name, ino, mode));
+	return ext4h_err(h, add_name(h->fs, dir, name, ino, mode, hint));
 }
 
 int ext4h_unlink(struct ext4h_fs *h, uint32_t dir, const char *name, uint32_t ino)
@@ -290,7 +382,7 @@ static int set_new_attr(struct ext4h_fs *h, uint32_t ino, const struct ext4h_att
 }
 
 int ext4h_create(struct ext4h_fs *h, uint32_t dir, const char *name, const struct ext4h_attr *a,
-		 const char *target, uint32_t *ino, struct ext4h_attr *out)
+		 const char *target, uint64_t *hint, uint32_t *ino, struct ext4h_attr *out)
 {
 	ext2_filsys fs = h->fs;
 	ext2_ino_t n = 0;
@@ -312,7 +404,7 @@ int ext4h_create(struct ext4h_fs *h, uint32_t dir, const char *name, const struc
 		return ext4h_err(h, err); /* these clean up after themselves */
 	r = set_new_attr(h, n, a, out);
 	if (!r)
-		r = ext4h_err(h, add_name(fs, dir, name, n, a->mode));
+		r = ext4h_err(h, add_name(fs, dir, name, n, a->mode, hint));
 	if (r) {
 		discard_new(h, dir, n, a->mode);
 		return r;

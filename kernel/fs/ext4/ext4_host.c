@@ -117,10 +117,11 @@ static int check_type(ext2_filsys fs, int flags, char *msg, size_t len)
 		incompat |= EXT3_FEATURE_INCOMPAT_RECOVER;
 	if ((fs->super->s_feature_incompat & ~incompat) ||
 	    ((flags & EXT4H_MOUNT_RW) && (fs->super->s_feature_ro_compat & ~ro_compat)))
-		return fail(msg, len, -EINVAL, "it uses features %s does not have (mount it as ext4)",
-			    type);
+		return fail(msg, len, -EMEDIUMTYPE,
+			    "it uses features %s does not have (mount it as ext4)", type);
 	if ((flags & EXT4H_MOUNT_EXT3) && !ext2fs_has_feature_journal(fs->super))
-		return fail(msg, len, -EINVAL, "it has no journal, as ext3 needs (mount it as ext2)");
+		return fail(msg, len, -EMEDIUMTYPE,
+			    "it has no journal, as ext3 needs (mount it as ext2)");
 	return 0;
 }
 

@@ -76,7 +76,8 @@ struct ext4h_dirent {
  * only as the kern_blk_* handle) of size bytes; read-write with EXT4H_MOUNT_RW (the
  * filesystem is then marked not clean until ext4h_unmount). On failure msg gets a
  * sentence saying why (not an ext2/3/4 filesystem, unsupported feature, journal needing
- * recovery, larger than the device...).
+ * recovery, larger than the device...). -EMEDIUMTYPE: an ext4 filesystem mounted as
+ * ext2/ext3 (EXT4H_MOUNT_EXT2/3), so another type should be tried.
  */
 int ext4h_mount(void *bdev, uint64_t size, int flags, struct ext4h_fs **out, char *msg,
 		size_t msglen);
@@ -128,12 +129,18 @@ long ext4h_readdir(struct ext4h_fs *fs, uint32_t dir, uint64_t *pos, void *buf, 
 /*
  * Create name in dir: a new inode with the mode, owner, times and rdev of a (directories
  * get "." and "..", and dir an extra link; symlinks store target). *ino and *out get the
- * new inode's number and attributes. On failure nothing is left allocated.
+ * new inode's number and attributes. On failure nothing is left allocated. hint (may be
+ * NULL) is the directory's insertion hint, as for ext4h_link.
  */
 int ext4h_create(struct ext4h_fs *fs, uint32_t dir, const char *name, const struct ext4h_attr *a,
-		 const char *target, uint32_t *ino, struct ext4h_attr *out);
-/* Add the entry name -> ino (of file type mode) to dir. Link counts are the caller's. */
-int ext4h_link(struct ext4h_fs *fs, uint32_t dir, const char *name, uint32_t ino, uint32_t mode);
+		 const char *target, uint64_t *hint, uint32_t *ino, struct ext4h_attr *out);
+/*
+ * Add the entry name -> ino (of file type mode) to dir. Link counts are the caller's.
+ * *hint (may be NULL; start at 0) is kept per directory by the caller: the block where
+ * the last name went, tried first in a linear directory.
+ */
+int ext4h_link(struct ext4h_fs *fs, uint32_t dir, const char *name, uint32_t ino, uint32_t mode,
+	       uint64_t *hint);
 /* Remove the entry name (which must point to ino) from dir. */
 int ext4h_unlink(struct ext4h_fs *fs, uint32_t dir, const char *name, uint32_t ino);
 /* Point the existing entry name of dir at ino (of file type mode) instead. */

@@ -594,6 +594,10 @@ static int ext4_mount(struct file_system_type *type, const char *source, unsigne
 	else if (!strcmp(type->name, "ext3"))
 		hflags |= EXT4H_MOUNT_EXT3;
 	r = ext4h_mount(b, b->size, hflags, &h, msg, sizeof(msg));
+	if (r == -EMEDIUMTYPE) {
+		pr_info("%s (%s): not mounted: %s\n", type->name, b->name, msg);
+		return -EINVAL;
+	}
 	if (r) {
 		pr_err("%s (%s): cannot mount: %s\n", type->name, b->name, msg);
 		return r;
