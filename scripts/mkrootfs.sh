@@ -4,6 +4,7 @@
 #   scripts/mkrootfs.sh [-s SIZE] busybox OUT         busybox-static with every applet linked
 #                                                     and a minimal /etc (as mkinitramfs.sh)
 #   scripts/mkrootfs.sh [-s SIZE] tests OUT PROG...   the busybox image plus PROG... in /tests
+#   scripts/mkrootfs.sh [-s SIZE] extra OUT DIR PROG...   the busybox image plus PROG... in /DIR
 #   scripts/mkrootfs.sh [-s SIZE] debian OUT [SUITE]  Debian (debootstrap --variant=minbase,
 #                                                     default suite bookworm): needs root and
 #                                                     the network
@@ -22,7 +23,7 @@ if [ "${1:-}" = -s ]; then
 	size=$2
 	shift 2
 fi
-[ $# -ge 2 ] || die "usage: $0 [-s SIZE] busybox|tests|debian OUT [...]"
+[ $# -ge 2 ] || die "usage: $0 [-s SIZE] busybox|tests|extra|debian OUT [...]"
 kind=$1 out=$2
 shift 2
 command -v mke2fs >/dev/null || die "mke2fs not found: install e2fsprogs (scripts/deps.sh)"
@@ -35,10 +36,17 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
 case "$kind" in
-busybox | tests)
+busybox | tests | extra)
 	find_busybox
 	populate_busybox "$stage"
-	[ "$kind" = busybox ] || populate_extra "$stage" tests "$@"
+	if [ "$kind" = tests ]; then
+		populate_extra "$stage" tests "$@"
+	elif [ "$kind" = extra ]; then
+		[ $# -ge 1 ] || die "extra needs a directory"
+		dir=$1
+		shift
+		populate_extra "$stage" "$dir" "$@"
+	fi
 	;;
 debian)
 	[ "$(id -u)" = 0 ] || die "debian images need root (debootstrap)"
