@@ -387,12 +387,19 @@ int vfs_init_root(const char *fstype, const char *source, unsigned long flags,
 static int do_remount(const struct path *mp, unsigned long flags)
 {
 	struct mount *m = mp->mnt;
+	bool ro = flags & MS_RDONLY;
+	int err;
 
 	if (mp->dentry != m->root)
 		return -EINVAL;
 	if (flags & MS_BIND) {
 		m->flags = ms_to_mnt(flags);
 		return 0;
+	}
+	if (m->sb->remount && ro != !!(m->sb->flags & MS_RDONLY)) {
+		err = m->sb->remount(m->sb, ro);
+		if (err)
+			return err;
 	}
 	m->flags = ms_to_mnt(flags) & ~MNT_RDONLY;
 	m->sb->flags = (m->sb->flags & ~(unsigned long)MS_RDONLY) | (flags & MS_RDONLY);

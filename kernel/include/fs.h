@@ -245,6 +245,11 @@ struct super_block {
 	 * not used for I/O again. NULL: nothing to do.
 	 */
 	void (*halt)(struct super_block *sb);
+	/*
+	 * mount -o remount: switch between read-only (ro true) and read-write before the
+	 * VFS changes the flags. NULL: the flags alone change. 0 or -errno (nothing changed).
+	 */
+	int (*remount)(struct super_block *sb, bool ro);
 	struct list_head mounted_link; /* in the list of mounted superblocks (super.c) */
 };
 

@@ -162,7 +162,7 @@ start_bg() {
 	fsck_clean disk.ext4
 }
 
-@test "a read-only root refuses writes and leaves the image as it was" {
+@test "a read-only root refuses writes, leaves the image as it was, and remounts rw" {
 	sum=$(md5sum <disk.ext4)
 	run boot_sh 'touch /x 2>&1; grep " / " /proc/mounts; cat /etc/hostname' ro
 	assert_status 0
@@ -170,6 +170,14 @@ start_bg() {
 	assert_contains "$output" "/dev/ubda / ext4 ro"
 	assert_contains "$output" "umlite"
 	assert_equal "$sum" "$(md5sum <disk.ext4)"
+	run boot_sh 'mount -o remount,rw / && echo now >/rw && mount -o remount,ro / &&
+		grep " / " /proc/mounts && touch /x 2>&1; cat /rw' ro
+	assert_status 0
+	assert_contains "$output" "/dev/ubda / ext4 ro"
+	assert_contains "$output" "Read-only file system"
+	assert_contains "$output" "now"
+	assert_equal "now" "$(debugfs_cat disk.ext4 /rw)"
+	fsck_clean disk.ext4
 }
 
 @test "the guest mounts an ext2 disk with 1 KiB blocks and an ext3 disk" {

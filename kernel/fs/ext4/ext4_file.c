@@ -464,6 +464,8 @@ static ssize_t ext4_write(struct file *f, struct iov_iter *from, loff_t *pos)
 
 	if (*pos < 0)
 		return -EINVAL;
+	if (ext4_ro(inode->sb))
+		return -EROFS; /* opened for writing before a remount read-only */
 	if (!from->count)
 		return 0;
 	if (p >= limit)

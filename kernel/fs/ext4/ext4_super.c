@@ -402,6 +402,57 @@ static void ext4_kill_sb(struct super_block *sb)
 	free_sb(sb);
 }
 
+static void writeback_tick(struct ktimer *t);
+
+static void arm_writeback(void)
+{
+	if (!writeback_timer.armed) {
+		writeback_timer.fn = writeback_tick;
+		ktimer_arm(&writeback_timer, ktime_now() + WRITEBACK_SECS * 1000000000ULL);
+	}
+}
+
+/*
+ * Remount read-only or read-write: libext2fs opens a filesystem one way for good, so the
+ * filesystem is opened anew the other way (everything written back first), then the old
+ * handle closed (a read-write one marks the filesystem clean). -EBUSY while an unlinked
+ * file is still open (read-only would leave it allocated).
+ */
+static int ext4_remount(struct super_block *sb, bool ro)
+{
+	struct ext4_sb *sbi = EXT4_SB(sb);
+	struct ext4h_fs *h = NULL;
+	struct inode *inode;
+	char msg[200];
+	int r;
+
+	if (!sbi->h)
+		return -EIO;
+	if (!ro && sbi->bdev->readonly)
+		return -EACCES;
+	if (ro) {
+		list_for_each_entry(inode, &sb->inodes, sb_link) {
+			if (!inode->nlink)
+				return -EBUSY;
+		}
+		r = ext4_sync_sb(sb, true);
+		if (r)
+			return r;
+	}
+	r = ext4h_mount(sbi->bdev, sbi->bdev->size, ro ? 0 : EXT4H_MOUNT_RW, &h, msg, sizeof(msg));
+	if (r) {
+		pr_err("ext4 (%s): cannot remount %s: %s\n", sbi->bdev->name, ro ? "ro" : "rw", msg);
+		return r;
+	}
+	ext4h_unmount(sbi->h);
+	sbi->h = h;
+	sbi->rw = !ro;
+	sbi->dirty = false;
+	if (!ro)
+		arm_writeback();
+	return 0;
+}
+
 static void writeback_tick(struct ktimer *t)
 {
 	struct ext4_sb *sbi;
@@ -538,6 +589,7 @@ static int fill_super(struct file_system_type *type, struct block_device *b, str
 	sb->evict_inode = ext4_evict_inode;
 	sb->sync_fs = ext4_sync_fs;
 	sb->halt = ext4_halt;
+	sb->remount = ext4_remount;
 	root = ext4_iget(sb, EXT4H_ROOT_INO);
 	if (!IS_ERR(root) && !S_ISDIR(root->mode)) {
 		pr_err("ext4 (%s): the root inode is not a directory\n", b->name);
@@ -603,10 +655,8 @@ static int ext4_mount(struct file_system_type *type, const char *source, unsigne
 		return r;
 	}
 	r = fill_super(type, b, h, flags, out);
-	if (!r && !(flags & MS_RDONLY) && !writeback_timer.armed) {
-		writeback_timer.fn = writeback_tick;
-		ktimer_arm(&writeback_timer, ktime_now() + WRITEBACK_SECS * 1000000000ULL);
-	}
+	if (!r && !(flags & MS_RDONLY))
+		arm_writeback();
 	return r;
 }
 
