@@ -162,6 +162,11 @@ struct file_operations {
 	/* Optional check when mapping (e.g. refuse devices that cannot be mapped). */
 	int (*mmap)(struct file *f, struct vma *vma);
 	int (*fsync)(struct file *f, bool datasync);
+	/*
+	 * fallocate(2) on a regular file (mode: FALLOC_FL_KEEP_SIZE, _PUNCH_HOLE with it, or
+	 * _ZERO_RANGE; the VFS checked the arguments). NULL: -EOPNOTSUPP.
+	 */
+	long (*fallocate)(struct file *f, int mode, loff_t off, loff_t len);
 };
 
 struct inode {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/falloc.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -245,6 +246,43 @@ TEST_F(dir, renamed_directories_move_their_parent_links)
 	ASSERT_EQ(0, mkdir("b/f/g", 0755));
 	EXPECT_EQ(-1, rename("a/e", "b/f"));
 	EXPECT_EQ(ENOTEMPTY, errno);
+}
+
+TEST_F(dir, fallocate_allocates_punches_and_zeroes)
+{
+	char buf[8192];
+	struct stat st;
+	int fd = open("fa", O_CREAT | O_RDWR, 0644);
+
+	ASSERT_GE(fd, 0);
+	memset(buf, 'q', sizeof(buf));
+	ASSERT_EQ(8192, pwrite(fd, buf, 8192, 0));
+	if (fallocate(fd, 0, 0, 1 << 20) < 0 && errno == EOPNOTSUPP) {
+		close(fd);
+		SKIP(return, "fallocate is not supported by the filesystem of /tmp");
+	}
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(1 << 20, st.st_size);
+	EXPECT_LE(1 << 20, (long)st.st_blocks * 512);
+	EXPECT_EQ(4, pread(fd, buf, 4, 500000));
+	EXPECT_EQ(0, memcmp(buf, "\0\0\0\0", 4));
+	EXPECT_EQ(1, pread(fd, buf, 1, 8191));
+	EXPECT_EQ('q', buf[0]);
+	/* A hole punched from 100 to 6000 reads as zeros, the rest is kept. */
+	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100, 5900));
+	ASSERT_EQ(8192, pread(fd, buf, 8192, 0));
+	EXPECT_EQ('q', buf[99]);
+	EXPECT_EQ(0, buf[100]);
+	EXPECT_EQ(0, buf[5999]);
+	EXPECT_EQ('q', buf[6000]);
+	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_KEEP_SIZE, 1 << 20, 1 << 20));
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(1 << 20, st.st_size);
+	EXPECT_EQ(-1, fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, 10));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-1, fallocate(fd, 0, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
 }
 
 TEST_F(dir, sync_calls_succeed_and_statfs_counts_blocks)

@@ -119,7 +119,7 @@ int ext4h_read_range(struct ext4h_fs *h, uint32_t ino, struct ext2_inode *in, ui
 			n = len - done;
 		if (!pblk || uninit) {
 			memset(buf + done, 0, n);
-			*all_mapped = 0;
+			*all_mapped &= !!pblk; /* unwritten blocks are allocated all the same */
 		} else if (n < bs) {
 			err = ext4h_io_read_direct(fs->io, pblk, 1, part);
 			if (!err)
@@ -203,6 +203,39 @@ int ext4h_set_size(struct ext4h_fs *h, uint32_t ino, uint64_t size, struct ext4h
 	err2 = ext2fs_file_close(f);
 	if (err || err2)
 		return ext4h_err(h, err ? err : err2);
+	return report_attr(h, ino, out);
+}
+
+int ext4h_fallocate(struct ext4h_fs *h, uint32_t ino, uint64_t off, uint64_t len,
+		    struct ext4h_attr *out)
+{
+	unsigned bs = h->fs->blocksize;
+	blk64_t b0 = off / bs, b1 = (off + len + bs - 1) / bs;
+	errcode_t err;
+
+	if (!h->rw)
+		return -EROFS;
+	err = ext2fs_fallocate(h->fs, EXT2_FALLOCATE_FORCE_UNINIT, ino, NULL, ~0ULL, b0, b1 - b0);
+	if (err)
+		return ext4h_err(h, err);
+	return report_attr(h, ino, out);
+}
+
+int ext4h_punch(struct ext4h_fs *h, uint32_t ino, uint64_t off, uint64_t len,
+		struct ext4h_attr *out)
+{
+	unsigned bs = h->fs->blocksize;
+	errcode_t err;
+
+	if (!h->rw)
+		return -EROFS;
+	if (off % bs || len % bs)
+		return -EINVAL;
+	if (!len)
+		return report_attr(h, ino, out);
+	err = ext2fs_punch(h->fs, ino, NULL, NULL, off / bs, (off + len) / bs - 1);
+	if (err)
+		return ext4h_err(h, err);
 	return report_attr(h, ino, out);
 }
 

@@ -1,6 +1,6 @@
 /*
  * ext2/3/4 regular files (filesystem layer): the page cache of file data, read, write,
- * get_page for mmap and exec, truncate and the other attribute changes, fsync.
+ * get_page for mmap and exec, truncate and the other attribute changes, fsync, fallocate.
  *
  * File data live in physmem frames indexed per inode (ext4_cache.c); a missing page is
  * read from the disk with up to RA_PAGES of read-ahead, in one host call. Writes go to
@@ -24,6 +24,7 @@
 #include "../internal.h"
 #include "ext4.h"
 
+#include <linux/falloc.h>
 #include <linux/fcntl.h>
 
 #define RA_PAGES 32
@@ -533,6 +534,87 @@ static int ext4_get_page(struct inode *inode, u64 index, bool for_write, phys_t 
 	return 0;
 }
 
+/* ---- fallocate */
+
+/* Zero [from, to) of one page through the cache (read in first), up to the file's end. */
+static int zero_in_page(struct inode *inode, u64 from, u64 to)
+{
+	u64 index = from >> PAGE_SHIFT;
+	phys_t fr;
+	int r;
+
+	to = min(to, inode->size);
+	if (from >= to)
+		return 0;
+	r = space_check(inode, index);
+	if (!r)
+		r = ext4_page_get(inode, index, true, &fr);
+	if (r)
+		return r;
+	memset((char *)phys_to_virt(fr) + (from & ~PAGE_MASK), 0, to - from);
+	page_set_dirty(inode, index, 0);
+	frame_put(fr);
+	return 0;
+}
+
+/* Free [off, end): partial pages are zeroed through the cache, whole ones dropped and punched. */
+static int punch_range(struct inode *inode, u64 off, u64 end)
+{
+	struct ext4_sb *sbi = EXT4_SB(inode->sb);
+	u64 p0 = DIV_ROUND_UP(off, PAGE_SIZE), p1 = end >> PAGE_SHIFT;
+	struct ext4h_attr out;
+	int r;
+
+	if (p0 > p1)
+		return zero_in_page(inode, off, end); /* within one page */
+	r = zero_in_page(inode, off, p0 << PAGE_SHIFT);
+	if (!r)
+		r = zero_in_page(inode, p1 << PAGE_SHIFT, end);
+	if (r || p0 == p1)
+		return r;
+	ext4_drop_pages_range(inode, p0, p1);
+	r = ext4h_punch(sbi->h, (u32)inode->ino, p0 << PAGE_SHIFT, (p1 - p0) << PAGE_SHIFT, &out);
+	sbi->dirty = true;
+	if (r)
+		return ext4_report(inode->sb, "punch", inode->ino, r);
+	EXT4_I(inode)->disk.blocks = out.blocks;
+	ext4_blocks_update(inode);
+	return 0;
+}
+
+static int ext4_truncate(struct inode *inode, u64 size);
+
+static long ext4_fallocate(struct file *f, int mode, loff_t off, loff_t len)
+{
+	struct inode *inode = f->inode;
+	struct ext4_sb *sbi = EXT4_SB(inode->sb);
+	u64 end = (u64)off + (u64)len;
+	struct ext4h_attr out;
+	int r = 0;
+
+	if (ext4_ro(inode->sb))
+		return -EROFS;
+	if (end > max_bytes(inode))
+		return -EFBIG;
+	if (sbi->block_size > PAGE_SIZE && (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)))
+		return -EOPNOTSUPP;
+	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+		r = punch_range(inode, (u64)off, end);
+	if (!r && !(mode & FALLOC_FL_PUNCH_HOLE)) {
+		r = ext4h_fallocate(sbi->h, (u32)inode->ino, (u64)off, (u64)len, &out);
+		sbi->dirty = true;
+		if (r)
+			return ext4_report(inode->sb, "allocate", inode->ino, r);
+		EXT4_I(inode)->disk.blocks = out.blocks;
+		ext4_blocks_update(inode);
+	}
+	if (!r && !(mode & FALLOC_FL_KEEP_SIZE) && end > inode->size)
+		r = ext4_truncate(inode, end);
+	if (!r)
+		inode_touch(inode, false, true, true);
+	return r;
+}
+
 /* ---- attributes */
 
 /* Set a regular file's size: cached pages beyond go, the disk follows at once. */
@@ -613,4 +695,5 @@ const struct file_operations ext4_file_fops = {
 	.read = ext4_read,
 	.write = ext4_write,
 	.fsync = ext4_fsync,
+	.fallocate = ext4_fallocate,
 };

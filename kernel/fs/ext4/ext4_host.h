@@ -111,6 +111,15 @@ int ext4h_read_pages(struct ext4h_fs *fs, uint32_t ino, uint64_t size,
 /* Write each segment into the file, allocating blocks; *out as for ext4h_set_size. */
 int ext4h_write_pages(struct ext4h_fs *fs, uint32_t ino, const struct ext4h_seg *segs, int n,
 		      struct ext4h_attr *out);
+/*
+ * Allocate the blocks under [off, off+len) that are not yet (unwritten extents: they read
+ * as zeros) without changing the size. *out (may be NULL) gets the attributes afterwards.
+ */
+int ext4h_fallocate(struct ext4h_fs *fs, uint32_t ino, uint64_t off, uint64_t len,
+		    struct ext4h_attr *out);
+/* Free the blocks of [off, off+len), both block aligned; *out as above. */
+int ext4h_punch(struct ext4h_fs *fs, uint32_t ino, uint64_t off, uint64_t len,
+		struct ext4h_attr *out);
 /* A symlink's target into buf (len bytes at most, no NUL); returns its length. */
 long ext4h_readlink(struct ext4h_fs *fs, uint32_t ino, char *buf, size_t len);
 /*
