@@ -16,6 +16,7 @@
  */
 #include "kernel.h"
 #include "blkdev.h"
+#include "page.h"
 #include "sched.h"
 #include "slab.h"
 #include "task.h"
@@ -54,6 +55,63 @@ int ext4_report(struct super_block *sb, const char *what, u64 ino, int err)
 	pr_err("ext4 (%s): %s inode %llu failed: %s (%s)\n", sbi->bdev->name, what,
 	       (unsigned long long)ino, errname(err), msg);
 	return err;
+}
+
+/* ---- giving memory back */
+
+#define PRUNE_BATCH 256
+
+/* The dentry after d in a preorder walk of the tree under root, or NULL at the end. */
+static struct dentry *walk_next(struct dentry *root, struct dentry *d)
+{
+	if (!list_empty(&d->children))
+		return list_first_entry(&d->children, struct dentry, sibling);
+	for (; d != root; d = d->parent) {
+		if (d->sibling.next != &d->parent->children)
+			return list_entry(d->sibling.next, struct dentry, sibling);
+	}
+	return NULL;
+}
+
+/* Collect up to max unused leaf names of sb's tree into out; returns how many. */
+static unsigned collect_unused(struct super_block *sb, struct dentry **out, unsigned max)
+{
+	struct dentry *d = sb->root;
+	unsigned n = 0;
+
+	while (n < max && (d = walk_next(sb->root, d))) {
+		if (!d->refcount && !d->mounted && d->inode && list_empty(&d->children))
+			out[n++] = d;
+	}
+	return n;
+}
+
+/*
+ * Guest memory is short: drop names nobody uses from the ext4 dentry trees (leaves; the
+ * names above them go in later rounds), so their inodes are written back and freed. The
+ * directories' name indexes find them again on the next lookup.
+ */
+static void prune_unused(void)
+{
+	struct dentry **batch = kmalloc(PRUNE_BATCH * sizeof(*batch));
+	struct ext4_sb *sbi;
+	unsigned n;
+
+	if (!batch)
+		return;
+	list_for_each_entry(sbi, &ext4_sbs, link) {
+		n = sbi->sb->root ? collect_unused(sbi->sb, batch, PRUNE_BATCH) : 0;
+		for (unsigned i = 0; i < n; i++)
+			d_delete(batch[i]); /* unreferenced: freed with its inode reference */
+	}
+	kfree(batch);
+}
+
+/* Called before new inodes are made: give memory back when the guest runs low. */
+static void maybe_prune(void)
+{
+	if (page_nr_free() < page_nr_total() / 16)
+		prune_unused();
 }
 
 /* ---- inodes */
@@ -105,9 +163,11 @@ static bool set_ops(struct inode *inode)
 
 struct inode *ext4_inode_new(struct super_block *sb, u32 ino, const struct ext4h_attr *a)
 {
-	struct ext4_inode *ei = kzalloc(sizeof(*ei));
+	struct ext4_inode *ei;
 	struct inode *inode;
 
+	maybe_prune();
+	ei = kzalloc(sizeof(*ei));
 	if (!ei)
 		return ERR_PTR(-ENOMEM);
 	inode = inode_alloc(sb, a->mode);
