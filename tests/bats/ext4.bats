@@ -160,6 +160,10 @@ start_bg() {
 	assert_equal "kept" "$(debugfs_cat disk.ext4 /root/k)"
 	assert_equal 2621440 "$(debugfs_cat disk.ext4 /root/z | wc -c)"
 	fsck_clean disk.ext4
+	run boot_sh 'cat /root/k'
+	assert_status 0
+	assert_contains "$output" "not cleanly unmounted"
+	assert_contains "$output" "kept"
 }
 
 @test "a read-only root refuses writes, leaves the image as it was, and remounts rw" {

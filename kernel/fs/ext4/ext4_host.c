@@ -152,6 +152,16 @@ static int check_mountable(struct ext4h_fs *h, int rw, char *msg, size_t len)
 	return 0;
 }
 
+/* A warning for a filesystem that was not unmounted cleanly (msg stays empty if it was). */
+static void check_clean(ext2_filsys fs, char *msg, size_t len)
+{
+	if (fs->super->s_state & EXT2_ERROR_FS)
+		snprintf(msg, len, "errors were recorded on this filesystem: run e2fsck on it");
+	else if (!(fs->super->s_state & EXT2_VALID_FS))
+		snprintf(msg, len, "it was not cleanly unmounted (an instance killed?): "
+			 "e2fsck on the image is recommended");
+}
+
 /* Read-write: load the bitmaps and mark the filesystem in use (not clean). */
 static int start_rw(struct ext4h_fs *h, char *msg, size_t len)
 {
@@ -200,6 +210,10 @@ int ext4h_mount(void *bdev, uint64_t size, int flags, struct ext4h_fs **out, cha
 	r = check_type(h->fs, flags, msg, msglen);
 	if (!r)
 		r = check_mountable(h, flags & EXT4H_MOUNT_RW, msg, msglen);
+	if (!r) {
+		msg[0] = '\0';
+		check_clean(h->fs, msg, msglen);
+	}
 	if (!r && (flags & EXT4H_MOUNT_RW))
 		r = start_rw(h, msg, msglen);
 	if (r) {

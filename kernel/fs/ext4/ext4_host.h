@@ -77,7 +77,8 @@ struct ext4h_dirent {
  * filesystem is then marked not clean until ext4h_unmount). On failure msg gets a
  * sentence saying why (not an ext2/3/4 filesystem, unsupported feature, journal needing
  * recovery, larger than the device...). -EMEDIUMTYPE: an ext4 filesystem mounted as
- * ext2/ext3 (EXT4H_MOUNT_EXT2/3), so another type should be tried.
+ * ext2/ext3 (EXT4H_MOUNT_EXT2/3), so another type should be tried. On success msg is
+ * empty, or a warning to show (not unmounted cleanly, errors recorded).
  */
 int ext4h_mount(void *bdev, uint64_t size, int flags, struct ext4h_fs **out, char *msg,
 		size_t msglen);

@@ -500,6 +500,8 @@ static int ext4_remount(struct super_block *sb, bool ro)
 			return r;
 	}
 	r = ext4h_mount(sbi->bdev, sbi->bdev->size, ro ? 0 : EXT4H_MOUNT_RW, &h, msg, sizeof(msg));
+	if (r == -EMEDIUMTYPE)
+		r = -EINVAL;
 	if (r) {
 		pr_err("ext4 (%s): cannot remount %s: %s\n", sbi->bdev->name, ro ? "ro" : "rw", msg);
 		return r;
@@ -714,6 +716,8 @@ static int ext4_mount(struct file_system_type *type, const char *source, unsigne
 		pr_err("%s (%s): cannot mount: %s\n", type->name, b->name, msg);
 		return r;
 	}
+	if (msg[0])
+		pr_warn("%s (%s): %s\n", type->name, b->name, msg);
 	r = fill_super(type, b, h, flags, out);
 	if (!r && !(flags & MS_RDONLY))
 		arm_writeback();
