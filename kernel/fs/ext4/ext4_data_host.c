@@ -176,6 +176,41 @@ int ext4h_read_pages(struct ext4h_fs *h, uint32_t ino, uint64_t size,
 	return r;
 }
 
+/*
+ * ext2fs_fallocate on an extent-mapped file, working around libext2fs 1.47: when no
+ * extent starts at or before start but one follows, it allocates the whole hole up to
+ * that extent whatever len says (blocks a write would then expose with stale contents).
+ * In that case the first block is mapped alone (zeroed), so the rest has a left extent.
+ */
+static errcode_t falloc_range(ext2_filsys fs, int flags, ext2_ino_t ino, struct ext2_inode *in,
+			      blk64_t start, blk64_t len)
+{
+	ext2_extent_handle_t eh;
+	struct ext2fs_extent ex;
+	blk64_t pblk = 0;
+	int alone = 0;
+	errcode_t err;
+
+	if (in->i_flags & EXT4_EXTENTS_FL) {
+		err = ext2fs_extent_open2(fs, ino, in, &eh);
+		if (err)
+			return err;
+		ext2fs_extent_goto(eh, start);
+		alone = !ext2fs_extent_get(eh, EXT2_EXTENT_CURRENT, &ex) && ex.e_lblk > start;
+		ext2fs_extent_free(eh);
+	}
+	if (alone) {
+		err = ext2fs_bmap2(fs, ino, in, NULL,
+				   BMAP_ALLOC | ((flags & EXT2_FALLOCATE_FORCE_UNINIT) ? BMAP_UNINIT : 0),
+				   start, NULL, &pblk);
+		if (err || len == 1)
+			return err;
+		start++;
+		len--;
+	}
+	return ext2fs_fallocate(fs, flags, ino, in, ~0ULL, start, len);
+}
+
 /* ---- writing, the general way */
 
 static int report_attr(struct ext4h_fs *h, uint32_t ino, struct ext4h_attr *out)
@@ -211,11 +246,19 @@ int ext4h_fallocate(struct ext4h_fs *h, uint32_t ino, uint64_t off, uint64_t len
 {
 	unsigned bs = h->fs->blocksize;
 	blk64_t b0 = off / bs, b1 = (off + len + bs - 1) / bs;
+	struct ext2_inode_large in;
 	errcode_t err;
+	int r;
 
 	if (!h->rw)
 		return -EROFS;
-	err = ext2fs_fallocate(h->fs, EXT2_FALLOCATE_FORCE_UNINIT, ino, NULL, ~0ULL, b0, b1 - b0);
+	r = ext4h_read_full(h, ino, &in);
+	if (r)
+		return r;
+	err = falloc_range(h->fs, EXT2_FALLOCATE_FORCE_UNINIT, ino, (struct ext2_inode *)&in, b0,
+			   b1 - b0);
+	if (!err)
+		err = ext2fs_write_inode_full(h->fs, ino, (struct ext2_inode *)&in, sizeof(in));
 	if (err)
 		return ext4h_err(h, err);
 	return report_attr(h, ino, out);
@@ -377,8 +420,8 @@ static errcode_t allocate_run(struct wfast *w, const struct ext4h_seg *segs, int
 	seg_blocks(w, &segs[i], &b0, &unused);
 	seg_blocks(w, &segs[j - 1], &unused, &b1);
 	mapper_reset(&w->m);
-	err = ext2fs_fallocate(fs, EXT2_FALLOCATE_FORCE_INIT | EXT2_FALLOCATE_INIT_BEYOND_EOF, w->ino,
-			       in, ~0ULL, b0, b1 - b0);
+	err = falloc_range(fs, EXT2_FALLOCATE_FORCE_INIT | EXT2_FALLOCATE_INIT_BEYOND_EOF, w->ino,
+			   in, b0, b1 - b0);
 	if (err)
 		ext2fs_punch(fs, w->ino, in, NULL, b0, b1 - 1);
 	return err;

@@ -376,8 +376,8 @@ int ext4h_read_inode(struct ext4h_fs *h, uint32_t ino, struct ext4h_attr *a)
 
 	if (r)
 		return r;
-	if (!in.i_links_count && !in.i_mode)
-		return -ESTALE;
+	if (!in.i_links_count)
+		return -ESTALE; /* deleted, or never used */
 	ext4h_inode_to_attr(h, &in, a);
 	return 0;
 }
