@@ -146,7 +146,11 @@ umlite: $(OBJS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 	$(Q)scripts/check.sh --symbols $(HOST_OBJS) $(KERN_OBJS)
 
-all: umlite
+# What gdb auto-loads with ./umlite (README, "Debugging the kernel").
+umlite-gdb.py:
+	$(Q)ln -sfn scripts/gdb/umlite-gdb.py $@
+
+all: umlite umlite-gdb.py
 
 -include $(DEPS)
 
@@ -219,7 +223,8 @@ $(B)/tests/unit/%.o: tests/unit/%.c $(AUTOCONF)
 
 # The harness's own self-test (tests/kselftest/selftest/check.sh judges its output).
 HARNESS_SELFTEST := $(B)/tests/kselftest/harness_selftest
-$(HARNESS_SELFTEST): tests/kselftest/selftest/harness_selftest.c $(wildcard tests/kselftest/*.h)
+$(HARNESS_SELFTEST): tests/kselftest/selftest/harness_selftest.c $(wildcard tests/kselftest/*.h) \
+		$(AUTOCONF)
 	@mkdir -p $(dir $@)
 	@echo "  UNIT    $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $< -o $@
@@ -235,8 +240,8 @@ deps:
 	$(Q)scripts/deps.sh
 
 # What `make test` builds before scripts/run-tests.sh runs every suite.
-TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite $(B)/rootfs.cpio $(B)/test.cpio $(GUEST_TESTS) \
-	$(DISK_IMAGES)
+TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite umlite-gdb.py $(B)/rootfs.cpio $(B)/test.cpio \
+	$(GUEST_TESTS) $(DISK_IMAGES)
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)
 	$(Q)scripts/run-tests.sh
@@ -250,9 +255,10 @@ else
 	$(Q)./umlite mem=$(MEM) $(RUN_ROOT) init=/bin/sh $(ARGS) -- -c '$(subst ','\'',$(CMD))'
 endif
 
-gdb: umlite $(B)/rootfs.cpio
-	$(Q)gdb -q -x scripts/gdb/umlite-gdb.py --args ./umlite mem=$(MEM) initrd=$(B)/rootfs.cpio \
-		init=/bin/sh $(ARGS)
+# The kernel under gdb, with scripts/gdb/umlite-gdb.py auto-loaded (signals, ul-* commands).
+gdb: deps umlite umlite-gdb.py $(B)/rootfs.cpio
+	$(Q)gdb -q -iex 'add-auto-load-safe-path $(CURDIR)' --args ./umlite mem=$(MEM) \
+		initrd=$(B)/rootfs.cpio init=/bin/sh $(ARGS)
 
 bench: deps umlite $(B)/rootfs.cpio $(BENCH_PROGS)
 	$(Q)scripts/bench.sh
@@ -261,7 +267,7 @@ check: umlite
 	$(Q)scripts/check.sh --all
 
 clean:
-	rm -rf $(B) umlite
+	rm -rf $(B) umlite umlite-gdb.py
 
 distclean: clean
 	rm -f .config .config.old

@@ -71,14 +71,13 @@ static void print_help(void)
 	    "Boots the um-lite guest kernel as this process. The exit status is init's.\n\n"
 	    "Options:\n");
 	for (const struct kparam *p = __start_kparam; p < __stop_kparam; p++) {
-		if (!p->help[0])
-			continue; /* hidden: --version, typo catchers */
+		if (!p->help || !p->help[0])
+			continue; /* listed below, or internal */
 		ksnprintf(line, sizeof(line), "  %s\n", p->help);
 		out(line);
 	}
 	out("  --help            this text\n"
-	    "  --version         print the version\n"
-	    "  --showconfig      print the configuration umlite was built with\n");
+	    "  --version         print the version\n");
 }
 
 static const struct kparam *find_param(const char *word, const char **val)

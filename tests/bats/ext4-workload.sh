@@ -8,19 +8,19 @@ set -e
 cd "$1"
 mkdir -p many tree/a/b/c keep
 i=0
-while [ $i -lt 2000 ]; do
+while [ $i -lt 1200 ]; do
 	echo "file $i" >many/f$i
 	i=$((i + 1))
 done
 i=0 gone=
-while [ $i -lt 2000 ]; do
+while [ $i -lt 1200 ]; do
 	gone="$gone many/f$i"
 	echo "appended $i" >>many/f$((i + 1))
 	i=$((i + 3))
 done
 rm $gone
 i=0
-while [ $i -lt 100 ]; do
+while [ $i -lt 60 ]; do
 	mv many/f$((i * 3 + 1)) keep/renamed$i
 	i=$((i + 1))
 done
@@ -42,7 +42,7 @@ rmdir tree/moved/c
 mkdir tree/a/empty && rmdir tree/a/empty
 chmod 600 keep/renamed5
 chmod 4755 keep/renamed6
-rm keep/renamed9? keep/renamed8?
+rm keep/renamed5? keep/renamed4?
 echo "== manifest"
 find . -type d -exec stat -c '%n dir %a' {} + | LC_ALL=C sort
 find . ! -type d -exec stat -c '%n %F %s %a %h' {} + | LC_ALL=C sort
