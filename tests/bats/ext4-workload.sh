@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # A write-heavy filesystem workload for ext4.bats, run by busybox sh in the directory
 # given as $1, natively (the oracle) and in the guest. Creates, appends, overwrites,
 # truncates, renames and deletes thousands of files, writes a large file, makes sparse
@@ -18,6 +19,7 @@ while [ $i -lt 1200 ]; do
 	echo "appended $i" >>many/f$((i + 1))
 	i=$((i + 3))
 done
+# shellcheck disable=SC2086 # one word per name
 rm $gone
 i=0
 while [ $i -lt 60 ]; do

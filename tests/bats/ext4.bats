@@ -3,6 +3,7 @@
 # reaching the image as e2fsprogs sees it (debugfs, e2fsck -fn as the judges), clean
 # halts, read-only roots, mounting more disks in the guest, and clear errors for bad
 # images and devices.
+# shellcheck disable=SC2016 # the single-quoted scripts are expanded by the guest's shell
 bats_require_minimum_version 1.5.0
 load helpers.bash
 
