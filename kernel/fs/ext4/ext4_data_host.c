@@ -31,6 +31,7 @@ struct mapper {
 	ext2_extent_handle_t eh;  /* extent-mapped files; opened on first use */
 	struct ext2fs_extent ex;  /* the last extent found */
 	int have;                 /* ex is valid */
+	blk64_t hole0, hole1;     /* the last hole found: [hole0, hole1) (hole1 > hole0) */
 	char *scratch;            /* three blocks for ext2fs_bmap2 */
 };
 
@@ -51,6 +52,33 @@ static void mapper_reset(struct mapper *m)
 		ext2fs_extent_free(m->eh);
 	m->eh = NULL;
 	m->have = 0;
+	m->hole0 = m->hole1 = 0;
+}
+
+/*
+ * lblk is in a hole: remember it up to the next extent, and return that end. A failed
+ * goto leaves the handle at the extent before lblk, or at the first one when none is.
+ */
+static blk64_t note_hole(struct mapper *m, blk64_t lblk)
+{
+	struct ext2fs_extent ex;
+	blk64_t end = ~0ULL, prev;
+
+	if (!ext2fs_extent_get(m->eh, EXT2_EXTENT_CURRENT, &ex)) {
+		prev = ex.e_lblk;
+		while (ex.e_lblk <= lblk && ex.e_lblk + ex.e_len <= lblk) {
+			if (ext2fs_extent_get(m->eh, EXT2_EXTENT_NEXT_LEAF, &ex) || ex.e_lblk <= prev)
+				break; /* the last extent (NEXT_LEAF may wrap to the first) */
+			prev = ex.e_lblk;
+		}
+		if (ex.e_lblk <= lblk && ex.e_lblk + ex.e_len > lblk)
+			return lblk + 1; /* not a hole after all: a damaged tree, no caching */
+		if (ex.e_lblk > lblk)
+			end = ex.e_lblk;
+	}
+	m->hole0 = lblk;
+	m->hole1 = end;
+	return end;
 }
 
 /*
@@ -71,6 +99,11 @@ static errcode_t map_block(struct mapper *m, blk64_t lblk, blk64_t *pblk, int *u
 		*uninit = !!(flags & BMAP_RET_UNINIT);
 		return err;
 	}
+	if (lblk >= m->hole0 && lblk < m->hole1) {
+		*pblk = 0;
+		*count = m->hole1 - lblk;
+		return 0;
+	}
 	if (!m->have || lblk < ex->e_lblk || lblk >= ex->e_lblk + ex->e_len) {
 		m->have = 0;
 		if (!m->eh && (err = ext2fs_extent_open2(m->fs, m->ino, m->in, &m->eh)))
@@ -79,8 +112,10 @@ static errcode_t map_block(struct mapper *m, blk64_t lblk, blk64_t *pblk, int *u
 		if (!err)
 			err = ext2fs_extent_get(m->eh, EXT2_EXTENT_CURRENT, ex);
 		if (err == EXT2_ET_EXTENT_NOT_FOUND || err == EXT2_ET_EXTENT_NO_NEXT ||
+		    err == EXT2_ET_NO_CURRENT_NODE ||
 		    (!err && (lblk < ex->e_lblk || lblk >= ex->e_lblk + ex->e_len))) {
 			*pblk = 0;
+			*count = note_hole(m, lblk) - lblk;
 			return 0;
 		}
 		if (err)
@@ -141,38 +176,73 @@ int ext4h_read_range(struct ext4h_fs *h, uint32_t ino, struct ext2_inode *in, ui
 	return ext4h_err(h, err);
 }
 
+/* Are all the blocks under [off, off+len) allocated (written or not)? */
+static int range_allocated(struct ext4h_fs *h, uint32_t ino, struct ext2_inode *in, uint64_t off,
+			   size_t len, char *scratch)
+{
+	unsigned bs = h->fs->blocksize;
+	blk64_t b, end = (off + len + bs - 1) / bs, pblk, count;
+	struct mapper m;
+	int uninit, all = 1;
+
+	mapper_init(&m, h->fs, ino, in, scratch);
+	for (b = off / bs; b < end && all; b += count)
+		all = !map_block(&m, b, &pblk, &uninit, &count) && pblk;
+	mapper_reset(&m);
+	return all;
+}
+
+/* How many segments from i on follow each other in the file (whole pages but the last). */
+static int run_length(const struct ext4h_seg *segs, int i, int n, size_t max)
+{
+	size_t bytes = segs[i].len;
+	int j = i + 1;
+
+	while (j < n && segs[j - 1].len == PAGE_BYTES && segs[j].off == segs[j - 1].off + PAGE_BYTES &&
+	       bytes + segs[j].len <= max)
+		bytes += segs[j++].len;
+	return j - i;
+}
+
 int ext4h_read_pages(struct ext4h_fs *h, uint32_t ino, uint64_t size,
 		     const struct ext4h_seg *segs, int n, uint8_t *mapped)
 {
 	struct ext2_inode_large in;
+	struct ext2_inode *ip = (struct ext2_inode *)&in;
 	uint64_t disk_size;
-	char *scratch;
-	int r = ext4h_read_full(h, ino, &in);
+	char *scratch, *bounce;
+	int r = ext4h_read_full(h, ino, &in), all;
 
 	if (r)
 		return r;
-	disk_size = EXT2_I_SIZE(&in);
-	if (disk_size > size)
-		disk_size = size;
+	disk_size = EXT2_I_SIZE(&in) < size ? EXT2_I_SIZE(&in) : size;
 	scratch = malloc((size_t)h->fs->blocksize * 4);
-	if (!scratch)
+	bounce = malloc(STAGE_BYTES);
+	if (!scratch || !bounce) {
+		free(scratch);
+		free(bounce);
 		return -ENOMEM;
-	for (int i = 0; i < n && !r; i++) {
-		const struct ext4h_seg *s = &segs[i];
-		size_t have = s->off >= disk_size ? 0 : disk_size - s->off;
-		int all = 1;
+	}
+	/* Each run of consecutive pages is read in one go through the bounce buffer. */
+	for (int i = 0, k; i < n && !r; i += k) {
+		uint64_t off = segs[i].off;
+		size_t span, have;
 
-		if (have > s->len)
-			have = s->len;
-		/* The data up to the disk's end of file; the rest is zeros. */
+		k = run_length(segs, i, n, STAGE_BYTES);
+		span = segs[i + k - 1].off + segs[i + k - 1].len - off;
+		have = off >= disk_size ? 0 : disk_size - off < span ? disk_size - off : span;
 		if (have)
-			r = ext4h_read_range(h, ino, (struct ext2_inode *)&in, s->off, s->buf, have,
-					     scratch, &all);
-		memset((char *)s->buf + have, 0, s->len - have);
-		if (mapped)
-			mapped[i] = all && have == s->len;
+			r = ext4h_read_range(h, ino, ip, off, bounce, have, scratch, &all);
+		memset(bounce + have, 0, span - have);
+		for (int j = i; j < i + k && !r; j++) {
+			memcpy(segs[j].buf, bounce + (segs[j].off - off), segs[j].len);
+			if (mapped)
+				mapped[j] = segs[j].off + segs[j].len <= disk_size &&
+					    range_allocated(h, ino, ip, segs[j].off, segs[j].len, scratch);
+		}
 	}
 	free(scratch);
+	free(bounce);
 	return r;
 }
 

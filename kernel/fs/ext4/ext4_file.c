@@ -27,7 +27,7 @@
 #include <linux/falloc.h>
 #include <linux/fcntl.h>
 
-#define RA_PAGES 32
+#define RA_PAGES 64
 #define WB_BATCH 64
 #define DIRTY_BATCH 1024
 #define RECLAIM_PAGES 256
