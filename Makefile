@@ -41,7 +41,7 @@ AUTOCONF := $(B)/autoconf.h
 		KCONFIG_CONFIG=.config kconfig-conf -s --olddefconfig Kconfig && touch .config; \
 	else \
 		echo "  no .config: using configs/defconfig (make menuconfig to change it)"; \
-		$(MAKE) --no-print-directory defconfig; \
+		KCONFIG_CONFIG=.config kconfig-conf -s --defconfig=configs/defconfig Kconfig; \
 	fi
 
 $(AUTOCONF): .config Kconfig

@@ -111,7 +111,8 @@ if [ -n "$guest_tests" ]; then
 	fi
 	# The filesystem tests again with the root on an ext4 disk (each boot with a fresh COW
 	# file over the image, which stays as built).
-	if [ -x ./umlite ] && [ -f $B/test.ext4 ]; then
+	if [ -x ./umlite ] && [ -f $B/test.ext4 ] &&
+		grep -q '^#define CONFIG_EXT4 1' $B/autoconf.h; then
 		cows=$(mktemp -d)
 		for mode in ${UMLITE_TEST_MODES:-skas tt tt+jail}; do
 			read -ra words <<<"mode=${mode//+/ }"

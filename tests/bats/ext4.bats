@@ -10,6 +10,9 @@ load helpers.bash
 IMAGE=${IMAGE:-$ROOT/build/rootfs.ext4}
 
 setup() {
+	grep -q '^#define CONFIG_EXT4 1' "$ROOT/build/autoconf.h" &&
+		grep -q '^#define CONFIG_UBD 1' "$ROOT/build/autoconf.h" ||
+		skip "umlite was built without CONFIG_EXT4 or CONFIG_UBD"
 	[ -f "$IMAGE" ] || skip "$IMAGE not built (make test builds it)"
 	cd "$BATS_TEST_TMPDIR" || return 1
 	cp --sparse=always "$IMAGE" disk.ext4
