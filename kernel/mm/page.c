@@ -14,6 +14,7 @@
 #include "kernel.h"
 #include "os.h"
 #include "page.h"
+#include "page_debug.h"
 
 #define RELEASE_ORDER 6 /* 256 KiB */
 
@@ -97,6 +98,7 @@ struct page *page_alloc(unsigned order, unsigned gfp)
 	pg->order = order;
 	pg->refcount = 1;
 	pg->private = 0;
+	page_debug_alloc(pg, order, clean);
 	if ((gfp & GFP_ZERO) && !clean)
 		memset(page_address(pg), 0, PAGE_SIZE << order);
 	return pg;
@@ -108,8 +110,7 @@ void page_free(struct page *pg, unsigned order)
 	bool clean = false;
 
 	BUG_ON(!(pg->flags & PG_HEAD) || pg->order != order);
-	if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC))
-		memset(page_address(pg), 0x6b, PAGE_SIZE << order);
+	page_debug_free(pg, order);
 	pg->flags = 0;
 	nr_free += 1UL << order;
 	while (order < MAX_ORDER - 1) {

@@ -4,7 +4,8 @@
 # restores the terminal, and ends umlite with status 125; panic=N reboots instead.
 # The bug is the debug-only SysRq crash (sysrq c with `debug`), and a real host fault in
 # kernel code made with gdb. (The mconsole route and the notify socket: mconsole.bats.)
-# shellcheck disable=SC2016 # guest scripts are expanded by the guest's shell
+# Guest scripts are expanded by the guest's shell; bats sets $stderr.
+# shellcheck disable=SC2016,SC2154
 bats_require_minimum_version 1.5.0
 load helpers.bash
 

@@ -2,7 +2,7 @@
  * Unit tests of the page-frame allocator (kernel/mm/page.c): a buddy allocator over the
  * physmem mapping. Run on the host over an ordinary anonymous mapping.
  */
-// UNIT-OBJS: kernel/mm/page.o tests/unit/ustubs.o
+// UNIT-OBJS: kernel/mm/page.o kernel/mm/page_debug.o tests/unit/ustubs.o
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>

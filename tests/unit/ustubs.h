@@ -7,5 +7,11 @@ extern char ustub_log[8192];
 /* Calls of os_punch_hole (memory given back to the host). */
 extern int ustub_punched;
 void ustub_log_clear(void);
+/*
+ * When set, panic() logs "panic: MESSAGE" into ustub_log and longjmps here (value 1)
+ * instead of aborting, so a test can look at what the kernel reported before panicking.
+ */
+#include <setjmp.h>
+extern jmp_buf *ustub_panic_jmp;
 
 #endif

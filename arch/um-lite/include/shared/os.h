@@ -118,6 +118,21 @@ const char *os_strerror(int neg_errno);
 /* Sleep for ns nanoseconds of host time, whatever signals arrive meanwhile. */
 void os_sleep_ns(uint64_t ns);
 
+/*
+ * ---- os/asan.c: AddressSanitizer (make KASAN=1); empty stubs in other builds. Kernel code
+ * calls these through kernel/include/kasan.h, which compiles them out when not needed.
+ */
+/* Set ASan's death callback (terminal, umid directory, exit status 125). */
+void os_asan_init(void);
+/* Mark [p, p+len) unusable / usable for the kernel's own accesses. */
+void os_asan_poison(const void *p, size_t len);
+void os_asan_unpoison(const void *p, size_t len);
+/* 1 when the byte at p is poisoned. */
+int os_asan_is_poisoned(const void *p);
+/* Around a kernel-stack switch: the new stack's bounds; then, on it, the old one's. */
+void os_asan_switch_start(const void *bottom, size_t size);
+void os_asan_switch_finish(const void **old_bottom, size_t *old_size);
+
 /* ---- os/backtrace.c: host backtraces with names, for the panic path */
 /* A code address, named. Fields the lookup could not fill are NULL / 0. */
 struct os_symbol {
