@@ -4,8 +4,9 @@
  *
  * A device registers its name (the prefix of the command's argument) and its functions;
  * the first registered device whose name prefixes the argument is the one meant, as in
- * UML. UML device kinds that um-lite cannot hot-plug yet (ubd, network, consoles) answer
- * that they are not supported, instead of UML's "Bad configuration option".
+ * UML (ubd registers from drivers/ubd/ubd.c). UML device kinds that um-lite cannot
+ * hot-plug yet (network, consoles) answer that they are not supported, instead of UML's
+ * "Bad configuration option".
  *
  * mem: `config mem` answers the memory size; `config mem=+N` / `config mem=-N` (the
  * balloon of UML) is parsed as UML parses it and then refused: it belongs to a later
@@ -40,6 +41,7 @@ static struct mc_device *find_dev(const char *arg)
 static bool reply_not_supported(struct mc_request *req, const char *arg)
 {
 	static const char *const kinds[] = { "ubd", "eth", "vec", "con", "ssl", "virtio" };
+	/* ubd answers here only when it is left out of the build (CONFIG_UBD) */
 	char msg[96];
 
 	for (unsigned i = 0; i < ARRAY_SIZE(kinds); i++) {

@@ -5,6 +5,7 @@
  */
 #include "kernel.h"
 #include "blkdev.h"
+#include "fs.h"
 #include "slab.h"
 
 static LIST_HEAD(blk_devices);
@@ -14,7 +15,14 @@ int blkdev_register(struct block_device *b)
 	if (blkdev_find(b->dev) || blkdev_by_name(b->name))
 		return -EEXIST;
 	list_add_tail(&b->link, &blk_devices);
+	devtmpfs_blkdev_added(b);
 	return 0;
+}
+
+void blkdev_unregister(struct block_device *b)
+{
+	list_del_init(&b->link);
+	devtmpfs_blkdev_removed(b);
 }
 
 struct block_device *blkdev_find(u32 dev)

@@ -295,7 +295,7 @@ S
 	assert_equal "ERR Please specify a pid" "$output"
 }
 
-@test "config and remove: mem answers, the balloon and hot-plug are refused with UML's errors" {
+@test "config and remove: mem answers, the balloon and network hot-plug are refused with UML's errors" {
 	start f1 'sleep 100'
 	run mc config mem
 	assert_status 0
@@ -309,7 +309,7 @@ S
 	run mc remove mem
 	assert_status 1
 	assert_equal "ERR Memory doesn't support the remove operation" "$output"
-	run mc config ubd1=/tmp/disk
+	run mc config eth0=slirp
 	assert_status 1
 	assert_contains "$output" "not supported"
 	run mc config nosuch=1
