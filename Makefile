@@ -237,6 +237,7 @@ test-kasan: deps $(B)/test.cpio $(GUEST_TESTS)
 		CONFIG=$(KASAN_B)/.config debug_defconfig
 	$(Q)$(MAKE) --no-print-directory B=$(KASAN_B) CONFIG=$(KASAN_B)/.config KASAN=1 \
 		UMLITE_BIN=$(KASAN_B)/umlite $(KASAN_B)/umlite
+	$(Q)ln -sfn $(CURDIR)/scripts/gdb/umlite-gdb.py $(KASAN_B)/umlite-gdb.py # gdb auto-loads it
 	$(Q)UMLITE=$(KASAN_B)/umlite UMLITE_SUITES=guest scripts/run-tests.sh
 
 MEM ?= 128M

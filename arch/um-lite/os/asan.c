@@ -37,9 +37,16 @@ const char *__asan_default_options(void)
 	       "handle_segv=0:handle_sigbus=0:handle_sigill=0:handle_sigfpe=0";
 }
 
+/* ASan found an error and is about to print its report: a raw terminal would garble it. */
+void __asan_on_error(void);
+void __asan_on_error(void)
+{
+	os_tty_restore();
+}
+
 /*
- * After an ASan report (a kernel bug): leave the host as a panic does, restoring the
- * terminal and removing the umid directory, with the panic's exit status.
+ * After an ASan report (a kernel bug): leave the host as a panic does, removing the umid
+ * directory, with the panic's exit status.
  */
 static void asan_death(void)
 {
