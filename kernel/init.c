@@ -15,6 +15,7 @@
 #include "fs.h"
 #include "init.h"
 #include "kern_util.h"
+#include "ksm.h"
 #include "mconsole.h"
 #include "mode.h"
 #include "os.h"
@@ -226,6 +227,7 @@ static int setup_memory(void)
 	}
 	pr_info("physmem: %llu MiB, %lu frames free\n", (unsigned long long)(mem_size >> 20),
 		page_nr_free());
+	reclaim_init();
 	return fd;
 }
 
@@ -334,6 +336,7 @@ int start_kernel(int argc, char **argv)
 	r = init_task_start();
 	if (r < 0)
 		return 1;
+	ksm_start();
 	os_tick_start(CONFIG_HZ);
 	sched_idle_loop();
 }

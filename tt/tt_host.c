@@ -8,7 +8,7 @@
  *   it can never restart one on its own), PTRACE_SETREGSET of the FPU image when the
  *   kernel's copy is newer, PTRACE_SYSCALL, wait (kicking on a host interrupt), then
  *   PTRACE_GETREGS. At a system-call entry stop (SIGTRAP|0x80) the call is nullified with
- *   PTRACE_POKEUSER orig_rax = -1 and the stub resumed with PTRACE_SYSCALL once more to
+ *   PTRACE_POKEUSER orig_rax = getpid (harmless, as in historic UML) and the stub resumed with PTRACE_SYSCALL once more to
  *   its exit stop; the kernel executes the call while the stub waits there, and the next
  *   run's SETREGS delivers the result. Two stops and three register transfers per system
  *   call, as in historic TT (tests/bench/floor_tt.c measures exactly this).
@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -79,7 +80,8 @@ static int died(int status, struct um_trap *trap)
 static int nullify(struct stub_proc *sp, int pid, struct um_trap *trap)
 {
 	long err = ptrace_call(PTRACE_POKEUSER, pid,
-			       (void *)offsetof(struct user_regs_struct, orig_rax), (void *)-1L);
+			       (void *)offsetof(struct user_regs_struct, orig_rax),
+			       (void *)(long)SYS_getpid);
 	int status;
 
 	if (err == 0)

@@ -1,9 +1,11 @@
 /*
  * procfs, system-wide files: the root directory of /proc (fixed entries, then one
  * directory per process), meminfo, cpuinfo, stat, uptime, loadavg, version, mounts,
- * filesystems, devices, partitions, swaps, cmdline, the /proc/sys values (hostname is
- * writable), and the write-only sysrq-trigger (kernel/sysrq.c) and mconsole (user
- * notifications to the mconsole notify socket; ENXIO without mconsole=notify:).
+ * filesystems, devices, partitions, swaps, cmdline, the /proc/sys values (writable:
+ * kernel/hostname, vm/drop_caches which gives free memory back to the host at once, and
+ * vm/ksm_run, the page-sharing switch of mm/ksm.c), and the write-only sysrq-trigger
+ * (kernel/sysrq.c) and mconsole (user notifications to the mconsole notify socket; ENXIO
+ * without mconsole=notify:).
  *
  * Layer: entries for the generic code of procfs.c. Figures come from the page allocator
  * (page.h), the scheduler (sched.h), the task list and the mount list; what the kernel
@@ -13,6 +15,7 @@
 #include "blkdev.h"
 #include "fs.h"
 #include "../internal.h"
+#include "ksm.h"
 #include "mconsole.h"
 #include "page.h"
 #include "params.h"
@@ -376,7 +379,47 @@ static struct proc_entry sys_kernel_entries[] = {
 	PROC_TEXT("version", UTS_VERSION "\n"),
 };
 
+/* vm.drop_caches: what is free goes back to the host (mm/reclaim.c); reads the last value. */
+static unsigned long drop_caches_last;
+
+static int show_drop_caches(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "%lu\n", drop_caches_last);
+	return 0;
+}
+
+static int write_drop_caches(const struct proc_inode *pi, struct task *t, const char *buf,
+			     size_t len)
+{
+	unsigned long v;
+	int r = procfs_parse_ulong(buf, &v);
+
+	if (r == 0)
+		r = reclaim_drop_caches(v);
+	if (r == 0)
+		drop_caches_last = v;
+	return r;
+}
+
+/* vm.ksm_run: the same switch as /sys/kernel/mm/ksm/run. */
+static int show_ksm_run(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "%lu\n", ksm_get_run());
+	return 0;
+}
+
+static int write_ksm_run(const struct proc_inode *pi, struct task *t, const char *buf,
+			 size_t len)
+{
+	unsigned long v;
+	int r = procfs_parse_ulong(buf, &v);
+
+	return r < 0 ? r : ksm_set_run(v);
+}
+
 static struct proc_entry sys_vm_entries[] = {
+	PROC_FILE_RW("drop_caches", 0200, show_drop_caches, write_drop_caches),
+	PROC_FILE_RW("ksm_run", 0644, show_ksm_run, write_ksm_run),
 	PROC_TEXT("max_map_count", "65530\n"),
 	PROC_TEXT("overcommit_memory", "0\n"),
 };
