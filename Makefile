@@ -166,16 +166,28 @@ $(B)/rootfs.cpio: scripts/mkinitramfs.sh $(BUSYBOX)
 
 # Guest test programs: static, run natively (the oracle) and inside an instance.
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,$(wildcard tests/guest/*_test.c))
-GUEST_CFLAGS := -std=gnu11 -O2 -g -static -Wall -Wextra -Werror -Wno-unused-parameter \
+GUEST_CFLAGS := -std=gnu11 -O2 -g -static -pthread -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -Itests/kselftest -D_GNU_SOURCE
 $(B)/tests/guest/%: tests/guest/%.c $(wildcard tests/kselftest/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
 	$(Q)$(CC) $(GUEST_CFLAGS) $< -o $@
 
-$(B)/test.cpio: $(B)/rootfs.cpio $(GUEST_TESTS) scripts/mkinitramfs.sh
+# dynamic_test is linked dynamically against the host's glibc (mkinitramfs.sh copies ld.so
+# and the libraries into the image) and dlopens a library of its own from /tests.
+GUEST_LIBS := $(B)/tests/guest/libdynprobe.so
+$(B)/tests/guest/dynamic_test: tests/guest/dynamic_test.c $(wildcard tests/kselftest/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@ (dynamic)"
+	$(Q)$(CC) $(filter-out -static,$(GUEST_CFLAGS)) $< -o $@
+$(B)/tests/guest/libdynprobe.so: tests/guest/dynamic_lib.c
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(CC) $(filter-out -static,$(GUEST_CFLAGS)) -fPIC -shared $< -o $@
+
+$(B)/test.cpio: $(B)/rootfs.cpio $(GUEST_TESTS) $(GUEST_LIBS) scripts/mkinitramfs.sh
 	@echo "  CPIO    $@"
-	$(Q)scripts/mkinitramfs.sh tests $@ $(GUEST_TESTS)
+	$(Q)scripts/mkinitramfs.sh tests $@ $(GUEST_TESTS) $(GUEST_LIBS)
 
 # Host-side unit tests: kernel pieces compiled for the host and linked with the harness.
 # Each unit test names the objects it needs in a line "// UNIT-OBJS: a.o b.o": kernel
@@ -216,7 +228,7 @@ BENCH_PROGS := $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(wildcard tests/be
 $(B)/tests/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $@"
-	$(Q)$(CC) -std=gnu11 -O2 -static -D_GNU_SOURCE -Wall -Wextra $< -o $@
+	$(Q)$(CC) -std=gnu11 -O2 -static -pthread -D_GNU_SOURCE -Wall -Wextra $< -o $@
 
 # ---------------------------------------------------------------- user commands
 deps:

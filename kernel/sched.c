@@ -123,12 +123,14 @@ void schedule(void)
 		sched_debug_switch(prev, next);
 	current = next;
 	switched_from = prev;
+	prev->switched_out = ktime_now();
 	if (next == &idle_task)
 		kasan_switch_start(idle_stack, idle_stack_size);
 	else
 		kasan_switch_start(next->kstack, KSTACK_SIZE);
 	arch_switch_to(&prev->ksp, next->ksp);
 	sched_finish_switch();
+	prev->offcpu_ns += ktime_now() - prev->switched_out;
 }
 
 void sched_idle_loop(void)

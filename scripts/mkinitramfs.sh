@@ -6,6 +6,9 @@
 #   scripts/mkinitramfs.sh tests OUT PROG...      the busybox image plus PROG... in /tests
 #   scripts/mkinitramfs.sh extra OUT DIR PROG...  the busybox image plus PROG... in /DIR
 #
+# A dynamically linked PROG brings the host's libraries it needs (its ELF interpreter,
+# libc.so.6 and whatever else ldd lists), copied to the same paths in the image, so that
+# glibc programs built without -static run in the guest.
 # Every file is owned by root:root in the archive, whoever runs this script.
 set -euo pipefail
 
@@ -60,15 +63,32 @@ PS1='\w # '
 PR
 }
 
+# The shared libraries a dynamic ELF file needs (host paths, one a line); none when static.
+shared_libs() {
+	file -L "$1" 2>/dev/null | grep -q 'dynamically linked' || return 0
+	ldd "$1" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+}
+
+# Install PROG into DIR of the image, with its libraries at their host paths.
+install_prog() { # DIR PROG
+	local lib
+	install -m 0755 "$2" "$stage/$1/"
+	while read -r lib; do
+		[ -n "$lib" ] || continue
+		mkdir -p "$stage$(dirname "$lib")"
+		[ -e "$stage$lib" ] || cp -L "$lib" "$stage$lib"
+	done < <(shared_libs "$2")
+}
+
 populate_busybox "$stage"
 case "$kind" in
 busybox) ;;
-tests) mkdir -p "$stage/tests"; for p in "$@"; do install -m 0755 "$p" "$stage/tests/"; done ;;
+tests) mkdir -p "$stage/tests"; for p in "$@"; do install_prog tests "$p"; done ;;
 extra)
 	[ $# -ge 1 ] || die "extra needs a directory"
 	dir=$1; shift
 	mkdir -p "$stage/$dir"
-	for p in "$@"; do install -m 0755 "$p" "$stage/$dir/"; done
+	for p in "$@"; do install_prog "$dir" "$p"; done
 	;;
 *) die "unknown kind '$kind'" ;;
 esac
