@@ -7,13 +7,21 @@
 #    headers and a symlink farm of the Linux UAPI headers (build/uapi), so a stray
 #    host include is a compile error.
 #
-# Targets: all (./umlite), defconfig, menuconfig, olddefconfig, test, run, bench,
-# check, gdb, clean. `make V=1` shows the commands.
+# Targets: all (./umlite), defconfig, debug_defconfig, menuconfig, olddefconfig, test,
+# test-kasan, run, bench, check, gdb, clean. `make V=1` shows the commands.
+#
+# `make KASAN=1` builds the whole kernel, kernel side included, with AddressSanitizer
+# (objects under build/kasan/, so switching back and forth rebuilds nothing twice; ./umlite
+# is relinked whenever the variant changes). The SKAS stub is never instrumented.
+# `make test-kasan` builds configs/debug_defconfig with KASAN=1 in build/kasan-debug/ and
+# runs the guest test suite on it.
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
 B := build
+CONFIG ?= .config
+UMLITE_BIN ?= umlite
 CC ?= gcc
 ifeq ($(origin CC),default)
 CC := gcc
@@ -31,45 +39,57 @@ endif
 KCONFIG_DIR := $(B)/kconfig
 AUTOCONF := $(B)/autoconf.h
 
-# .config is also read by this Makefile (optional subsystems), so it is brought up to date
-# first: made from configs/defconfig when missing, given the defaults of new options when
-# Kconfig changed.
-.config: Kconfig
+# The configuration ($(CONFIG), .config by default) is also read by this Makefile
+# (optional subsystems), so it is brought up to date first: made from configs/defconfig
+# when missing, given the defaults of new options when Kconfig changed.
+$(CONFIG): Kconfig
 	$(Q)command -v kconfig-conf >/dev/null || { scripts/deps.sh --check; exit 1; }
-	$(Q)if [ -f .config ]; then \
-		echo "  Kconfig changed: new options in .config get their defaults"; \
-		KCONFIG_CONFIG=.config kconfig-conf -s --olddefconfig Kconfig && touch .config; \
+	$(Q)mkdir -p $(dir $(CONFIG))
+	$(Q)if [ -f $(CONFIG) ]; then \
+		echo "  Kconfig changed: new options in $(CONFIG) get their defaults"; \
+		KCONFIG_CONFIG=$(CONFIG) kconfig-conf -s --olddefconfig Kconfig && touch $(CONFIG); \
 	else \
-		echo "  no .config: using configs/defconfig (make menuconfig to change it)"; \
-		KCONFIG_CONFIG=.config kconfig-conf -s --defconfig=configs/defconfig Kconfig; \
+		echo "  no $(CONFIG): using configs/defconfig (make menuconfig to change it)"; \
+		KCONFIG_CONFIG=$(CONFIG) kconfig-conf -s --defconfig=configs/defconfig Kconfig; \
 	fi
 
-$(AUTOCONF): .config Kconfig
+$(AUTOCONF): $(CONFIG) Kconfig
 	$(Q)command -v kconfig-conf >/dev/null || { scripts/deps.sh --check; exit 1; }
 	$(Q)mkdir -p $(KCONFIG_DIR)/include/config $(KCONFIG_DIR)/include/generated
-	$(Q)KCONFIG_CONFIG=.config kconfig-conf -s --olddefconfig Kconfig # new options: defaults
-	$(Q)cd $(KCONFIG_DIR) && KCONFIG_CONFIG=$(CURDIR)/.config kconfig-conf -s --silentoldconfig $(CURDIR)/Kconfig
+	$(Q)KCONFIG_CONFIG=$(CONFIG) kconfig-conf -s --olddefconfig Kconfig # new options: defaults
+	$(Q)cd $(KCONFIG_DIR) && KCONFIG_CONFIG=$(abspath $(CONFIG)) kconfig-conf -s --silentoldconfig $(CURDIR)/Kconfig
 	$(Q)cp $(KCONFIG_DIR)/include/generated/autoconf.h $@
 
-defconfig:
+# defconfig from configs/defconfig; NAME_defconfig from configs/NAME_defconfig
+# (debug_defconfig: the debug checks of the Debugging menu on).
+define make_defconfig # configs/FILE
 	$(Q)command -v kconfig-conf >/dev/null || { scripts/deps.sh --check; exit 1; }
-	$(Q)KCONFIG_CONFIG=.config kconfig-conf -s --defconfig=configs/defconfig Kconfig
+	$(Q)mkdir -p $(dir $(CONFIG))
+	$(Q)KCONFIG_CONFIG=$(CONFIG) kconfig-conf -s --defconfig=$(1) Kconfig
+endef
+defconfig:
+	$(call make_defconfig,configs/defconfig)
+%_defconfig: configs/%_defconfig
+	$(call make_defconfig,$<)
 
-olddefconfig: .config
-	$(Q)KCONFIG_CONFIG=.config kconfig-conf -s --olddefconfig Kconfig
+olddefconfig: $(CONFIG)
+	$(Q)KCONFIG_CONFIG=$(CONFIG) kconfig-conf -s --olddefconfig Kconfig
 
-menuconfig: .config
-	$(Q)KCONFIG_CONFIG=.config kconfig-mconf Kconfig
+menuconfig: $(CONFIG)
+	$(Q)KCONFIG_CONFIG=$(CONFIG) kconfig-mconf Kconfig
 
-savedefconfig: .config
-	$(Q)KCONFIG_CONFIG=.config kconfig-conf --savedefconfig=configs/defconfig Kconfig
+savedefconfig: $(CONFIG)
+	$(Q)KCONFIG_CONFIG=$(CONFIG) kconfig-conf --savedefconfig=configs/defconfig Kconfig
 
 # ---------------------------------------------------------------- flags
 WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wno-unused-parameter \
 	-Wno-missing-field-initializers
 COMMON := -std=gnu11 -O2 -g -fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
 	-include $(AUTOCONF) -Iarch/um-lite/include/shared $(WARN)
+# Objects of the kernel and host code go to $(O): $(B) itself, or $(B)/kasan for KASAN=1.
+O := $(B)
 ifeq ($(KASAN),1)
+O := $(B)/kasan
 COMMON += -fsanitize=address -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address
 endif
@@ -81,7 +101,7 @@ LDLIBS := -lz
 
 # Optional subsystems: their directories are left out of the build when their Kconfig
 # option is off (and so are the host libraries they need).
--include .config
+-include $(CONFIG)
 OPTIONAL_OUT :=
 ifeq ($(CONFIG_EXT4),y)
 LDLIBS += -lext2fs -lcom_err
@@ -100,9 +120,9 @@ KERN_SRCS := $(filter-out %_host.c,$(wildcard kernel/*.c kernel/*/*.c kernel/*/*
 HOST_SRCS := $(filter-out $(OPTIONAL_OUT),$(HOST_SRCS))
 KERN_SRCS := $(filter-out $(OPTIONAL_OUT),$(KERN_SRCS))
 
-HOST_OBJS := $(HOST_SRCS:%.c=$(B)/%.o)
-KERN_OBJS := $(KERN_SRCS:%.c=$(B)/%.o)
-ASM_OBJS := $(ASM_SRCS:%.S=$(B)/%.o)
+HOST_OBJS := $(HOST_SRCS:%.c=$(O)/%.o)
+KERN_OBJS := $(KERN_SRCS:%.c=$(O)/%.o)
+ASM_OBJS := $(ASM_SRCS:%.S=$(O)/%.o)
 OBJS := $(HOST_OBJS) $(KERN_OBJS) $(ASM_OBJS)
 DEPS := $(OBJS:.o=.d)
 
@@ -113,17 +133,17 @@ $(B)/uapi/.stamp:
 	$(Q)ln -sfn $(UAPI_ASM) $(B)/uapi/asm
 	$(Q)touch $@
 
-$(HOST_OBJS): $(B)/%.o: %.c $(AUTOCONF)
+$(HOST_OBJS): $(O)/%.o: %.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	$(Q)$(CC) $(HCFLAGS) -MMD -MP -c $< -o $@
 
-$(KERN_OBJS): $(B)/%.o: %.c $(AUTOCONF) $(B)/uapi/.stamp
+$(KERN_OBJS): $(O)/%.o: %.c $(AUTOCONF) $(B)/uapi/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
-$(ASM_OBJS): $(B)/%.o: %.S $(AUTOCONF) $(B)/skas/stub.elf
+$(ASM_OBJS): $(O)/%.o: %.S $(AUTOCONF) $(B)/skas/stub.elf
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(HCFLAGS) -DSTUB_ELF='"$(B)/skas/stub.elf"' -MMD -MP -c $< -o $@
@@ -141,8 +161,13 @@ $(B)/skas/stub.elf: skas/stub.c skas/stub.lds $(AUTOCONF) arch/um-lite/include/s
 	@echo "  STUB    $@"
 	$(Q)$(CC) $(STUB_CFLAGS) $(STUB_LDFLAGS) skas/stub.c -o $@
 
-umlite: $(OBJS)
-	@echo "  LD      $@"
+# Which variant (object directory) the binary was last linked from: a change relinks it.
+VARIANT_STAMP := $(B)/.variant-$(notdir $(UMLITE_BIN))
+$(shell mkdir -p $(B); [ "$$(cat $(VARIANT_STAMP) 2>/dev/null)" = "$(O)" ] || \
+	echo "$(O)" >$(VARIANT_STAMP))
+
+$(UMLITE_BIN): $(OBJS) $(VARIANT_STAMP)
+	@echo "  LD      $@$(if $(filter 1,$(KASAN)),  (AddressSanitizer))"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 	$(Q)scripts/check.sh --symbols $(HOST_OBJS) $(KERN_OBJS)
 
@@ -150,7 +175,7 @@ umlite: $(OBJS)
 umlite-gdb.py:
 	$(Q)ln -sfn scripts/gdb/umlite-gdb.py $@
 
-all: umlite umlite-gdb.py
+all: $(UMLITE_BIN) umlite-gdb.py
 
 -include $(DEPS)
 
@@ -210,8 +235,11 @@ RUN_ROOT = initrd=$(B)/rootfs.cpio
 endif
 
 # Host-side unit tests: kernel pieces compiled for the host and linked with the harness.
-# Each unit test names the objects it needs in a line "// UNIT-OBJS: a.o b.o" (under build/)
-# and the host libraries in "// UNIT-LIBS: -lfoo"; the tests of a subsystem that is
+# Each unit test names the objects it needs in a line "// UNIT-OBJS: a.o b.o": kernel
+# objects (the ones umlite is linked from), tests/unit/x.o helpers, and
+# tests/unit/debug/PATH.o, the kernel file PATH.c built with every debug check of the
+# Debugging menu on, whatever the configuration (so the checks are tested in every build);
+# and the host libraries in "// UNIT-LIBS: -lfoo". The tests of a subsystem that is
 # configured out are left out with it.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/*_test.c))
 ifneq ($(CONFIG_EXT4),y)
@@ -219,8 +247,10 @@ UNIT_TESTS := $(filter-out $(B)/tests/unit/ext4_%,$(UNIT_TESTS))
 endif
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -D_GNU_SOURCE -Itests/kselftest -Itests/unit \
-	-Iarch/um-lite/include/shared -include $(AUTOCONF)
-unit_objs = $(addprefix $(B)/,$(shell sed -n 's|^// UNIT-OBJS: ||p' $(1)))
+	-Iarch/um-lite/include/shared -include $(AUTOCONF) $(if $(filter 1,$(KASAN)),-fsanitize=address)
+DEBUG_DEFS := -DCONFIG_DEBUG_SLAB=1 -DCONFIG_DEBUG_PAGEALLOC=1 -DCONFIG_DEBUG_SCHED=1
+unit_objs = $(foreach o,$(shell sed -n 's|^// UNIT-OBJS: ||p' $(1)),\
+	$(if $(filter tests/unit/%,$(o)),$(B)/$(o),$(O)/$(o)))
 unit_libs = $(shell sed -n 's|^// UNIT-LIBS: ||p' $(1))
 .SECONDEXPANSION:
 $(B)/tests/unit/%: tests/unit/%.c $(AUTOCONF) $$(call unit_objs,tests/unit/$$*.c) \
@@ -228,7 +258,11 @@ $(B)/tests/unit/%: tests/unit/%.c $(AUTOCONF) $$(call unit_objs,tests/unit/$$*.c
 	@mkdir -p $(dir $@)
 	@echo "  UNIT    $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $< $(call unit_objs,$<) $(call unit_libs,$<) -o $@
-.PRECIOUS: $(B)/tests/unit/%.o
+.PRECIOUS: $(B)/tests/unit/%.o $(B)/tests/unit/debug/%.o
+$(B)/tests/unit/debug/%.o: %.c $(AUTOCONF) $(B)/uapi/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (debug checks on)"
+	$(Q)$(CC) $(KCFLAGS) $(DEBUG_DEFS) -MMD -MP -c $< -o $@
 $(B)/tests/unit/%.o: tests/unit/%.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
@@ -258,6 +292,18 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)
 	$(Q)scripts/run-tests.sh
 
+# The guest test suite on the AddressSanitizer build of configs/debug_defconfig (every
+# debug check on): build/kasan-debug/ holds its .config, objects and umlite. Any ASan
+# report or kernel panic fails the run (scripts/run-tests.sh).
+KASAN_B := $(B)/kasan-debug
+test-kasan: deps $(B)/test.cpio $(GUEST_TESTS)
+	$(Q)test -f $(KASAN_B)/.config || $(MAKE) --no-print-directory B=$(KASAN_B) \
+		CONFIG=$(KASAN_B)/.config debug_defconfig
+	$(Q)$(MAKE) --no-print-directory B=$(KASAN_B) CONFIG=$(KASAN_B)/.config KASAN=1 \
+		UMLITE_BIN=$(KASAN_B)/umlite $(KASAN_B)/umlite
+	$(Q)ln -sfn $(CURDIR)/scripts/gdb/umlite-gdb.py $(KASAN_B)/umlite-gdb.py # gdb auto-loads it
+	$(Q)UMLITE=$(KASAN_B)/umlite UMLITE_SUITES=guest scripts/run-tests.sh
+
 MEM ?= 128M
 run: deps umlite $(RUN_DEPS)
 	$(Q)[ ! -e $(B)/rootfs.cow ] || [ $(B)/rootfs.cow -nt $(B)/rootfs.ext4 ] || rm -f $(B)/rootfs.cow
@@ -284,5 +330,5 @@ clean:
 distclean: clean
 	rm -f .config .config.old
 
-.PHONY: all defconfig olddefconfig menuconfig savedefconfig deps test run gdb bench check \
-	clean distclean
+.PHONY: all defconfig olddefconfig menuconfig savedefconfig deps test test-kasan run gdb bench \
+	check clean distclean

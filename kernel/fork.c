@@ -99,6 +99,8 @@ struct task *task_alloc(void (*fn)(void *), void *arg)
 		kfree(t);
 		return NULL;
 	}
+	if (IS_ENABLED(CONFIG_DEBUG_SCHED))
+		sched_debug_stack_init(t);
 	start = (struct task_start *)((char *)t->kstack + KSTACK_SIZE) - 1;
 	start->fn = fn;
 	start->arg = arg;

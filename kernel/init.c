@@ -7,7 +7,7 @@
  * Shutdown: kernel_halt() has every filesystem write back and close clean, kills every
  * host process of the mode, restores the terminal and exits umlite with init's exit
  * status (128 + signal when init was killed), 0 after a poweroff, UMLITE_EXIT_PANIC after
- * a kernel panic. A reboot (reboot(2), mconsole reboot, Ctrl-Alt-Del) does the same and
+ * a kernel panic (kernel/panic.c). A reboot (reboot(2), mconsole reboot, Ctrl-Alt-Del) does the same and
  * then execs umlite again with the same command line, as UML does: same pid, a fresh
  * kernel, init started again from the same initrd or disk.
  */
@@ -224,44 +224,30 @@ void kernel_power_off_request(int status)
 	kernel_halt(status);
 }
 
-void kernel_restart(void)
+/* Restart umlite; with noreboot halt with halt_status instead. */
+static void __noreturn restart(int halt_status)
 {
 	int r;
 
 	if (noreboot)
-		kernel_halt(0);
+		kernel_halt(halt_status);
 	vfs_halt(); /* the next kernel finds the disks clean */
 	if (um_mode)
 		um_mode->shutdown();
 	console_shutdown();
 	r = os_reexec(saved_argv);
 	printk(KERN_ERR "umlite: cannot restart: exec of umlite failed: %s\n", os_strerror(r));
-	os_exit(1);
+	os_exit(halt_status ? halt_status : 1);
 }
 
-void panic(const char *fmt, ...)
+void kernel_restart(void)
 {
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	kvsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	console_shutdown();
-	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
-	if (current)
-		printk(KERN_EMERG "current task: %s[%d], system call %ld\n", current->comm,
-		       current->pid, current->in_syscall ? current->syscall_nr : -1L);
-	os_backtrace(2);
-	mconsole_notify_panic(buf);
-	if (um_mode)
-		um_mode->shutdown();
-	os_exit(UMLITE_EXIT_PANIC);
+	restart(0);
 }
 
-void kernel_crash(int signo, void *addr)
+void kernel_restart_after_panic(void)
 {
-	panic("host signal %d at address %p in kernel code", signo, addr);
+	restart(UMLITE_EXIT_PANIC);
 }
 
 static int setup_memory(void)

@@ -126,6 +126,28 @@ size_t printk_log_tail(char *buf, size_t len)
 	return n;
 }
 
+size_t printk_last_message(unsigned long since, char *buf, size_t len)
+{
+	static char tmp[1024];
+	unsigned long pos = max(since, log_end - min(log_end, (unsigned long)sizeof(tmp) - 1));
+	size_t n = printk_log_read(tmp, sizeof(tmp) - 1, &pos);
+	char *line, *end;
+
+	while (n && tmp[n - 1] == '\n')
+		n--;
+	tmp[n] = 0;
+	line = strrchr(tmp, '\n');
+	line = line ? line + 1 : tmp;
+	if (line[0] == '<' && line[1] && line[2] == '>')
+		line += 3;
+	end = line[0] == '[' ? strchr(line, ']') : NULL;
+	if (end && end[1] == ' ')
+		line = end + 2;
+	if (!*line || !len)
+		return 0;
+	return kstrlcpy(buf, line, len) >= len ? len - 1 : strlen(buf);
+}
+
 unsigned long printk_log_size(void)
 {
 	return log_end - log_start;

@@ -12,9 +12,12 @@
  *
  * The idle task is the boot context (pid 0) running sched_idle_loop() on the host stack.
  * The current task is never on the run queue; a runnable task that is not current is.
+ * CONFIG_DEBUG_SCHED checks these rules, wait-queue links and kernel-stack overflow
+ * (sched_debug.c). KASAN builds tell AddressSanitizer about every stack switch.
  */
 #include "kernel.h"
 #include "console.h"
+#include "kasan.h"
 #include "os.h"
 #include "slab.h"
 #include "task.h"
@@ -30,6 +33,9 @@ bool need_resched;
 static LIST_HEAD(run_queue);
 static unsigned nr_running;
 static struct task *switched_from;
+/* KASAN: the idle task's stack (the host's main stack), learnt at its first switch. */
+static const void *idle_stack;
+static size_t idle_stack_size;
 
 void arch_switch_to(unsigned long *save_sp, unsigned long new_sp);
 
@@ -58,6 +64,8 @@ unsigned sched_nr_running(void)
 
 void wake_up_process(struct task *t)
 {
+	if (IS_ENABLED(CONFIG_DEBUG_SCHED))
+		sched_debug_wake(t);
 	if (t->state != TASK_INTERRUPTIBLE && t->state != TASK_UNINTERRUPTIBLE)
 		return;
 	t->state = TASK_RUNNING;
@@ -73,6 +81,16 @@ void sched_finish_switch(void)
 {
 	struct task *prev = switched_from;
 
+	if (KASAN_ENABLED) {
+		const void *bottom;
+		size_t size;
+
+		kasan_switch_finish(&bottom, &size);
+		if (prev == &idle_task && !idle_stack) {
+			idle_stack = bottom;
+			idle_stack_size = size;
+		}
+	}
 	switched_from = NULL;
 	if (!prev || (prev->state != TASK_ZOMBIE && prev->state != TASK_DEAD))
 		return;
@@ -101,9 +119,15 @@ void schedule(void)
 		return;
 	if (next != &idle_task)
 		next->nvcsw++;
+	if (IS_ENABLED(CONFIG_DEBUG_SCHED))
+		sched_debug_switch(prev, next);
 	current = next;
 	switched_from = prev;
 	prev->switched_out = ktime_now();
+	if (next == &idle_task)
+		kasan_switch_start(idle_stack, idle_stack_size);
+	else
+		kasan_switch_start(next->kstack, KSTACK_SIZE);
 	arch_switch_to(&prev->ksp, next->ksp);
 	sched_finish_switch();
 	prev->offcpu_ns += ktime_now() - prev->switched_out;
@@ -126,11 +150,15 @@ void sched_idle_loop(void)
 
 void wait_add(struct wait_queue_head *wq, struct wait_entry *we)
 {
+	if (IS_ENABLED(CONFIG_DEBUG_SCHED))
+		sched_debug_wait_add(wq, we);
 	list_add_tail(&we->link, &wq->head);
 }
 
 void wait_remove(struct wait_entry *we)
 {
+	if (IS_ENABLED(CONFIG_DEBUG_SCHED))
+		sched_debug_wait_entry(we, true);
 	list_del_init(&we->link);
 }
 
@@ -139,6 +167,8 @@ void wake_up_key(struct wait_queue_head *wq, unsigned key)
 	struct wait_entry *we, *n;
 
 	list_for_each_entry_safe(we, n, &wq->head, link) {
+		if (IS_ENABLED(CONFIG_DEBUG_SCHED))
+			sched_debug_wait_entry(we, false);
 		if (we->func)
 			we->func(we, key);
 		else

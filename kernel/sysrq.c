@@ -7,8 +7,8 @@
  * Task dumps: a task that is not running has its kernel stack saved by arch_switch_to
  * (switch.S): r15 r14 r13 r12 rbx rbp and the return address, from t->ksp up. The call
  * chain is the frame-pointer chain from that rbp (the kernel is built with frame
- * pointers), each link checked to lie inside the task's own kernel stack. Addresses are
- * printed as offsets in the umlite binary: `addr2line -f -e umlite 0xOFFSET` names them.
+ * pointers), each link checked to lie inside the task's own kernel stack. Each address is
+ * named from umlite's symbol table, with its offset in the binary for addr2line.
  */
 #include "kernel.h"
 #include "blkdev.h"
@@ -20,8 +20,6 @@
 #include "task.h"
 
 #define MAX_FRAMES 32
-
-extern char __executable_start[];
 
 static char state_char(const struct task *t)
 {
@@ -49,21 +47,21 @@ static bool is_kthread(const struct task *t)
 static void show_calls(struct task *t)
 {
 	unsigned long lo = (unsigned long)t->kstack, hi = lo + KSTACK_SIZE;
-	unsigned long fp, base = (unsigned long)__executable_start;
+	unsigned long fp;
 	const unsigned long *sp;
 
 	if (!t->kstack) {
 		printk(KERN_INFO "  (no kernel stack of its own)\n");
 		return;
 	}
+	if (t != current && (t->ksp < lo || t->ksp + 7 * sizeof(long) > hi))
+		return;
+	printk(KERN_INFO "  Call Trace:\n");
 	if (t == current) {
 		fp = (unsigned long)__builtin_frame_address(0);
 	} else {
-		if (t->ksp < lo || t->ksp + 7 * sizeof(long) > hi)
-			return;
 		sp = (const unsigned long *)t->ksp;
-		printk(KERN_INFO "  Call Trace (addr2line -f -e umlite OFFSET):\n   umlite+%#lx\n",
-		       sp[6] - base);
+		panic_print_pc(KERN_INFO "   ", sp[6], true);
 		fp = sp[5];
 	}
 	for (int i = 0; i < MAX_FRAMES; i++) {
@@ -71,7 +69,7 @@ static void show_calls(struct task *t)
 
 		if (fp < lo || fp + 2 * sizeof(long) > hi || (fp & 7))
 			break;
-		printk(KERN_INFO "   umlite+%#lx\n", frame[1] - base);
+		panic_print_pc(KERN_INFO "   ", frame[1], true);
 		if (frame[0] <= fp)
 			break;
 		fp = frame[0];

@@ -10,12 +10,18 @@
 #      UMLITE_BATS_MODES (default "skas tt tt+jail:busybox"), passed to them as
 #      UMLITE_MODE; "MODE:a,b" runs only a.bats and b.bats in that mode.
 # A mode is written as its command-line words joined by "+": "tt+jail" is mode=tt jail.
+# UMLITE names the kernel binary (default ./umlite; make test-kasan passes its ASan
+# build), UMLITE_SUITES the suites to run (default "unit harness guest bats"). A guest
+# run whose log holds a kernel panic or an AddressSanitizer report fails, whatever the
+# test printed.
 # Every suite prints TAP; this script counts the results and ends with the line
 # "N passed, M failed" (", K skipped" when some were), exiting non-zero on any failure.
 # A suite whose binary is missing (umlite not built) is reported as a failure, not skipped.
 set -u
 cd "$(dirname "$0")/.."
 B=build
+UMLITE=${UMLITE:-./umlite}
+SUITES=" ${UMLITE_SUITES:-unit harness guest bats} "
 passed=0
 failed=0
 skipped=0
@@ -48,7 +54,7 @@ suite_broken() {
 
 # A mode's words are accepted by ./umlite (a mode left out of the build is refused).
 mode_built() { # MODE-WORDS...
-	./umlite "$@" --version >/dev/null 2>&1
+	"$UMLITE" "$@" --version >/dev/null 2>&1
 }
 
 # A mode the build leaves out (Kconfig) is reported as skipped, not run and not failed.
@@ -74,40 +80,53 @@ run_binary_suite() { # NAME LOGFILE COMMAND...
 	fi
 }
 
-echo "== unit tests"
-for t in $B/tests/unit/*_test; do
+# A guest run's log: the kernel must not have reported a bug of its own.
+kernel_bug_check() { # NAME LOGFILE
+	local bug
+	bug=$(grep -m1 -E 'Kernel panic - not syncing|ERROR: AddressSanitizer|^BUG: ' "$2")
+	[ -n "$bug" ] && suite_broken "$1" "the kernel reported: $bug; see $2"
+}
+
+wanted() { [[ $SUITES == *" $1 "* ]]; }
+
+wanted unit && echo "== unit tests"
+wanted unit && for t in $B/tests/unit/*_test; do
 	[ -x "$t" ] || continue
 	run_binary_suite "unit/$(basename "$t")" "$log/unit-$(basename "$t").log" timeout 120 "$t"
 done
 
-echo "== harness self-test"
+wanted harness && echo "== harness self-test"
 hs=$B/tests/kselftest/harness_selftest
-if [ -x "$hs" ]; then
+if ! wanted harness; then
+	:
+elif [ -x "$hs" ]; then
 	run_binary_suite "harness" "$log/harness.log" tests/kselftest/selftest/check.sh "$hs"
 else
 	suite_broken harness "$hs not built"
 fi
 
 guest_tests=$(ls $B/tests/guest/*_test 2>/dev/null)
+wanted guest || guest_tests=
 if [ -n "$guest_tests" ]; then
 	echo "== guest tests, native (the oracle)"
 	for t in $guest_tests; do
 		run_binary_suite "native/$(basename "$t")" "$log/native-$(basename "$t").log" \
 			timeout 120 "$t"
 	done
-	if [ -x ./umlite ] && [ -f $B/test.cpio ]; then
+	if [ -x "$UMLITE" ] && [ -f $B/test.cpio ]; then
 		for mode in ${UMLITE_TEST_MODES:-skas tt tt+jail}; do
 			read -ra words <<<"mode=${mode//+/ }"
 			echo "== guest tests, ${words[*]}"
 			mode_skipped "$mode" "${words[@]}" && continue
 			for t in $guest_tests; do
 				n=$(basename "$t")
-				run_binary_suite "$mode/$n" "$log/$mode-$n.log" timeout 300 ./umlite \
+				run_binary_suite "$mode/$n" "$log/$mode-$n.log" timeout 300 "$UMLITE" \
 					mem=256M "${words[@]}" initrd=$B/test.cpio init="/tests/$n"
+				kernel_bug_check "$mode/$n" "$log/$mode-$n.log"
 			done
 		done
 	else
-		suite_broken guest "./umlite or $B/test.cpio missing"
+		suite_broken guest "$UMLITE or $B/test.cpio missing"
 	fi
 	# The filesystem tests again with the root on an ext4 disk (each boot with a fresh COW
 	# file over the image, which stays as built).
@@ -130,7 +149,7 @@ if [ -n "$guest_tests" ]; then
 	fi
 fi
 
-if ls tests/bats/*.bats >/dev/null 2>&1; then
+if wanted bats && ls tests/bats/*.bats >/dev/null 2>&1; then
 	if command -v bats >/dev/null; then
 		for spec in ${UMLITE_BATS_MODES:-skas tt tt+jail:busybox}; do
 			mode=${spec%%:*}
@@ -143,7 +162,7 @@ if ls tests/bats/*.bats >/dev/null 2>&1; then
 			echo "== bats, mode=${mode//+/ }: ${files[*]}"
 			read -ra words <<<"mode=${mode//+/ }"
 			mode_skipped "bats/$mode" "${words[@]}" && continue
-			UMLITE_MODE=${mode//+/ } run_binary_suite "bats/$mode" \
+			UMLITE=$(realpath "$UMLITE") UMLITE_MODE=${mode//+/ } run_binary_suite "bats/$mode" \
 				"$log/bats-$mode.log" timeout 1200 bats --tap "${files[@]}"
 		done
 	else

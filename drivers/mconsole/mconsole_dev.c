@@ -4,8 +4,9 @@
  *
  * A device registers its name (the prefix of the command's argument) and its functions;
  * the first registered device whose name prefixes the argument is the one meant, as in
- * UML. UML device kinds that um-lite cannot hot-plug yet (ubd, network, consoles) answer
- * that they are not supported, instead of UML's "Bad configuration option".
+ * UML (ubd registers from drivers/ubd/ubd.c). UML device kinds that um-lite cannot
+ * hot-plug yet (network, consoles) answer that they are not supported, instead of UML's
+ * "Bad configuration option".
  *
  * mem: `config mem` answers the memory size now (the boot size less what the balloon holds;
  * UML prints an address there); `config mem=-N` / `config mem=+N` inflate and deflate the
@@ -43,6 +44,7 @@ static struct mc_device *find_dev(const char *arg)
 static bool reply_not_supported(struct mc_request *req, const char *arg)
 {
 	static const char *const kinds[] = { "ubd", "eth", "vec", "con", "ssl", "virtio" };
+	/* ubd answers here only when it is left out of the build (CONFIG_UBD) */
 	char msg[96];
 
 	for (unsigned i = 0; i < ARRAY_SIZE(kinds); i++) {

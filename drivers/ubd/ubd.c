@@ -13,12 +13,18 @@
  *
  * Every bad word, missing or unusable file is an error naming the device and the file;
  * the instance does not boot with a device it could not open.
+ *
+ * Hot-plug (UML's mconsole device "ubd"): `config ubdN=<same syntax>` adds a device to a
+ * running instance (its /dev node appears in every mounted devtmpfs), `config ubdN` tells
+ * its files, `remove ubdN` takes it away, refused while it is mounted or open.
  */
 #include "kernel.h"
 #include "blkdev.h"
 #include "fs.h"
+#include "mconsole.h"
 #include "os.h"
 #include "params.h"
+#include "printk.h"
 #include "slab.h"
 #include "ubd.h"
 #include "ubd_dev.h"
@@ -65,7 +71,7 @@ static int ubd_global(const char *word, const char *v)
 	return -EINVAL;
 }
 
-static int parse_flags(struct ubd *dev, const char **p, const char *word)
+static int parse_flags(struct ubd *dev, const char **p, const char **error)
 {
 	int nflags = 0;
 
@@ -87,14 +93,14 @@ static int parse_flags(struct ubd *dev, const char **p, const char *word)
 			dev->no_trim = true;
 			break;
 		case '\0':
-			printk(KERN_ERR "%s: missing '='\n", word);
+			*error = "Missing '='";
 			return -EINVAL;
 		default:
-			printk(KERN_ERR "%s: expected '=' or flag letter (r, s, c, t or d)\n", word);
+			*error = "Expected '=' or flag letter (r, s, c, t or d)";
 			return -EINVAL;
 		}
 		if (++nflags > 6) {
-			printk(KERN_ERR "%s: too many flags specified\n", word);
+			*error = "Too many flags specified";
 			return -EINVAL;
 		}
 	}
@@ -115,65 +121,74 @@ static struct ubd_name next_field(const char **p)
 	return n;
 }
 
-static int parse_names(struct ubd *dev, const char *p, const char *word)
+static int parse_names(struct ubd *dev, const char *p, const char **error)
 {
 	dev->file = next_field(&p);
 	dev->backing = next_field(&p);
 	dev->serial = next_field(&p);
-	if (*p) {
-		printk(KERN_ERR "%s: too many fields (expected FILE[,BACKING[,SERIAL]])\n", word);
-		return -EINVAL;
-	}
-	if (!dev->file.len) {
-		printk(KERN_ERR "%s: no file given\n", word);
-		return -EINVAL;
-	}
-	if (dev->file.len >= PATH_MAX_LEN || dev->backing.len >= PATH_MAX_LEN) {
-		printk(KERN_ERR "%s: file name too long\n", word);
-		return -EINVAL;
-	}
-	if (dev->backing.len && dev->no_cow) {
-		printk(KERN_ERR "%s: can't specify both 'd' and a cow file\n", word);
-		return -EINVAL;
-	}
-	return 0;
+	if (*p)
+		*error = "Too many fields (expected FILE[,BACKING[,SERIAL]])";
+	else if (!dev->file.len)
+		*error = "No file given";
+	else if (dev->file.len >= PATH_MAX_LEN || dev->backing.len >= PATH_MAX_LEN)
+		*error = "File name too long";
+	else if (dev->backing.len && dev->no_cow)
+		*error = "Can't specify both 'd' and a cow file";
+	else
+		return 0;
+	return -EINVAL;
 }
 
-/* One ubd... word (the whole word: KP_PREFIX). */
+/*
+ * Parse "<N><flags>=<file>[,<backing>][,<serial>]" (what follows "ubd") into *cfg, for
+ * the device *unit, which must not be configured yet. The names point into spec, which
+ * must live as long as the device. 0, or -EINVAL with UML's error text in *error.
+ */
+static int ubd_parse(const char *spec, struct ubd *cfg, int *unit, const char **error)
+{
+	const char *p = spec;
+	int n = parse_unit(&p), r;
+
+	if (n < 0) {
+		*error = "Couldn't parse device number";
+		return -EINVAL;
+	}
+	if (n >= UBD_MAX_DEV) {
+		*error = "Device number out of range (0..15 or a..p)";
+		return -EINVAL;
+	}
+	if (ubd_devs[n].configured) {
+		*error = "Device is already configured";
+		return -EINVAL;
+	}
+	memset(cfg, 0, sizeof(*cfg));
+	r = parse_flags(cfg, &p, error);
+	if (r == 0)
+		r = parse_names(cfg, p, error);
+	*unit = n;
+	return r;
+}
+
+/* One ubd... word of the command line (the whole word: KP_PREFIX). */
 static int ubd_setup(const char *word)
 {
-	const char *p = word + 3;
-	struct ubd *dev, cfg = { 0 };
-	int n, r;
+	const char *error = NULL;
+	struct ubd cfg;
+	int n;
 
 	if (!IS_ENABLED(CONFIG_UBD)) {
 		printk(KERN_ERR "%s: this umlite was built without ubd (CONFIG_UBD)\n", word);
 		return -EINVAL;
 	}
-	if (*p == '=')
-		return ubd_global(word, p + 1);
-	n = parse_unit(&p);
-	if (n < 0) {
-		printk(KERN_ERR "%s: couldn't parse device number\n", word);
+	if (word[3] == '=')
+		return ubd_global(word, word + 4);
+	if (ubd_parse(word + 3, &cfg, &n, &error) < 0) {
+		printk(KERN_ERR "%s: %s\n", word, error);
 		return -EINVAL;
 	}
-	if (n >= UBD_MAX_DEV) {
-		printk(KERN_ERR "%s: device number out of range (0..15 or a..p)\n", word);
-		return -EINVAL;
-	}
-	dev = &ubd_devs[n];
-	if (dev->configured) {
-		printk(KERN_ERR "%s: ubd%d is already configured\n", word, n);
-		return -EINVAL;
-	}
-	r = parse_flags(&cfg, &p, word);
-	if (r == 0)
-		r = parse_names(&cfg, p, word);
-	if (r < 0)
-		return r;
-	*dev = cfg;
-	dev->unit = n;
-	dev->configured = true;
+	ubd_devs[n] = cfg;
+	ubd_devs[n].unit = n;
+	ubd_devs[n].configured = true;
 	return 0;
 }
 KPARAM("ubd", ubd_setup, KP_PREFIX,
@@ -348,25 +363,137 @@ static void ubd_describe(struct ubd *dev)
 			dev->ro ? ", read-only" : "");
 }
 
+/* Open dev's files and register it (its node appears in every devtmpfs). 0 or -errno. */
+static int ubd_start(struct ubd *dev)
+{
+	int r;
+
+	dev->fd = -1;
+	dev->cow.fd = dev->cow.backing_fd = -1;
+	r = ubd_open_dev(dev);
+	if (r == 0)
+		r = ubd_register(dev);
+	if (r == 0)
+		ubd_describe(dev);
+	return r;
+}
+
+/* Close what ubd_start opened and forget the device (it is not registered). */
+static void ubd_release(struct ubd *dev)
+{
+	if (dev->is_cow)
+		ubd_cow_close(dev);
+	else if (dev->fd >= 0)
+		ubd_host_close(dev->fd);
+	kfree(dev->path);
+	kfree(dev->spec);
+	memset(dev, 0, sizeof(*dev));
+}
+
+/* ---- hot-plug through the mconsole: config ubdN=..., config ubdN, remove ubdN */
+
+/* config ubd<spec>: add a device while the instance runs. */
+static int ubd_mc_config(const char *spec, const char **error)
+{
+	static char why[160];
+	unsigned long logged = printk_log_pos();
+	struct ubd cfg, *dev;
+	char *copy;
+	int n, r;
+
+	if (*spec == '=') {
+		*error = "Expected a device number: config ubdN=FILE[,BACKING]";
+		return -EINVAL;
+	}
+	copy = kstrdup(spec);
+	if (!copy)
+		return -ENOMEM;
+	r = ubd_parse(copy, &cfg, &n, error);
+	if (r < 0) {
+		kfree(copy);
+		return r;
+	}
+	dev = &ubd_devs[n];
+	*dev = cfg;
+	dev->unit = n;
+	dev->configured = true;
+	dev->spec = copy;
+	r = ubd_start(dev);
+	if (r < 0) {
+		/* The reason was logged (file names and all): it is the reply. */
+		*error = printk_last_message(logged, why, sizeof(why)) ? why :
+									 "Failed to open the device's files";
+		ubd_release(dev);
+	}
+	return r;
+}
+
+/* config ubd<N>: "FILE" or "COW-FILE,BACKING-FILE" ("" when N is not configured). */
+static int ubd_mc_get_config(const char *str, char *buf, size_t size, const char **error)
+{
+	int n = parse_unit(&str);
+	const struct ubd *dev;
+
+	if (n < 0 || n >= UBD_MAX_DEV || *str) {
+		*error = "ubd_get_config : device number out of range";
+		return -EINVAL;
+	}
+	dev = &ubd_devs[n];
+	if (!dev->configured)
+		buf[0] = 0;
+	else if (dev->is_cow)
+		ksnprintf(buf, size, "%s,%s", dev->path, dev->cow.backing);
+	else
+		ksnprintf(buf, size, "%s", dev->path);
+	return 0;
+}
+
+static int ubd_mc_id(const char **str, int *start, int *end)
+{
+	*start = 0;
+	*end = UBD_MAX_DEV - 1;
+	return parse_unit(str);
+}
+
+/* remove ubd<N>: refused while mounted or open (-EBUSY); its files are closed. */
+static int ubd_mc_remove(int n, const char **error)
+{
+	struct ubd *dev = &ubd_devs[n];
+
+	if (!dev->configured)
+		return -ENODEV;
+	if (dev->blk.openers > 0)
+		return -EBUSY;
+	blkdev_flush(&dev->blk);
+	blkdev_unregister(&dev->blk);
+	pr_info("%s: removed\n", dev->blk.name);
+	ubd_release(dev);
+	return 0;
+}
+
+static struct mc_device ubd_mc_device = {
+	.list = LIST_HEAD_INIT(ubd_mc_device.list),
+	.name = "ubd",
+	.config = ubd_mc_config,
+	.get_config = ubd_mc_get_config,
+	.id = ubd_mc_id,
+	.remove = ubd_mc_remove,
+};
+
 int ubd_init(void)
 {
+	mconsole_register_dev(&ubd_mc_device);
 	for (int i = 0; i < UBD_MAX_DEV; i++) {
-		struct ubd *dev = &ubd_devs[i];
 		int r;
 
-		if (!dev->configured)
+		if (!ubd_devs[i].configured)
 			continue;
-		dev->fd = -1;
-		dev->cow.fd = dev->cow.backing_fd = -1;
-		r = ubd_open_dev(dev);
-		if (r == 0)
-			r = ubd_register(dev);
+		r = ubd_start(&ubd_devs[i]);
 		if (r < 0) {
 			printk(KERN_ERR "ubd%d: not starting: the device could not be set up (%s)\n",
 			       i, errname(r));
 			return r;
 		}
-		ubd_describe(dev);
 	}
 	return 0;
 }

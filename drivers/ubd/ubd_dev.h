@@ -13,7 +13,10 @@
 #define UBD_MAX_DEV 16
 #define UBD_SHIFT 4 /* 16 minors per device: ubda is 98:0, ubdb 98:16 */
 
-/* A name given on the command line: a piece of an argv word (argv lives until exit). */
+/*
+ * A name given on the command line: a piece of an argv word (argv lives until exit), or
+ * of the kmalloc'd copy of an mconsole config command (struct ubd's spec).
+ */
 struct ubd_name {
 	const char *s;
 	size_t len;
@@ -33,7 +36,8 @@ struct ubd_cow {
 struct ubd {
 	struct block_device blk;   /* registered with the block layer (embedded first) */
 	int unit;                  /* N */
-	bool configured;           /* ubdN= was given */
+	bool configured;           /* ubdN= was given (or config ubdN= over the mconsole) */
+	char *spec;                /* hot-added: the kmalloc'd text the names point into */
 	struct ubd_name file;      /* the image, or the COW file */
 	struct ubd_name backing;   /* the backing file (len 0: none given) */
 	struct ubd_name serial;    /* third field, kept for completeness */

@@ -6,6 +6,7 @@
  */
 #include "kernel.h"
 #include "blkdev.h"
+#include "fs.h"
 #include "kern_util.h"
 #include "slab.h"
 
@@ -16,7 +17,14 @@ int blkdev_register(struct block_device *b)
 	if (blkdev_find(b->dev) || blkdev_by_name(b->name))
 		return -EEXIST;
 	list_add_tail(&b->link, &blk_devices);
+	devtmpfs_blkdev_added(b);
 	return 0;
+}
+
+void blkdev_unregister(struct block_device *b)
+{
+	list_del_init(&b->link);
+	devtmpfs_blkdev_removed(b);
 }
 
 struct block_device *blkdev_find(u32 dev)

@@ -31,12 +31,17 @@ struct block_device {
 	bool readonly;                     /* writes fail with -EROFS */
 	const struct block_device_ops *ops;
 	void *private;                     /* the driver's */
-	int openers;                       /* mounts and open files using it (informational) */
+	int openers;                       /* mounts and open files using it (removal waits for 0) */
 	struct list_head link;             /* in the registry */
 };
 
-/* Add b to the registry (and to /dev when devtmpfs is mounted later). 0 or -EEXIST. */
+/* Add b to the registry and its node to every devtmpfs (mounted now or later). 0 or -EEXIST. */
 int blkdev_register(struct block_device *b);
+/*
+ * Take b out of the registry and its node out of every devtmpfs (hot-unplug). The caller
+ * made sure nothing uses it (openers is 0).
+ */
+void blkdev_unregister(struct block_device *b);
 /* The device with number dev, or NULL. */
 struct block_device *blkdev_find(u32 dev);
 /* The device called name ("ubda") or "/dev/ubda", or NULL. */

@@ -466,6 +466,10 @@ struct file *tmpfs_anon_file(const char *name, u64 size);
 
 /* ---- fs/devfs: devtmpfs and the memory devices (called by tmpfs_init) */
 int devfs_init(void);
+struct block_device;
+/* A block device was registered / unregistered: add / remove its node in every devtmpfs. */
+void devtmpfs_blkdev_added(struct block_device *b);
+void devtmpfs_blkdev_removed(struct block_device *b);
 
 /* ---- fs/procfs, fs/sysfs */
 /* Register the "proc" filesystem type; called at boot before the automatic mounts. */

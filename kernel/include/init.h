@@ -5,9 +5,7 @@
 #define INIT_H
 
 #include "kernel.h"
-
-/* Exit status of umlite after a kernel panic. */
-#define UMLITE_EXIT_PANIC 125
+#include "kern_util.h" /* UMLITE_EXIT_PANIC */
 /* Exit status when no init could be run. */
 #define UMLITE_EXIT_NOINIT 127
 
@@ -20,6 +18,8 @@ void kernel_power_off_request(int status);
  * umlite execs itself again, keeping its pid; with `noreboot` it halts instead.
  */
 void kernel_restart(void) __noreturn;
+/* panic=N: restart as kernel_restart does; with noreboot exit with UMLITE_EXIT_PANIC. */
+void kernel_restart_after_panic(void) __noreturn;
 /*
  * Ctrl-Alt-Del (mconsole cad): SIGINT to init once init has turned the key off with
  * reboot(LINUX_REBOOT_CMD_CAD_OFF), as every init does; otherwise restart at once (kernel/sys.c).

@@ -105,6 +105,12 @@ extern int console_loglevel;
 const char *errname(long err);
 /* Stop the kernel: a kernel bug, never a guest's doing. */
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
+/*
+ * printk "PREFIXfunction+0x1c/0x80 (umlite+0x1234)" for the code address pc (prefix may
+ * start with a KERN_ level); ret: pc is a return address (named by the call before it).
+ * The umlite+ offset is what `addr2line -f -e umlite` takes (kernel/panic.c).
+ */
+void panic_print_pc(const char *prefix, u64 pc, bool ret);
 /* Copy the last len bytes of the log into buf (NUL-terminated); returns the length. */
 size_t printk_log_tail(char *buf, size_t len);
 

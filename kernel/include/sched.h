@@ -58,6 +58,18 @@ void sched_idle_loop(void) __noreturn;
 /* Number of runnable tasks (for /proc/loadavg). */
 unsigned sched_nr_running(void);
 
+/* ---- CONFIG_DEBUG_SCHED checks (kernel/sched_debug.c); each panics on a failure */
+/* Put the overflow canary at the bottom of t's new kernel stack. */
+void sched_debug_stack_init(struct task *t);
+/* Before switching from prev to next: states, run queue, both stacks' canaries. */
+void sched_debug_switch(struct task *prev, struct task *next);
+/* Before waking t: t is a live task. */
+void sched_debug_wake(struct task *t);
+/* Before adding we to wq: the queue's links are sound, we's task is alive. */
+void sched_debug_wait_add(struct wait_queue_head *wq, struct wait_entry *we);
+/* we's links are sound (while waking its queue, or removing it). */
+void sched_debug_wait_entry(struct wait_entry *we, bool removing);
+
 /*
  * Sleep interruptibly until cond is true. Evaluates to 0, or -ERESTARTSYS when a signal
  * arrived first.

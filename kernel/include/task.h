@@ -139,7 +139,12 @@ struct task {
 	int nice;                 /* -20..19 (getpriority/setpriority) */
 };
 
+/* AddressSanitizer's redzones make kernel frames bigger: KASAN builds get 4x the stack. */
+#ifdef __SANITIZE_ADDRESS__
+#define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE * 4)
+#else
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
+#endif
 
 static inline void task_set_state(struct task *t, int state)
 {

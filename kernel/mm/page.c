@@ -27,6 +27,7 @@
 #include "kernel.h"
 #include "os.h"
 #include "page.h"
+#include "page_debug.h"
 
 #define RELEASE_BATCH 256          /* dirty blocks sorted and punched per round */
 #define RELEASE_ROUNDS_PER_CALL 64 /* page_release_aged: the rest waits for the next call */
@@ -155,6 +156,7 @@ struct page *page_alloc(unsigned order, unsigned gfp)
 	pg->order = order;
 	pg->refcount = 1;
 	pg->private = 0;
+	page_debug_alloc(pg, order, clean);
 	if ((gfp & GFP_ZERO) && !clean)
 		memset(page_address(pg), 0, PAGE_SIZE << order);
 	return pg;
@@ -165,8 +167,7 @@ void page_free(struct page *pg, unsigned order)
 	unsigned long idx = pg - page_array;
 
 	BUG_ON(!(pg->flags & PG_HEAD) || pg->order != order);
-	if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC))
-		memset(page_address(pg), 0x6b, PAGE_SIZE << order);
+	page_debug_free(pg, order);
 	pg->flags = 0;
 	nr_free += 1UL << order;
 	while (order < MAX_ORDER - 1) {

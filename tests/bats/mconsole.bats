@@ -336,7 +336,7 @@ S
 	run mc remove mem
 	assert_status 1
 	assert_equal "ERR Memory doesn't support the remove operation" "$output"
-	run mc config ubd1=/tmp/disk
+	run mc config eth0=slirp
 	assert_status 1
 	assert_contains "$output" "not supported"
 	run mc config nosuch=1
@@ -372,7 +372,7 @@ unbound: NO REPLY"
 	assert_status 0
 }
 
-@test "the notify socket hears the mconsole is ready, /proc/mconsole writes, and a panic" {
+@test "the notify socket hears the mconsole is ready, /proc/mconsole writes, and a panic (sysrq c)" {
 	sock=$BATS_TEST_TMPDIR/notify
 	python3 "$BATS_TEST_DIRNAME/mconsole-notify.py" "$sock" 3 >"$BATS_TEST_TMPDIR/notes" \
 		2>"$BATS_TEST_TMPDIR/nerr" 3>&- &
@@ -389,4 +389,14 @@ unbound: NO REPLY"
 user hello\\n
 panic sysrq triggered crash" "$(cat "$BATS_TEST_TMPDIR/notes")"
 	[ ! -e "$UDIR/t1" ]
+	# The report: reason, the task (the request was served while the guest slept), a
+	# backtrace with names from the crash through the mconsole command, the log's tail.
+	err=$(cat "$ERR")
+	assert_contains "$err" "Kernel panic - not syncing: sysrq triggered crash"
+	assert_contains "$err" "Task: swapper (pid 0, the idle task: no guest task was running)"
+	echo "$err" | grep -E '^ sysrq_handle\+0x[0-9a-f]+/0x[0-9a-f]+ \(umlite\+0x[0-9a-f]+\)$'
+	echo "$err" | grep -E '^ cmd_sysrq\+'
+	assert_contains "$err" "Kernel log before the panic (last 20 lines):"
+	assert_contains "$err" "mconsole (version 2) initialized on $UDIR/t1/mconsole"
+	assert_contains "$err" "---[ end Kernel panic - not syncing: sysrq triggered crash ]---"
 }

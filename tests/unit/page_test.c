@@ -4,7 +4,7 @@
  * punches, recorded by the os_punch_hole stand-in). Run on the host over an ordinary
  * anonymous mapping.
  */
-// UNIT-OBJS: kernel/mm/page.o tests/unit/ustubs.o
+// UNIT-OBJS: kernel/mm/page.o kernel/mm/page_debug.o tests/unit/ustubs.o
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>

@@ -10,7 +10,10 @@
 
 int main(int argc, char **argv)
 {
-	int status = start_kernel(argc, argv);
+	int status;
+
+	os_asan_init();
+	status = start_kernel(argc, argv);
 
 	os_tty_restore();
 	os_exit(status);

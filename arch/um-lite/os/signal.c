@@ -10,7 +10,8 @@
  * SIGALRM (tick), SIGIO, SIGINT, SIGTERM, SIGHUP and SIGWINCH are installed without SA_RESTART:
  * a kernel blocked in waitpid() for a guest thread returns with EINTR and looks at them.
  * Synchronous signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE) in the kernel process are kernel
- * bugs and go to kernel_crash(). SIGPIPE is ignored and SIGCHLD blocked.
+ * bugs and go to kernel_crash() (the panic path, kernel/panic.c). SIGPIPE is ignored and
+ * SIGCHLD blocked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "kern_util.h"
@@ -60,9 +62,19 @@ static void irq_handler(int sig)
 	}
 }
 
-static void crash_handler(int sig, siginfo_t *si, void *uc)
+/*
+ * A fault in the kernel process. A fault inside a guarded backtrace resumes it; a third
+ * nested fault (the panic path itself keeps faulting) ends the process at once.
+ */
+static void crash_handler(int sig, siginfo_t *si, void *ctx)
 {
-	kernel_crash(sig, si->si_addr);
+	static volatile sig_atomic_t nesting;
+	ucontext_t *uc = ctx;
+
+	os_fault_guard_jump();
+	if (++nesting > 2)
+		_exit(UMLITE_EXIT_PANIC);
+	kernel_crash(sig, si->si_addr, (void *)uc->uc_mcontext.gregs[REG_RIP]);
 }
 
 static int install(int sig, void (*fn)(int), int flags)
@@ -92,12 +104,13 @@ int os_signals_init(void)
 		return -errno;
 	if (pipe2(irq_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -errno;
+	os_backtrace_init();
 	for (i = 0; i < sizeof(irqs) / sizeof(irqs[0]); i++)
 		if (install(irqs[i], irq_handler, 0) < 0)
 			return -errno;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = crash_handler;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	for (i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
 		if (sigaction(crashes[i], &sa, NULL) < 0)
 			return -errno;

@@ -1,14 +1,14 @@
 /*
  * Process-wide host services: exit (with the exit functions that remove what umlite left
  * on the host, such as the umid directory), restart by exec, randomness, environment,
- * backtraces.
+ * sleeping.
  */
 #include <errno.h>
-#include <execinfo.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "os.h"
@@ -92,12 +92,12 @@ const char *os_getenv(const char *name)
 	return getenv(name);
 }
 
-void os_backtrace(int fd)
+void os_sleep_ns(uint64_t ns)
 {
-	void *frames[64];
-	int n = backtrace(frames, 64);
+	struct timespec ts = { .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
 
-	backtrace_symbols_fd(frames, n, fd);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
 const char *os_strerror(int neg_errno)

@@ -5,7 +5,8 @@
  * nodes: the memory devices, tty and console, the pts and shm directories and the
  * /proc/self/fd links. The nodes are made through the tmpfs directory operations, owned
  * by root, and can be changed or removed like any tmpfs file. The block devices registered
- * at mount time (ubda...) get their nodes too.
+ * at mount time (ubda...) get their nodes too, and so do the ones hot-plugged later (the
+ * mounted instances are kept on a list); an unplugged device's node goes away.
  *
  * The memory devices (major 1) are the drivers behind null, zero, full, random and
  * urandom, registered with chrdev_register by devfs_init (which tmpfs_init calls, so one
@@ -17,6 +18,7 @@
 #include "mm.h"
 #include "os.h"
 #include "sig.h"
+#include "slab.h"
 #include "task.h"
 #include "../internal.h"
 #include "../tmpfs/tmpfs.h"
@@ -189,29 +191,76 @@ static int devfs_populate(struct dentry *root)
 	return 0;
 }
 
+/* Every mounted devtmpfs instance, for the nodes of block devices hot-plugged later. */
+struct devtmpfs_sb {
+	struct list_head link;
+	struct super_block *sb;
+};
+static LIST_HEAD(devtmpfs_sbs);
+
 /* A new devtmpfs instance, populated (mount options are ignored, as Linux does). */
 static int devtmpfs_mount(struct file_system_type *type, const char *source,
 			  unsigned long flags, const char *data, struct super_block **out)
 {
 	struct tmpfs_opts o = { .mode = 0755 };
+	struct devtmpfs_sb *ds = kmalloc(sizeof(*ds));
 	struct super_block *sb;
-	int r = tmpfs_fill_super(type, &o, flags, &sb);
+	int r = ds ? tmpfs_fill_super(type, &o, flags, &sb) : -ENOMEM;
 
-	if (r < 0)
+	if (r < 0) {
+		kfree(ds);
 		return r;
+	}
 	r = devfs_populate(sb->root);
 	if (r < 0) {
 		tmpfs_kill_sb(sb);
+		kfree(ds);
 		return r;
 	}
+	ds->sb = sb;
+	list_add_tail(&ds->link, &devtmpfs_sbs);
 	*out = sb;
 	return 0;
+}
+
+static void devtmpfs_kill_sb(struct super_block *sb)
+{
+	struct devtmpfs_sb *ds;
+
+	list_for_each_entry(ds, &devtmpfs_sbs, link) {
+		if (ds->sb == sb) {
+			list_del(&ds->link);
+			kfree(ds);
+			break;
+		}
+	}
+	tmpfs_kill_sb(sb);
+}
+
+void devtmpfs_blkdev_added(struct block_device *b)
+{
+	struct devtmpfs_sb *ds;
+
+	list_for_each_entry(ds, &devtmpfs_sbs, link) {
+		int r = tmpfs_add_node(ds->sb->root, b->name, S_IFBLK | 0660, b->dev, NULL);
+
+		if (r < 0 && r != -EEXIST)
+			pr_warn("devtmpfs: cannot make /dev/%s: %s\n", b->name, errname(r));
+	}
+}
+
+void devtmpfs_blkdev_removed(struct block_device *b)
+{
+	struct devtmpfs_sb *ds;
+
+	list_for_each_entry(ds, &devtmpfs_sbs, link)
+		tmpfs_remove_node(ds->sb->root, b->name, S_IFBLK, b->dev);
 }
 
 static struct file_system_type devtmpfs_fs_type = {
 	.name = "devtmpfs",
 	.mount = devtmpfs_mount,
-	.kill_sb = tmpfs_kill_sb,
+	.kill_sb = devtmpfs_kill_sb,
 };
 
 /* Register devtmpfs and the memory device drivers (from tmpfs_init). 0 or -errno. */

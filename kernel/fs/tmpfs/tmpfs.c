@@ -434,6 +434,18 @@ int tmpfs_add_node(struct dentry *dir, const char *name, u32 mode, u32 rdev,
 	return r;
 }
 
+void tmpfs_remove_node(struct dentry *dir, const char *name, u32 type, u32 rdev)
+{
+	struct dentry *d = d_lookup(dir, name, (int)strlen(name));
+
+	if (!d)
+		return;
+	if (d->inode && (d->inode->mode & S_IFMT) == type && d->inode->rdev == rdev &&
+	    tmpfs_dir_iops.unlink(dir->inode, d) == 0)
+		d_delete(d);
+	dentry_put(d);
+}
+
 /* ---- unnamed memory files */
 
 static struct super_block *tmpfs_hidden_sb;

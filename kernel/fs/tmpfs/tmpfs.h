@@ -84,6 +84,11 @@ struct inode *tmpfs_new_inode(struct super_block *sb, struct inode *dir, u32 mod
  */
 int tmpfs_add_node(struct dentry *dir, const char *name, u32 mode, u32 rdev,
 		   const char *target);
+/*
+ * Remove name from the directory dentry dir if it is still a special file of the given
+ * type (S_IFBLK, S_IFCHR) and rdev (devtmpfs, when a device goes away); else leave it.
+ */
+void tmpfs_remove_node(struct dentry *dir, const char *name, u32 type, u32 rdev);
 /* ->kill_sb of tmpfs-based types: drop the dentry tree, then free the superblock. */
 void tmpfs_kill_sb(struct super_block *sb);
 /* Update atime after a read or readdir, the relatime way. */

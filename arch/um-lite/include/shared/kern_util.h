@@ -11,11 +11,15 @@
 /* Boot the kernel with the process's command line; returns the exit status of umlite. */
 int start_kernel(int argc, char **argv);
 
+/* Exit status of umlite after a kernel panic (README: "Kernel bugs"). */
+#define UMLITE_EXIT_PANIC 125
+
 /*
- * A fatal host signal hit kernel code (a kernel bug). Called from the host signal
- * handler on the alternate stack; prints what it can and never returns.
+ * A fatal host signal hit kernel code (a kernel bug): signo at fault address addr, by the
+ * instruction at ip. Called from the host signal handler on the alternate stack; the
+ * panic path, which never returns.
  */
-void kernel_crash(int signo, void *addr) __attribute__((noreturn));
+void kernel_crash(int signo, void *addr, void *ip) __attribute__((noreturn));
 
 /*
  * Block I/O for host-side filesystem code (libext2fs's io_manager in kernel/fs/ext4):

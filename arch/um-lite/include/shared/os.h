@@ -113,9 +113,46 @@ int os_getpid(void);
 long os_getrandom(void *buf, size_t len);
 /* Environment variable or NULL. */
 const char *os_getenv(const char *name);
-/* Print a host backtrace of the calling thread to fd (for panics). */
-void os_backtrace(int fd);
 /* Human-readable host error text for a negative errno (host side only knows it). */
 const char *os_strerror(int neg_errno);
+/* Sleep for ns nanoseconds of host time, whatever signals arrive meanwhile. */
+void os_sleep_ns(uint64_t ns);
+
+/*
+ * ---- os/asan.c: AddressSanitizer (make KASAN=1); empty stubs in other builds. Kernel code
+ * calls these through kernel/include/kasan.h, which compiles them out when not needed.
+ */
+/* Set ASan's death callback (terminal, umid directory, exit status 125). */
+void os_asan_init(void);
+/* Mark [p, p+len) unusable / usable for the kernel's own accesses. */
+void os_asan_poison(const void *p, size_t len);
+void os_asan_unpoison(const void *p, size_t len);
+/* 1 when the byte at p is poisoned. */
+int os_asan_is_poisoned(const void *p);
+/* Around a kernel-stack switch: the new stack's bounds; then, on it, the old one's. */
+void os_asan_switch_start(const void *bottom, size_t size);
+void os_asan_switch_finish(const void **old_bottom, size_t *old_size);
+
+/* ---- os/backtrace.c: host backtraces with names, for the panic path */
+/* A code address, named. Fields the lookup could not fill are NULL / 0. */
+struct os_symbol {
+	const char *name;       /* function ("panic"), or NULL */
+	uint64_t offset, size;  /* pc - function start; the function's size (0: unknown) */
+	const char *object;     /* "umlite", or the library's file name ("libc.so.6") */
+	uint64_t object_offset; /* pc - load address of object: what addr2line -e takes */
+};
+/* Load the unwinder now (at boot), so that a later backtrace needs no dlopen or malloc. */
+void os_backtrace_init(void);
+/* Return addresses of the calling thread, innermost first; count, or -EFAULT. */
+int os_backtrace(uint64_t *pcs, int max);
+/* Name pc from umlite's symbol table (or dladdr outside umlite): 0, -ENOENT, -EFAULT. */
+int os_symbolize(uint64_t pc, struct os_symbol *out);
+/*
+ * Run fn(arg); a host fault inside it (SIGSEGV, SIGBUS...) abandons fn and returns -EFAULT
+ * instead of ending in kernel_crash. 0 when fn returned. For the panic path only.
+ */
+int os_guarded_call(void (*fn)(void *), void *arg);
+/* For the crash handler: jump back into the innermost os_guarded_call, if any. */
+void os_fault_guard_jump(void);
 
 #endif
