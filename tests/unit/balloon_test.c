@@ -4,7 +4,7 @@
  * longer counted in the total, what `config mem=+N` gives back is whole again, and neither
  * goes past what exists. Run on the host over an ordinary anonymous mapping.
  */
-// UNIT-OBJS: kernel/mm/page.o kernel/mm/balloon.o tests/unit/ustubs.o
+// UNIT-OBJS: kernel/mm/page.o kernel/mm/page_debug.o kernel/mm/balloon.o tests/unit/ustubs.o
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
