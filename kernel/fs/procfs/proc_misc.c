@@ -362,7 +362,7 @@ static struct proc_entry root_entries[] = {
 	PROC_FILE("loadavg", 0444, show_loadavg),
 	PROC_FILE("meminfo", 0444, show_meminfo),
 	PROC_LINK("mounts", mounts_readlink),
-	PROC_EMPTY_DIR("net", 0555),
+	PROC_DIR("net", 0555, procfs_net_entries),
 	PROC_TEXT("partitions", "major minor  #blocks  name\n\n"),
 	PROC_LINK("self", self_readlink),
 	PROC_FILE("stat", 0444, show_stat),
