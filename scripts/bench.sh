@@ -61,6 +61,7 @@ WORKLOADS=(
 	"pipe    | pipe                     | @N@                 | 20000  5000  500"
 	"fault   | fault                    | @N@                 | 64     32    64"
 	"fileio  | fileio_write fileio_read | @TMP@/bench.dat @N@ | 64     64    64"
+	"tcp     | tcp_rtt tcp_stream       | @N@                 | 20000  5000  500"
 )
 
 # Host-only floors, same format (no runsc column).
@@ -77,8 +78,8 @@ FLOOR_LABELS=(
 	"floor_tt_1core|PTRACE_SYSCALL + nullification (TT), one core"
 )
 
-BENCH_PROGS=(getppid spawn pipe fault fileio exit0 floor_sigsys floor_sysemu floor_tt)
-GUEST_PROGS=(getppid spawn pipe fault fileio exit0)
+BENCH_PROGS=(getppid spawn pipe fault fileio tcp exit0 floor_sigsys floor_sysemu floor_tt)
+GUEST_PROGS=(getppid spawn pipe fault fileio tcp exit0)
 
 QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 0 ] && QUICK=

@@ -148,6 +148,7 @@ static inline u32 net_htonl(u32 v)
 /* Files in flight (SCM_RIGHTS): each pointer holds a reference. */
 struct scm_fp {
 	int count;
+	struct scm_fp *next;  /* on the list of rights being dropped (skbuff.c) */
 	struct file *files[SCM_MAX_FD];
 };
 
@@ -168,6 +169,7 @@ struct skb {
 	bool has_cred;             /* cred carries the sender's credentials */
 	struct kucred cred;
 	struct scm_fp *fp;         /* SCM_RIGHTS files (owned), or NULL */
+	bool fp_tracked;           /* fp's AF_UNIX sockets are counted in flight (unix_gc.c) */
 	u8 ttl;                    /* hop limit seen by the receiver (IP_RECVTTL, IPV6_HOPLIMIT) */
 	char data[];
 };

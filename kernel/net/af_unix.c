@@ -26,7 +26,7 @@
 
 #include "../fs/procfs/procfs.h"
 
-static LIST_HEAD(unix_all);
+LIST_HEAD(unix_all);
 static unsigned unix_autobind_next;
 
 /* ---- addresses */
@@ -251,6 +251,7 @@ static struct unix_sock *unix_alloc(int type)
 	sock_init(&u->sk, AF_UNIX, type, 0, ops);
 	INIT_LIST_HEAD(&u->acceptq);
 	INIT_LIST_HEAD(&u->q_link);
+	INIT_LIST_HEAD(&u->gc_link);
 	list_add_tail(&u->link, &unix_all);
 	return u;
 }
@@ -353,6 +354,7 @@ static int unix_make_embryo(struct unix_sock *u, struct unix_sock *l)
 	e->sk.peercred = (struct kucred){ (u32)current->tgid, current->cred.euid,
 					  current->cred.egid };
 	list_add_tail(&e->q_link, &l->acceptq); /* the queue holds the creation reference */
+	e->listener = l;
 	l->nr_accept++;
 	sock_wake(&l->sk);
 	return 0;
@@ -439,6 +441,7 @@ int unix_accept(struct socket *s, struct socket **out, bool nonblock)
 	}
 	e = list_first_entry(&u->acceptq, struct unix_sock, q_link);
 	list_del_init(&e->q_link);
+	e->listener = NULL;
 	u->nr_accept--;
 	sock_wake(s);
 	*out = &e->sk;
@@ -465,6 +468,7 @@ static void unix_hangup_peer(struct unix_sock *u, bool reset)
 static void unix_release_embryo(struct unix_sock *e)
 {
 	e->dead = true;
+	e->listener = NULL;
 	list_del_init(&e->link);
 	unix_hangup_peer(e, true);
 	skb_purge_rcv(&e->sk);
@@ -493,6 +497,8 @@ void unix_release(struct socket *s)
 		path_put(&u->path);
 	u->path.dentry = NULL;
 	u->path.mnt = NULL;
+	if (unix_inflight_total)
+		unix_gc();
 }
 
 void unix_destroy(struct socket *s)

@@ -181,6 +181,10 @@ void tcp_init_sock(struct inet_sock *is);
 void icmp_local_deliver(bool v6, const struct inaddr *src, const struct inaddr *dst,
 			const void *msg, size_t len);
 
+/* ---- unix_gc.c */
+/* Count (d = 1) or uncount (d = -1) the AF_UNIX sockets among fp's files as in flight. */
+void unix_fp_track(struct scm_fp *fp, int d);
+
 /* ---- af_unix.c, netlink.c: /proc/net */
 struct procfs_buf;
 void unix_proc_show(struct procfs_buf *b);

@@ -17,6 +17,7 @@
 #include "task.h"
 #include "uaccess.h"
 #include "internal.h"
+#include "unix.h"
 
 #include <linux/uio.h>
 #include <linux/time_types.h>
@@ -104,6 +105,10 @@ static int cmsg_rights(struct kmsg *m, const u8 *data, size_t len)
 	if (m->fp->count + n > SCM_MAX_FD)
 		return -EINVAL;
 	err = scm_inflight_add(n);
+	if (err) {
+		unix_gc(); /* cycles nobody can receive may hold the count up */
+		err = scm_inflight_add(n);
+	}
 	if (err)
 		return err;
 	for (int i = 0; i < n; i++) {

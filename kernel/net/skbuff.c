@@ -9,6 +9,11 @@
  * its wmem to drop, and skb_free wakes it). Rights in flight (struct scm_fp) hold file
  * references; they are counted globally and capped, so that a guest cannot pin an
  * unbounded number of files in queues nobody reads (Linux's too_many_unix_fds idea).
+ *
+ * Dropping rights closes files, which may be sockets whose queues hold more rights: the
+ * files are put from a list drained by the outermost scm_fp_free, never by recursion, so
+ * a guest's chain of sockets inside sockets cannot run the kernel stack out. Cycles of
+ * sockets that only the queues keep alive are found by unix_gc.c.
  */
 #include "kernel.h"
 #include "fs.h"
@@ -50,12 +55,14 @@ void skb_free(struct skb *skb)
 {
 	struct socket *o = skb->owner;
 
+	if (skb->fp_tracked)
+		unix_fp_track(skb->fp, -1);
+	scm_fp_free(skb->fp);
 	if (o) {
 		o->wmem -= skb->truesize;
 		sock_wake(o);
 		sock_put(o);
 	}
-	scm_fp_free(skb->fp);
 	kfree(skb);
 }
 
@@ -103,12 +110,25 @@ int scm_inflight_add(int n)
 
 void scm_fp_free(struct scm_fp *fp)
 {
+	static struct scm_fp *pending;
+	static bool draining;
+
 	if (!fp)
 		return;
-	for (int i = 0; i < fp->count; i++)
-		file_put(fp->files[i]);
-	scm_inflight -= (unsigned long)fp->count;
-	kfree(fp);
+	fp->next = pending;
+	pending = fp;
+	if (draining)
+		return; /* the outer call drops them */
+	draining = true;
+	while (pending) {
+		fp = pending;
+		pending = fp->next;
+		for (int i = 0; i < fp->count; i++)
+			file_put(fp->files[i]);
+		scm_inflight -= (unsigned long)fp->count;
+		kfree(fp);
+	}
+	draining = false;
 }
 
 struct scm_fp *scm_fp_dup(const struct scm_fp *fp)
@@ -141,10 +161,13 @@ static void skb_give_scm(struct skb *skb, struct kmsg *m, bool peek)
 		return;
 	if (peek) {
 		m->fp = scm_fp_dup(skb->fp);
-	} else {
-		m->fp = skb->fp;
-		skb->fp = NULL;
+		return;
 	}
+	if (skb->fp_tracked)
+		unix_fp_track(skb->fp, -1);
+	skb->fp_tracked = false;
+	m->fp = skb->fp;
+	skb->fp = NULL;
 }
 
 /* ---- datagrams */

@@ -123,21 +123,19 @@ struct socket *sock_from_file(struct file *f)
 static ssize_t sock_rw(struct file *f, struct iov_iter *it, bool write)
 {
 	struct socket *s = f->private;
-	struct kmsg *m = kzalloc(sizeof(*m));
+	struct kmsg m;
 	ssize_t r;
 
-	if (!m)
-		return -ENOMEM;
-	m->it = it;
-	m->len = it->count;
-	m->nonblock = f->flags & O_NONBLOCK;
+	memset(&m, 0, offsetof(struct kmsg, extra));
+	m.it = it;
+	m.len = it->count;
+	m.nonblock = f->flags & O_NONBLOCK;
 	if (write) {
-		r = s->ops->sendmsg(s, m);
+		r = s->ops->sendmsg(s, &m);
 	} else {
-		r = s->ops->recvmsg(s, m);
-		scm_fp_free(m->fp); /* read(2) has nowhere to put rights: they are closed */
+		r = s->ops->recvmsg(s, &m);
+		scm_fp_free(m.fp); /* read(2) has nowhere to put rights: they are closed */
 	}
-	kfree(m);
 	return r;
 }
 

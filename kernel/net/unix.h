@@ -27,12 +27,25 @@ struct unix_sock {
 	struct list_head q_link;  /* in a listener's acceptq */
 	int backlog, nr_accept;
 	struct kucred listen_cred; /* listener: credentials at listen() for its clients */
+	struct unix_sock *listener; /* embryo: the listener whose queue holds it (no reference) */
+	int inflight;             /* references to our file from queued rights (unix_gc.c) */
+	bool gc_cand, gc_alive;   /* garbage collection marks */
+	struct list_head gc_link; /* on the collector's work list */
 };
 
 #define unix_sk(s) container_of(s, struct unix_sock, sk)
 #define UNIX_MAX_DGRAM_QLEN 512
+#define UNIX_GC_TRIGGER 1000 /* sockets in flight that make a send collect first */
 
 extern const struct proto_ops unix_stream_ops, unix_dgram_ops, unix_seqpacket_ops;
+/* Every AF_UNIX socket not yet released (embryos included). */
+extern struct list_head unix_all;
+
+/* ---- unix_gc.c */
+/* Collect the sockets that only unreachable queued rights keep alive (cycles). */
+void unix_gc(void);
+/* AF_UNIX sockets among the files in flight, all queues together. */
+extern long unix_inflight_total;
 
 /* ---- af_unix.c */
 /*

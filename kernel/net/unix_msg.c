@@ -41,9 +41,12 @@ static void unix_skb_sender(struct skb *skb, struct unix_sock *u, struct kmsg *m
 /* An skb holding the next n bytes of m; NULL with *err. */
 static struct skb *unix_skb_fill(struct unix_sock *u, struct kmsg *m, size_t n, int *err)
 {
-	struct skb *skb = skb_alloc(n);
+	struct skb *skb;
 	size_t c;
 
+	if (m->fp && unix_inflight_total > UNIX_GC_TRIGGER)
+		unix_gc(); /* before m's rights are counted: they are in no queue yet */
+	skb = skb_alloc(n);
 	if (!skb) {
 		*err = -ENOMEM;
 		return NULL;
@@ -57,6 +60,10 @@ static struct skb *unix_skb_fill(struct unix_sock *u, struct kmsg *m, size_t n, 
 	unix_skb_sender(skb, u, m);
 	skb->fp = m->fp;
 	m->fp = NULL;
+	if (skb->fp) {
+		unix_fp_track(skb->fp, 1);
+		skb->fp_tracked = true;
+	}
 	return skb;
 }
 

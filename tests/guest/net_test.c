@@ -255,6 +255,89 @@ TEST(scm_rights_passes_an_open_file)
 	EXPECT_EQ(0, memcmp(buf, "via", 3));
 }
 
+/* Send fd over sock with SCM_RIGHTS (one byte of data); sendmsg's result. */
+static ssize_t send_fd(int sock, int fd)
+{
+	char c = 'f';
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = { &c, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+			     .msg_controllen = sizeof(u.b) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	memset(&u, 0, sizeof(u));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &mh, 0);
+}
+
+/* Is a socket with inode ino listed in /proc/net/unix? */
+static int unix_listed(unsigned long ino)
+{
+	FILE *f = fopen("/proc/net/unix", "r");
+	char line[512];
+	unsigned long i;
+	int found = 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %lu", &i) == 1 && i == ino)
+			found = 1;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+TEST(sockets_sent_over_themselves_are_collected_when_closed)
+{
+	int sv[2], tv[2], i;
+	struct stat st;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, fstat(sv[0], &st));
+	ASSERT_EQ(1, send_fd(sv[0], sv[0])); /* sv[0] waits in sv[1]'s queue */
+	ASSERT_EQ(1, send_fd(sv[1], sv[1])); /* and sv[1] in sv[0]'s */
+	close(sv[0]);
+	close(sv[1]);
+	EXPECT_TRUE(unix_listed(st.st_ino));
+	for (i = 0; i < 200 && unix_listed(st.st_ino); i++) {
+		ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, tv)); /* a release runs the GC */
+		close(tv[0]);
+		close(tv[1]);
+		usleep(10000);
+	}
+	EXPECT_FALSE(unix_listed(st.st_ino));
+}
+
+TEST(a_deep_chain_of_sockets_in_flight_is_released)
+{
+	int prev[2] = { -1, -1 }, sv[2], depth;
+
+	for (depth = 0; depth < 400; depth++) {
+		ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+		if (prev[0] >= 0) {
+			if (send_fd(sv[0], prev[0]) < 0 || send_fd(sv[0], prev[1]) < 0) {
+				ASSERT_EQ(ETOOMANYREFS, errno); /* Linux caps rights in flight */
+				close(sv[0]);
+				close(sv[1]);
+				break;
+			}
+			close(prev[0]);
+			close(prev[1]);
+		}
+		prev[0] = sv[0];
+		prev[1] = sv[1];
+	}
+	close(prev[0]);
+	close(prev[1]);
+	EXPECT_LT(100, depth);
+}
+
 TEST(scm_credentials_and_so_peercred_name_the_sender)
 {
 	int sv[2], on = 1;
