@@ -150,6 +150,11 @@ static ssize_t udp_sendmsg(struct socket *s, struct kmsg *m)
 
 	if (m->flags & MSG_OOB)
 		return -EOPNOTSUPP;
+	if (s->err) { /* an earlier datagram found the port closed */
+		err = s->err;
+		s->err = 0;
+		return err;
+	}
 	if (s->shutdown & SEND_SHUTDOWN)
 		return sock_epipe(m->flags);
 	err = udp_dest(is, m, &a, &port);

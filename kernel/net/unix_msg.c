@@ -218,11 +218,28 @@ ssize_t unix_dgram_sendmsg(struct socket *s, struct kmsg *m)
 	return unix_dgram_send(s, m, false);
 }
 
+/* s's queue stopped being full: wake the pollers of the sockets connected to s. */
+static void unix_wake_senders(struct socket *s)
+{
+	struct unix_sock *u;
+
+	list_for_each_entry(u, &unix_all, link) {
+		if (u->peer == unix_sk(s) && u->sk.type == SOCK_DGRAM)
+			sock_wake(&u->sk);
+	}
+}
+
 ssize_t unix_dgram_recvmsg(struct socket *s, struct kmsg *m)
 {
+	bool was_full = unix_recvq_full(unix_sk(s));
+	ssize_t r;
+
 	if (m->flags & MSG_OOB)
 		return -EOPNOTSUPP;
-	return skb_recv_dgram(s, m, NULL);
+	r = skb_recv_dgram(s, m, NULL);
+	if (was_full && !unix_recvq_full(unix_sk(s)))
+		unix_wake_senders(s);
+	return r;
 }
 
 ssize_t unix_seqpacket_sendmsg(struct socket *s, struct kmsg *m)
@@ -265,10 +282,8 @@ unsigned unix_poll(struct socket *s, struct file *f, struct poll_table *pt)
 		mask |= POLLHUP;
 	if (!unix_writable(s))
 		return mask;
-	if (s->type == SOCK_DGRAM && o && !o->dead && o->peer != u && unix_recvq_full(o)) {
-		poll_wait(f, &o->sk.wq, pt); /* woken when the receiver reads */
-		return mask;
-	}
+	if (s->type == SOCK_DGRAM && o && !o->dead && o->peer != u && unix_recvq_full(o))
+		return mask; /* unix_dgram_recvmsg wakes us when o's queue has room again */
 	return mask | POLLOUT | POLLWRNORM | POLLWRBAND;
 }
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -754,6 +755,106 @@ TEST(raw_icmp_echo_to_127_0_0_1_is_answered)
 	}
 	EXPECT_LT(i, 4);
 	EXPECT_EQ(htonl(INADDR_LOOPBACK), from.sin_addr.s_addr);
+}
+
+TEST(icmp_echo_sockets_get_their_replies)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET }, from;
+	socklen_t flen = sizeof(from);
+	struct icmphdr h = { .type = ICMP_ECHO }, r;
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+
+	if (fd < 0 && (errno == EACCES || errno == EPERM))
+		SKIP(return, "net.ipv4.ping_group_range excludes us");
+	ASSERT_LE(0, fd);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	h.un.echo.sequence = htons(3);
+	ASSERT_EQ(sizeof(h), sendto(fd, &h, sizeof(h), 0, (void *)&to, sizeof(to)));
+	ASSERT_EQ(sizeof(r), recvfrom(fd, &r, sizeof(r), 0, (void *)&from, &flen));
+	EXPECT_EQ(ICMP_ECHOREPLY, r.type);
+	EXPECT_EQ(htons(3), r.un.echo.sequence);
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), from.sin_addr.s_addr);
+}
+
+TEST(bad_arguments_get_errors)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0), sv[2], len = -1;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char junk[64], buf[8];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1025 };
+	union {
+		struct cmsghdr h;
+		char b[64];
+	} u;
+
+	EXPECT_EQ(-1, socket(AF_INET, 99, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, socket(12345, SOCK_STREAM, 0));
+	EXPECT_EQ(EAFNOSUPPORT, errno);
+	EXPECT_EQ(-1, bind(fd, (void *)16, sizeof(sin)));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, bind(fd, (void *)&sin, 1000));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, connect(fd, NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, accept(fd, NULL, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, getsockopt(fd, SOL_SOCKET, SO_TYPE, junk, (void *)16));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, getsockopt(fd, SOL_SOCKET, SO_TYPE, junk, (socklen_t *)&len));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, listen(open("/", O_RDONLY), 1));
+	EXPECT_EQ(ENOTSOCK, errno);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	EXPECT_EQ(-1, send(sv[0], (void *)16, 4, 0));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, recvmsg(sv[1], (void *)16, 0));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, sendmsg(sv[0], &mh, 0));
+	EXPECT_EQ(EMSGSIZE, errno);
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.b;
+	mh.msg_controllen = sizeof(u.b);
+	u.h.cmsg_len = 4096;
+	u.h.cmsg_level = SOL_SOCKET;
+	u.h.cmsg_type = SCM_RIGHTS;
+	EXPECT_EQ(-1, sendmsg(sv[0], &mh, 0));
+	EXPECT_EQ(EINVAL, errno);
+	u.h.cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(&u.h), &(int){ 999 }, sizeof(int));
+	mh.msg_controllen = CMSG_SPACE(sizeof(int));
+	EXPECT_EQ(-1, sendmsg(sv[0], &mh, 0));
+	EXPECT_EQ(EBADF, errno);
+}
+
+/* Random netlink traffic: queries with garbage payloads and non-requests of any type. */
+TEST(netlink_garbage_is_survived)
+{
+	static const unsigned short gets[] = { 18 /* RTM_GETLINK */, 22 /* RTM_GETADDR */,
+					       26 /* RTM_GETROUTE */ };
+	int fd = socket(AF_NETLINK, SOCK_RAW, 0);
+	unsigned char junk[256];
+
+	ASSERT_LE(0, fd);
+	srand(1);
+	for (int i = 0; i < 64; i++) {
+		struct nlmsghdr *h = (void *)junk;
+
+		for (size_t j = 0; j < sizeof(junk); j++)
+			junk[j] = (unsigned char)(rand() >> 7);
+		h->nlmsg_len = 16 + (unsigned)rand() % 300;
+		if (i % 2) {
+			h->nlmsg_type = gets[i % 3];
+			h->nlmsg_flags = NLM_F_REQUEST | (i % 4 == 1 ? NLM_F_DUMP : 0);
+		} else {
+			h->nlmsg_flags &= ~NLM_F_REQUEST; /* never ask the host kernel to change things */
+		}
+		EXPECT_EQ((ssize_t)sizeof(junk), send(fd, junk, sizeof(junk), 0));
+	}
+	while (recv(fd, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+		;
+	EXPECT_EQ(EAGAIN, errno);
 }
 
 TEST_HARNESS_MAIN
