@@ -38,6 +38,7 @@ AUTOCONF := $(B)/autoconf.h
 $(AUTOCONF): .config Kconfig
 	$(Q)command -v kconfig-conf >/dev/null || { scripts/deps.sh --check; exit 1; }
 	$(Q)mkdir -p $(KCONFIG_DIR)/include/config $(KCONFIG_DIR)/include/generated
+	$(Q)KCONFIG_CONFIG=.config kconfig-conf -s --olddefconfig Kconfig # new options: defaults
 	$(Q)cd $(KCONFIG_DIR) && KCONFIG_CONFIG=$(CURDIR)/.config kconfig-conf -s --silentoldconfig $(CURDIR)/Kconfig
 	$(Q)cp $(KCONFIG_DIR)/include/generated/autoconf.h $@
 
@@ -124,7 +125,11 @@ umlite: $(OBJS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 	$(Q)scripts/check.sh --symbols $(HOST_OBJS) $(KERN_OBJS)
 
-all: umlite
+# What gdb auto-loads with ./umlite (README, "Debugging the kernel").
+umlite-gdb.py:
+	$(Q)ln -sfn scripts/gdb/umlite-gdb.py $@
+
+all: umlite umlite-gdb.py
 
 -include $(DEPS)
 
@@ -168,7 +173,8 @@ $(B)/tests/unit/%.o: tests/unit/%.c $(AUTOCONF)
 
 # The harness's own self-test (tests/kselftest/selftest/check.sh judges its output).
 HARNESS_SELFTEST := $(B)/tests/kselftest/harness_selftest
-$(HARNESS_SELFTEST): tests/kselftest/selftest/harness_selftest.c $(wildcard tests/kselftest/*.h)
+$(HARNESS_SELFTEST): tests/kselftest/selftest/harness_selftest.c $(wildcard tests/kselftest/*.h) \
+		$(AUTOCONF)
 	@mkdir -p $(dir $@)
 	@echo "  UNIT    $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $< -o $@
@@ -184,7 +190,7 @@ deps:
 	$(Q)scripts/deps.sh
 
 # What `make test` builds before scripts/run-tests.sh runs every suite.
-TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite $(B)/rootfs.cpio $(B)/test.cpio $(GUEST_TESTS)
+TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite umlite-gdb.py $(B)/rootfs.cpio $(B)/test.cpio $(GUEST_TESTS)
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)
 	$(Q)scripts/run-tests.sh
@@ -197,9 +203,10 @@ else
 	$(Q)./umlite mem=$(MEM) initrd=$(B)/rootfs.cpio init=/bin/sh $(ARGS) -- -c '$(subst ','\'',$(CMD))'
 endif
 
-gdb: umlite $(B)/rootfs.cpio
-	$(Q)gdb -q -x scripts/gdb/umlite-gdb.py --args ./umlite mem=$(MEM) initrd=$(B)/rootfs.cpio \
-		init=/bin/sh $(ARGS)
+# The kernel under gdb, with scripts/gdb/umlite-gdb.py auto-loaded (signals, ul-* commands).
+gdb: deps umlite umlite-gdb.py $(B)/rootfs.cpio
+	$(Q)gdb -q -iex 'add-auto-load-safe-path $(CURDIR)' --args ./umlite mem=$(MEM) \
+		initrd=$(B)/rootfs.cpio init=/bin/sh $(ARGS)
 
 bench: deps umlite $(B)/rootfs.cpio $(BENCH_PROGS)
 	$(Q)scripts/bench.sh
@@ -208,7 +215,7 @@ check: umlite
 	$(Q)scripts/check.sh --all
 
 clean:
-	rm -rf $(B) umlite
+	rm -rf $(B) umlite umlite-gdb.py
 
 distclean: clean
 	rm -f .config .config.old

@@ -32,6 +32,7 @@
 #include "sig.h"
 #include "syscall.h"
 #include "task.h"
+#include "trace.h"
 #include "uaccess.h"
 
 #include <linux/wait.h>
@@ -246,6 +247,8 @@ void task_exit(int code)
 
 	if (sig->group_exiting)
 		code = sig->group_exit_code;
+	if (IS_ENABLED(CONFIG_SYSCALL_TRACE) && trace_enabled)
+		trace_task_exit(t, code);
 	if (t->tgid == 1 && sig->nr_threads <= 1)
 		init_exit(code);
 	if (sig->nr_threads <= 1 && !sig->group_exiting) {

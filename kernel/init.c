@@ -6,13 +6,17 @@
  *
  * Shutdown: kernel_halt() kills every host process of the mode, restores the terminal and
  * exits umlite with init's exit status (128 + signal when init was killed), 0 after a
- * poweroff, UMLITE_EXIT_PANIC after a kernel panic.
+ * poweroff, UMLITE_EXIT_PANIC after a kernel panic. A reboot (reboot(2), mconsole reboot,
+ * Ctrl-Alt-Del) does the same and then execs umlite again with the same command line, as
+ * UML does: same pid, a fresh kernel, init started again from the same initrd.
  */
 #include "kernel.h"
 #include "console.h"
 #include "fs.h"
 #include "init.h"
 #include "kern_util.h"
+#include "ksm.h"
+#include "mconsole.h"
 #include "mode.h"
 #include "net.h"
 #include "os.h"
@@ -22,6 +26,8 @@
 #include "slab.h"
 #include "syscall.h"
 #include "task.h"
+#include "trace.h"
+#include "ubd/ubd.h"
 
 #define UMLITE_VERSION "0.1"
 
@@ -31,6 +37,7 @@ static u64 mem_size = (u64)CONFIG_PHYSMEM_DEFAULT_MB << 20;
 static const char *initrd_path;
 static const char *root_dev;
 static char **saved_argv;
+static bool noreboot;
 
 static int set_mem(const char *v)
 {
@@ -86,8 +93,12 @@ static int set_mode(const char *v)
 		um_mode = &skas_ptrace_ops;
 		return 0;
 	}
+	if (!strcmp(v, "tt") && IS_ENABLED(CONFIG_MODE_TT)) {
+		um_mode = &tt_mode_ops;
+		return 0;
+	}
 	if (!strcmp(v, "tt"))
-		printk(KERN_ERR "mode=tt: TT mode is not built in this version\n");
+		printk(KERN_ERR "mode=tt: TT mode is not built in this version (CONFIG_MODE_TT)\n");
 	else
 		printk(KERN_ERR "mode=%s: expected skas or tt\n", v);
 	return -EINVAL;
@@ -137,6 +148,14 @@ static int set_loglevel(const char *v)
 }
 KPARAM("loglevel", set_loglevel, KP_VALUE, "loglevel=N        console log level 0..7 (default 4)");
 
+static int set_noreboot(const char *v)
+{
+	noreboot = true;
+	return 0;
+}
+KPARAM("noreboot", set_noreboot, KP_FLAG,
+       "noreboot          halt (exit status 0) instead of rebooting");
+
 static int show_version(const char *v)
 {
 	os_write_all(1, "um-lite " UMLITE_VERSION "\n", strlen("um-lite " UMLITE_VERSION "\n"));
@@ -146,6 +165,8 @@ KPARAM("--version", show_version, KP_FLAG, "");
 
 void kernel_halt(int status)
 {
+	if (IS_ENABLED(CONFIG_SYSCALL_TRACE))
+		trace_flush();
 	if (um_mode)
 		um_mode->shutdown();
 	if (kernel_debug)
@@ -162,7 +183,16 @@ void kernel_power_off_request(int status)
 
 void kernel_restart(void)
 {
-	kernel_halt(0);
+	int r;
+
+	if (noreboot)
+		kernel_halt(0);
+	if (um_mode)
+		um_mode->shutdown();
+	console_shutdown();
+	r = os_reexec(saved_argv);
+	printk(KERN_ERR "umlite: cannot restart: exec of umlite failed: %s\n", os_strerror(r));
+	os_exit(1);
 }
 
 void panic(const char *fmt, ...)
@@ -179,6 +209,7 @@ void panic(const char *fmt, ...)
 		printk(KERN_EMERG "current task: %s[%d], system call %ld\n", current->comm,
 		       current->pid, current->in_syscall ? current->syscall_nr : -1L);
 	os_backtrace(2);
+	mconsole_notify_panic(buf);
 	if (um_mode)
 		um_mode->shutdown();
 	os_exit(UMLITE_EXIT_PANIC);
@@ -211,6 +242,7 @@ static int setup_memory(void)
 	}
 	pr_info("physmem: %llu MiB, %lu frames free\n", (unsigned long long)(mem_size >> 20),
 		page_nr_free());
+	reclaim_init();
 	return fd;
 }
 
@@ -275,10 +307,16 @@ int start_kernel(int argc, char **argv)
 		printk(KERN_ERR "umlite: the host page size is not 4096\n");
 		return 1;
 	}
+	if (mconsole_init() < 0)
+		return 1;
 	if (!um_mode)
 		um_mode = &skas_ptrace_ops;
+	if (tt_check_options() < 0)
+		return 2;
 	fd = setup_memory();
 	if (fd < 0)
+		return 1;
+	if (IS_ENABLED(CONFIG_UBD) && ubd_init() < 0)
 		return 1;
 	r = um_mode->init(fd);
 	if (r < 0) {
@@ -315,6 +353,7 @@ int start_kernel(int argc, char **argv)
 	r = init_task_start();
 	if (r < 0)
 		return 1;
+	ksm_start();
 	os_tick_start(CONFIG_HZ);
 	sched_idle_loop();
 }

@@ -1,10 +1,12 @@
 /*
  * Host interrupts: the pending bits set by host signal handlers (os/signal.c) are
  * handled here, in kernel context, at the defined points: after a mode's run() returns,
- * in the idle loop, and before returning to guest code.
+ * in the idle loop, and before returning to guest code. The mconsole socket is read on
+ * its SIGIO and, in case one was missed, on every tick.
  */
 #include "kernel.h"
 #include "console.h"
+#include "mconsole.h"
 #include "os.h"
 #include "task.h"
 #include "init.h"
@@ -18,6 +20,8 @@ void irq_handle(void)
 		console_poll();
 	}
 	ktimer_run();
+	if (bits & (OS_IRQ_IO | OS_IRQ_TICK))
+		mconsole_poll();
 	if (bits & OS_IRQ_HOSTINT)
 		console_host_interrupt();
 	if (bits & OS_IRQ_WINCH)

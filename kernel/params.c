@@ -65,18 +65,19 @@ static void out(const char *s)
 
 static void print_help(void)
 {
-	char line[256];
+	char line[512];
 
 	out("usage: umlite [option...] [-- init-argument...]\n\n"
 	    "Boots the um-lite guest kernel as this process. The exit status is init's.\n\n"
 	    "Options:\n");
 	for (const struct kparam *p = __start_kparam; p < __stop_kparam; p++) {
+		if (!p->help || !p->help[0])
+			continue; /* listed below, or internal */
 		ksnprintf(line, sizeof(line), "  %s\n", p->help);
 		out(line);
 	}
 	out("  --help            this text\n"
-	    "  --version         print the version\n"
-	    "  --showconfig      print the configuration umlite was built with\n");
+	    "  --version         print the version\n");
 }
 
 static const struct kparam *find_param(const char *word, const char **val)

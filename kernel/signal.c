@@ -22,6 +22,7 @@
 #include "sig.h"
 #include "slab.h"
 #include "task.h"
+#include "trace.h"
 
 #include <asm/unistd.h>
 
@@ -246,12 +247,15 @@ static void info_user(siginfo_t *info, int sig)
 	info->si_uid = current->cred.uid;
 }
 
-/* Dropped at once when sent: ignored (explicitly or by default) and not blocked. */
+/*
+ * Dropped at once when sent: ignored (explicitly or by default) and not blocked, nor
+ * waited for by rt_sigtimedwait (real_blocked, as Linux: busybox init waits that way).
+ */
 static bool sig_is_ignored(const struct task *t, int sig)
 {
 	u64 h = t->sighand->action[sig - 1].handler;
 
-	if (sig_member(t->blocked, sig))
+	if (sig_member(t->blocked, sig) || sig_member(t->real_blocked, sig))
 		return false;
 	if (h == KSIG_IGN)
 		return true;
@@ -650,6 +654,8 @@ static int get_signal(struct task *t, struct ksigaction *ka, siginfo_t *info)
 
 		if (act->handler == KSIG_IGN)
 			continue;
+		if (IS_ENABLED(CONFIG_SYSCALL_TRACE) && trace_enabled)
+			trace_signal(t, sig, info);
 		if (act->handler != KSIG_DFL) {
 			*ka = *act;
 			if (act->flags & SA_RESETHAND)

@@ -126,6 +126,7 @@ static int sig_wait(ksigset_t these, const u64 *timeout, siginfo_t *info)
 		return sig;
 	if (timeout && *timeout == 0)
 		return -EAGAIN;
+	t->real_blocked = saved; /* still blocked for sig_is_ignored: init must get them */
 	sig_set_blocked(t, saved & ~these);
 	if (timeout) {
 		deadline = ktime_now() + *timeout;
@@ -137,6 +138,7 @@ static int sig_wait(ksigset_t these, const u64 *timeout, siginfo_t *info)
 		sleep_until_signal(t);
 	}
 	sig_set_blocked(t, saved);
+	t->real_blocked = 0;
 	sig = sig_dequeue(t, these, info);
 	if (sig)
 		return sig;

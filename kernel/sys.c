@@ -31,10 +31,6 @@
 #include <linux/sysinfo.h>
 #include <linux/utsname.h>
 
-#define UTS_SYSNAME "Linux"
-#define UTS_RELEASE "6.1.0-um-lite"
-#define UTS_VERSION "#1 SMP"
-#define UTS_MACHINE "x86_64"
 #define GETRANDOM_MAX (1UL << 20) /* bytes per call; Linux's own cap is larger */
 #define NR_OPEN_MAX 1048576       /* fs.nr_open: the highest RLIMIT_NOFILE */
 
@@ -656,6 +652,21 @@ long sys_setpriority(const struct sc_args *a)
 
 /* ---- reboot */
 
+/* reboot(LINUX_REBOOT_CMD_CAD_ON/OFF): whether Ctrl-Alt-Del restarts at once (Linux's C_A_D). */
+static bool cad_restarts = true;
+
+void kernel_ctrl_alt_del(void)
+{
+	struct task *init = task_by_pid(1);
+
+	if (cad_restarts) {
+		printk(KERN_NOTICE "reboot: Ctrl-Alt-Del\n");
+		kernel_restart();
+	}
+	if (init)
+		sig_send_process(init, SIGINT, NULL);
+}
+
 long sys_reboot(const struct sc_args *a)
 {
 	u32 magic1 = (u32)a->arg[0], magic2 = (u32)a->arg[1], cmd = (u32)a->arg[2];
@@ -669,6 +680,7 @@ long sys_reboot(const struct sc_args *a)
 	switch (cmd) {
 	case LINUX_REBOOT_CMD_CAD_ON:
 	case LINUX_REBOOT_CMD_CAD_OFF:
+		cad_restarts = cmd == LINUX_REBOOT_CMD_CAD_ON;
 		return 0;
 	case LINUX_REBOOT_CMD_RESTART:
 	case LINUX_REBOOT_CMD_RESTART2:

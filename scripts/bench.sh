@@ -14,6 +14,8 @@
 #   UMLITE=path            the um-lite binary (default ./umlite)
 #   RUNSC_FLAGS='...'      runsc's global flags (default: --rootless --network=none)
 #   BENCH_TIMEOUT=S        the timeout of every single run (default 60)
+#   BENCH_MEMORY=0         skip the host-memory table (scripts/bench-memory.sh: idle
+#                          instance memory, memory after freeing, page sharing)
 #
 # What runs where (stdout of every program is parsed for "RESULT <name> <value> <unit>"):
 #   native   build/tests/bench/PROG ARGS, directly on the host
@@ -50,6 +52,8 @@ cd "$(dirname "$0")/.." || exit 1
 # column is adding a line ("skas=seccomp", "mode=tt").
 UMLITE_CONFIGS=(
 	"skas=ptrace"
+	"mode=tt"
+	"mode=tt jail"
 )
 
 # Guest workloads. Fields: program | result names it prints | argument template |
@@ -78,8 +82,8 @@ FLOOR_LABELS=(
 	"floor_tt_1core|PTRACE_SYSCALL + nullification (TT), one core"
 )
 
-BENCH_PROGS=(getppid spawn pipe fault fileio tcp exit0 floor_sigsys floor_sysemu floor_tt)
-GUEST_PROGS=(getppid spawn pipe fault fileio tcp exit0)
+BENCH_PROGS=(getppid spawn pipe fault fileio tcp exit0 fill floor_sigsys floor_sysemu floor_tt)
+GUEST_PROGS=(getppid spawn pipe fault fileio tcp exit0 fill)
 
 QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 0 ] && QUICK=
@@ -103,6 +107,7 @@ declare -A TIMEOUTS # env -> number of runs that timed out
 declare -A BROKEN  # env -> why its remaining runs are skipped
 declare -A BOOT    # env -> boot-to-exit mean in ms, or n/a
 NOTES=()
+MEMREPORT=""       # the host-memory table of scripts/bench-memory.sh
 
 say() { echo "bench: $*" >&2; }
 trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; echo "${s%"${s##*[![:space:]]}"}"; }
@@ -345,6 +350,11 @@ main() {
 		esac
 	done
 	measure_all native "$([ -n "$QUICK" ] && echo 1 || echo 0)" "${FLOORS[@]}"
+	if [ -n "$have_umlite" ] && [ "${BENCH_MEMORY:-1}" != 0 ]; then
+		say "host memory of an instance (scripts/bench-memory.sh)"
+		MEMREPORT=$(UMLITE=$UMLITE BENCH_TIMEOUT=$TIMEOUT scripts/bench-memory.sh 2>>"$LOGDIR/memory.log") ||
+			NOTES+=("bench-memory.sh failed, see $LOGDIR/memory.log")
+	fi
 
 	print_report "$have_runsc"
 	check_host_parts
@@ -391,6 +401,10 @@ print_report() {
 	[ -n "$have_runsc" ] && printf '  %-34s %10s\n' "runsc do /bin/true" "$(fmt "${BOOT[runsc]}")"
 
 	print_floors
+	if [ -n "$MEMREPORT" ]; then
+		echo
+		echo "$MEMREPORT"
+	fi
 	if [ ${#NOTES[@]} -gt 0 ]; then
 		echo
 		echo "notes:"

@@ -19,6 +19,8 @@ PKGS=(
 	e2fsprogs                            # mke2fs / e2fsck for disk images
 	uml-utilities                        # the real uml_mconsole, uml_moo, uml_mkcow as judges
 	python3                              # pseudo-terminal console tests
+	gdb                                  # kernel debugging (make gdb) and its tests
+	strace                               # the judge of strace= output in the tests
 )
 
 mode=install
@@ -38,7 +40,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
 else
 	# Not Debian: check for the commands instead and name the Debian packages.
 	for pair in gcc:gcc make:make kconfig-conf:kconfig-frontends busybox:busybox-static \
-		cpio:cpio bats:bats mke2fs:e2fsprogs python3:python3; do
+		cpio:cpio bats:bats mke2fs:e2fsprogs python3:python3 gdb:gdb strace:strace; do
 		command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 	done
 fi

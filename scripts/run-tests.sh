@@ -3,8 +3,12 @@
 #   1. host unit tests of kernel pieces (build/tests/unit/*_test, our kselftest harness);
 #   2. the harness's own self-test;
 #   3. guest tests (build/tests/guest/*_test): natively first (the oracle: a test that
-#      fails natively is a bad test), then inside an instance (mode=skas);
-#   4. the Bats tests (tests/bats/*.bats), black-box tests of ./umlite.
+#      fails natively is a bad test), then inside an instance once per execution mode in
+#      UMLITE_TEST_MODES (default "skas tt tt+jail");
+#   4. the Bats tests (tests/bats/*.bats), black-box tests of ./umlite, once per mode in
+#      UMLITE_BATS_MODES (default "skas tt tt+jail:busybox"), passed to them as
+#      UMLITE_MODE; "MODE:a,b" runs only a.bats and b.bats in that mode.
+# A mode is written as its command-line words joined by "+": "tt+jail" is mode=tt jail.
 # Every suite prints TAP; this script counts the results and ends with the line
 # "N passed, M failed" (", K skipped" when some were), exiting non-zero on any failure.
 # A suite whose binary is missing (umlite not built) is reported as a failure, not skipped.
@@ -39,6 +43,20 @@ suite_broken() {
 	echo "  not ok - $1: $2"
 	failed=$((failed + 1))
 	failed_names+=("$1: $2")
+}
+
+# A mode's words are accepted by ./umlite (a mode left out of the build is refused).
+mode_built() { # MODE-WORDS...
+	./umlite "$@" --version >/dev/null 2>&1
+}
+
+# A mode the build leaves out (Kconfig) is reported as skipped, not run and not failed.
+mode_skipped() { # NAME MODE-WORDS...
+	local name=$1
+	shift
+	mode_built "$@" && return 1
+	echo "  ok - $name: # SKIP $* is not built in this configuration (.config)"
+	skipped=$((skipped + 1))
 }
 
 run_binary_suite() { # NAME LOGFILE COMMAND...
@@ -77,12 +95,14 @@ if [ -n "$guest_tests" ]; then
 			timeout 120 "$t"
 	done
 	if [ -x ./umlite ] && [ -f $B/test.cpio ]; then
-		for mode in ${UMLITE_TEST_MODES:-skas}; do
-			echo "== guest tests, mode=$mode"
+		for mode in ${UMLITE_TEST_MODES:-skas tt tt+jail}; do
+			read -ra words <<<"mode=${mode//+/ }"
+			echo "== guest tests, ${words[*]}"
+			mode_skipped "$mode" "${words[@]}" && continue
 			for t in $guest_tests; do
 				n=$(basename "$t")
-				run_binary_suite "$mode/$n" "$log/$mode-$n.log" timeout 300 \
-					./umlite mem=256M mode="$mode" initrd=$B/test.cpio init="/tests/$n"
+				run_binary_suite "$mode/$n" "$log/$mode-$n.log" timeout 300 ./umlite \
+					mem=256M "${words[@]}" initrd=$B/test.cpio init="/tests/$n"
 			done
 		done
 	else
@@ -91,10 +111,23 @@ if [ -n "$guest_tests" ]; then
 fi
 
 if ls tests/bats/*.bats >/dev/null 2>&1; then
-	echo "== bats"
 	if command -v bats >/dev/null; then
-		run_binary_suite "bats" "$log/bats.log" timeout 1200 bats --tap tests/bats
+		for spec in ${UMLITE_BATS_MODES:-skas tt tt+jail:busybox}; do
+			mode=${spec%%:*}
+			files=(tests/bats)
+			if [ "$spec" != "$mode" ]; then
+				IFS=, read -ra files <<<"${spec#*:}"
+				files=("${files[@]/#/tests/bats/}")
+				files=("${files[@]/%/.bats}")
+			fi
+			echo "== bats, mode=${mode//+/ }: ${files[*]}"
+			read -ra words <<<"mode=${mode//+/ }"
+			mode_skipped "bats/$mode" "${words[@]}" && continue
+			UMLITE_MODE=${mode//+/ } run_binary_suite "bats/$mode" \
+				"$log/bats-$mode.log" timeout 1200 bats --tap "${files[@]}"
+		done
 	else
+		echo "== bats"
 		suite_broken bats "bats is not installed (scripts/deps.sh)"
 	fi
 fi

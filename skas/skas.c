@@ -165,6 +165,13 @@ static int skas_fp_save(void *thr, struct um_regs *regs)
 	return skas_host_fp_save(m->host, regs);
 }
 
+struct stub_proc *skas_mm_stub(void *ctx)
+{
+	struct skas_mm *m = ctx;
+
+	return m->host;
+}
+
 const struct um_mode_ops skas_ptrace_ops = {
 	.name = "skas=ptrace",
 	.features = UM_FEAT_SEPARATE_KERNEL,

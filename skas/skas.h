@@ -32,4 +32,15 @@ int skas_host_pid(const struct stub_proc *sp);
 /* Kill every stub. */
 void skas_host_shutdown(void);
 
+/*
+ * For a mode that runs guest code in SKAS stubs with a trap loop of its own (TT, tt/):
+ * the stub behind an address space made by skas_ptrace_ops.mm_create; whether the stub's
+ * host process is gone; and waiting for its next stop (with kick, the stub is kicked with
+ * os_kick_signal() when a host interrupt arrives meanwhile). skas_host_wait returns the
+ * wait status (the stub is marked dead when it exited or was killed) or -errno.
+ */
+struct stub_proc *skas_mm_stub(void *ctx);
+int skas_host_dead(const struct stub_proc *sp);
+int skas_host_wait(struct stub_proc *sp, int kick);
+
 #endif

@@ -474,6 +474,31 @@ int skas_host_run(struct stub_proc *sp, struct um_regs *regs, struct um_trap *tr
 	return 0;
 }
 
+int skas_host_dead(const struct stub_proc *sp)
+{
+	return sp->dead;
+}
+
+int skas_host_wait(struct stub_proc *sp, int kick)
+{
+	int status, r;
+
+	if (sp->dead)
+		return -ESRCH;
+	if (kick) {
+		r = wait_guest(sp, &status);
+		if (r < 0)
+			return r;
+	} else {
+		status = wait_stop(sp->pid);
+		if (status < 0)
+			return status;
+	}
+	if (WIFEXITED(status) || WIFSIGNALED(status))
+		sp->dead = true;
+	return status;
+}
+
 int skas_host_fp_save(struct stub_proc *sp, struct um_regs *regs)
 {
 	int r;

@@ -4,8 +4,8 @@
  * file (whose inode's i_fop is chrdev_open_fops, set by inode_alloc) finds the driver by
  * the inode's rdev, installs the driver's fops in the open file and calls its ->open.
  *
- * Opening a device on a mount with MNT_NODEV is -EACCES, as in Linux. There are no block
- * devices yet.
+ * Opening a device on a mount with MNT_NODEV is -EACCES, as in Linux. Block special files
+ * are block_dev.c's.
  */
 #include "kernel.h"
 #include "fs.h"

@@ -42,7 +42,8 @@ struct ktimespec current_time(void)
 
 /*
  * A new inode of sb (NULL: the anonymous superblock) with one reference, the next inode
- * number, the caller's fsuid/fsgid and timestamps of now. Character devices and FIFOs get
+ * number, the caller's fsuid/fsgid and timestamps of now. Character and block devices and
+ * FIFOs get
  * their default file operations; the filesystem sets i_op and, for other types, i_fop.
  */
 struct inode *inode_alloc(struct super_block *sb, u32 mode)
@@ -64,6 +65,8 @@ struct inode *inode_alloc(struct super_block *sb, u32 mode)
 	inode->sb = sb;
 	if (S_ISCHR(mode))
 		inode->i_fop = &chrdev_open_fops;
+	else if (S_ISBLK(mode))
+		inode->i_fop = &blkdev_open_fops;
 	else if (S_ISFIFO(mode))
 		inode->i_fop = &fifo_fops;
 	list_add_tail(&inode->sb_link, &sb->inodes);

@@ -518,6 +518,11 @@ int kern_path(int dirfd, const char *name, unsigned flags, struct path *out)
 	return namei_walk(NULL, dirfd, name, flags & ~LOOKUP_PARENT, out, NULL, NULL);
 }
 
+int kern_path_at(const struct path *start, const char *name, unsigned flags, struct path *out)
+{
+	return namei_walk(start, AT_FDCWD, name, flags & ~LOOKUP_PARENT, out, NULL, NULL);
+}
+
 int user_path(int dirfd, uaddr_t name, unsigned flags, struct path *out)
 {
 	char *kname = getname_flags(name, flags & LOOKUP_EMPTY);

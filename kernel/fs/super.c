@@ -319,6 +319,32 @@ int kern_mount(const char *source, const char *target, const char *fstype,
 	return err;
 }
 
+int kern_mount_detached(const char *fstype, struct path *root)
+{
+	struct file_system_type *type = fs_type_find(fstype);
+	struct super_block *sb = NULL;
+	struct mount *m;
+	int err;
+
+	if (!type)
+		return -ENODEV;
+	err = type->mount(type, fstype, 0, NULL, &sb);
+	if (err)
+		return err;
+	if (!sb || !sb->root)
+		return -EIO;
+	m = mount_alloc(sb, sb->root, fstype, 0);
+	if (!m) {
+		if (sb->refcount == 0)
+			sb_kill(sb);
+		return -ENOMEM;
+	}
+	root->mnt = m; /* the mount's first reference becomes the path's */
+	root->dentry = m->root;
+	dentry_get(root->dentry);
+	return 0;
+}
+
 /* A new fs_struct at the root of the mount tree, umask 022 (the first process's). */
 struct fs_struct *fs_struct_alloc_root(void)
 {

@@ -318,6 +318,8 @@ long path_to_string(const struct path *p, const struct path *root, char *buf, si
  * fills *out with a referenced path (positive dentry). Returns 0 or -errno.
  */
 int kern_path(int dirfd, const char *name, unsigned flags, struct path *out);
+/* The same, a relative name starting at start instead of a descriptor. */
+int kern_path_at(const struct path *start, const char *name, unsigned flags, struct path *out);
 /* The same for a guest string. */
 int user_path(int dirfd, uaddr_t name, unsigned flags, struct path *out);
 /*
@@ -386,6 +388,11 @@ int register_filesystem(struct file_system_type *type);
 /* Mount a filesystem on a kernel path (used at boot); 0 or -errno. */
 int kern_mount(const char *source, const char *target, const char *fstype,
 	       unsigned long flags, const char *data);
+/*
+ * A new mount of fstype attached nowhere, for the kernel's own use (the mconsole's procfs):
+ * *root gets a referenced path to its root. ".." never leaves it. 0 or -errno.
+ */
+int kern_mount_detached(const char *fstype, struct path *root);
 /* Make a fresh superblock (for a filesystem's ->mount). */
 struct super_block *sb_alloc(struct file_system_type *type);
 /* The mount attached at (mnt, dentry), if any (path walking crosses into it). */
@@ -406,6 +413,13 @@ int chrdev_register(u32 major, u32 minor, u32 count, const char *name,
 		    const struct file_operations *fops);
 /* The default i_fop for S_IFCHR inodes: finds the driver at open time (-ENXIO if none). */
 extern const struct file_operations chrdev_open_fops;
+
+/* ---- fs/block_dev.c: block special files */
+/*
+ * The default i_fop for S_IFBLK inodes: opening one finds the registered block device by
+ * rdev (-ENXIO if none) and reads/writes the whole device (blkdev.h).
+ */
+extern const struct file_operations blkdev_open_fops;
 
 /* A fresh fs_struct whose root and cwd are the root of the mount tree (for init). */
 struct fs_struct *fs_struct_alloc_root(void);

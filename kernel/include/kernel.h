@@ -157,6 +157,11 @@ char *kstrdup(const char *s);
 char *kstrndup(const char *s, size_t n);
 
 /* ---- kernel/sys.c */
+/* What uname(2) reports besides the host name (also /proc/version, mconsole version). */
+#define UTS_SYSNAME "Linux"
+#define UTS_RELEASE "6.1.0-um-lite"
+#define UTS_VERSION "#1 SMP"
+#define UTS_MACHINE "x86_64"
 /* The host name (uname's nodename, /proc/sys/kernel/hostname), NUL-terminated. */
 extern char utsname_nodename[65];
 

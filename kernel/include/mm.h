@@ -21,6 +21,7 @@
 
 struct file;
 struct task;
+struct ksm_mm;
 
 #define PTE_PRESENT 0x1
 #define PTE_WRITE 0x2
@@ -56,6 +57,7 @@ struct mm {
 	uaddr_t mmap_base;       /* top-down search starts here */
 	unsigned long rss;       /* present pages */
 	struct file *exe_file;   /* /proc/PID/exe (holds a reference) */
+	struct ksm_mm *ksm;      /* page sharing's view of this mm (mm/ksm.c), or NULL */
 	u64 saved_auxv[48];      /* /proc/PID/auxv */
 	unsigned auxv_len;       /* entries used in saved_auxv (pairs * 2) */
 };
@@ -95,6 +97,13 @@ void pte_walk(struct mm *mm, uaddr_t start, uaddr_t end,
 	      void (*fn)(struct mm *mm, uaddr_t addr, u64 *pte, void *arg), void *arg);
 /* Release every table page (entries must already be cleared). */
 void pgtable_free(struct mm *mm);
+/* Release the table pages left empty in [start, end) (after the range was unmapped). */
+void pgtable_trim(struct mm *mm, uaddr_t start, uaddr_t end);
+/*
+ * The first present entry at or above *addr and below end, skipping absent tables whole;
+ * *addr is set to its address. NULL (and *addr = end) when there is none.
+ */
+u64 *pte_next_present(struct mm *mm, uaddr_t *addr, uaddr_t end);
 
 /* ---- mm/fault.c */
 /*

@@ -14,10 +14,11 @@
 
 /* struct page flags */
 #define PG_FREE 0x1     /* head of a free buddy block */
-#define PG_RESERVED 0x2 /* never allocated (frame 0, the page array) */
+#define PG_RESERVED 0x2 /* frame 0 (the array's own frames are below the first free one) */
 #define PG_SLAB 0x4     /* owned by kmalloc's small-object slabs */
 #define PG_HEAD 0x8     /* head of an allocated block of 2^order frames */
 #define PG_CLEAN 0x10   /* free block known to read as zero (released to the host) */
+#define PG_KSM 0x20     /* a frame shared by content (mm/ksm.c holds a reference) */
 
 struct page {
 	u32 flags;
@@ -27,7 +28,7 @@ struct page {
 	u16 slab_inuse; /* PG_SLAB: objects handed out from this page */
 	struct list_head lru; /* buddy free list, or the slab class's partial list */
 	void *slab_free;      /* PG_SLAB: first free object */
-	u64 private;          /* owner's use (e.g. page cache index) */
+	u64 private;          /* owner's use; in a dirty free block, the epoch it was freed in */
 };
 
 #define MAX_ORDER 11 /* blocks of up to 2^10 frames (4 MiB) */
@@ -85,10 +86,26 @@ phys_t frame_alloc(unsigned gfp);
 void frame_get(phys_t p);
 /* Drop a reference; the frame is freed when the last one goes. */
 void frame_put(phys_t p);
-/* Frames free now, and frames managed in total. */
+/* Frames free now, free frames the host still backs (dirty), and frames managed in total. */
 unsigned long page_nr_free(void);
+unsigned long page_nr_dirty(void);
 unsigned long page_nr_total(void);
-/* Give free, dirty memory back to the host now (normally done as blocks merge). */
-void page_release_free(void);
+/*
+ * Give every dirty free frame back to the host now, in batched hole punches. Returns the
+ * number of frames released.
+ */
+unsigned long page_release_free(void);
+/*
+ * Give back the dirty free frames that stayed free since the previous call (so memory freed
+ * and reused between two calls costs no host call), then start a new period. Returns the
+ * number of frames released. Called periodically (mm/reclaim.c).
+ */
+unsigned long page_release_aged(void);
+
+/* ---- mm/reclaim.c */
+/* Start the periodic release of freed memory to the host (needs the clock). */
+void reclaim_init(void);
+/* echo N > /proc/sys/vm/drop_caches (N = 1..3): release every free frame now; 0 or -EINVAL. */
+int reclaim_drop_caches(unsigned long mode);
 
 #endif

@@ -90,6 +90,7 @@ struct task {
 
 	/* ---- signals of this thread */
 	ksigset_t blocked;
+	ksigset_t real_blocked;   /* rt_sigtimedwait: the mask it lowered to wait (else 0) */
 	ksigset_t saved_sigmask;  /* restored after sigsuspend-style calls */
 	bool restore_sigmask;
 	struct sigpending pending;

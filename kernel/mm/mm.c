@@ -4,6 +4,7 @@
  */
 #include "kernel.h"
 #include "fs.h"
+#include "ksm.h"
 #include "mm.h"
 #include "mode.h"
 #include "page.h"
@@ -32,6 +33,7 @@ struct mm *mm_alloc(void)
 		kfree(mm);
 		return ERR_PTR(r);
 	}
+	ksm_mm_enter(mm);
 	return mm;
 }
 
@@ -52,6 +54,7 @@ void mm_put(struct mm *mm)
 
 	if (--mm->refcount > 0)
 		return;
+	ksm_mm_exit(mm);
 	/* The stub goes first: no host mapping outlives the frames it points at. */
 	um_mode->mm_destroy(mm->mode_ctx);
 	mm->mode_ctx = NULL;

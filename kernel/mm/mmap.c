@@ -112,10 +112,11 @@ static void zap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
 	mm->rss--;
 }
 
-/* Release the frames of [start, end) and drop the host mappings. */
+/* Release the frames of [start, end), the page tables left empty, and the host mappings. */
 static void zap_range(struct mm *mm, uaddr_t start, uaddr_t end)
 {
 	pte_walk(mm, start, end, zap_pte, NULL);
+	pgtable_trim(mm, start, end);
 	if (mm->mode_ctx)
 		um_mode->mm_unmap(mm->mode_ctx, start, end - start);
 }

@@ -1,13 +1,26 @@
 /*
  * The physical page allocator: a binary buddy allocator over the frames of the physmem
- * file (DESIGN.md section 4).
+ * file (DESIGN.md section 4), and the accounting of which free frames still cost the host
+ * memory.
  *
  * Frame 0 and the frames holding the struct page array are reserved. Free blocks are kept
- * on one list per order. Memory goes back to the host as it is freed: when a free block
- * that holds stale data merges into a block of RELEASE_ORDER or more, its range of the
- * physmem file is hole-punched and the block is marked PG_CLEAN (reads as zero), so a
- * GFP_ZERO allocation from it needs no clearing. Smaller dirty fragments stay on the host
- * until they merge; page_release_free() releases everything on demand.
+ * on one list per order. A free block is dirty (its frames hold stale data, so the host
+ * still backs them) or clean (PG_CLEAN: hole-punched, reading as zero). Each list keeps its
+ * dirty blocks in front of its clean ones, and allocation takes from the front: freed
+ * memory is reused while the host still backs it, and a GFP_ZERO allocation from a clean
+ * block needs no clearing.
+ *
+ * Giving memory back to the host is batched: page_release_aged() (called periodically by
+ * mm/reclaim.c) collects the dirty blocks that stayed free for a whole release period,
+ * sorts them by address, joins neighbours into runs and punches one hole per run, so a
+ * 1 GiB free costs a handful of host calls, and memory freed and reused at once costs none.
+ * A dirty block's ->private holds the release epoch in which it was freed.
+ *
+ * Lazy set-up: at boot only the frames up to the first top-order boundary go on the free
+ * lists; the rest is carved into the lists one top-order block (4 MiB) at a time when they
+ * run dry. So the struct page array, itself in physmem, is only written, and backed by
+ * host memory, as far as the guest has used its memory; and the parts of it that describe
+ * the inside of large free blocks are released with them (release_block_tails).
  *
  * Single-threaded by the kernel's concurrency model (kernel/sched.c): no locks.
  */
@@ -15,29 +28,62 @@
 #include "os.h"
 #include "page.h"
 
-#define RELEASE_ORDER 6 /* 256 KiB */
+#define RELEASE_BATCH 256          /* dirty blocks sorted and punched per round */
+#define RELEASE_ROUNDS_PER_CALL 64 /* page_release_aged: the rest waits for the next call */
 
 char *physmem_base;
 phys_t physmem_size;
 struct page *page_array;
 
 static int physmem_fd = -1;
-static unsigned long nr_frames, first_free, nr_free;
+static unsigned long nr_frames, first_free, carve_next, nr_free, nr_dirty;
+static u64 release_epoch = 1;
 static struct list_head free_lists[MAX_ORDER];
-
-static void release_block(struct page *pg, unsigned order)
-{
-	if (physmem_fd < 0 || (pg->flags & PG_CLEAN))
-		return;
-	if (os_punch_hole(physmem_fd, page_to_phys(pg), PAGE_SIZE << order) == 0)
-		pg->flags |= PG_CLEAN;
-}
 
 static void free_list_add(struct page *pg, unsigned order, bool clean)
 {
 	pg->flags = PG_FREE | (clean ? PG_CLEAN : 0);
 	pg->order = order;
+	if (clean) {
+		list_add_tail(&pg->lru, &free_lists[order]);
+		return;
+	}
+	pg->private = release_epoch;
+	nr_dirty += 1UL << order;
 	list_add(&pg->lru, &free_lists[order]);
+}
+
+static void free_list_del(struct page *pg)
+{
+	list_del_init(&pg->lru);
+	if (!(pg->flags & PG_CLEAN))
+		nr_dirty -= 1UL << pg->order;
+	pg->flags = 0;
+}
+
+/* Put frames [from, to) on the free lists as clean blocks, each as large as alignment lets. */
+static void add_clean_range(unsigned long from, unsigned long to)
+{
+	while (from < to) {
+		unsigned order = MAX_ORDER - 1;
+
+		while (order && ((from & ((1UL << order) - 1)) || from + (1UL << order) > to))
+			order--;
+		free_list_add(&page_array[from], order, true);
+		from += 1UL << order;
+	}
+}
+
+/* Bring the next block of never-used frames onto the free lists; false when none is left. */
+static bool carve_block(void)
+{
+	unsigned long end = min(carve_next + (1UL << (MAX_ORDER - 1)), nr_frames);
+
+	if (carve_next >= nr_frames)
+		return false;
+	add_clean_range(carve_next, end);
+	carve_next = end;
+	return true;
 }
 
 int page_init(void *base, phys_t size, int fd)
@@ -55,42 +101,53 @@ int page_init(void *base, phys_t size, int fd)
 	first_free = 1 + array_frames;
 	for (i = 0; i < MAX_ORDER; i++)
 		INIT_LIST_HEAD(&free_lists[i]);
-	for (i = 0; i < first_free; i++) {
-		page_array[i].flags = PG_RESERVED;
-		page_array[i].refcount = 1;
-	}
-	nr_free = 0;
-	i = first_free;
-	while (i < nr_frames) {
-		unsigned order = MAX_ORDER - 1;
-
-		while (order && ((i & ((1UL << order) - 1)) || i + (1UL << order) > nr_frames))
-			order--;
-		free_list_add(&page_array[i], order, true);
-		nr_free += 1UL << order;
-		i += 1UL << order;
-	}
+	/* Only frame 0's entry is written: the array's own frames are below first_free. */
+	page_array[0].flags = PG_RESERVED;
+	page_array[0].refcount = 1;
+	nr_dirty = 0;
+	nr_free = nr_frames - first_free;
+	carve_next = min(ALIGN_UP(first_free, 1UL << (MAX_ORDER - 1)), nr_frames);
+	add_clean_range(first_free, carve_next);
 	return 0;
+}
+
+/* The first free block of at least order (carving more when needed); *got its order. */
+static struct page *take_block(unsigned order, unsigned *got)
+{
+	for (;;) {
+		for (unsigned o = order; o < MAX_ORDER; o++) {
+			if (!list_empty(&free_lists[o])) {
+				*got = o;
+				return list_first_entry(&free_lists[o], struct page, lru);
+			}
+		}
+		if (!carve_block())
+			return NULL;
+	}
 }
 
 struct page *page_alloc(unsigned order, unsigned gfp)
 {
-	unsigned o = order;
 	struct page *pg;
+	unsigned o;
 	bool clean;
+	u64 epoch;
 
 	if (order >= MAX_ORDER)
 		return NULL;
-	while (o < MAX_ORDER && list_empty(&free_lists[o]))
-		o++;
-	if (o == MAX_ORDER)
+	pg = take_block(order, &o);
+	if (!pg)
 		return NULL;
-	pg = list_first_entry(&free_lists[o], struct page, lru);
-	list_del_init(&pg->lru);
 	clean = pg->flags & PG_CLEAN;
+	epoch = pg->private;
+	free_list_del(pg);
 	while (o > order) {
+		struct page *half;
+
 		o--;
-		free_list_add(pg + (1UL << o), o, clean);
+		half = pg + (1UL << o);
+		free_list_add(half, o, clean);
+		half->private = clean ? 0 : epoch; /* the halves keep their age */
 	}
 	nr_free -= 1UL << order;
 	pg->flags = PG_HEAD;
@@ -105,7 +162,6 @@ struct page *page_alloc(unsigned order, unsigned gfp)
 void page_free(struct page *pg, unsigned order)
 {
 	unsigned long idx = pg - page_array;
-	bool clean = false;
 
 	BUG_ON(!(pg->flags & PG_HEAD) || pg->order != order);
 	if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC))
@@ -116,28 +172,133 @@ void page_free(struct page *pg, unsigned order)
 		unsigned long buddy = idx ^ (1UL << order);
 		struct page *b = &page_array[buddy];
 
-		if (buddy < first_free || buddy >= nr_frames || !(b->flags & PG_FREE) ||
+		if (buddy < first_free || buddy >= carve_next || !(b->flags & PG_FREE) ||
 		    b->order != order)
 			break;
-		list_del_init(&b->lru);
-		b->flags = 0;
+		free_list_del(b);
 		idx &= ~(1UL << order);
 		order++;
 	}
-	pg = &page_array[idx];
-	free_list_add(pg, order, clean);
-	if (order >= RELEASE_ORDER)
-		release_block(pg, order);
+	free_list_add(&page_array[idx], order, false);
 }
 
-void page_release_free(void)
+/* ---- giving free memory back to the host */
+
+/* Up to RELEASE_BATCH dirty free blocks (all of them, or those freed before this epoch). */
+static unsigned collect_dirty(struct page **blocks, bool all)
 {
-	for (unsigned o = 0; o < MAX_ORDER; o++) {
+	unsigned n = 0;
+
+	for (unsigned o = 0; o < MAX_ORDER && n < RELEASE_BATCH; o++) {
 		struct page *pg;
 
-		list_for_each_entry(pg, &free_lists[o], lru)
-			release_block(pg, o);
+		list_for_each_entry(pg, &free_lists[o], lru) {
+			if (pg->flags & PG_CLEAN)
+				break; /* the clean blocks follow the dirty ones */
+			if (!all && pg->private >= release_epoch)
+				continue;
+			blocks[n++] = pg;
+			if (n == RELEASE_BATCH)
+				break;
+		}
 	}
+	return n;
+}
+
+static void sort_blocks(struct page **b, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		struct page *x = b[i];
+		unsigned j = i;
+
+		for (; j > 0 && b[j - 1] > x; j--)
+			b[j] = b[j - 1];
+		b[j] = x;
+	}
+}
+
+/*
+ * The struct pages of a free block's frames other than its head are never read while the
+ * block is free, and all-zero is a valid state for them (flags 0, refcount 0: what
+ * merging leaves), so the whole pages of the array that hold only such entries can go
+ * back to the host too: after a large free, the array costs the host nothing there.
+ */
+static void release_block_tails(struct page *pg)
+{
+	phys_t lo = ALIGN_UP(virt_to_phys(pg + 1), PAGE_SIZE);
+	phys_t hi = ALIGN_DOWN(virt_to_phys(pg + (1UL << pg->order)), PAGE_SIZE);
+
+	if (hi > lo)
+		os_punch_hole(physmem_fd, lo, hi - lo);
+}
+
+/* Punch the blocks b[0..n) (sorted, one contiguous run); mark them clean. */
+static int release_run(struct page **b, unsigned n)
+{
+	phys_t start = page_to_phys(b[0]);
+	phys_t end = page_to_phys(b[n - 1]) + (PAGE_SIZE << b[n - 1]->order);
+	int r = os_punch_hole(physmem_fd, start, end - start);
+
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned order = b[i]->order;
+
+		free_list_del(b[i]);
+		free_list_add(b[i], order, true);
+		release_block_tails(b[i]);
+	}
+	return 0;
+}
+
+/* One round: collect, sort, punch each contiguous run. Frames released, or -errno. */
+static long release_round(bool all)
+{
+	struct page *blocks[RELEASE_BATCH];
+	unsigned n = collect_dirty(blocks, all), first = 0;
+	long done = 0;
+
+	sort_blocks(blocks, n);
+	for (unsigned i = 1; i <= n; i++) {
+		struct page *last = blocks[i - 1];
+		int r;
+
+		if (i < n && blocks[i] == last + (1UL << last->order))
+			continue;
+		r = release_run(blocks + first, i - first);
+		if (r < 0)
+			return done ? done : r;
+		done += (last - blocks[first]) + (1L << last->order);
+		first = i;
+	}
+	return done;
+}
+
+/* Release rounds until nothing is left to do or max_rounds were done. */
+static unsigned long release(bool all, unsigned max_rounds)
+{
+	unsigned long total = 0;
+	long r;
+
+	if (physmem_fd < 0)
+		return 0;
+	while (nr_dirty && max_rounds-- && (r = release_round(all)) > 0)
+		total += r;
+	return total;
+}
+
+unsigned long page_release_free(void)
+{
+	return release(true, ~0U);
+}
+
+unsigned long page_release_aged(void)
+{
+	/* Bounded, so that a very fragmented free list cannot stall the tick for long. */
+	unsigned long n = release(false, RELEASE_ROUNDS_PER_CALL);
+
+	release_epoch++;
+	return n;
 }
 
 phys_t frame_alloc(unsigned gfp)
@@ -167,6 +328,11 @@ void frame_put(phys_t p)
 unsigned long page_nr_free(void)
 {
 	return nr_free;
+}
+
+unsigned long page_nr_dirty(void)
+{
+	return nr_dirty;
 }
 
 unsigned long page_nr_total(void)

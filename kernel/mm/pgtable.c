@@ -87,3 +87,73 @@ void pgtable_free(struct mm *mm)
 	frame_put(virt_to_phys(mm->pgd));
 	mm->pgd = NULL;
 }
+
+u64 *pte_next_present(struct mm *mm, uaddr_t *addr, uaddr_t end)
+{
+	uaddr_t a = *addr;
+
+	while (a < end) {
+		u64 *table = mm->pgd;
+		int level;
+
+		for (level = 3; level > 0; level--) {
+			u64 e = table[pt_index(a, level)];
+
+			if (!(e & PT_PRESENT))
+				break;
+			table = pt_table(e);
+		}
+		if (level > 0) {
+			/* No table below this entry: skip the whole span it covers. */
+			u64 span = 1ULL << (PAGE_SHIFT + 9 * level);
+
+			a = ALIGN_DOWN(a, span) + span;
+			continue;
+		}
+		if (table[pt_index(a, 0)] & PTE_PRESENT) {
+			*addr = a;
+			return &table[pt_index(a, 0)];
+		}
+		a += PAGE_SIZE;
+	}
+	*addr = end;
+	return NULL;
+}
+
+static bool table_empty(const u64 *table)
+{
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		if (table[i])
+			return false;
+	}
+	return true;
+}
+
+/* Free the empty tables below table (level >= 1) that meet [start, end); true if now empty. */
+static bool trim_level(u64 *table, int level, uaddr_t base, uaddr_t start, uaddr_t end)
+{
+	u64 span = 1ULL << (PAGE_SHIFT + 9 * level);
+
+	for (unsigned i = pt_index(start, level); i < PT_ENTRIES; i++) {
+		uaddr_t lo = base + i * span;
+		u64 *child;
+
+		if (lo >= end)
+			break;
+		if (!(table[i] & PT_PRESENT))
+			continue;
+		child = pt_table(table[i]);
+		if (level > 1 ? trim_level(child, level - 1, lo, max(start, lo), end) :
+				table_empty(child)) {
+			frame_put(table[i] & PTE_FRAME_MASK);
+			table[i] = 0;
+		}
+	}
+	return table_empty(table);
+}
+
+void pgtable_trim(struct mm *mm, uaddr_t start, uaddr_t end)
+{
+	if (start < end && mm->pgd)
+		trim_level(mm->pgd, 3, 0, start, end);
+}

@@ -27,6 +27,7 @@ load helpers.bash
 }
 
 @test "--help lists the options and exits 0" {
+	# No mode words: --help is answered before any mode is chosen.
 	run "$UMLITE" --help
 	assert_status 0
 	assert_contains "$output" "mem="
@@ -35,34 +36,35 @@ load helpers.bash
 }
 
 @test "a bad mem= value is refused with a message naming it" {
-	run "$UMLITE" mem=lots initrd="$ROOTFS"
+	run "$UMLITE" "${MODE_ARGS[@]}" mem=lots initrd="$ROOTFS"
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "mem=lots"
-	run "$UMLITE" mem=1K initrd="$ROOTFS"
+	run "$UMLITE" "${MODE_ARGS[@]}" mem=1K initrd="$ROOTFS"
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "mem=1K"
 }
 
 @test "an unknown mode is refused" {
+	# No mode words from the run: this test names its own (bad) mode.
 	run "$UMLITE" mode=kvm initrd="$ROOTFS"
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "mode=kvm"
 }
 
 @test "a missing initrd file is named in the error" {
-	run "$UMLITE" initrd=/nonexistent/rootfs.cpio
+	run "$UMLITE" "${MODE_ARGS[@]}" initrd=/nonexistent/rootfs.cpio
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "/nonexistent/rootfs.cpio"
 }
 
 @test "a corrupt initrd is refused, not unpacked half-way" {
 	head -c 100000 /dev/urandom >"$BATS_TEST_TMPDIR/junk.cpio"
-	run "$UMLITE" initrd="$BATS_TEST_TMPDIR/junk.cpio" init=/bin/sh
+	run "$UMLITE" "${MODE_ARGS[@]}" initrd="$BATS_TEST_TMPDIR/junk.cpio" init=/bin/sh
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "junk.cpio"
 	# A truncated archive is refused too.
 	head -c 300000 "$ROOTFS" >"$BATS_TEST_TMPDIR/cut.cpio"
-	run "$UMLITE" initrd="$BATS_TEST_TMPDIR/cut.cpio" init=/bin/sh
+	run "$UMLITE" "${MODE_ARGS[@]}" initrd="$BATS_TEST_TMPDIR/cut.cpio" init=/bin/sh
 	[ "$status" -ne 0 ]
 }
 
@@ -95,8 +97,8 @@ load helpers.bash
 }
 
 @test "stdin that is not a terminal passes through to the guest" {
-	run bash -c 'printf "line1\nline2\n" | "$0" mem=128M initrd="$1" init=/bin/sh -- -c "wc -l"' \
-		"$UMLITE" "$ROOTFS"
+	run bash -c 'printf "line1\nline2\n" | "$0" mem=128M initrd="$1" "${@:2}" init=/bin/sh -- -c "wc -l"' \
+		"$UMLITE" "$ROOTFS" "${MODE_ARGS[@]}"
 	assert_status 0
 	assert_equal "2" "$(echo "$output" | tr -d ' ')"
 }
@@ -109,7 +111,7 @@ load helpers.bash
 }
 
 @test "a running instance is stopped by SIGTERM from the host, leaving no stub processes" {
-	"$UMLITE" mem=64M initrd="$ROOTFS" init=/bin/sh -- -c 'sleep 100' &
+	"$UMLITE" mem=64M initrd="$ROOTFS" "${MODE_ARGS[@]}" init=/bin/sh -- -c 'sleep 100' &
 	pid=$!
 	sleep 1
 	kill -TERM "$pid"

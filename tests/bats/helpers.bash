@@ -6,10 +6,14 @@ UMLITE=${UMLITE:-$ROOT/umlite}
 ROOTFS=${ROOTFS:-$ROOT/build/rootfs.cpio}
 # Every boot gets a timeout: a hung kernel fails its test instead of the suite.
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
+# The execution mode of this run (scripts/run-tests.sh runs the suite once per mode), as
+# command-line words: UMLITE_MODE=tt gives mode=tt, UMLITE_MODE="tt jail" mode=tt jail.
+# Tests that start ./umlite themselves pass "${MODE_ARGS[@]}"; those that do not say why.
+read -ra MODE_ARGS <<<"${UMLITE_MODE:+mode=$UMLITE_MODE}"
 
 # umlite ARGS...: boot the busybox initramfs with ARGS (mode and memory defaults added).
 umlite() {
-	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$ROOTFS" ${UMLITE_MODE:+mode=$UMLITE_MODE} "$@"
+	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$ROOTFS" "${MODE_ARGS[@]}" "$@"
 }
 
 # guest_sh SCRIPT: run SCRIPT with the guest's /bin/sh as init.

@@ -28,14 +28,14 @@ as_user() {
 
 @test "an ordinary user boots an instance: echo hi; exit 7" {
 	cd "$UDIR"
-	run --separate-stderr as_user timeout 60 ./umlite mem=128M initrd=rootfs.cpio init=/bin/sh -- -c 'echo hi; exit 7'
+	run --separate-stderr as_user timeout 60 ./umlite mem=128M initrd=rootfs.cpio "${MODE_ARGS[@]}" init=/bin/sh -- -c 'echo hi; exit 7'
 	assert_status 7
 	assert_equal "hi" "$output"
 }
 
 @test "the user is root inside the instance and nobody outside" {
 	cd "$UDIR"
-	run as_user timeout 60 ./umlite mem=128M initrd=rootfs.cpio init=/bin/sh -- -c 'id -u; touch /root/x && echo wrote'
+	run as_user timeout 60 ./umlite mem=128M initrd=rootfs.cpio "${MODE_ARGS[@]}" init=/bin/sh -- -c 'id -u; touch /root/x && echo wrote'
 	assert_status 0
 	assert_equal "0
 wrote" "$output"
@@ -43,7 +43,7 @@ wrote" "$output"
 
 @test "an unprivileged guest user cannot write root's files" {
 	cd "$UDIR"
-	run as_user timeout 60 ./umlite mem=128M initrd=rootfs.cpio init=/bin/sh -- -c \
+	run as_user timeout 60 ./umlite mem=128M initrd=rootfs.cpio "${MODE_ARGS[@]}" init=/bin/sh -- -c \
 		'su -s /bin/sh nobody -c "touch /root/y" 2>/dev/null || echo denied; test -e /root/y || echo absent'
 	assert_equal "denied
 absent" "$output"

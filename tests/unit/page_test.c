@@ -1,16 +1,28 @@
 /*
  * Unit tests of the page-frame allocator (kernel/mm/page.c): a buddy allocator over the
- * physmem mapping. Run on the host over an ordinary anonymous mapping.
+ * physmem mapping, and how it gives free memory back to the host (batched, aged hole
+ * punches, recorded by the os_punch_hole stand-in). Run on the host over an ordinary
+ * anonymous mapping.
  */
 // UNIT-OBJS: kernel/mm/page.o tests/unit/ustubs.o
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "ustubs.h"
 
-struct page;
+/* The layout of struct page (kernel/include/page.h, which includes kernel headers). */
+struct page {
+	uint32_t flags;
+	int32_t refcount;
+	uint8_t order, slab_class;
+	uint16_t slab_inuse;
+	void *lru_next, *lru_prev;
+	void *slab_free;
+	uint64_t private;
+};
 typedef uint64_t phys_t;
 int page_init(void *base, phys_t size, int fd);
 struct page *page_alloc(unsigned order, unsigned gfp);
@@ -20,8 +32,16 @@ void frame_get(phys_t p);
 void frame_put(phys_t p);
 unsigned long page_nr_free(void);
 unsigned long page_nr_total(void);
-void page_release_free(void);
+unsigned long page_nr_dirty(void);
+unsigned long page_release_free(void);
+unsigned long page_release_aged(void);
 extern char *physmem_base;
+extern struct page *page_array;
+
+static char *page_address_of(struct page *pg)
+{
+	return physmem_base + (pg - page_array) * 4096;
+}
 
 #define MEM (16UL << 20)
 
@@ -135,7 +155,7 @@ TEST_F(pages, orders_beyond_the_maximum_are_refused)
 	EXPECT_EQ(NULL, page_alloc(200, 0));
 }
 
-TEST_F(pages, freeing_large_blocks_gives_memory_back_to_the_host)
+TEST_F(pages, freed_memory_goes_back_to_the_host_when_released)
 {
 	struct page *p = page_alloc(8, 0);
 	int before;
@@ -144,7 +164,105 @@ TEST_F(pages, freeing_large_blocks_gives_memory_back_to_the_host)
 	memset(physmem_base + 4096 * 0, 0, 1); /* keep the compiler honest about physmem */
 	before = ustub_punched;
 	page_free(p, 8);
+	EXPECT_EQ(before, ustub_punched); /* not at free time: batched later */
+	EXPECT_GE(page_nr_dirty(), 256);
+	EXPECT_GE(page_release_free(), 256);
 	EXPECT_GT(ustub_punched, before);
+	EXPECT_EQ(0, page_nr_dirty());
+	EXPECT_EQ(0, page_release_free()); /* nothing left to give */
+}
+
+TEST_F(pages, memory_freed_and_reused_within_a_period_costs_no_host_call)
+{
+	phys_t a = frame_alloc(0), b;
+	int before = ustub_punched;
+
+	ASSERT_NE(0, a);
+	page_release_aged();
+	frame_put(a);
+	EXPECT_EQ(0, page_release_aged()); /* freed in this period: kept */
+	b = frame_alloc(0);                /* and reused: the dirty frame comes first */
+	EXPECT_EQ(a, b);
+	frame_put(b);
+	EXPECT_EQ(0, page_release_aged());
+	EXPECT_EQ(before, ustub_punched);
+	EXPECT_GE(page_release_aged(), 1); /* free for a whole period: released */
+	EXPECT_GT(ustub_punched, before);
+	EXPECT_EQ(0, page_nr_dirty());
+}
+
+/* A punch covering [off, off+len) was recorded after call number from. */
+static int punched_range(int from, unsigned long long off, unsigned long long len)
+{
+	for (int i = from; i < ustub_punched && i < USTUB_PUNCH_LOG; i++) {
+		if (ustub_punches[i].off <= off &&
+		    ustub_punches[i].off + ustub_punches[i].len >= off + len)
+			return 1;
+	}
+	return 0;
+}
+
+TEST_F(pages, neighbouring_free_blocks_are_released_in_one_call)
+{
+	struct page *blk[3];
+	unsigned long long lo, hi;
+	int before;
+
+	for (int i = 0; i < 3; i++) {
+		blk[i] = page_alloc(10, 0);
+		ASSERT_NE(NULL, blk[i]);
+	}
+	page_release_free();
+	before = ustub_punched;
+	for (int i = 0; i < 3; i++)
+		page_free(blk[i], 10);
+	EXPECT_EQ(3 * 1024, page_release_free());
+	lo = (unsigned long long)((char *)page_address_of(blk[0]) - physmem_base);
+	hi = (unsigned long long)((char *)page_address_of(blk[2]) - physmem_base) + (4096 << 10);
+	/* Three 4 MiB blocks side by side (never-used memory is handed out in order). */
+	ASSERT_EQ(3 * (4096ULL << 10), hi - lo);
+	EXPECT_TRUE(punched_range(before, lo, hi - lo));
+}
+
+TEST(the_page_array_is_touched_only_as_memory_is_used)
+{
+	size_t mem = 256UL << 20, array = (mem >> 12) * 48, resident = 0;
+	unsigned char vec[(256UL << 20 >> 12) * 48 / 4096 + 1];
+	char *base = mmap(NULL, mem, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, base);
+	ASSERT_EQ(0, page_init(base, mem, 3));
+	ASSERT_EQ(0, mincore(base + 4096, array, vec));
+	for (size_t i = 0; i < array / 4096; i++)
+		resident += vec[i] & 1;
+	EXPECT_LT(resident, 16);
+	munmap(base, mem);
+}
+
+TEST(a_released_free_block_also_releases_its_part_of_the_page_array)
+{
+	size_t mem = 64UL << 20;
+	char *base = mmap(NULL, mem, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	struct page *b;
+	unsigned long long arr_lo, arr_hi;
+	int before;
+
+	ASSERT_NE(MAP_FAILED, base);
+	ASSERT_EQ(0, page_init(base, mem, 3));
+	b = page_alloc(10, 0);
+	ASSERT_NE(NULL, b);
+	page_release_free();
+	before = ustub_punched;
+	page_free(b, 10);
+	page_release_free();
+	/* The entries of the block's 1023 tail frames span at least 11 whole array pages. */
+	arr_lo = (((unsigned long long)((char *)(b + 1) - base)) + 4095) & ~4095ULL;
+	arr_hi = ((unsigned long long)((char *)(b + 1024) - base)) & ~4095ULL;
+	ASSERT_GE(arr_hi - arr_lo, 11 * 4096);
+	EXPECT_TRUE(punched_range(before, arr_lo, arr_hi - arr_lo));
+	munmap(base, mem);
 }
 
 TEST(too_small_memory_is_refused)

@@ -4,13 +4,15 @@
  * devtmpfs is a tmpfs instance (fs/tmpfs) that each mount populates with the standard
  * nodes: the memory devices, tty and console, the pts and shm directories and the
  * /proc/self/fd links. The nodes are made through the tmpfs directory operations, owned
- * by root, and can be changed or removed like any tmpfs file.
+ * by root, and can be changed or removed like any tmpfs file. The block devices registered
+ * at mount time (ubda...) get their nodes too.
  *
  * The memory devices (major 1) are the drivers behind null, zero, full, random and
  * urandom, registered with chrdev_register by devfs_init (which tmpfs_init calls, so one
  * boot hook sets up both). tty and console (major 5) belong to the console driver.
  */
 #include "kernel.h"
+#include "blkdev.h"
 #include "fs.h"
 #include "mm.h"
 #include "os.h"
@@ -174,6 +176,12 @@ static int devfs_populate(struct dentry *root)
 		const struct devfs_node *n = &devfs_nodes[i];
 		int r = tmpfs_add_node(root, n->name, n->mode, MKDEV(n->major, n->minor),
 				       n->target);
+
+		if (r < 0)
+			return r;
+	}
+	for (struct block_device *b = blkdev_next(NULL); b; b = blkdev_next(b)) {
+		int r = tmpfs_add_node(root, b->name, S_IFBLK | 0660, b->dev, NULL);
 
 		if (r < 0)
 			return r;

@@ -1,19 +1,27 @@
 /*
  * procfs, system-wide files: the root directory of /proc (fixed entries, then one
  * directory per process), meminfo, cpuinfo, stat, uptime, loadavg, version, mounts,
- * filesystems, devices, swaps, cmdline, and the /proc/sys values (hostname is writable).
+ * filesystems, devices, partitions, swaps, cmdline, the /proc/sys values (writable:
+ * kernel/hostname, vm/drop_caches which gives free memory back to the host at once, and
+ * vm/ksm_run, the page-sharing switch of mm/ksm.c), and the write-only sysrq-trigger
+ * (kernel/sysrq.c) and mconsole (user notifications to the mconsole notify socket; ENXIO
+ * without mconsole=notify:).
  *
  * Layer: entries for the generic code of procfs.c. Figures come from the page allocator
  * (page.h), the scheduler (sched.h), the task list and the mount list; what the kernel
  * does not track (page cache, swap, interrupts) reads as 0, as on a machine without it.
  */
 #include "kernel.h"
+#include "blkdev.h"
 #include "fs.h"
 #include "../internal.h"
+#include "ksm.h"
+#include "mconsole.h"
 #include "page.h"
 #include "params.h"
 #include "sched.h"
 #include "slab.h"
+#include "sysrq.h"
 #include "task.h"
 #include "procfs.h"
 
@@ -22,8 +30,6 @@
 #define USER_HZ 100
 #define NS_PER_SEC 1000000000ULL
 #define NS_PER_TICK (NS_PER_SEC / USER_HZ)
-#define UTS_RELEASE "6.1.0-um-lite"
-#define UTS_VERSION "#1 SMP"
 
 /* ---- memory */
 
@@ -269,6 +275,25 @@ static int show_filesystems(struct procfs_buf *b, const struct proc_inode *pi, s
 	return 0;
 }
 
+static int show_devices(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "Character devices:\n  1 mem\n  4 /dev/vc/0\n  4 tty\n"
+			 "  5 /dev/tty\n  5 /dev/console\n\nBlock devices:\n");
+	if (blkdev_next(NULL))
+		procfs_printf(b, "%3u ubd\n", UBD_MAJOR);
+	return 0;
+}
+
+/* The registered block devices, in Linux's layout (sizes in 1 KiB blocks). */
+static int show_partitions(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "major minor  #blocks  name\n\n");
+	for (struct block_device *d = blkdev_next(NULL); d; d = blkdev_next(d))
+		procfs_printf(b, "%4u  %7u %10llu %s\n", MAJOR(d->dev), MINOR(d->dev),
+			      (unsigned long long)(d->size >> 10), d->name);
+	return 0;
+}
+
 static int show_cmdline(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
 {
 	const char *cmd = kernel_cmdline();
@@ -296,6 +321,24 @@ static long thread_self_readlink(const struct proc_inode *pi, struct task *t, ch
 static long mounts_readlink(const struct proc_inode *pi, struct task *t, char *buf)
 {
 	return ksnprintf(buf, PATH_MAX_LEN, "self/mounts");
+}
+
+/* ---- SysRq and the management console */
+
+/* As Linux: the first character names the action. */
+static int write_sysrq_trigger(const struct proc_inode *pi, struct task *t, const char *buf,
+			       size_t len)
+{
+	sysrq_handle((unsigned char)buf[0]);
+	return 0;
+}
+
+static int write_mconsole(const struct proc_inode *pi, struct task *t, const char *buf,
+			  size_t len)
+{
+	long r = mconsole_notify_user(buf, len);
+
+	return r < 0 ? (int)r : 0;
 }
 
 /* ---- /proc/sys */
@@ -336,7 +379,47 @@ static struct proc_entry sys_kernel_entries[] = {
 	PROC_TEXT("version", UTS_VERSION "\n"),
 };
 
+/* vm.drop_caches: what is free goes back to the host (mm/reclaim.c); reads the last value. */
+static unsigned long drop_caches_last;
+
+static int show_drop_caches(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "%lu\n", drop_caches_last);
+	return 0;
+}
+
+static int write_drop_caches(const struct proc_inode *pi, struct task *t, const char *buf,
+			     size_t len)
+{
+	unsigned long v;
+	int r = procfs_parse_ulong(buf, &v);
+
+	if (r == 0)
+		r = reclaim_drop_caches(v);
+	if (r == 0)
+		drop_caches_last = v;
+	return r;
+}
+
+/* vm.ksm_run: the same switch as /sys/kernel/mm/ksm/run. */
+static int show_ksm_run(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "%lu\n", ksm_get_run());
+	return 0;
+}
+
+static int write_ksm_run(const struct proc_inode *pi, struct task *t, const char *buf,
+			 size_t len)
+{
+	unsigned long v;
+	int r = procfs_parse_ulong(buf, &v);
+
+	return r < 0 ? r : ksm_set_run(v);
+}
+
 static struct proc_entry sys_vm_entries[] = {
+	PROC_FILE_RW("drop_caches", 0200, show_drop_caches, write_drop_caches),
+	PROC_FILE_RW("ksm_run", 0644, show_ksm_run, write_ksm_run),
 	PROC_TEXT("max_map_count", "65530\n"),
 	PROC_TEXT("overcommit_memory", "0\n"),
 };
@@ -356,18 +439,19 @@ static struct proc_entry sys_entries[] = {
 static struct proc_entry root_entries[] = {
 	PROC_FILE("cmdline", 0444, show_cmdline),
 	PROC_FILE("cpuinfo", 0444, show_cpuinfo),
-	PROC_TEXT("devices", "Character devices:\n  1 mem\n  4 /dev/vc/0\n  4 tty\n"
-			     "  5 /dev/tty\n  5 /dev/console\n\nBlock devices:\n"),
+	PROC_FILE("devices", 0444, show_devices),
 	PROC_FILE("filesystems", 0444, show_filesystems),
 	PROC_FILE("loadavg", 0444, show_loadavg),
+	PROC_FILE_RW("mconsole", 0200, NULL, write_mconsole),
 	PROC_FILE("meminfo", 0444, show_meminfo),
 	PROC_LINK("mounts", mounts_readlink),
 	PROC_DIR("net", 0555, procfs_net_entries),
-	PROC_TEXT("partitions", "major minor  #blocks  name\n\n"),
+	PROC_FILE("partitions", 0444, show_partitions),
 	PROC_LINK("self", self_readlink),
 	PROC_FILE("stat", 0444, show_stat),
 	PROC_TEXT("swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"),
 	PROC_DIR("sys", 0555, sys_entries),
+	PROC_FILE_RW("sysrq-trigger", 0200, NULL, write_sysrq_trigger),
 	PROC_LINK("thread-self", thread_self_readlink),
 	PROC_FILE("uptime", 0444, show_uptime),
 	PROC_FILE("version", 0444, show_version),

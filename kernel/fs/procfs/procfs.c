@@ -104,6 +104,26 @@ int procfs_show_text(struct procfs_buf *b, const struct proc_inode *pi, struct t
 	return 0;
 }
 
+int procfs_parse_ulong(const char *buf, unsigned long *out)
+{
+	const char *end;
+	unsigned long long v;
+
+	while (*buf == ' ' || *buf == '\t')
+		buf++;
+	if (*buf < '0' || *buf > '9')
+		return -EINVAL;
+	v = kstrtoull_prefix(buf, &end, 10);
+	if (end - buf > 19)
+		return -EINVAL; /* would not fit: refuse rather than wrap */
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	if (*end || v > (unsigned long)-1)
+		return -EINVAL;
+	*out = (unsigned long)v;
+	return 0;
+}
+
 /* ---- tasks and permissions */
 
 struct task *procfs_task(const struct proc_inode *pi)

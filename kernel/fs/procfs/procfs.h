@@ -107,6 +107,8 @@ struct proc_entry {
  * inode hooks. Returns 0 or -ENOMEM.
  */
 int procfs_fill_super(struct super_block *sb, struct proc_entry *root);
+/* A written decimal value (blanks and a final newline allowed): 0 and *out, or -EINVAL. */
+int procfs_parse_ulong(const char *buf, unsigned long *out);
 /* The show function of files with fixed content (entry->text). */
 int procfs_show_text(struct procfs_buf *b, const struct proc_inode *pi, struct task *t);
 /* The live task pi is about, or NULL when it has gone (or pi is about no task). */

@@ -1,15 +1,18 @@
 /*
- * sysfs, minimal: the "sysfs" filesystem type with a small fixed, read-only tree — the
- * usual top-level directories and /sys/devices/system/cpu describing the one guest CPU
- * (online, possible, present; cpu0), which C libraries read to count processors.
+ * sysfs, minimal: the "sysfs" filesystem type with a small fixed tree — the usual
+ * top-level directories, /sys/devices/system/cpu describing the one guest CPU (online,
+ * possible, present; cpu0), which C libraries read to count processors, and
+ * /sys/kernel/mm/ksm, the controls and counters of page sharing (mm/ksm.c) under Linux's
+ * names.
  *
- * Layer: a static entry table served by the generic procfs code (fs/procfs/procfs.c);
- * the superblock is read-only, so creating or writing anything fails (EROFS, or EACCES
- * for opening a file for writing).
+ * Layer: a static entry table served by the generic procfs code (fs/procfs/procfs.c).
+ * Nothing can be created; only the files with a write function (run, pages_to_scan,
+ * sleep_millisecs; root only by their modes) can be opened for writing (EACCES otherwise).
  */
 #include "kernel.h"
 #include "fs.h"
 #include "../internal.h"
+#include "ksm.h"
 #include "slab.h"
 #include "../procfs/procfs.h"
 
@@ -33,6 +36,86 @@ static struct proc_entry devices_entries[] = {
 	PROC_DIR("system", 0755, system_entries),
 };
 
+/* ---- /sys/kernel/mm/ksm: page sharing (mm/ksm.c), Linux's files */
+
+static int show_ksm_counter(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	const char *n = pi->ent->name;
+	struct ksm_stats st;
+	unsigned long v = 0;
+
+	ksm_get_stats(&st);
+	if (!strcmp(n, "full_scans"))
+		v = st.full_scans;
+	else if (!strcmp(n, "pages_shared"))
+		v = st.pages_shared;
+	else if (!strcmp(n, "pages_sharing"))
+		v = st.pages_sharing;
+	else if (!strcmp(n, "pages_unshared"))
+		v = st.pages_unshared;
+	else if (!strcmp(n, "pages_scanned"))
+		v = st.pages_scanned;
+	else if (!strcmp(n, "ksm_zero_pages"))
+		v = st.zero_pages;
+	procfs_printf(b, "%lu\n", v);
+	return 0;
+}
+
+static int show_ksm_setting(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	const char *n = pi->ent->name;
+	unsigned long v = ksm_get_sleep_ms();
+
+	if (!strcmp(n, "run"))
+		v = ksm_get_run();
+	else if (!strcmp(n, "pages_to_scan"))
+		v = ksm_get_pages_to_scan();
+	procfs_printf(b, "%lu\n", v);
+	return 0;
+}
+
+static int write_ksm_setting(const struct proc_inode *pi, struct task *t, const char *buf,
+			     size_t len)
+{
+	const char *n = pi->ent->name;
+	unsigned long v;
+	int r = procfs_parse_ulong(buf, &v);
+
+	if (r < 0)
+		return r;
+	if (!strcmp(n, "run"))
+		return ksm_set_run(v);
+	if (!strcmp(n, "pages_to_scan"))
+		return ksm_set_pages_to_scan(v);
+	return ksm_set_sleep_ms(v);
+}
+
+#define KSM_COUNTER(n) PROC_FILE(n, 0444, show_ksm_counter)
+#define KSM_SETTING(n) PROC_FILE_RW(n, 0644, show_ksm_setting, write_ksm_setting)
+
+static struct proc_entry ksm_entries[] = {
+	KSM_COUNTER("full_scans"),
+	KSM_COUNTER("ksm_zero_pages"),
+	PROC_TEXT("merge_across_nodes", "1\n"),
+	KSM_COUNTER("pages_scanned"),
+	KSM_COUNTER("pages_shared"),
+	KSM_COUNTER("pages_sharing"),
+	KSM_SETTING("pages_to_scan"),
+	KSM_COUNTER("pages_unshared"),
+	PROC_TEXT("pages_volatile", "0\n"),
+	KSM_SETTING("run"),
+	KSM_SETTING("sleep_millisecs"),
+	PROC_TEXT("use_zero_pages", "1\n"),
+};
+
+static struct proc_entry kernel_mm_entries[] = {
+	PROC_DIR("ksm", 0755, ksm_entries),
+};
+
+static struct proc_entry kernel_entries[] = {
+	PROC_DIR("mm", 0755, kernel_mm_entries),
+};
+
 static struct proc_entry sysfs_entries[] = {
 	PROC_EMPTY_DIR("block", 0755),
 	PROC_EMPTY_DIR("bus", 0755),
@@ -41,7 +124,7 @@ static struct proc_entry sysfs_entries[] = {
 	PROC_DIR("devices", 0755, devices_entries),
 	PROC_EMPTY_DIR("firmware", 0755),
 	PROC_EMPTY_DIR("fs", 0755),
-	PROC_EMPTY_DIR("kernel", 0755),
+	PROC_DIR("kernel", 0755, kernel_entries),
 	PROC_EMPTY_DIR("module", 0755),
 };
 
@@ -56,7 +139,6 @@ static int sysfs_mount(struct file_system_type *type, const char *source, unsign
 	if (IS_ERR_OR_NULL(sb))
 		return sb ? PTR_ERR(sb) : -ENOMEM;
 	sb->magic = SYSFS_MAGIC;
-	sb->flags |= MS_RDONLY;
 	r = procfs_fill_super(sb, &sysfs_root);
 	if (r < 0) {
 		kfree(sb); /* no inode or dentry of it is left */

@@ -262,11 +262,14 @@ static bool inode_set_type(struct inode *inode, u32 mode, u32 rdev)
 		inode->i_op = &tmpfs_special_iops;
 		inode->i_fop = &fifo_fops;
 		return true;
-	case S_IFBLK: /* no block devices yet: opening one gives -ENXIO */
+	case S_IFBLK:
+		inode->i_op = &tmpfs_special_iops;
+		inode->i_fop = &blkdev_open_fops;
+		inode->rdev = rdev;
+		return true;
 	case S_IFSOCK:
 		inode->i_op = &tmpfs_special_iops;
 		inode->i_fop = &tmpfs_noopen_fops;
-		inode->rdev = S_ISBLK(mode) ? rdev : 0;
 		return true;
 	default:
 		return false;

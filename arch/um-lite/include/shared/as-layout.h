@@ -5,6 +5,9 @@
  * guest: [0, UM_TASK_SIZE). Above it sit the stub's code page, its data pages (physmem
  * frames shared with the kernel) and whatever the host put there at exec time (stack,
  * vdso, vvar), which the stub process is started so as to keep above UM_TASK_SIZE.
+ * In TT mode the whole physmem file (the kernel's memory: its allocations, page tables,
+ * page cache and every guest page) is also mapped there, at TT_KMEM_BASE, as the historic
+ * UML tt mode did: outside the guest's usable range, writable by guest code unless `jail`.
  * Shared header: only <stdint.h>-level types.
  */
 #ifndef UM_AS_LAYOUT_H
@@ -25,6 +28,14 @@
 #define STUB_DATA_PAGES 4
 #define STUB_DATA_SIZE (STUB_DATA_PAGES * UM_PAGE_SIZE)
 #define STUB_END (STUB_DATA + STUB_DATA_SIZE)
+
+/*
+ * TT mode: the kernel's physmem mapping inside every guest host process, [TT_KMEM_BASE,
+ * TT_KMEM_BASE + mem=). mem= is at most 64 GiB, so it ends below the host's own mappings
+ * (stack, vdso), which a stub without address randomisation has near the 47-bit top.
+ */
+#define TT_KMEM_BASE 0x7fd000000000UL
+#define TT_KMEM_MAX (64UL << 30)
 
 /* The physmem file is at this descriptor number inside every stub process. */
 #define STUB_PHYSMEM_FD 3

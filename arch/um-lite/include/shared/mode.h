@@ -97,5 +97,13 @@ struct um_mode_ops {
 
 extern const struct um_mode_ops *um_mode;
 extern const struct um_mode_ops skas_ptrace_ops;
+extern const struct um_mode_ops tt_mode_ops;
+
+/*
+ * After the command line is parsed and um_mode chosen: refuse mode options that do not
+ * fit the chosen mode (`jail` without mode=tt, or with options unsafe under it). 0 or
+ * -EINVAL after printing why (tt/tt.c).
+ */
+int tt_check_options(void);
 
 #endif

@@ -73,12 +73,15 @@ uint64_t os_cpu_time_ns(void);
 #define OS_IRQ_HOSTINT 0x4  /* the host sent SIGINT (passthrough console) */
 #define OS_IRQ_HOSTTERM 0x8 /* the host sent SIGTERM/SIGHUP: halt */
 #define OS_IRQ_WINCH 0x10   /* the host terminal changed size */
+#define OS_IRQ_IO 0x20      /* SIGIO: an O_ASYNC descriptor (mconsole) has input */
 /* Install the kernel's host signal handlers (on an alternate stack). */
 int os_signals_init(void);
 /* Pending interrupt bits (OS_IRQ_*), cleared by the read. */
 unsigned os_irq_take(void);
 /* Non-zero when an interrupt is pending; cheap enough for hot paths. */
 int os_irq_pending(void);
+/* The pending bits, left pending. */
+unsigned os_irq_peek(void);
 /* Sleep until an interrupt, fd readable (fd >= 0), or timeout_ns (-1: none). */
 int os_idle_wait(int fd, int64_t timeout_ns);
 /* Number of the host signal sent to kick a running guest thread. */
@@ -92,8 +95,20 @@ void os_tty_restore(void);
 int os_tty_winsize(int fd, unsigned short *rows, unsigned short *cols);
 
 /* ---- os/util.c: process-wide services */
+/* Exit umlite after running the exit functions and restoring the terminal. */
 void os_exit(int status) __attribute__((noreturn));
 void os_abort(void) __attribute__((noreturn));
+/*
+ * Run fn at every exit of this process (os_exit, os_abort, os_reexec), last registered
+ * first; never in a forked child. 0 or -ENOSPC.
+ */
+int os_atexit(void (*fn)(void));
+/*
+ * Restart umlite (reboot): stop the tick, run the exit functions, restore the terminal and
+ * exec this same binary with argv, keeping the process id. Returns -errno only when the
+ * exec failed.
+ */
+int os_reexec(char *const argv[]);
 int os_getpid(void);
 long os_getrandom(void *buf, size_t len);
 /* Environment variable or NULL. */

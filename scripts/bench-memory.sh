@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# `make bench`, the host-memory part (scripts/bench.sh runs it; it also runs alone):
+# what an instance costs the host, measured from the host side.
+#
+#   idle instance memory   PSS summed over umlite and its SKAS stub processes
+#                          (/proc/PID/smaps_rollup) for busybox sh waiting at a prompt,
+#                          and the allocated size of the physmem file (the guest RAM the
+#                          host backs), at mem=256M and mem=4G
+#   memory after freeing   a guest writes a 200 MiB tmpfs file and removes it, or a process
+#                          fills a 200 MiB buffer and exits: the physmem file at its peak
+#                          and after, and the seconds from the guest's word that it freed
+#                          the memory until the host has it back (within 8 MiB of idle)
+#   page sharing           ksm=1, two processes each filling 50 MiB with the same bytes:
+#                          pages_sharing, the physmem file before and after, how long the
+#                          scanner took, and its CPU time (ksmd's, from /proc/PID/stat in
+#                          the guest) while merging and once everything is merged
+#
+# The guest and this script take turns: the guest prints a word and reads a line from its
+# console (a FIFO held open here), so every measurement is taken while the guest waits.
+# Every instance runs under a timeout; a step that fails prints n/a.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+UMLITE=${UMLITE:-./umlite}
+TIMEOUT=${BENCH_TIMEOUT:-60}
+ROOTFS=build/rootfs.cpio
+BENCH_CPIO=build/bench.cpio
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/umlite-benchmem.XXXXXX") || exit 1
+BG=        # the timeout wrapper of the running instance
+UPID=      # the umlite process under it
+OUT=
+
+cleanup() {
+	stop_instance
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- an instance
+
+# start NAME ARGS...: boot in the background; console in from $WORK/NAME.in, out to OUT.
+start() {
+	local name=$1
+	shift
+	OUT=$WORK/$name.out
+	mkfifo "$WORK/$name.in"
+	exec 7<>"$WORK/$name.in"
+	timeout -k 5 "$TIMEOUT" "$UMLITE" "$@" <"$WORK/$name.in" >"$OUT" 2>"$WORK/$name.err" &
+	BG=$!
+	UPID=
+	for _ in $(seq 100); do
+		UPID=$(children "$BG" | head -1)
+		[ -n "$UPID" ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+stop_instance() {
+	exec 7>&- 2>/dev/null
+	if [ -n "$BG" ]; then
+		[ -n "$UPID" ] && kill -9 "$UPID" 2>/dev/null
+		kill -9 "$BG" 2>/dev/null
+		wait "$BG" 2>/dev/null
+	fi
+	BG='' UPID=''
+}
+
+go() { echo >&7; }
+
+children() {
+	local p
+	if [ -r "/proc/$1/task/$1/children" ]; then
+		tr ' ' '\n' <"/proc/$1/task/$1/children" | sed '/^$/d'
+		return
+	fi
+	for p in /proc/[0-9]*; do
+		[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$1" ] && basename "$p"
+	done
+}
+
+# wait_for TEXT [COUNT] [SECONDS]
+wait_for() {
+	local i
+	for ((i = 0; i < ${3:-30} * 100; i++)); do
+		[ "$(grep -c -- "$1" "$OUT")" -ge "${2:-1}" ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+physmem_kb() {
+	local fd
+	for fd in /proc/"$UPID"/fd/*; do
+		case $(readlink "$fd") in
+		*memfd:umlite-physmem*) echo $(($(stat -L -c %b "$fd") / 2)); return 0 ;;
+		esac
+	done
+	return 1
+}
+
+pss_kb() {
+	local p sum=0
+	for p in "$UPID" $(children "$UPID"); do
+		sum=$((sum + $(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)))
+	done
+	echo "$sum"
+}
+
+# CPU time of umlite in clock ticks (utime + stime).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$UPID/stat"; }
+
+now() { date +%s.%N; }
+mib() { awk -v k="$1" 'BEGIN { if (k == "" || k == "n/a") print "n/a"; else printf "%.1f MiB", k / 1024 }'; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f s", b - a }'; }
+
+row() { printf '  %-46s %s\n' "$1" "$2"; }
+
+# ---------------------------------------------------------------- the measurements
+
+idle_instance() { # MEM
+	local pss phys
+	if start idle "mem=$1" initrd="$ROOTFS" init=/bin/sh -- -c 'sleep 0.5; echo READY; read x' &&
+		wait_for READY; then
+		pss=$(pss_kb) phys=$(physmem_kb)
+		row "idle instance memory (busybox sh, mem=$1)" \
+			"PSS $(mib "$pss"), physmem file $(mib "$phys") (target <= 8 MiB)"
+	else
+		row "idle instance memory (busybox sh, mem=$1)" n/a
+	fi
+	go
+	stop_instance
+}
+
+# after_free LABEL SCRIPT: SCRIPT prints IDLE, reads, allocates (ALLOC, reads), frees
+# (FREED, reads); the physmem file at each step and the time until it is back near idle.
+after_free() {
+	local label=$1 script=$2 idle peak=0 t0 t1 m after=n/a back=n/a said=
+	if ! start free mem=512M initrd="$ROOTFS" init=/bin/sh -- -c "$script" || ! wait_for IDLE; then
+		row "$label" n/a
+		stop_instance
+		return
+	fi
+	idle=$(physmem_kb)
+	go
+	while ! grep -q FREED "$OUT"; do
+		m=$(physmem_kb) || break
+		[ "$m" -gt "$peak" ] && peak=$m
+		if [ -z "$said" ] && grep -q ALLOC "$OUT"; then
+			m=$(physmem_kb) && [ "$m" -gt "$peak" ] && peak=$m
+			go
+			said=1
+		fi
+		sleep 0.01
+	done
+	t0=$(now)
+	for _ in $(seq 500); do
+		m=$(physmem_kb) || break
+		if [ "$m" -lt $((idle + 8192)) ]; then
+			t1=$(now) back=$(secs "$t0" "$t1")
+			break
+		fi
+		sleep 0.01
+	done
+	sleep 1
+	after=$(physmem_kb)
+	row "$label" "idle $(mib "$idle"), peak $(mib "$peak"), after $(mib "$after"), back in $back"
+	go
+	stop_instance
+}
+
+# sharing: ksm=1, two fillers. The guest reports pages_sharing and ksmd's CPU time (its
+# /proc/PID/stat stime, in 1/100 s) every 0.2 s with shell builtins only.
+sharing() {
+	local idle filled t0 t1 s=0 k0 k1 k2 after i line
+	# shellcheck disable=SC2016 # expanded by the guest's shell
+	local script='sleep 0.5; echo IDLE; read x
+		for d in /proc/[0-9]*; do read c <$d/comm; [ "$c" = ksmd ] && k=$d; done
+		/bench/fill 50 /tmp/stop & /bench/fill 50 /tmp/stop &
+		while [ ! -e /tmp/stop ]; do read s </sys/kernel/mm/ksm/pages_sharing
+			read st <$k/stat; set -- $st; echo S $s ${15}; sleep 0.2
+		done & read x; touch /tmp/stop; wait; echo DONE'
+	local label="page sharing, 2 x 50 MiB alike (ksm=1)"
+	if ! start ksm mem=512M ksm=1 initrd="$BENCH_CPIO" init=/bin/sh -- -c "$script" ||
+		! wait_for IDLE; then
+		row "$label" n/a
+		stop_instance
+		return
+	fi
+	idle=$(physmem_kb)
+	go
+	if ! wait_for FILLED 2; then
+		row "$label" n/a
+		stop_instance
+		return
+	fi
+	t0=$(now) filled=$(physmem_kb)
+	k0=$(grep '^S ' "$OUT" | tail -1 | awk '{ print $3 }')
+	for ((i = 0; i < 3000; i++)); do
+		line=$(grep '^S ' "$OUT" | tail -1)
+		s=$(awk '{ print $2 }' <<<"$line") k1=$(awk '{ print $3 }' <<<"$line")
+		[ "${s:-0}" -ge 12800 ] && break
+		sleep 0.01
+	done
+	t1=$(now)
+	sleep 0.5 # the merged-away frames go back to the host
+	after=$(physmem_kb)
+	sleep 2
+	k2=$(grep '^S ' "$OUT" | tail -1 | awk '{ print $3 }')
+	go
+	wait_for DONE 1 10
+	row "$label" "pages_sharing $s after $(secs "$t0" "$t1"); physmem above idle $(mib \
+		$((filled - idle))) -> $(mib $((after - idle)))$(grep -q BAD "$OUT" && echo ', BAD DATA')"
+	row "ksmd CPU (defaults: 256 pages / 20 ms)" "$(awk -v a="${k0:-0}" -v b="${k1:-0}" \
+		-v c="${k2:-0}" -v t="$(awk -v x="$t0" -v y="$t1" 'BEGIN { print y - x }')" \
+		'BEGIN { printf "%.2f s while merging (%.0f%% of one CPU), %.1f%% once merged",
+			(b - a) / 100, (b - a) / 100 / (t > 0 ? t : 1) * 100, (c - b) / 100 / 2.5 * 100 }')"
+	stop_instance
+}
+
+main() {
+	if [ ! -x "$UMLITE" ] || [ ! -f "$ROOTFS" ]; then
+		echo "bench-memory: $UMLITE or $ROOTFS missing" >&2
+		exit 1
+	fi
+	echo "host memory (PSS: umlite and its stubs; physmem file: the guest RAM the host backs):"
+	idle_instance 256M
+	idle_instance 4G
+	# shellcheck disable=SC2016
+	after_free "memory after freeing a 200 MiB tmpfs file" 'sleep 0.5; echo IDLE; read x
+		dd if=/dev/zero of=/tmp/big bs=1M count=200 2>/dev/null; echo ALLOC; read x
+		rm /tmp/big; echo FREED; read x'
+	after_free "memory after a 200 MiB process exits" 'sleep 0.5; echo IDLE; read x
+		dd if=/dev/zero of=/dev/null bs=200M count=1 2>/dev/null; echo FREED; read x'
+	if [ -f "$BENCH_CPIO" ]; then
+		sharing
+	else
+		row "page sharing" "n/a ($BENCH_CPIO missing)"
+	fi
+}
+
+main "$@"
