@@ -2,7 +2,8 @@
  * /proc/net: the socket tables (tcp, tcp6, udp, udp6, raw, raw6, unix), the interfaces
  * (dev, if_inet6) and the routes (route, ipv6_route), in Linux's formats, which netstat,
  * ss-style tools, ifconfig and Python's psutil parse. procfs (kernel/fs/procfs) lists
- * procfs_net_entries under /proc/net; everything here is generated at open.
+ * procfs_net_entries under /proc/net and procfs_sys_net_entries under /proc/sys/net;
+ * everything here is generated at open.
  *
  * Internet sockets are listed in the table of their own family: an AF_INET6 socket,
  * even one talking to an IPv4 peer, is in tcp6/udp6, as on Linux.
@@ -266,4 +267,37 @@ struct proc_entry procfs_net_entries[PROCFS_NET_NR] = {
 	NET_FILE("udp", show_udp),
 	NET_FILE("udp6", show_udp6),
 	NET_FILE("unix", show_unix),
+};
+
+/* ---- /proc/sys/net: the settings this stack has (read-only) */
+
+static struct proc_entry sys_net_core[] = {
+	PROC_TEXT("rmem_default", "212992\n"),
+	PROC_TEXT("rmem_max", "212992\n"),
+	PROC_TEXT("somaxconn", "4096\n"),
+	PROC_TEXT("wmem_default", "212992\n"),
+	PROC_TEXT("wmem_max", "212992\n"),
+};
+
+static struct proc_entry sys_net_ipv4[] = {
+	PROC_TEXT("ip_local_port_range", "32768\t60999\n"),
+	PROC_TEXT("ip_unprivileged_port_start", "1024\n"),
+	PROC_TEXT("ping_group_range", "0\t2147483647\n"),
+	PROC_TEXT("tcp_rmem", "4096\t131072\t6291456\n"),
+	PROC_TEXT("tcp_wmem", "4096\t16384\t4194304\n"),
+};
+
+static struct proc_entry sys_net_ipv6[] = {
+	PROC_TEXT("bindv6only", "0\n"),
+};
+
+static struct proc_entry sys_net_unix[] = {
+	PROC_TEXT("max_dgram_qlen", "512\n"),
+};
+
+struct proc_entry procfs_sys_net_entries[PROCFS_SYS_NET_NR] = {
+	PROC_DIR("core", 0555, sys_net_core),
+	PROC_DIR("ipv4", 0555, sys_net_ipv4),
+	PROC_DIR("ipv6", 0555, sys_net_ipv6),
+	PROC_DIR("unix", 0555, sys_net_unix),
 };

@@ -404,8 +404,13 @@ static ssize_t tcp_push(struct inet_sock *is, struct inet_sock *p, struct kmsg *
 		size_t n = min(m->len - sent, TCP_CHUNK), c;
 		struct skb *skb;
 
+		if (s->err) { /* reset by the peer meanwhile */
+			err = s->err;
+			s->err = 0;
+			break;
+		}
 		if (is->peer != p || (s->shutdown & SEND_SHUTDOWN)) {
-			err = s->err ? s->err : sock_epipe(m->flags);
+			err = sent ? 0 : sock_epipe(m->flags);
 			break;
 		}
 		if (!tcp_can_send(is, p)) {

@@ -614,6 +614,85 @@ TEST(writing_to_a_closed_tcp_peer_ends_in_epipe)
 	EXPECT_EQ(0, recv(c, &r, 1, 0));
 }
 
+/* The byte at offset i of the test stream. */
+static unsigned char pattern(long i)
+{
+	return (unsigned char)(i * 7 + (i >> 11));
+}
+
+TEST(a_large_tcp_stream_arrives_whole_and_in_order)
+{
+	const long total = 4L << 20;
+	int c, s, status;
+	static unsigned char buf[70000];
+	long got = 0, bad = -1;
+	pid_t pid;
+
+	ASSERT_EQ(0, tcp_pair(AF_INET6, &c, &s));
+	pid = fork();
+	if (pid == 0) {
+		long sent = 0;
+
+		close(s);
+		srand(5);
+		while (sent < total) {
+			long n = 1 + rand() % (int)sizeof(buf), w;
+
+			n = n > total - sent ? total - sent : n;
+			for (long i = 0; i < n; i++)
+				buf[i] = pattern(sent + i);
+			w = write(c, buf, n);
+			if (w <= 0)
+				_exit(1);
+			sent += w;
+		}
+		_exit(0);
+	}
+	close(c);
+	srand(9);
+	for (;;) {
+		ssize_t r = read(s, buf, 1 + rand() % (int)sizeof(buf));
+
+		if (r <= 0)
+			break;
+		for (ssize_t i = 0; i < r && bad < 0; i++) {
+			if (buf[i] != pattern(got + i))
+				bad = got + i;
+		}
+		got += r;
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(total, got);
+	EXPECT_EQ(-1, bad);
+}
+
+TEST(many_connections_at_once)
+{
+	enum { N = 150 };
+	int port, l = bound_socket(AF_INET, SOCK_STREAM, &port), c[N], a[N], i;
+	char b;
+
+	ASSERT_EQ(0, listen(l, N));
+	for (i = 0; i < N; i++) {
+		c[i] = tcp_connect_to(AF_INET, port);
+		ASSERT_LE(0, c[i]);
+	}
+	for (i = 0; i < N; i++) {
+		a[i] = accept(l, NULL, NULL);
+		ASSERT_LE(0, a[i]);
+		b = (char)i;
+		ASSERT_EQ(1, write(c[i], &b, 1));
+	}
+	for (i = 0; i < N; i++) {
+		ASSERT_EQ(1, read(a[i], &b, 1));
+		EXPECT_EQ((char)i, b);
+		close(a[i]);
+		EXPECT_EQ(0, read(c[i], &b, 1));
+		close(c[i]);
+	}
+}
+
 TEST(tcp_socket_options)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0), v = 0, on = 1;

@@ -432,7 +432,7 @@ static struct proc_entry sys_fs_entries[] = {
 static struct proc_entry sys_entries[] = {
 	PROC_DIR("fs", 0555, sys_fs_entries),
 	PROC_DIR("kernel", 0555, sys_kernel_entries),
-	PROC_EMPTY_DIR("net", 0555),
+	PROC_DIR("net", 0555, procfs_sys_net_entries),
 	PROC_DIR("vm", 0555, sys_vm_entries),
 };
 
