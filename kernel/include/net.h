@@ -288,7 +288,7 @@ void sock_get(struct socket *s);
 void sock_put(struct socket *s);
 /* The socket of an open file, or NULL when it is not a socket. */
 struct socket *sock_from_file(struct file *f);
-/* Give s an open file (O_RDWR | flags) and a descriptor; the fd or -errno (s is put). */
+/* Give s an open file (O_RDWR | flags) and a descriptor; the fd or -errno (s is released). */
 int sock_install_fd(struct socket *s, unsigned flags);
 /* Wake every sleeper and poller of s. */
 void sock_wake(struct socket *s);

@@ -518,6 +518,18 @@ void unix_destroy(struct socket *s)
 
 /* ---- /proc/net/unix */
 
+/* An abstract name as Linux shows it: '@' for every NUL, the leading one included. */
+static void unix_proc_abstract(struct procfs_buf *b, const struct unix_addr *a)
+{
+	char name[sizeof(a->sun.sun_path) + 1];
+	int n = a->len - (int)sizeof(a->sun.sun_family);
+
+	for (int i = 0; i < n; i++)
+		name[i] = a->sun.sun_path[i] ? a->sun.sun_path[i] : '@';
+	name[n] = '\0';
+	procfs_printf(b, " %s", name);
+}
+
 void unix_proc_show(struct procfs_buf *b)
 {
 	struct unix_sock *u;
@@ -532,7 +544,7 @@ void unix_proc_show(struct procfs_buf *b)
 			      s->listening ? 0x10000 : 0, s->type, st,
 			      (unsigned long long)s->ino);
 		if (u->addr && unix_abstract(u->addr))
-			procfs_printf(b, " @%.*s", u->addr->len - 3, u->addr->sun.sun_path + 1);
+			unix_proc_abstract(b, u->addr);
 		else if (u->addr)
 			procfs_printf(b, " %.*s", u->addr->len - 2, u->addr->sun.sun_path);
 		procfs_printf(b, "\n");

@@ -6,7 +6,9 @@
  * Accounting: an skb on a receive queue counts its truesize in the receiver's rmem and
  * its unread data in rxq_bytes; an skb with an owner counts its truesize in the owner's
  * wmem until it is freed, which is how senders are flow-controlled (a sender waits for
- * its wmem to drop, and skb_free wakes it). Rights in flight (struct scm_fp) hold file
+ * its wmem to drop; skb_free wakes it once at most half of SO_SNDBUF is in use, as
+ * Linux's write-space callback does, so a busy reader does not wake its writer for every
+ * message). Rights in flight (struct scm_fp) hold file
  * references; they are counted globally and capped, so that a guest cannot pin an
  * unbounded number of files in queues nobody reads (Linux's too_many_unix_fds idea).
  *
@@ -60,7 +62,8 @@ void skb_free(struct skb *skb)
 	scm_fp_free(skb->fp);
 	if (o) {
 		o->wmem -= skb->truesize;
-		sock_wake(o);
+		if ((u64)o->wmem * 2 <= o->sndbuf) /* room for writers, with Linux's hysteresis */
+			sock_wake(o);
 		sock_put(o);
 	}
 	kfree(skb);

@@ -210,6 +210,7 @@ int sock_install_fd(struct socket *s, unsigned flags)
 	int fd;
 
 	if (IS_ERR(f)) {
+		s->ops->release(s); /* an accepted connection must not stay half-open */
 		sock_put(s);
 		return (int)PTR_ERR(f);
 	}
