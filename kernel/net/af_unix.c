@@ -5,7 +5,7 @@
  * Data transfer and readiness are in unix_msg.c.
  *
  * Names: every open socket is on unix_all. An abstract name (sun_path[0] == 0) is the byte
- * string of the address; a filesystem name is the S_IFSOCK node bind made through the VFS
+ * string of the address, one namespace per socket type as in Linux; a filesystem name is the S_IFSOCK node bind made through the VFS
  * (vfs_mknod_at, mode 0777 & ~umask, EADDRINUSE when the name exists), and connecting
  * resolves the path (write permission needed) and finds the socket bound to that inode.
  * A name leaves with its socket, though the node stays in the filesystem as on Linux.
@@ -89,12 +89,14 @@ int unix_getname(struct socket *s, void *buf, bool peer)
 
 /* ---- the table of names */
 
-static struct unix_sock *unix_find_abstract(const struct sockaddr_un *sun, int len)
+/* Abstract names are per socket type, as in Linux (its name hash includes the type). */
+static struct unix_sock *unix_find_abstract(const struct sockaddr_un *sun, int len, int type)
 {
 	struct unix_sock *u;
 
 	list_for_each_entry(u, &unix_all, link) {
-		if (u->addr && unix_abstract(u->addr) && u->addr->len == len &&
+		if (u->owns_name && u->sk.type == type && unix_abstract(u->addr) &&
+		    u->addr->len == len &&
 		    !memcmp(&u->addr->sun, sun, (size_t)len))
 			return u;
 	}
@@ -106,7 +108,7 @@ static struct unix_sock *unix_find_inode(struct inode *inode)
 	struct unix_sock *u;
 
 	list_for_each_entry(u, &unix_all, link) {
-		if (u->path.dentry && u->path.dentry->inode == inode)
+		if (u->owns_name && u->path.dentry && u->path.dentry->inode == inode)
 			return u;
 	}
 	return NULL;
@@ -152,7 +154,7 @@ struct unix_sock *unix_find(const void *addr, int len, int type, int *err)
 	if (sun->sun_path[0]) {
 		u = unix_find_path(sun, len, err);
 	} else {
-		u = unix_find_abstract(sun, len);
+		u = unix_find_abstract(sun, len, type);
 		*err = -ECONNREFUSED;
 	}
 	if (u && u->sk.type != type)
@@ -186,9 +188,10 @@ int unix_autobind(struct unix_sock *u)
 	for (unsigned tries = 0; tries < 0x100000; tries++) {
 		unix_autobind_next = (unix_autobind_next + 1) & 0xfffff;
 		ksnprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1, "%05x", unix_autobind_next);
-		if (unix_find_abstract(&sun, len))
+		if (unix_find_abstract(&sun, len, u->sk.type))
 			continue;
 		u->addr = unix_addr_new(&sun, len);
+		u->owns_name = u->addr != NULL;
 		return u->addr ? 0 : -ENOMEM;
 	}
 	return -ENOSPC;
@@ -214,6 +217,7 @@ static int unix_bind_path(struct unix_sock *u, const struct sockaddr_un *sun, in
 		return -ENOMEM;
 	}
 	u->path = p;
+	u->owns_name = true;
 	return 0;
 }
 
@@ -232,9 +236,10 @@ int unix_bind(struct socket *s, const void *addr, int len)
 		return -EINVAL;
 	if (sun->sun_path[0])
 		return unix_bind_path(u, sun, len);
-	if (unix_find_abstract(sun, len))
+	if (unix_find_abstract(sun, len, s->type))
 		return -EADDRINUSE;
 	u->addr = unix_addr_new(sun, len);
+	u->owns_name = u->addr != NULL;
 	return u->addr ? 0 : -ENOMEM;
 }
 
@@ -365,10 +370,7 @@ int unix_stream_connect(struct socket *s, const void *addr, int len, bool nonblo
 	struct unix_sock *u = unix_sk(s), *l;
 	int err;
 
-	if (s->state == SS_CONNECTED)
-		return -EISCONN;
-	if (s->listening)
-		return -EINVAL;
+	/* Linux's order: the name, the listener, room in its queue, then our own state. */
 	l = unix_find(addr, len, s->type, &err);
 	if (!l)
 		return err;
@@ -376,7 +378,9 @@ int unix_stream_connect(struct socket *s, const void *addr, int len, bool nonblo
 	if (l->sk.listening && !(l->sk.shutdown & RCV_SHUTDOWN))
 		err = unix_wait_room(u, l, nonblock);
 	if (!err && s->state == SS_CONNECTED)
-		err = -EISCONN; /* another thread connected it meanwhile */
+		err = -EISCONN;
+	else if (!err && s->listening)
+		err = -EINVAL;
 	if (!err && (s->opt & SOCK_OPT_PASSCRED))
 		err = unix_autobind(u);
 	if (!err)
@@ -407,6 +411,10 @@ int unix_dgram_connect(struct socket *s, const void *addr, int len, bool nonbloc
 	o = unix_find(addr, len, s->type, &err);
 	if (!o)
 		return err;
+	if (o->peer && o->peer != u) { /* it talks to another socket only */
+		sock_put(&o->sk);
+		return -EPERM;
+	}
 	if ((s->opt & SOCK_OPT_PASSCRED) && !u->addr) {
 		err = unix_autobind(u);
 		if (err) {

@@ -243,8 +243,11 @@ static ssize_t ping_sendmsg(struct socket *s, struct kmsg *m)
 	struct inaddr dst, src;
 	struct icmp_echo h;
 	u8 *msg;
-	int err = icmp_dest(is, m, &dst);
+	int err;
 
+	if (inet_autobind(is, &ping_bind_table)) /* Linux: before anything else is checked */
+		return -EAGAIN;
+	err = icmp_dest(is, m, &dst);
 	if (err)
 		return err;
 	msg = icmp_copy_msg(m, sizeof(h));
@@ -252,8 +255,6 @@ static ssize_t ping_sendmsg(struct socket *s, struct kmsg *m)
 		return PTR_ERR(msg);
 	memcpy(&h, msg, sizeof(h));
 	err = h.type == (is->v6 ? ICMPV6_ECHO_REQUEST : ICMP_ECHO) && !h.code ? 0 : -EINVAL;
-	if (!err)
-		err = inet_autobind(is, &ping_bind_table);
 	if (!err) {
 		h.id = net_htons(is->sport);
 		memcpy(msg, &h, sizeof(h));
@@ -390,9 +391,7 @@ static int raw_getname(struct socket *s, void *buf, bool peer)
 
 	if (!peer)
 		return inet_addr_fill(is, &is->saddr, (u16)s->protocol, buf);
-	if (!is->connected)
-		return -ENOTCONN;
-	return inet_addr_fill(is, &is->daddr, 0, buf);
+	return -ENOTCONN; /* Linux: a raw socket has no peer port, so never a peer name */
 }
 
 static int raw_setsockopt(struct socket *s, int level, int name, const void *val, unsigned len)

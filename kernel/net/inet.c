@@ -119,6 +119,16 @@ int inet_route_check(struct inet_sock *is, const struct inaddr *a)
 {
 	if (inaddr_is_v4(a) && is->v6 && is->v6only)
 		return -ENETUNREACH;
+	/*
+	 * An AF_INET6 socket with an IPv4-mapped local address speaks IPv4 only; one that
+	 * bind() gave an IPv6 address cannot reach IPv4 (what Linux answers).
+	 */
+	if (is->v6 && !inaddr_is_any(&is->saddr) && !inaddr_is_any(a)) {
+		if (inaddr_is_v4(&is->saddr) && !inaddr_is_v4(a))
+			return -EAFNOSUPPORT;
+		if (is->addr_locked && !inaddr_is_v4(&is->saddr) && inaddr_is_v4(a))
+			return -ENETUNREACH;
+	}
 	if (inaddr_is_any(a) || netdev_addr_is_local(a))
 		return 0;
 	return -ENETUNREACH;
@@ -242,10 +252,11 @@ int inet_bind_table(struct inet_sock *is, struct list_head *table, const struct 
 		    u16 port)
 {
 	int err = inet_local_ok(is, a), p;
+	bool picked = !port;
 
 	if (err)
 		return err;
-	if (is->sport)
+	if (inet_bound(is))
 		return -EINVAL;
 	if (port && port < PROT_SOCK && !capable_root())
 		return -EACCES;
@@ -257,6 +268,7 @@ int inet_bind_table(struct inet_sock *is, struct list_head *table, const struct 
 	} else if (!inet_port_free(is, table, a, port, false)) {
 		return -EADDRINUSE;
 	}
+	is->autobound = picked; /* Linux's SOCK_BINDPORT_LOCK, inverted */
 	is->saddr = *a;
 	is->sport = port;
 	list_add_tail(&is->bind_link, table);
@@ -267,7 +279,7 @@ int inet_autobind(struct inet_sock *is, struct list_head *table)
 {
 	struct inaddr any;
 
-	if (is->sport)
+	if (inet_bound(is))
 		return 0;
 	any = is->saddr;
 	if (!is->v6 && inaddr_is_any(&any))
@@ -277,9 +289,8 @@ int inet_autobind(struct inet_sock *is, struct list_head *table)
 
 void inet_unbind(struct inet_sock *is)
 {
-	if (is->sport)
-		list_del_init(&is->bind_link);
-	is->sport = 0;
+	list_del_init(&is->bind_link);
+	is->autobound = false;
 }
 
 int inet_listen_check(struct inet_sock *is, struct list_head *table)
@@ -331,9 +342,24 @@ int inet_bind_addr(struct socket *s, const void *addr, int len, struct list_head
 		return err;
 	if (!is->v6 && fam == AF_UNSPEC && inaddr_v4(&a))
 		return -EAFNOSUPPORT;
-	if (is->sport)
+	if (inet_bound(is))
 		return -EINVAL;
-	return inet_bind_table(is, table, &a, port);
+	err = inet_bind_table(is, table, &a, port);
+	if (!err)
+		is->addr_locked = !inaddr_is_any(&a);
+	return err;
+}
+
+void inet_forget_peer(struct inet_sock *is)
+{
+	is->connected = false;
+	memset(&is->daddr, 0, sizeof(is->daddr));
+	is->dport = 0;
+	if (!is->addr_locked) {
+		memset(&is->saddr, 0, sizeof(is->saddr));
+		if (!is->v6)
+			inaddr_set_v4(&is->saddr, 0);
+	}
 }
 
 /* ---- names */
@@ -344,7 +370,7 @@ int inet_getname(struct socket *s, void *buf, bool peer)
 
 	if (!peer)
 		return inet_addr_fill(is, &is->saddr, is->sport, buf);
-	if (!is->connected)
+	if (!is->connected || !is->dport) /* Linux: connected to port 0 is no peer either */
 		return -ENOTCONN;
 	if (s->type == SOCK_STREAM && (is->tcp_state == TCP_CLOSE || is->tcp_state == TCP_SYN_SENT))
 		return -ENOTCONN;
@@ -400,7 +426,7 @@ static int ipv6_setsockopt(struct inet_sock *is, int name, int v, bool have_int)
 		return -EINVAL;
 	switch (name) {
 	case IPV6_V6ONLY:
-		if (is->sport)
+		if (inet_bound(is))
 			return -EINVAL;
 		is->v6only = v != 0;
 		return 0;

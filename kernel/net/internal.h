@@ -124,7 +124,9 @@ struct inet_sock {
 	int keepidle, keepintvl, keepcnt, maxseg, user_timeout;
 	u32 icmp6_filter[8];         /* ICMP6_FILTER: bit set = blocked type */
 	struct inaddr saddr;         /* bound local address (wildcard when unbound) */
-	u16 sport;                   /* local port (host order), 0 when unbound */
+	u16 sport;                   /* local port (host order) as getsockname shows it */
+	bool autobound;              /* the kernel picked the port (bind to 0 or autobind) */
+	bool addr_locked;            /* bind() chose the local address (SOCK_BINDADDR_LOCK) */
 	struct inaddr daddr;         /* connected peer */
 	u16 dport;
 	bool connected;              /* daddr/dport are set (UDP, ICMP, raw) */
@@ -141,6 +143,12 @@ struct inet_sock {
 
 #define inet_sk(s) container_of(s, struct inet_sock, sk)
 
+/* Is the socket in its protocol's port table (Linux's inet_num != 0)? */
+static inline bool inet_bound(const struct inet_sock *is)
+{
+	return !list_empty(&is->bind_link);
+}
+
 /* Parse a guest address for s (sockaddr_in or sockaddr_in6): 0 or -errno. */
 int inet_addr_parse(struct inet_sock *is, const void *addr, int len, struct inaddr *a,
 		    u16 *port);
@@ -155,6 +163,8 @@ int inet_bind_table(struct inet_sock *is, struct list_head *table, const struct 
 		    u16 port);
 /* bind(2) for an internet socket whose protocol keeps its ports in table. */
 int inet_bind_addr(struct socket *s, const void *addr, int len, struct list_head *table);
+/* Disconnect: no peer; the local address goes too unless bind() chose it. */
+void inet_forget_peer(struct inet_sock *is);
 /* Give an unbound socket an ephemeral port. */
 int inet_autobind(struct inet_sock *is, struct list_head *table);
 void inet_unbind(struct inet_sock *is);

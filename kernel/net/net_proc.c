@@ -90,7 +90,7 @@ static void inet_table(struct procfs_buf *b, struct list_head *all, bool v6, boo
 			continue;
 		if (tcp && is->tcp_state == TCP_CLOSE)
 			continue; /* not hashed: unbound or closed */
-		if (!tcp && type != SOCK_RAW && !is->sport)
+		if (!tcp && type != SOCK_RAW && !inet_bound(is))
 			continue;
 		inet_line(b, i++, is, v6, tcp);
 	}

@@ -194,10 +194,10 @@ static int dgram_wait(struct socket *s, struct kmsg *m, bool (*eof)(struct socke
 			s->err = 0;
 			return r;
 		}
+		if (m->nonblock) /* Linux: before end of file is considered, for datagrams */
+			return -EAGAIN;
 		if ((s->shutdown & RCV_SHUTDOWN) || (eof && eof(s)))
 			return 1;
-		if (m->nonblock)
-			return -EAGAIN;
 		r = sock_wait_event(s, deadline, dgram_ready(s, eof));
 		if (r)
 			return r;

@@ -179,6 +179,8 @@ int sock_setsockopt(struct socket *s, int name, const void *val, unsigned len)
 	err = sock_get_int(val, len, &v);
 	if (err)
 		return err;
+	if (bit == SOCK_OPT_REUSEPORT && v && s->family != AF_INET && s->family != AF_INET6)
+		return -EOPNOTSUPP;
 	if (bit) {
 		if (v)
 			s->opt |= bit;

@@ -98,10 +98,21 @@ static int tcp_establish(struct inet_sock *c, struct inet_sock *l)
 	return 0;
 }
 
+/*
+ * is reached TCP_CLOSE: a port the kernel picked goes back (Linux keeps only ports that
+ * bind() chose), so the socket may be bound or connected again.
+ */
+static void tcp_set_close(struct inet_sock *is)
+{
+	is->tcp_state = TCP_CLOSE;
+	if (is->autobound)
+		inet_unbind(is);
+}
+
 /* The connection attempt of c failed (no listener, listener gone): err for SO_ERROR. */
 static void tcp_refuse(struct inet_sock *c, int err)
 {
-	c->tcp_state = TCP_CLOSE;
+	tcp_set_close(c);
 	c->sk.shutdown = SHUTDOWN_MASK;
 	c->sk.err = err;
 	sock_wake(&c->sk);
@@ -147,6 +158,11 @@ static void tcp_unlink_peer(struct inet_sock *is)
 
 	if (!p)
 		return;
+	if (p == is) { /* connected to itself: one reference */
+		is->peer = NULL;
+		sock_put(&is->sk);
+		return;
+	}
 	if (p->peer == is) {
 		p->peer = NULL;
 		sock_put(&is->sk);
@@ -162,7 +178,7 @@ static void tcp_abort(struct inet_sock *is)
 
 	if (p) {
 		p->sk.err = -ECONNRESET;
-		p->tcp_state = TCP_CLOSE;
+		tcp_set_close(p);
 		p->sk.shutdown = SHUTDOWN_MASK;
 		p->peer_gone = false;
 		sock_wake(&p->sk);
@@ -180,7 +196,7 @@ static void tcp_fin_close(struct inet_sock *is)
 	if (p->tcp_state == TCP_ESTABLISHED)
 		p->tcp_state = TCP_CLOSE_WAIT;
 	else if (p->tcp_state == TCP_FIN_WAIT2 || p->tcp_state == TCP_FIN_WAIT1)
-		p->tcp_state = TCP_CLOSE;
+		tcp_set_close(p);
 	sock_wake(&p->sk);
 	tcp_unlink_peer(is);
 }
@@ -188,7 +204,7 @@ static void tcp_fin_close(struct inet_sock *is)
 static void tcp_stop_listen(struct inet_sock *l)
 {
 	l->sk.listening = false;
-	l->tcp_state = TCP_CLOSE;
+	tcp_set_close(l);
 	while (!list_empty(&l->acceptq)) {
 		struct inet_sock *ch = list_first_entry(&l->acceptq, struct inet_sock, q_link);
 
@@ -250,11 +266,12 @@ static int tcp_connect_wait(struct inet_sock *is)
 		err = sock_wait_event(s, sock_deadline(s->sndtimeo), is->tcp_state != TCP_SYN_SENT);
 	if (err)
 		return err == -EAGAIN ? -EINPROGRESS : err;
-	if (is->tcp_state == TCP_CLOSE) {
+	if (is->tcp_state == TCP_CLOSE) { /* refused or reset: Linux disconnects the socket */
 		err = s->err ? s->err : -ECONNABORTED;
 		s->err = 0;
 		s->state = SS_UNCONNECTED;
-		is->connected = false;
+		s->shutdown = 0;
+		inet_forget_peer(is);
 		return err;
 	}
 	s->state = SS_CONNECTED;
@@ -270,10 +287,10 @@ static int tcp_disconnect(struct inet_sock *is)
 		tcp_synq_del(is);
 	tcp_abort(is);
 	skb_purge_rcv(&is->sk);
-	is->tcp_state = TCP_CLOSE;
+	tcp_set_close(is);
 	is->sk.state = SS_UNCONNECTED;
 	is->sk.shutdown = 0;
-	is->connected = false;
+	inet_forget_peer(is);
 	is->peer_gone = false;
 	return 0;
 }
@@ -284,6 +301,14 @@ static void tcp_start(struct inet_sock *is, const struct inaddr *a, u16 port)
 	struct inet_sock *l = port ? tcp_lookup_listener(a, port) : NULL;
 	int err;
 
+	if (!l && port == is->sport && inaddr_eq(a, &is->saddr)) {
+		/* Linux's simultaneous open with itself: the socket is its own peer. */
+		sock_get(&is->sk);
+		is->peer = is;
+		is->tcp_state = TCP_ESTABLISHED;
+		sock_wake(&is->sk);
+		return;
+	}
 	if (!l) {
 		tcp_refuse(is, -ECONNREFUSED);
 		return;
@@ -313,6 +338,8 @@ static int tcp_connect(struct socket *s, const void *addr, int len, bool nonbloc
 		return -EISCONN;
 	if (s->state == SS_CONNECTING)
 		return is->tcp_state == TCP_SYN_SENT && nonblock ? -EALREADY : tcp_connect_wait(is);
+	if (s->state != SS_UNCONNECTED)
+		return -EINVAL;
 	if (is->tcp_state != TCP_CLOSE)
 		return -EISCONN;
 	err = inet_addr_parse(is, addr, len, &a, &port);
@@ -330,7 +357,6 @@ static int tcp_connect(struct socket *s, const void *addr, int len, bool nonbloc
 	is->dport = port;
 	is->connected = true;
 	s->err = 0;
-	s->shutdown = 0;
 	s->state = SS_CONNECTING;
 	tcp_start(is, &a, port);
 	return nonblock ? -EINPROGRESS : tcp_connect_wait(is);
@@ -466,7 +492,7 @@ static ssize_t tcp_sendmsg(struct socket *s, struct kmsg *m)
 		return sock_epipe(m->flags);
 	if (!is->peer) {
 		/* The peer has closed: it answers this data with a reset. */
-		is->tcp_state = TCP_CLOSE;
+		tcp_set_close(is);
 		s->shutdown = SHUTDOWN_MASK;
 		is->peer_gone = false;
 		sock_wake(s);
@@ -492,7 +518,8 @@ static ssize_t tcp_recvmsg(struct socket *s, struct kmsg *m)
 		return -ENOTCONN;
 	if (m->flags & MSG_OOB)
 		return -EINVAL;
-	if (is->tcp_state == TCP_CLOSE && !is->connected && list_empty(&s->rxq) && !s->err)
+	if (is->tcp_state == TCP_CLOSE && !is->connected && list_empty(&s->rxq) && !s->err &&
+	    !(s->shutdown & RCV_SHUTDOWN))
 		return -ENOTCONN;
 	return skb_recv_stream(s, m, tcp_eof);
 }
@@ -530,7 +557,7 @@ static void tcp_send_fin(struct inet_sock *is)
 	if (is->tcp_state == TCP_ESTABLISHED)
 		is->tcp_state = TCP_FIN_WAIT2;
 	else if (is->tcp_state == TCP_CLOSE_WAIT)
-		is->tcp_state = TCP_CLOSE;
+		tcp_set_close(is);
 	if (!p)
 		return;
 	p->sk.shutdown |= RCV_SHUTDOWN;
@@ -546,9 +573,9 @@ static int tcp_shutdown(struct socket *s, int how)
 	struct inet_sock *is = inet_sk(s);
 	unsigned mode = (unsigned)(how + 1) & SHUTDOWN_MASK;
 
-	if (s->state == SS_CONNECTING && is->tcp_state != TCP_SYN_SENT &&
-	    is->tcp_state != TCP_CLOSE)
-		s->state = SS_CONNECTED;
+	if (s->state == SS_CONNECTING) /* Linux: a half-made connection is given up */
+		s->state = is->tcp_state == TCP_SYN_SENT || is->tcp_state == TCP_CLOSE ?
+			   SS_DISCONNECTING : SS_CONNECTED;
 	switch (is->tcp_state) {
 	case TCP_CLOSE:
 		s->shutdown |= mode;
@@ -560,8 +587,7 @@ static int tcp_shutdown(struct socket *s, int how)
 		return 0;
 	case TCP_SYN_SENT:
 		tcp_synq_del(is);
-		is->tcp_state = TCP_CLOSE;
-		s->state = SS_UNCONNECTED;
+		tcp_set_close(is);
 		sock_wake(s);
 		return 0;
 	}

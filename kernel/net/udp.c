@@ -82,6 +82,8 @@ static int udp_connect(struct socket *s, const void *addr, int len, bool nonbloc
 		err = inet_autobind(is, &udp_bind_table);
 	if (err)
 		return err;
+	if (!is->addr_locked)
+		inet_forget_peer(is); /* the local address follows the new destination */
 	if (inaddr_is_any(&a))
 		inet_source_for(is, &a, &a);
 	if (inaddr_is_any(&is->saddr))
@@ -148,6 +150,8 @@ static ssize_t udp_sendmsg(struct socket *s, struct kmsg *m)
 	u16 port;
 	int err;
 
+	if (inet_autobind(is, &udp_bind_table)) /* Linux: before anything else is checked */
+		return -EAGAIN;
 	if (m->flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	if (s->err) { /* an earlier datagram found the port closed */
@@ -155,16 +159,13 @@ static ssize_t udp_sendmsg(struct socket *s, struct kmsg *m)
 		s->err = 0;
 		return err;
 	}
-	if (s->shutdown & SEND_SHUTDOWN)
-		return sock_epipe(m->flags);
 	err = udp_dest(is, m, &a, &port);
 	if (err)
 		return err;
+	if (s->shutdown & SEND_SHUTDOWN)
+		return sock_epipe(m->flags);
 	if (m->len > (size_t)(inaddr_is_v4(&a) ? UDP_MAX_V4 : UDP_MAX_V6))
 		return -EMSGSIZE;
-	err = inet_autobind(is, &udp_bind_table);
-	if (err)
-		return err;
 	inet_source_for(is, &a, &src);
 	r = udp_lookup(&src, is->sport, &a, port);
 	if (!r) {

@@ -19,6 +19,7 @@ struct unix_addr {
 struct unix_sock {
 	struct socket sk;
 	struct unix_addr *addr;   /* our name (holds a reference), or NULL when unbound */
+	bool owns_name;           /* bound by bind/autobind (accepted sockets share addr only) */
 	struct path path;         /* filesystem names: the S_IFSOCK node (holds references) */
 	struct unix_sock *peer;   /* connected peer (holds a reference), or NULL */
 	struct list_head link;    /* in unix_all while open */

@@ -186,6 +186,8 @@ static ssize_t unix_dgram_send(struct socket *s, struct kmsg *m, bool seqpacket)
 
 	if (m->flags & MSG_OOB)
 		return -EOPNOTSUPP;
+	if (!seqpacket && (s->shutdown & SEND_SHUTDOWN))
+		return -EPIPE;
 	if (m->len + 32 > s->sndbuf)
 		return -EMSGSIZE;
 	if (m->namelen && !seqpacket) {
@@ -195,7 +197,7 @@ static ssize_t unix_dgram_send(struct socket *s, struct kmsg *m, bool seqpacket)
 	} else {
 		o = u->peer;
 		if (!o)
-			return seqpacket ? -ENOTCONN : -ENOTCONN;
+			return -ENOTCONN;
 		sock_get(&o->sk);
 	}
 	if ((s->opt & SOCK_OPT_PASSCRED) && !u->addr)

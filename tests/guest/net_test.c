@@ -195,6 +195,24 @@ TEST(unix_abstract_names_connect_and_name_both_ends)
 	close(d);
 }
 
+TEST(a_datagram_socket_talking_to_another_refuses_strangers)
+{
+	struct sockaddr_un a, b;
+	socklen_t la = unique_abstract(&a, "dga"), lb = unique_abstract(&b, "dgb");
+	int x = socket(AF_UNIX, SOCK_DGRAM, 0), y = socket(AF_UNIX, SOCK_DGRAM, 0);
+	int z = socket(AF_UNIX, SOCK_DGRAM, 0), st = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ASSERT_EQ(0, bind(x, (void *)&a, la));
+	ASSERT_EQ(0, bind(y, (void *)&b, lb));
+	ASSERT_EQ(0, connect(x, (void *)&b, lb)); /* x talks to y only */
+	EXPECT_EQ(-1, connect(z, (void *)&a, la));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, sendto(z, "hi", 2, 0, (void *)&a, la));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(2, sendto(y, "hi", 2, 0, (void *)&a, la));
+	EXPECT_EQ(0, bind(st, (void *)&a, la)); /* abstract names are per socket type */
+}
+
 TEST(unix_filesystem_names_are_socket_nodes)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -756,6 +774,21 @@ TEST(udp_over_127_0_0_1)
 TEST(udp_over_ipv6_loopback)
 {
 	udp_roundtrip(_metadata, AF_INET6);
+}
+
+TEST(udp_send_binds_a_port_even_when_it_fails)
+{
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	EXPECT_EQ(-1, send(u, "x", 1, 0));
+	EXPECT_EQ(EDESTADDRREQ, errno);
+	ASSERT_EQ(0, getsockname(u, (void *)&sin, &len));
+	EXPECT_NE(0, sin.sin_port);
+	sin.sin_port = 0;
+	EXPECT_EQ(-1, bind(u, (void *)&sin, sizeof(sin)));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST(connected_udp_learns_the_port_is_closed)
