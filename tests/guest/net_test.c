@@ -295,6 +295,41 @@ static ssize_t send_fd(int sock, int fd)
 	return sendmsg(sock, &mh, 0);
 }
 
+TEST(rights_that_do_not_fit_are_closed_with_msg_ctrunc)
+{
+	int sv[2], p[2], fds[3], got[4] = { -1, -1, -1, -1 };
+	char c = 'r';
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(3 * sizeof(int))];
+	} u;
+	struct iovec iov = { &c, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+			     .msg_controllen = CMSG_SPACE(3 * sizeof(int)) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	ASSERT_EQ(0, pipe(p));
+	fds[0] = fds[1] = fds[2] = p[1];
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	ASSERT_EQ(1, sendmsg(sv[0], &mh, 0));
+	close(p[1]);
+	memset(&u, 0, sizeof(u));
+	mh.msg_controllen = CMSG_SPACE(sizeof(int)); /* 24 bytes: room for two descriptors */
+	ASSERT_EQ(1, recvmsg(sv[1], &mh, 0));
+	EXPECT_TRUE(mh.msg_flags & MSG_CTRUNC);
+	cm = CMSG_FIRSTHDR(&mh);
+	ASSERT_NE(NULL, cm);
+	EXPECT_EQ(CMSG_LEN(2 * sizeof(int)), cm->cmsg_len);
+	memcpy(got, CMSG_DATA(cm), 2 * sizeof(int));
+	close(got[0]);
+	close(got[1]);
+	EXPECT_EQ(0, read(p[0], &c, 1)); /* every write end is closed: the third one too */
+}
+
 /* Is a socket with inode ino listed in /proc/net/unix? */
 static int unix_listed(unsigned long ino)
 {
