@@ -467,9 +467,13 @@ static void netlink_deliver(struct netlink_sock *n, struct nl_buf *b)
 
 	if (!b->len)
 		return;
-	skb = skb_alloc(b->len);
-	if (!skb) {
+	skb = n->sk.rmem > n->sk.rcvbuf ? NULL : skb_alloc(b->len);
+	if (!skb) { /* a reader that does not keep up loses replies, as on Linux */
 		n->sk.err = -ENOBUFS;
+		n->sk.rx_dropped++;
+		b->len = 0;
+		b->full = false;
+		sock_wake(&n->sk);
 		return;
 	}
 	memcpy(skb->data, b->data, b->len);
