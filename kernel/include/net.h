@@ -244,6 +244,11 @@ struct socket {
 	int priority;
 	struct kucred peercred;       /* SO_PEERCRED: {0, -1, -1} unless the family sets it */
 	u64 rx_dropped;               /* datagrams dropped on a full queue (/proc/net drops) */
+	u64 rx_read;                  /* stream bytes consumed so far */
+	bool urg_valid;               /* TCP urgent data: its mark is urg_mark (stream offset) */
+	bool urg_read;                /* the out-of-band byte was taken with MSG_OOB */
+	u8 urg_byte;                  /* the out-of-band byte (without SO_OOBINLINE) */
+	u64 urg_mark;
 };
 
 struct proto_ops {

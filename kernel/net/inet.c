@@ -634,7 +634,7 @@ long inet_ioctl(struct socket *s, unsigned cmd, u64 arg)
 		v = 0; /* loopback acknowledges everything at once */
 		break;
 	case SIOCATMARK:
-		v = 0;
+		v = s->urg_valid && s->rx_read == s->urg_mark;
 		break;
 	default:
 		return -ENOIOCTLCMD;

@@ -274,10 +274,11 @@ static int stream_wait(struct socket *s, struct kmsg *m, struct stream_rd *rd, s
 	return 0;
 }
 
-/* Copy from one skb (at data offset off); the bytes taken, or -EFAULT. */
-static ssize_t stream_copy(struct skb *skb, u32 off, struct kmsg *m, struct stream_rd *rd)
+/* Copy at most lim bytes from one skb (at data offset off); the bytes taken, or -EFAULT. */
+static ssize_t stream_copy(struct skb *skb, u32 off, struct kmsg *m, struct stream_rd *rd,
+			   size_t lim)
 {
-	size_t n = min((size_t)(skb->len - off), m->len - rd->copied), c;
+	size_t n = min((size_t)(skb->len - off), lim), c;
 
 	if (rd->trunc) {
 		c = n;
@@ -299,26 +300,39 @@ static int stream_take(struct socket *s, struct kmsg *m, struct stream_rd *rd)
 
 	list_for_each_entry_safe(skb, n, &s->rxq, link) {
 		u32 off = skb->off;
+		size_t lim = m->len - rd->copied;
+		u64 pos = s->rx_read + (rd->peek ? rd->copied : 0);
+		bool partial;
 		ssize_t c;
 
 		if (rd->copied && (skb->fp || (rd->passcred && (m->has_cred != skb->has_cred ||
 				   memcmp(&m->cred, &skb->cred, sizeof(m->cred))))))
 			return 1;
-		c = stream_copy(skb, off, m, rd);
+		if (s->urg_valid && pos <= s->urg_mark) { /* a read stops at the urgent mark */
+			if (pos == s->urg_mark && rd->copied)
+				return 1;
+			if (pos < s->urg_mark)
+				lim = min(lim, (size_t)(s->urg_mark - pos));
+		}
+		c = stream_copy(skb, off, m, rd, lim);
 		if (c < 0)
 			return rd->copied ? 1 : (int)c;
+		partial = off + (u32)c < skb->len;
 		if (!rd->copied || skb->fp)
 			skb_give_scm(skb, m, rd->peek);
 		rd->copied += (size_t)c;
 		if (!rd->peek) {
 			skb->off += (u32)c;
 			s->rxq_bytes -= (u32)c;
+			s->rx_read += (u64)c;
+			if (s->urg_valid && s->rx_read > s->urg_mark)
+				s->urg_valid = false; /* the mark is behind us */
 			if (skb->off == skb->len) {
 				skb_unlink_rcv(s, skb);
 				skb_free(skb);
 			}
 		}
-		if (m->fp || rd->copied >= m->len)
+		if (m->fp || rd->copied >= m->len || partial)
 			return 1;
 	}
 	return 0;

@@ -15,6 +15,10 @@
  * the data. close() with unread data (or SO_LINGER 0) is a RST: the peer's next call gets
  * ECONNRESET. After a plain close the peer may still send once (the data is discarded,
  * as the RST that answers it would be); later sends get EPIPE and SIGPIPE.
+ *
+ * Urgent data: send(MSG_OOB) makes the last byte sent urgent. Without SO_OOBINLINE it is
+ * taken out of the stream for recv(MSG_OOB); reads stop at the mark (SIOCATMARK), and
+ * POLLPRI shows while the byte waits, as in Linux.
  */
 #include "kernel.h"
 #include "fs.h"
@@ -469,6 +473,52 @@ static ssize_t tcp_push(struct inet_sock *is, struct inet_sock *p, struct kmsg *
 	return sent ? (ssize_t)sent : err;
 }
 
+/*
+ * The last byte just queued on p is urgent (send with MSG_OOB): p's mark moves there, and
+ * without SO_OOBINLINE the byte leaves the stream for recv(MSG_OOB). A newer urgent byte
+ * replaces an older one, as in Linux.
+ */
+static void tcp_mark_urgent(struct inet_sock *p)
+{
+	struct socket *r = &p->sk;
+	struct skb *tail = list_entry(r->rxq.prev, struct skb, link);
+
+	if (list_empty(&r->rxq) || tail->len == tail->off)
+		return;
+	r->urg_valid = true;
+	r->urg_read = false;
+	r->urg_byte = (u8)tail->data[tail->len - 1];
+	if (r->opt & SOCK_OPT_OOBINLINE) {
+		r->urg_mark = r->rx_read + r->rxq_bytes - 1;
+	} else {
+		tail->len--;
+		r->rxq_bytes--;
+		r->urg_mark = r->rx_read + r->rxq_bytes;
+		if (tail->len == tail->off) {
+			skb_unlink_rcv(r, tail);
+			skb_free(tail);
+		}
+	}
+	sock_wake(r);
+}
+
+/* recv(MSG_OOB): the urgent byte, when there is one that was not read in-band. */
+static ssize_t tcp_recv_oob(struct socket *s, struct kmsg *m)
+{
+	if ((s->opt & SOCK_OPT_OOBINLINE) || !s->urg_valid || s->urg_read)
+		return -EINVAL;
+	m->msg_flags |= MSG_OOB;
+	if (!m->len) {
+		m->msg_flags |= MSG_TRUNC;
+		return 0;
+	}
+	if (iter_copy_to(m->it, &s->urg_byte, 1) != 1)
+		return -EFAULT;
+	if (!(m->flags & MSG_PEEK))
+		s->urg_read = true;
+	return 1;
+}
+
 static ssize_t tcp_sendmsg(struct socket *s, struct kmsg *m)
 {
 	struct inet_sock *is = inet_sk(s), *p;
@@ -501,6 +551,8 @@ static ssize_t tcp_sendmsg(struct socket *s, struct kmsg *m)
 	p = is->peer;
 	sock_get(&p->sk);
 	r = tcp_push(is, p, m);
+	if (r > 0 && (m->flags & MSG_OOB) && is->peer == p)
+		tcp_mark_urgent(p);
 	sock_put(&p->sk);
 	return r;
 }
@@ -517,7 +569,7 @@ static ssize_t tcp_recvmsg(struct socket *s, struct kmsg *m)
 	if (s->listening)
 		return -ENOTCONN;
 	if (m->flags & MSG_OOB)
-		return -EINVAL;
+		return tcp_recv_oob(s, m);
 	if (is->tcp_state == TCP_CLOSE && !is->connected && list_empty(&s->rxq) && !s->err &&
 	    !(s->shutdown & RCV_SHUTDOWN))
 		return -ENOTCONN;
@@ -546,6 +598,8 @@ static unsigned tcp_poll(struct socket *s, struct file *f, struct poll_table *pt
 	}
 	if (s->err)
 		mask |= POLLERR;
+	if (s->urg_valid && !s->urg_read)
+		mask |= POLLPRI;
 	return mask;
 }
 

@@ -626,6 +626,34 @@ TEST(half_close_peek_and_waitall)
 	EXPECT_EQ(EPIPE, errno);
 }
 
+TEST(urgent_data_is_out_of_band)
+{
+	int c, s, mark = -1;
+	char buf[16];
+	struct pollfd pfd;
+
+	ASSERT_EQ(0, tcp_pair(AF_INET, &c, &s));
+	ASSERT_EQ(2, send(c, "ab", 2, 0));
+	ASSERT_EQ(2, send(c, "XU", 2, MSG_OOB)); /* U is urgent, X ordinary data */
+	ASSERT_EQ(2, send(c, "de", 2, 0));
+	usleep(10000);
+	pfd = (struct pollfd){ s, POLLPRI, 0 };
+	ASSERT_EQ(1, poll(&pfd, 1, 1000));
+	EXPECT_EQ(POLLPRI, pfd.revents);
+	EXPECT_EQ(3, recv(s, buf, sizeof(buf), 0)); /* "abX": a read stops at the mark */
+	EXPECT_EQ(0, memcmp(buf, "abX", 3));
+	ASSERT_EQ(0, ioctl(s, SIOCATMARK, &mark));
+	EXPECT_EQ(1, mark);
+	EXPECT_EQ(1, recv(s, buf, sizeof(buf), MSG_OOB));
+	EXPECT_EQ('U', buf[0]);
+	EXPECT_EQ(-1, recv(s, buf, sizeof(buf), MSG_OOB));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(2, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "de", 2));
+	ASSERT_EQ(0, ioctl(s, SIOCATMARK, &mark));
+	EXPECT_EQ(0, mark);
+}
+
 TEST(closing_with_unread_data_resets_the_connection)
 {
 	int c, s, i;
