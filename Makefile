@@ -31,9 +31,18 @@ endif
 KCONFIG_DIR := $(B)/kconfig
 AUTOCONF := $(B)/autoconf.h
 
-.config:
-	$(Q)echo "  no .config: using configs/defconfig (make menuconfig to change it)"
-	$(Q)$(MAKE) --no-print-directory defconfig
+# .config is also read by this Makefile (optional subsystems), so it is brought up to date
+# first: made from configs/defconfig when missing, given the defaults of new options when
+# Kconfig changed.
+.config: Kconfig
+	$(Q)command -v kconfig-conf >/dev/null || { scripts/deps.sh --check; exit 1; }
+	$(Q)if [ -f .config ]; then \
+		echo "  Kconfig changed: new options in .config get their defaults"; \
+		KCONFIG_CONFIG=.config kconfig-conf -s --olddefconfig Kconfig && touch .config; \
+	else \
+		echo "  no .config: using configs/defconfig (make menuconfig to change it)"; \
+		KCONFIG_CONFIG=.config kconfig-conf -s --defconfig=configs/defconfig Kconfig; \
+	fi
 
 $(AUTOCONF): .config Kconfig
 	$(Q)command -v kconfig-conf >/dev/null || { scripts/deps.sh --check; exit 1; }
@@ -70,14 +79,26 @@ KCFLAGS := $(COMMON) -ffreestanding -nostdinc -isystem $(GCCINC) -isystem $(B)/u
 HCFLAGS := $(COMMON) -D_GNU_SOURCE -Idrivers
 LDLIBS := -lz
 
+# Optional subsystems: their directories are left out of the build when their Kconfig
+# option is off (and so are the host libraries they need).
+-include .config
+OPTIONAL_OUT :=
+ifeq ($(CONFIG_EXT4),y)
+LDLIBS += -lext2fs -lcom_err
+else
+OPTIONAL_OUT += kernel/fs/ext4/%
+endif
+
 # ---------------------------------------------------------------- sources
 # A file's world is decided by its path alone.
 HOST_SRCS := $(wildcard arch/um-lite/os/*.c arch/um-lite/x86_64/*.c) \
-	$(wildcard drivers/*/*_host.c skas/*_host.c tt/*_host.c)
+	$(wildcard drivers/*/*_host.c skas/*_host.c tt/*_host.c kernel/*/*/*_host.c)
 ASM_SRCS := $(wildcard arch/um-lite/x86_64/*.S)
-KERN_SRCS := $(wildcard kernel/*.c kernel/*/*.c kernel/*/*/*.c) \
+KERN_SRCS := $(filter-out %_host.c,$(wildcard kernel/*.c kernel/*/*.c kernel/*/*/*.c)) \
 	$(filter-out %_host.c,$(wildcard drivers/*/*.c tt/*.c)) \
 	$(filter-out %_host.c skas/stub.c,$(wildcard skas/*.c))
+HOST_SRCS := $(filter-out $(OPTIONAL_OUT),$(HOST_SRCS))
+KERN_SRCS := $(filter-out $(OPTIONAL_OUT),$(KERN_SRCS))
 
 HOST_OBJS := $(HOST_SRCS:%.c=$(B)/%.o)
 KERN_OBJS := $(KERN_SRCS:%.c=$(B)/%.o)
@@ -142,30 +163,71 @@ $(B)/rootfs.cpio: scripts/mkinitramfs.sh $(BUSYBOX)
 
 # Guest test programs: static, run natively (the oracle) and inside an instance.
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,$(wildcard tests/guest/*_test.c))
-GUEST_CFLAGS := -std=gnu11 -O2 -g -static -Wall -Wextra -Werror -Wno-unused-parameter \
+GUEST_CFLAGS := -std=gnu11 -O2 -g -static -pthread -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -Itests/kselftest -D_GNU_SOURCE
 $(B)/tests/guest/%: tests/guest/%.c $(wildcard tests/kselftest/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
 	$(Q)$(CC) $(GUEST_CFLAGS) $< -o $@
 
-$(B)/test.cpio: $(B)/rootfs.cpio $(GUEST_TESTS) scripts/mkinitramfs.sh
+# dynamic_test is linked dynamically against the host's glibc (mkinitramfs.sh copies ld.so
+# and the libraries into the image) and dlopens a library of its own from /tests.
+GUEST_LIBS := $(B)/tests/guest/libdynprobe.so
+$(B)/tests/guest/dynamic_test: tests/guest/dynamic_test.c $(wildcard tests/kselftest/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@ (dynamic)"
+	$(Q)$(CC) $(filter-out -static,$(GUEST_CFLAGS)) $< -o $@
+$(B)/tests/guest/libdynprobe.so: tests/guest/dynamic_lib.c
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(CC) $(filter-out -static,$(GUEST_CFLAGS)) -fPIC -shared $< -o $@
+
+$(B)/test.cpio: $(B)/rootfs.cpio $(GUEST_TESTS) $(GUEST_LIBS) scripts/mkinitramfs.sh
 	@echo "  CPIO    $@"
-	$(Q)scripts/mkinitramfs.sh tests $@ $(GUEST_TESTS)
+	$(Q)scripts/mkinitramfs.sh tests $@ $(GUEST_TESTS) $(GUEST_LIBS)
+
+# The same userland as ext4 disk images (made without root by mke2fs -d).
+$(B)/rootfs.ext4: scripts/mkrootfs.sh scripts/rootfs-lib.sh $(BUSYBOX)
+	@mkdir -p $(B)
+	@echo "  EXT4    $@"
+	$(Q)scripts/mkrootfs.sh busybox $@
+
+$(B)/test.ext4: $(GUEST_TESTS) scripts/mkrootfs.sh scripts/rootfs-lib.sh
+	@echo "  EXT4    $@"
+	$(Q)scripts/mkrootfs.sh -s 128M tests $@ $(GUEST_TESTS)
+
+# make run boots from build/rootfs.ext4 through the COW file build/rootfs.cow: what the
+# instance writes stays there between runs (a rebuilt image starts a fresh one). Without
+# EXT4 or UBD it boots the initramfs.
+ifeq ($(CONFIG_EXT4)$(CONFIG_UBD),yy)
+DISK_IMAGES := $(B)/rootfs.ext4 $(B)/test.ext4
+RUN_DEPS := $(B)/rootfs.ext4
+RUN_ROOT = ubd0=$(B)/rootfs.cow,$(B)/rootfs.ext4 root=/dev/ubda
+else
+DISK_IMAGES :=
+RUN_DEPS := $(B)/rootfs.cpio
+RUN_ROOT = initrd=$(B)/rootfs.cpio
+endif
 
 # Host-side unit tests: kernel pieces compiled for the host and linked with the harness.
-# Each unit test names the objects it needs in a line "// UNIT-OBJS: a.o b.o" (under build/).
+# Each unit test names the objects it needs in a line "// UNIT-OBJS: a.o b.o" (under build/)
+# and the host libraries in "// UNIT-LIBS: -lfoo"; the tests of a subsystem that is
+# configured out are left out with it.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/*_test.c))
+ifneq ($(CONFIG_EXT4),y)
+UNIT_TESTS := $(filter-out $(B)/tests/unit/ext4_%,$(UNIT_TESTS))
+endif
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -D_GNU_SOURCE -Itests/kselftest -Itests/unit \
 	-Iarch/um-lite/include/shared -include $(AUTOCONF)
 unit_objs = $(addprefix $(B)/,$(shell sed -n 's|^// UNIT-OBJS: ||p' $(1)))
+unit_libs = $(shell sed -n 's|^// UNIT-LIBS: ||p' $(1))
 .SECONDEXPANSION:
 $(B)/tests/unit/%: tests/unit/%.c $(AUTOCONF) $$(call unit_objs,tests/unit/$$*.c) \
 		$(wildcard tests/kselftest/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  UNIT    $@"
-	$(Q)$(CC) $(UNIT_CFLAGS) $< $(call unit_objs,$<) -o $@
+	$(Q)$(CC) $(UNIT_CFLAGS) $< $(call unit_objs,$<) $(call unit_libs,$<) -o $@
 .PRECIOUS: $(B)/tests/unit/%.o
 $(B)/tests/unit/%.o: tests/unit/%.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
@@ -183,24 +245,26 @@ BENCH_PROGS := $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(wildcard tests/be
 $(B)/tests/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $@"
-	$(Q)$(CC) -std=gnu11 -O2 -static -D_GNU_SOURCE -Wall -Wextra $< -o $@
+	$(Q)$(CC) -std=gnu11 -O2 -static -pthread -D_GNU_SOURCE -Wall -Wextra $< -o $@
 
 # ---------------------------------------------------------------- user commands
 deps:
 	$(Q)scripts/deps.sh
 
 # What `make test` builds before scripts/run-tests.sh runs every suite.
-TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite umlite-gdb.py $(B)/rootfs.cpio $(B)/test.cpio $(GUEST_TESTS)
+TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite umlite-gdb.py $(B)/rootfs.cpio $(B)/test.cpio \
+	$(GUEST_TESTS) $(DISK_IMAGES)
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)
 	$(Q)scripts/run-tests.sh
 
 MEM ?= 128M
-run: deps umlite $(B)/rootfs.cpio
+run: deps umlite $(RUN_DEPS)
+	$(Q)[ ! -e $(B)/rootfs.cow ] || [ $(B)/rootfs.cow -nt $(B)/rootfs.ext4 ] || rm -f $(B)/rootfs.cow
 ifeq ($(CMD),)
-	$(Q)./umlite mem=$(MEM) initrd=$(B)/rootfs.cpio init=/bin/sh $(ARGS)
+	$(Q)./umlite mem=$(MEM) $(RUN_ROOT) init=/bin/sh $(ARGS)
 else
-	$(Q)./umlite mem=$(MEM) initrd=$(B)/rootfs.cpio init=/bin/sh $(ARGS) -- -c '$(subst ','\'',$(CMD))'
+	$(Q)./umlite mem=$(MEM) $(RUN_ROOT) init=/bin/sh $(ARGS) -- -c '$(subst ','\'',$(CMD))'
 endif
 
 # The kernel under gdb, with scripts/gdb/umlite-gdb.py auto-loaded (signals, ul-* commands).

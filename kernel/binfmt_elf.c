@@ -154,9 +154,13 @@ static int map_segment(struct mm *mm, struct file *f, const Elf64_Phdr *p, u64 b
 	if (mem_end <= file_end)
 		return 0;
 	if (file_end & ~PAGE_MASK) {
-		/* The page holding the end of the file bytes: zero the rest, or map it anew. */
+		/*
+		 * The page holding the end of the file bytes: zero the rest of it, or map it
+		 * anew. All of the rest, as Linux does, not just up to p_memsz: ld.so's own
+		 * allocator takes the tail of its last page past _end as zeroed memory.
+		 */
 		if (vma_find(mm, file_end)) {
-			r = zero_in_page(mm, file_end, min(anon, mem_end));
+			r = zero_in_page(mm, file_end, anon);
 			if (r < 0)
 				return (int)r;
 		} else {

@@ -161,9 +161,10 @@ void task_user_loop(void *unused)
 		switch (trap.kind) {
 		case UM_TRAP_SYSCALL:
 			t->last_fault_addr = 0; /* the guest made progress since any refused access */
-			t0 = ktime_now();
+			t0 = ktime_now() - t->offcpu_ns;
 			do_syscall(t);
-			t->stime_ns += ktime_now() - t0;
+			/* system time: the call's duration less the time it slept or waited */
+			t->stime_ns += ktime_now() - t->offcpu_ns - t0;
 			break;
 		case UM_TRAP_FAULT:
 			do_fault(t, &trap);

@@ -16,12 +16,15 @@
  * woken. The system call then returns with regs_replaced set so that the run loop does not
  * write the result over the new RAX.
  *
- * Not done: set-user-id and set-group-id bits are ignored (as with nosuid); there are no
- * threads yet to kill in a multi-threaded process.
+ * In a multi-threaded process the other threads are killed once the new image is built
+ * (task_de_thread), and an exec'ing thread other than the leader takes the process id.
+ *
+ * Not done: set-user-id and set-group-id bits are ignored (as with nosuid).
  */
 #include "kernel.h"
 #include "exec_internal.h"
 #include "fs.h"
+#include "futex.h"
 #include "mm.h"
 #include "mode.h"
 #include "slab.h"
@@ -289,6 +292,8 @@ static void exec_commit(struct exec_binprm *b, struct mm *mm, void *thread,
 	struct task *t = current;
 	struct mm *old = t->mm;
 
+	/* The old image's robust futexes and tid word, while it can still be read. */
+	futex_exit_release(t);
 	if (t->mode_thread)
 		um_mode->thread_destroy(t->mode_thread);
 	t->mode_thread = thread;
@@ -305,9 +310,7 @@ static void exec_commit(struct exec_binprm *b, struct mm *mm, void *thread,
 	t->altstack_sp = 0;
 	t->altstack_size = 0;
 	t->altstack_flags = SS_DISABLE;
-	t->robust_list = 0;
 	t->robust_list_len = 0;
-	t->clear_child_tid = 0;
 	t->did_exec = true;
 	t->dumpable = 1;
 	task_vfork_done(t);
@@ -339,6 +342,13 @@ static int do_exec(int dirfd, const char *name, int flags, const struct exec_src
 		r = exec_find_binary(&b);
 	if (!r)
 		r = exec_build(&b, &mm, &thread, &info, &sp);
+	if (!r && current->signal) {
+		r = task_de_thread();
+		if (r < 0) {
+			um_mode->thread_destroy(thread);
+			mm_put(mm);
+		}
+	}
 	if (!r)
 		exec_commit(&b, mm, thread, &info, sp);
 	exec_release(&b);

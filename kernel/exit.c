@@ -5,18 +5,28 @@
  * Layer: kernel core, next to kernel/fork.c (which owns task_free) and kernel/signal.c.
  *
  * Exit protocol (keep consistent with kernel/sched.c):
- *  1. release the address space (mode thread first), files and fs; wake a vfork parent;
+ *  1. release the robust futexes and the tid word (kernel/futex.c), the address space
+ *     (mode thread first), files and fs; wake a vfork parent;
  *  2. when the thread group dies: session leader's tty, timers, accounting;
  *  3. children go to the nearest live subreaper ancestor or to init (zombies among them are
  *     announced to the new parent), and process groups that become orphaned with stopped
  *     members get SIGHUP + SIGCONT;
- *  4. the parent gets exit_signal and a wake-up on its wait_child queue. If it ignores
+ *  4. the parent gets exit_signal and a wake-up on its wait_child queue when the last
+ *     thread of the group is gone (the leader, dead before, waits as a zombie). If it ignores
  *     SIGCHLD (SIG_IGN or SA_NOCLDWAIT) or there is no parent, the task reaps itself:
  *     pid_detach and state TASK_DEAD, so sched_finish_switch frees it after the switch.
  *     Otherwise it becomes TASK_ZOMBIE (sched_finish_switch frees its stack) and the
  *     parent's wait frees it with pid_detach + task_free.
  * The zombie keeps its signal_struct (pgid, accounting) and sighand until it is freed.
- * When init (pid 1) exits the kernel halts with init's status.
+ * When the last thread of init (pid 1) exits the kernel halts with init's status.
+ *
+ * Threads: a thread other than the leader reaps itself at once. Children, the parent link
+ * and wait reports belong to the group leader, so they outlive a leader that exits before
+ * its other threads (it stays a zombie); children are reparented only when the whole
+ * group is dead. exit_group and fatal signals SIGKILL the other threads, which then exit
+ * with the group's code; a thread in execve (signal_struct.group_exec_task) has the
+ * others killed the same way, but they exit with 0 and no group exit, and the last one
+ * out wakes it.
  *
  * Wait statuses are Linux's: code << 8 for exit, the signal number (| 0x80 for a core
  * dump) for death, 0x7f | sig << 8 for stopped, 0xffff for continued. Stop/continue
@@ -26,6 +36,7 @@
 #include "kernel.h"
 #include "console.h"
 #include "fs.h"
+#include "futex.h"
 #include "init.h"
 #include "mm.h"
 #include "mode.h"
@@ -74,10 +85,7 @@ static void exit_mm(struct task *t)
 {
 	bool did_exec = t->did_exec;
 
-	/* A private address space is going away: nobody can see the tid word. */
-	if (t->mm && t->clear_child_tid && t->mm->refcount > 1)
-		put_user((u32)0, t->clear_child_tid);
-	t->clear_child_tid = 0;
+	futex_exit_release(t);
 	task_vfork_done(t);
 	t->did_exec = did_exec;
 	if (!t->mm)
@@ -109,7 +117,7 @@ static bool pgrp_orphaned_except(int pgid, struct task *ignore)
 		if (p == ignore || !p->signal || p->signal->pgid != pgid || !thread_group_leader(p))
 			continue;
 		/* init counts as a parent, as in sig_pgrp_orphaned (kernel/signal.c). */
-		if (p->state == TASK_ZOMBIE || p->state == TASK_DEAD || !par)
+		if (!task_group_alive(p) || !par)
 			continue;
 		if (par->signal->pgid != pgid && par->signal->sid == p->signal->sid)
 			return false;
@@ -172,7 +180,7 @@ static bool notify_parent_exit(struct task *t)
 
 	if (!p || sig < 0)
 		return true;
-	status_decode(t->exit_code, &code, &status);
+	status_decode(task_exit_status(t), &code, &status);
 	fill_chld_info(&info, t, sig, code, status);
 	act = &p->sighand->action[SIGCHLD - 1];
 	if (sig == SIGCHLD && (act->handler == HANDLER_IGN || (act->flags & SA_NOCLDWAIT))) {
@@ -200,8 +208,7 @@ static struct task *find_reaper(struct task *t)
 	struct task *p, *init = task_by_pid(1);
 
 	for (p = t->parent; p; p = p->parent) {
-		if (p->child_subreaper && p != t && !p->signal->group_exiting &&
-		    p->state != TASK_ZOMBIE && p->state != TASK_DEAD)
+		if (p->child_subreaper && p != t && task_group_alive(p) && !p->signal->group_exiting)
 			return p;
 	}
 	return init != t ? init : NULL;
@@ -239,41 +246,73 @@ static void exit_group_dead(struct task *t)
 		tty_session_leader_exit(sig->tty, sig->sid);
 }
 
-void task_exit(int code)
+int task_exit_status(const struct task *t)
 {
-	struct task *t = current;
-	struct signal_struct *sig = t->signal;
-	bool group_dead, autoreap;
+	return t->signal && t->signal->group_exiting ? t->signal->group_exit_code : t->exit_code;
+}
 
-	if (sig->group_exiting)
-		code = sig->group_exit_code;
-	if (IS_ENABLED(CONFIG_SYSCALL_TRACE) && trace_enabled)
-		trace_task_exit(t, code);
-	if (t->tgid == 1 && sig->nr_threads <= 1)
-		init_exit(code);
-	if (sig->nr_threads <= 1 && !sig->group_exiting) {
-		sig->group_exiting = true;
-		sig->group_exit_code = code;
-	}
+/*
+ * The last thread of the group is leaving: group-wide cleanup, children to a reaper, and
+ * the parent told (through the leader). True when the leader is to be reaped at once.
+ */
+static bool exit_last_thread(struct task *t, struct task *leader)
+{
+	exit_group_dead(t);
+	reparent_children(leader);
+	check_orphaned_pgrp(leader, leader->parent, leader);
+	return notify_parent_exit(leader);
+}
+
+/* Release what t holds and note its time; true when t was the group's last thread. */
+static bool exit_release(struct task *t, int code)
+{
+	struct signal_struct *sig = t->signal;
+
 	t->exit_code = code;
+	sig_thread_exiting(t);
 	exit_mm(t);
 	exit_files(t);
 	ktimer_cancel(&t->sleep_timer);
 	sigpending_flush(&t->pending);
 	sig->utime_ns += t->utime_ns;
 	sig->stime_ns += t->stime_ns;
-	group_dead = --sig->nr_threads <= 0;
-	if (group_dead)
-		exit_group_dead(t);
-	reparent_children(t);
-	if (group_dead)
-		check_orphaned_pgrp(t, t->parent, t);
 	if (!thread_group_leader(t))
+		list_del_init(&t->thread_node);
+	if (--sig->nr_threads > 0) {
+		if (sig->group_exec_task && sig->nr_threads == 1)
+			wake_up_process(sig->group_exec_task);
+		return false;
+	}
+	return true;
+}
+
+void task_exit(int code)
+{
+	struct task *t = current, *leader = t->group_leader;
+	struct signal_struct *sig = t->signal;
+	bool autoreap;
+
+	if (sig->group_exiting)
+		code = sig->group_exit_code;
+	if (sig->nr_threads <= 1 && !sig->group_exiting && thread_group_leader(t)) {
+		sig->group_exiting = true;
+		sig->group_exit_code = code;
+	}
+	if (IS_ENABLED(CONFIG_SYSCALL_TRACE) && trace_enabled)
+		trace_task_exit(t, code);
+	if (t->tgid == 1 && sig->nr_threads <= 1) {
+		t->exit_code = code;
+		init_exit(task_exit_status(leader));
+	}
+	if (!exit_release(t, code)) {
+		autoreap = !thread_group_leader(t); /* a leader waits as a zombie for the rest */
+	} else if (thread_group_leader(t)) {
+		autoreap = exit_last_thread(t, t);
+	} else {
 		autoreap = true;
-	else if (!group_dead)
-		autoreap = false; /* a zombie leader until the last thread goes */
-	else
-		autoreap = notify_parent_exit(t);
+		if (exit_last_thread(t, leader))
+			release_zombie(leader);
+	}
 	if (autoreap) {
 		/* Threads and self-reaping processes: sched_finish_switch frees us. */
 		list_del_init(&t->sibling);
@@ -289,16 +328,71 @@ void task_exit(int code)
 
 void task_group_exit(int code)
 {
-	struct signal_struct *sig = current->signal;
+	struct task *t = current;
+	struct signal_struct *sig = t->signal;
 
 	if (sig->group_exiting) {
 		code = sig->group_exit_code;
+	} else if (sig->group_exec_task && sig->group_exec_task != t) {
+		task_exit(0); /* killed for another thread's execve: no group exit */
 	} else {
 		sig->group_exiting = true;
 		sig->group_exit_code = code;
+		sig_zap_threads(t);
 	}
-	/* When threads exist, the other threads of the group get SIGKILL here. */
 	task_exit(code);
+}
+
+/* Execve by t, not the leader: t takes over the (dead) leader's pid, parent and children. */
+static void take_leadership(struct task *t, struct task *leader)
+{
+	struct task *c, *n;
+
+	BUG_ON(leader->state != TASK_ZOMBIE);
+	pid_exchange(t, leader);
+	list_del_init(&t->thread_node);
+	t->group_leader = t;
+	t->parent = leader->parent;
+	t->exit_signal = leader->exit_signal;
+	t->start_time = leader->start_time;
+	t->child_subreaper = leader->child_subreaper;
+	if (t->parent)
+		list_add_tail(&t->sibling, &leader->sibling);
+	list_del_init(&leader->sibling);
+	list_for_each_entry_safe(c, n, &leader->children, sibling) {
+		c->parent = t;
+		list_move_tail(&c->sibling, &t->children);
+	}
+	leader->parent = NULL;
+	pid_detach(leader);
+	task_free(leader);
+}
+
+int task_de_thread(void)
+{
+	struct task *t = current, *leader = t->group_leader;
+	struct signal_struct *sig = t->signal;
+
+	if (sig->nr_threads == 1 && thread_group_leader(t))
+		return 0;
+	if (sig->group_exiting || sig->group_exec_task)
+		return -EINTR;
+	sig->group_exec_task = t;
+	sig_zap_threads(t);
+	t->wchan = "exec";
+	while (sig->nr_threads > 1 && !sig_fatal_pending(t)) {
+		/* the last other thread to exit wakes us (exit_release) */
+		task_set_state(t, TASK_INTERRUPTIBLE);
+		schedule();
+		task_set_state(t, TASK_RUNNING);
+	}
+	t->wchan = NULL;
+	sig->group_exec_task = NULL;
+	if (sig->nr_threads > 1)
+		return -EINTR;
+	if (!thread_group_leader(t))
+		take_leadership(t, leader);
+	return 0;
 }
 
 void task_notify_parent_stop(struct task *t, int why)
@@ -320,7 +414,7 @@ void task_notify_parent_stop(struct task *t, int why)
 	} else {
 		return;
 	}
-	if (!p || p->state == TASK_ZOMBIE || p->state == TASK_DEAD)
+	if (!p || !task_group_alive(p))
 		return;
 	fill_chld_info(&info, leader, SIGCHLD, why, status);
 	act = &p->sighand->action[SIGCHLD - 1];
@@ -419,8 +513,8 @@ static int wait_zombie(struct wait_opts *wo, struct task *p)
 	struct signal_struct *mine = current->signal;
 	int code, chld_status, pid;
 
-	status_decode(p->exit_code, &code, &chld_status);
-	pid = wait_report(wo, p, p->exit_code, code, chld_status);
+	status_decode(task_exit_status(p), &code, &chld_status);
+	pid = wait_report(wo, p, task_exit_status(p), code, chld_status);
 	if (wo->options & WNOWAIT)
 		return pid;
 	mine->cutime_ns += p->signal->utime_ns + p->signal->cutime_ns;
@@ -435,8 +529,8 @@ static int wait_one(struct wait_opts *wo, struct task *p)
 	struct signal_struct *sig = p->signal;
 	int pid;
 
-	if (p->state == TASK_ZOMBIE) {
-		if (!(wo->options & WEXITED) || sig->nr_threads > 0)
+	if (p->state == TASK_ZOMBIE && !task_group_alive(p)) {
+		if (!(wo->options & WEXITED))
 			return 0;
 		return wait_zombie(wo, p);
 	}
@@ -461,7 +555,8 @@ static int wait_scan(struct wait_opts *wo)
 	struct task *p, *n;
 	bool any = false;
 
-	list_for_each_entry_safe(p, n, &current->children, sibling) {
+	/* The children of every thread of the process are its leader's. */
+	list_for_each_entry_safe(p, n, &current->group_leader->children, sibling) {
 		int r;
 
 		if (!wait_eligible(wo, p))

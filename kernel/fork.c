@@ -12,11 +12,14 @@
  * and its argument sit in the top 16 bytes of the kernel stack, above the frame that
  * arch_switch_to pops the first time.
  *
- * Processes only for now: in SKAS mode an address space is one host stub process with one
- * host thread, so CLONE_VM children cannot share the parent's address space. Threads
- * (CLONE_THREAD, or CLONE_VM without CLONE_VFORK) are refused with EINVAL. vfork
- * (CLONE_VFORK, with or without CLONE_VM) copies the address space like fork and keeps the
- * parent asleep until the child execs or exits (task_vfork_done).
+ * Threads and shared address spaces: with CLONE_VM the child shares the parent's mm and
+ * gets a new mode thread in it (in SKAS, another host thread of the address space's stub);
+ * CLONE_THREAD puts it in the parent's thread group (same tgid, the group's signal_struct,
+ * no exit signal, and no parent of its own: the group leader's parent and children are the
+ * process's). CLONE_SIGHAND shares the handler table, CLONE_FILES and CLONE_FS the
+ * descriptor table and the cwd/root/umask. vfork (CLONE_VFORK) keeps the parent asleep,
+ * killably, until the child execs or exits (task_vfork_done); with CLONE_VM, as vfork(2)
+ * and posix_spawn ask, the child runs in the parent's memory meanwhile.
  *
  * Ownership: the child holds one reference on each of mm, files, fs, sighand and signal;
  * task_free drops whatever is still held, so every error path just frees the task.
@@ -34,6 +37,7 @@
 #include "as-layout.h"
 
 #include <linux/sched.h>
+#include <linux/signal.h>
 
 void arch_task_start(void);
 
@@ -215,9 +219,9 @@ static int clone_check_flags(u64 flags)
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && (flags & CLONE_CLEAR_SIGHAND))
 		return -EINVAL;
-	/* No threads yet: an address space cannot be shared (see the header comment). */
-	if ((flags & CLONE_THREAD) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
-		return -EINVAL;
+	if ((flags & CLONE_THREAD) && (current->signal->group_exiting ||
+				       current->signal->group_exec_task))
+		return -EAGAIN; /* the group is dying or exec'ing: no new members */
 	/* No namespaces, pidfds or cgroups. */
 	if (flags & (CLONE_NAMESPACES | CLONE_PIDFD | CLONE_INTO_CGROUP))
 		return -EINVAL;
@@ -267,7 +271,19 @@ static void sighand_clear(struct sighand *sh)
 	}
 }
 
-/* Files, fs and signal handlers: shared or copied as the flags say. */
+/* The thread group: the parent's (CLONE_THREAD) or a new one. */
+static struct signal_struct *clone_signal(u64 flags)
+{
+	struct signal_struct *sig = current->signal;
+
+	if (!(flags & CLONE_THREAD))
+		return signal_copy(sig);
+	sig->refcount++;
+	sig->nr_threads++;
+	return sig;
+}
+
+/* Files, fs, signal handlers and thread group: shared or copied as the flags say. */
 static int clone_resources(struct task *c, u64 flags)
 {
 	struct task *p = current;
@@ -284,12 +300,13 @@ static int clone_resources(struct task *c, u64 flags)
 	} else {
 		c->fs = fs_struct_copy(p->fs);
 	}
-	/*
-	 * CLONE_SIGHAND comes only with CLONE_VM|CLONE_VFORK here, whose address space is a
-	 * copy: the handlers are copied too, so the child's exec cannot reset the parent's.
-	 */
-	c->sighand = sighand_copy(p->sighand);
-	c->signal = signal_copy(p->signal);
+	if (flags & CLONE_SIGHAND) {
+		c->sighand = p->sighand;
+		c->sighand->refcount++;
+	} else {
+		c->sighand = sighand_copy(p->sighand);
+	}
+	c->signal = clone_signal(flags);
 	if (IS_ERR(c->files))
 		c->files = NULL;
 	if (IS_ERR(c->fs))
@@ -303,11 +320,26 @@ static int clone_resources(struct task *c, u64 flags)
 	return 0;
 }
 
-/* The child's address space (a copy) and its mode thread. */
-static int clone_mm(struct task *c)
+/*
+ * The child's address space (the parent's with CLONE_VM, else a copy) and its mode thread.
+ * A mode that cannot run a second thread in an address space (thread_create -EAGAIN) still
+ * gets vfork done: the child then runs in a copy, as fork's.
+ */
+static int clone_mm(struct task *c, u64 flags)
 {
-	struct mm *mm = mm_fork(current->mm);
+	struct mm *mm = current->mm;
+	int r;
 
+	if (flags & CLONE_VM) {
+		mm_get(mm);
+		c->mm = mm;
+		r = um_mode->thread_create(mm->mode_ctx, &c->mode_thread);
+		if (r != -EAGAIN || (flags & (CLONE_VFORK | CLONE_THREAD)) != CLONE_VFORK)
+			return r;
+		c->mm = NULL;
+		mm_put(mm);
+	}
+	mm = mm_fork(mm);
 	if (IS_ERR(mm))
 		return (int)PTR_ERR(mm);
 	c->mm = mm;
@@ -339,30 +371,42 @@ static int clone_regs(struct task *c, u64 flags, uaddr_t newsp, uaddr_t tls)
 }
 
 /* Identity and per-thread state inherited from the parent. */
-static void clone_identity(struct task *c)
+static void clone_identity(struct task *c, u64 flags)
 {
 	struct task *p = current;
 
 	c->cred = p->cred;
 	memcpy(c->comm, p->comm, sizeof(c->comm));
 	c->blocked = p->blocked;
-	c->altstack_sp = p->altstack_sp;
-	c->altstack_size = p->altstack_size;
-	c->altstack_flags = p->altstack_flags;
+	if (flags & CLONE_THREAD)
+		c->jobctl_stop = p->jobctl_stop; /* a stop of the group is under way */
+	/* A thread gets its own stack: the parent's signal stack is not its (Linux's rule). */
+	if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM) {
+		c->altstack_sp = p->altstack_sp;
+		c->altstack_size = p->altstack_size;
+		c->altstack_flags = p->altstack_flags;
+	} else {
+		c->altstack_flags = SS_DISABLE;
+	}
 	c->personality = p->personality;
 	c->nice = p->nice;
 	c->dumpable = p->dumpable;
 	c->no_new_privs = p->no_new_privs;
 }
 
-/* Give the child its pid and parent, and make it visible. */
+/* Give the child its pid and parent (or thread group), and make it visible. */
 static void clone_link(struct task *c, int pid, u64 flags)
 {
 	struct task *p = current->group_leader;
 
 	c->pid = c->tgid = pid;
 	c->group_leader = c;
-	if (flags & CLONE_PARENT) {
+	if (flags & CLONE_THREAD) {
+		c->tgid = p->tgid;
+		c->group_leader = p;
+		c->exit_signal = -1;
+		list_add_tail(&c->thread_node, &p->thread_group);
+	} else if (flags & CLONE_PARENT) {
 		c->parent = p->parent;
 		c->exit_signal = p->exit_signal;
 	} else {
@@ -374,20 +418,26 @@ static void clone_link(struct task *c, int pid, u64 flags)
 	pid_attach(c);
 }
 
-/* The vfork parent sleeps until the child execs or exits. */
-static void vfork_wait(void)
+/*
+ * The vfork parent sleeps until the child execs or exits, or a fatal signal comes (other
+ * signals wait, as in Linux: they are delivered once the child has let go).
+ */
+static void vfork_wait(struct task *child)
 {
 	struct task *t = current;
 
 	t->wchan = "vfork";
 	for (;;) {
-		task_set_state(t, TASK_UNINTERRUPTIBLE);
-		if (t->vfork_done)
+		task_set_state(t, TASK_INTERRUPTIBLE);
+		if (t->vfork_done || sig_fatal_pending(t))
 			break;
 		schedule();
 	}
 	task_set_state(t, TASK_RUNNING);
 	t->wchan = NULL;
+	/* Killed first: the child (alive until task_vfork_done) must not wake us later. */
+	if (!t->vfork_done)
+		child->vfork_parent = NULL;
 }
 
 void task_vfork_done(struct task *child)
@@ -406,11 +456,11 @@ static int clone_setup(struct task *c, u64 flags, uaddr_t newsp, uaddr_t tls)
 {
 	int r;
 
-	clone_identity(c);
+	clone_identity(c, flags);
 	r = clone_resources(c, flags);
 	if (r < 0)
 		return r;
-	r = clone_mm(c);
+	r = clone_mm(c, flags);
 	if (r < 0)
 		return r;
 	return clone_regs(c, flags, newsp, tls);
@@ -432,23 +482,25 @@ long task_clone(u64 flags, uaddr_t newsp, uaddr_t parent_tid, uaddr_t child_tid,
 	r = clone_setup(c, flags, newsp, tls);
 	pid = r < 0 ? r : pid_alloc();
 	if (pid < 0) {
+		if (c->signal && c->signal == current->signal)
+			c->signal->nr_threads--; /* the thread never lived */
 		task_free(c);
 		return pid;
 	}
 	clone_link(c, pid, flags);
 	if (flags & CLONE_CHILD_CLEARTID)
 		c->clear_child_tid = child_tid;
-	if (flags & CLONE_CHILD_SETTID)
-		mm_copy_to(c->mm, child_tid, &pid, sizeof(pid));
 	if (flags & CLONE_PARENT_SETTID)
 		put_user(pid, parent_tid);
+	if (flags & CLONE_CHILD_SETTID)
+		mm_copy_to(c->mm, child_tid, &pid, sizeof(pid));
 	if (flags & CLONE_VFORK) {
 		c->vfork_parent = current;
 		current->vfork_done = false;
 	}
 	sched_enqueue(c);
 	if (flags & CLONE_VFORK)
-		vfork_wait();
+		vfork_wait(c);
 	return pid;
 }
 

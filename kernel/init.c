@@ -1,14 +1,15 @@
 /*
  * Boot: start_kernel() parses the command line, creates the physmem file and the page
- * allocator, starts the execution mode, builds the root filesystem (tmpfs, the initramfs
- * unpacked into it, devtmpfs, proc and sys mounted), opens the console, and starts init
- * as pid 1. The boot context then becomes the idle task.
+ * allocator, starts the execution mode, builds the root filesystem (tmpfs with the
+ * initramfs unpacked into it, or the root= disk; then devtmpfs, proc and sys mounted),
+ * opens the console, and starts init as pid 1. The boot context then becomes the idle task.
  *
- * Shutdown: kernel_halt() kills every host process of the mode, restores the terminal and
- * exits umlite with init's exit status (128 + signal when init was killed), 0 after a
- * poweroff, UMLITE_EXIT_PANIC after a kernel panic. A reboot (reboot(2), mconsole reboot,
- * Ctrl-Alt-Del) does the same and then execs umlite again with the same command line, as
- * UML does: same pid, a fresh kernel, init started again from the same initrd.
+ * Shutdown: kernel_halt() has every filesystem write back and close clean, kills every
+ * host process of the mode, restores the terminal and exits umlite with init's exit
+ * status (128 + signal when init was killed), 0 after a poweroff, UMLITE_EXIT_PANIC after
+ * a kernel panic. A reboot (reboot(2), mconsole reboot, Ctrl-Alt-Del) does the same and
+ * then execs umlite again with the same command line, as UML does: same pid, a fresh
+ * kernel, init started again from the same initrd or disk.
  */
 #include "kernel.h"
 #include "console.h"
@@ -29,13 +30,16 @@
 #include "trace.h"
 #include "ubd/ubd.h"
 
+#include <linux/mount.h>
+
 #define UMLITE_VERSION "0.1"
 
 const struct um_mode_ops *um_mode;
 bool kernel_debug;
 static u64 mem_size = (u64)CONFIG_PHYSMEM_DEFAULT_MB << 20;
 static const char *initrd_path;
-static const char *root_dev;
+static const char *root_dev, *root_fstype, *root_data;
+static unsigned long root_flags;
 static char **saved_argv;
 static bool noreboot;
 
@@ -78,14 +82,53 @@ KPARAM("init", set_init, KP_VALUE, "init=PATH         program to run as pid 1 (d
 
 static int set_root(const char *v)
 {
-	root_dev = v;
-	if (strcmp(v, "/dev/root") && strcmp(v, "tmpfs") && strcmp(v, "initramfs")) {
-		printk(KERN_ERR "root=%s: block devices are not supported yet; use initrd=\n", v);
+	if (!*v) {
+		printk(KERN_ERR "root=: expected a device (root=/dev/ubda) or initramfs\n");
 		return -EINVAL;
 	}
+	root_dev = v;
 	return 0;
 }
-KPARAM("root", set_root, KP_VALUE, "root=DEV          root filesystem (only the initramfs for now)");
+KPARAM("root", set_root, KP_VALUE, "root=DEV          root filesystem: a disk (/dev/ubda, 98:0) or initramfs (the default)");
+
+static int set_rootfstype(const char *v)
+{
+	if (!*v) {
+		printk(KERN_ERR "rootfstype=: expected a filesystem type (ext4, ext3, ext2)\n");
+		return -EINVAL;
+	}
+	root_fstype = v;
+	return 0;
+}
+KPARAM("rootfstype", set_rootfstype, KP_VALUE, "rootfstype=TYPE   filesystem of the root= disk (default ext4; ext3, ext2)");
+
+static int set_rootflags(const char *v)
+{
+	root_data = v;
+	return 0;
+}
+KPARAM("rootflags", set_rootflags, KP_VALUE, "rootflags=OPTS    mount options of the root= disk");
+
+static int set_ro(const char *v)
+{
+	root_flags |= MS_RDONLY;
+	return 0;
+}
+KPARAM("ro", set_ro, KP_FLAG, "ro                mount the root= disk read-only");
+
+static int set_rw(const char *v)
+{
+	root_flags &= ~(unsigned long)MS_RDONLY;
+	return 0;
+}
+KPARAM("rw", set_rw, KP_FLAG, "rw                mount the root= disk read-write (the default)");
+
+/* root= names a disk (anything but the initramfs). */
+static bool root_on_disk(void)
+{
+	return root_dev && strcmp(root_dev, "/dev/root") && strcmp(root_dev, "tmpfs") &&
+	       strcmp(root_dev, "initramfs");
+}
 
 static int set_mode(const char *v)
 {
@@ -165,6 +208,7 @@ KPARAM("--version", show_version, KP_FLAG, "");
 
 void kernel_halt(int status)
 {
+	vfs_halt();
 	if (IS_ENABLED(CONFIG_SYSCALL_TRACE))
 		trace_flush();
 	if (um_mode)
@@ -187,6 +231,7 @@ void kernel_restart(void)
 
 	if (noreboot)
 		kernel_halt(0);
+	vfs_halt(); /* the next kernel finds the disks clean */
 	if (um_mode)
 		um_mode->shutdown();
 	console_shutdown();
@@ -246,6 +291,30 @@ static int setup_memory(void)
 	return fd;
 }
 
+/* The root filesystem: the initramfs's tmpfs, or the root= disk. 0 or -errno (said why). */
+static int mount_root(void)
+{
+	bool disk = root_on_disk();
+	const char *type = root_fstype ? root_fstype : "ext4";
+	int r = ext4_init();
+
+	if (!r)
+		r = vfs_init_root(disk ? type : NULL, root_dev, root_flags, root_data);
+	if (!r)
+		return 0;
+	if (!disk)
+		printk(KERN_ERR "umlite: cannot set up the root filesystem: %s\n", errname(r));
+	else if (r == -ENODEV)
+		printk(KERN_ERR "rootfstype=%s: unknown filesystem type (ext4, ext3, ext2)\n", type);
+	else if (r == -ENXIO)
+		printk(KERN_ERR "root=%s: no such block device (give its file with ubd0=FILE)\n",
+		       root_dev);
+	else
+		printk(KERN_ERR "root=%s: cannot mount the root filesystem (%s)\n", root_dev,
+		       errname(r));
+	return r;
+}
+
 static int load_initramfs(void)
 {
 	void *buf;
@@ -254,6 +323,10 @@ static int load_initramfs(void)
 
 	if (!initrd_path)
 		return 0;
+	if (root_on_disk()) {
+		pr_warn("initrd=%s ignored: the root filesystem is root=%s\n", initrd_path, root_dev);
+		return 0;
+	}
 	r = os_read_file(initrd_path, &buf, &len);
 	if (r < 0) {
 		printk(KERN_ERR "initrd=%s: %s\n", initrd_path, os_strerror(r));
@@ -329,11 +402,8 @@ int start_kernel(int argc, char **argv)
 	}
 	pr_info("mode: %s, FPU state %lu bytes (%s)\n", um_mode->name, um_fp_size,
 		um_fp_xsave ? "xsave" : "fxsave");
-	r = vfs_init_root();
-	if (r < 0) {
-		printk(KERN_ERR "umlite: cannot set up the root filesystem: %s\n", errname(r));
+	if (mount_root() < 0)
 		return 1;
-	}
 	if (load_initramfs() < 0)
 		return 1;
 	r = procfs_init();

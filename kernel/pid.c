@@ -80,6 +80,26 @@ void pid_detach(struct task *t)
 	pid_free(t->pid);
 }
 
+void pid_exchange(struct task *a, struct task *b)
+{
+	struct pid_node *n, *na = NULL, *nb = NULL;
+	int pid = a->pid;
+
+	list_for_each_entry(n, &pid_hash[a->pid % PID_HASH], link) {
+		if (n->task == a)
+			na = n;
+	}
+	list_for_each_entry(n, &pid_hash[b->pid % PID_HASH], link) {
+		if (n->task == b)
+			nb = n;
+	}
+	BUG_ON(!na || !nb);
+	na->task = b;
+	nb->task = a;
+	a->pid = b->pid;
+	b->pid = pid;
+}
+
 struct task *task_by_pid(int pid)
 {
 	struct pid_node *n;

@@ -103,8 +103,10 @@ void schedule(void)
 		next->nvcsw++;
 	current = next;
 	switched_from = prev;
+	prev->switched_out = ktime_now();
 	arch_switch_to(&prev->ksp, next->ksp);
 	sched_finish_switch();
+	prev->offcpu_ns += ktime_now() - prev->switched_out;
 }
 
 void sched_idle_loop(void)

@@ -3,7 +3,8 @@
  * permissions, process groups), job-control stop and continue, and delivery before the
  * return to guest code (default actions, handler frames, the system-call restart
  * protocol). The system calls are in kernel/signal_sys.c, the x86_64 frames and
- * sigaltstack in kernel/signal_frame.c.
+ * sigaltstack in kernel/signal_frame.c, what concerns the thread group as a whole (stops,
+ * group kill, orphaned groups) in kernel/signal_group.c.
  *
  * Rules kept here, as Linux keeps them:
  *  - standard signals (below SIGRTMIN) coalesce; real-time ones queue with their siginfo;
@@ -13,9 +14,15 @@
  *  - delivery takes the thread queue before the process queue, synchronous fault signals
  *    first, then the lowest number;
  *  - pid 1 gets no default action except for a fault it caused itself;
- *  - SIGTSTP/SIGTTIN/SIGTTOU do not stop an orphaned process group.
+ *  - SIGTSTP/SIGTTIN/SIGTTOU do not stop an orphaned process group;
+ *  - a signal sent to a process waits in its shared queue and wakes one thread that does
+ *    not block it (the one addressed first); when that thread blocks it or exits, another
+ *    is woken; a fatal default action kills every thread (task_group_exit);
+ *  - a job-control stop stops every thread: the one taking the signal stops at once and
+ *    marks the others (jobctl_stop), which stop before they next run guest code; sleeping
+ *    ones are woken for that, and their system call restarts after SIGCONT.
  *
- * Zombies may keep stale sighand/signal pointers: every path checks task_live() before
+ * Zombies may keep stale sighand/signal pointers: every path checks sig_task_live() before
  * touching them. Single CPU, no locks (kernel/sched.c).
  */
 #include "kernel.h"
@@ -43,31 +50,10 @@ static inline bool sig_member(ksigset_t set, int sig)
 	return (set >> (sig - 1)) & 1;
 }
 
-static bool task_live(const struct task *t)
-{
-	return t && t->state != TASK_ZOMBIE && t->state != TASK_DEAD && t->signal && t->sighand;
-}
-
 static bool is_init(const struct task *t)
 {
 	return t->tgid == 1;
 }
-
-/* The thread after th in its group (leader first), or NULL. */
-static struct task *next_thread(struct task *th)
-{
-	struct task *leader = th->group_leader;
-	struct list_head *n;
-
-	if (!leader || !leader->thread_group.next)
-		return NULL;
-	n = th == leader ? leader->thread_group.next : th->thread_node.next;
-	if (n == &leader->thread_group)
-		return NULL;
-	return list_entry(n, struct task, thread_node);
-}
-
-#define for_each_thread(t, th) for (th = (t)->group_leader; th; th = next_thread(th))
 
 /* ---- pending queues and handler tables */
 
@@ -150,7 +136,15 @@ bool signal_pending(struct task *t)
 {
 	if (!t->signal)
 		return false;
-	return ((t->pending.set | t->signal->shared_pending.set) & ~t->blocked) != 0;
+	return t->jobctl_stop ||
+	       ((t->pending.set | t->signal->shared_pending.set) & ~t->blocked) != 0;
+}
+
+bool sig_fatal_pending(const struct task *t)
+{
+	ksigset_t set = t->pending.set | (t->signal ? t->signal->shared_pending.set : 0);
+
+	return sig_member(set, SIGKILL);
 }
 
 void sig_recalc(struct task *t)
@@ -160,15 +154,21 @@ void sig_recalc(struct task *t)
 
 void sig_set_blocked(struct task *t, ksigset_t mask)
 {
+	ksigset_t newly = mask & ~t->blocked;
+
 	t->blocked = mask & ~SIG_KERNEL_ONLY;
 	sig_recalc(t);
+	if (newly & t->signal->shared_pending.set)
+		sig_retarget_shared(t, newly);
 }
 
-/* The next signal to take from set: synchronous faults first, then the lowest. */
+/* The next signal to take from set: SIGKILL, synchronous faults, then the lowest. */
 static int next_signal(ksigset_t set)
 {
 	if (!set)
 		return 0;
+	if (set & sigmask(SIGKILL))
+		return SIGKILL;
 	if (set & SIG_SYNC_SET)
 		set &= SIG_SYNC_SET;
 	return __builtin_ctzll(set) + 1;
@@ -264,29 +264,6 @@ static bool sig_is_ignored(const struct task *t, int sig)
 	return sig_member(SIG_IGNORE_SET, sig) || is_init(t);
 }
 
-static void resume_task(struct task *t)
-{
-	task_set_state(t, TASK_RUNNING);
-	if (t != current)
-		sched_enqueue(t);
-}
-
-/* Resume a stopped group (SIGCONT sent) and tell the parent. */
-static void group_continue(struct task *t)
-{
-	struct signal_struct *s = t->signal;
-	struct task *th;
-
-	s->stop_sig = 0;
-	s->stop_reported = true;
-	s->cont_reported = false;
-	for_each_thread(t, th) {
-		if (th->state == TASK_STOPPED)
-			resume_task(th);
-	}
-	task_notify_parent_stop(t->group_leader, CLD_CONTINUED);
-}
-
 /* Side effects of sending sig; false when the signal is to be dropped. */
 static bool prepare_signal(struct task *t, int sig)
 {
@@ -295,7 +272,7 @@ static bool prepare_signal(struct task *t, int sig)
 	} else if (sig == SIGCONT) {
 		group_discard(t, SIG_STOP_SET);
 		if (t->signal->stop_sig)
-			group_continue(t);
+			sig_group_continue(t);
 	}
 	return !sig_is_ignored(t, sig);
 }
@@ -320,14 +297,16 @@ static int queue_signal(struct task *t, struct sigpending *p, int sig, const sig
 	return 0;
 }
 
-/* Wake t for a new signal if it sleeps interruptibly (SIGKILL also ends a stop). */
-static void wake_for_signal(struct task *t, bool kill)
+void sig_wake(struct task *t, bool kill)
 {
 	sig_recalc(t);
-	if (t->state == TASK_INTERRUPTIBLE)
+	if (t->state == TASK_INTERRUPTIBLE) {
 		wake_up_process(t);
-	else if (kill && t->state == TASK_STOPPED)
-		resume_task(t);
+	} else if (kill && t->state == TASK_STOPPED) {
+		task_set_state(t, TASK_RUNNING);
+		if (t != current)
+			sched_enqueue(t);
+	}
 }
 
 /* Pick the thread that will take sig and wake it. */
@@ -337,23 +316,23 @@ static void complete_signal(struct task *t, int sig, bool group)
 
 	if (!group) {
 		if (sig == SIGKILL || !sig_member(t->blocked, sig))
-			wake_for_signal(t, sig == SIGKILL);
+			sig_wake(t, sig == SIGKILL);
 		return;
 	}
 	for_each_thread(t, th)
 		sig_recalc(th);
 	if (sig == SIGKILL) {
 		for_each_thread(t, th)
-			wake_for_signal(th, true);
+			sig_wake(th, true);
 		return;
 	}
-	if (!sig_member(t->blocked, sig)) {
-		wake_for_signal(t, false);
+	if (sig_task_live(t) && !sig_member(t->blocked, sig)) {
+		sig_wake(t, false);
 		return;
 	}
 	for_each_thread(t, th) {
-		if (task_live(th) && !sig_member(th->blocked, sig)) {
-			wake_for_signal(th, false);
+		if (sig_task_live(th) && !sig_member(th->blocked, sig)) {
+			sig_wake(th, false);
 			return;
 		}
 	}
@@ -367,7 +346,7 @@ static int send_signal(struct task *t, int sig, const siginfo_t *info, bool grou
 
 	if (sig < 1 || sig > KNSIG)
 		return -EINVAL;
-	if (!task_live(t))
+	if (group ? !task_group_alive(t) || !t->sighand : !sig_task_live(t))
 		return 0;
 	if (info)
 		k = *info;
@@ -403,7 +382,7 @@ static bool kill_permitted(const struct task *t, int sig, const siginfo_t *info)
 		return true;
 	if (capable_root())
 		return true;
-	return sig == SIGCONT && task_live(t) && current->signal &&
+	return sig == SIGCONT && task_group_alive(t) && current->signal &&
 	       t->signal->sid == current->signal->sid;
 }
 
@@ -432,7 +411,7 @@ static int kill_pgrp(int pgid, int sig, const siginfo_t *info, bool check)
 	bool ok = false;
 
 	list_for_each_entry(p, &task_list, all_tasks) {
-		if (!thread_group_leader(p) || !task_live(p) || p->signal->pgid != pgid)
+		if (!thread_group_leader(p) || !task_group_alive(p) || p->signal->pgid != pgid)
 			continue;
 		if (check)
 			r = sig_send_checked(p, sig, info, true);
@@ -452,7 +431,7 @@ static int kill_all(int sig, const siginfo_t *info)
 
 	list_for_each_entry(p, &task_list, all_tasks) {
 		if (!thread_group_leader(p) || p->tgid <= 1 || p->tgid == current->tgid ||
-		    !task_live(p))
+		    !task_group_alive(p))
 			continue;
 		r = sig_send_checked(p, sig, info, true);
 		count++;
@@ -500,7 +479,7 @@ static void force_signal(struct task *t, int sig, const siginfo_t *info)
 	struct ksigaction *ka;
 	siginfo_t k = *info;
 
-	if (sig < 1 || sig > KNSIG || !task_live(t))
+	if (sig < 1 || sig > KNSIG || !sig_task_live(t))
 		return;
 	ka = &t->sighand->action[sig - 1];
 	if (sig_member(t->blocked, sig) || ka->handler == KSIG_IGN) {
@@ -584,55 +563,6 @@ void sig_exec_reset(struct task *t)
 	}
 }
 
-/* ---- job control */
-
-bool sig_pgrp_orphaned(int pgid)
-{
-	struct task *p, *pp;
-
-	list_for_each_entry(p, &task_list, all_tasks) {
-		if (!thread_group_leader(p) || !task_live(p) || p->signal->pgid != pgid)
-			continue;
-		pp = p->parent;
-		/*
-		 * Linux does not count init as a parent here (a job of a shell running as init
-		 * is orphaned, and ^Z does nothing: "job control turned off"). um-lite is
-		 * usually booted with init=/bin/sh, so init's children count like any others
-		 * and job control works in that shell.
-		 */
-		if (!pp || !task_live(pp))
-			continue;
-		if (pp->signal->pgid != pgid && pp->signal->sid == p->signal->sid)
-			return false;
-	}
-	return true;
-}
-
-/*
- * Stop current's process for sig until SIGCONT or SIGKILL. Only the calling thread is
- * stopped: processes have one thread in this version.
- */
-static void group_stop(struct task *t, int sig)
-{
-	struct signal_struct *s = t->signal;
-
-	s->stop_sig = sig;
-	s->stop_reported = false;
-	s->cont_reported = true;
-	task_set_state(t, TASK_STOPPED);
-	task_notify_parent_stop(t, CLD_STOPPED);
-	while (t->state == TASK_STOPPED)
-		schedule();
-}
-
-void sig_stop_task(struct task *t, int sig)
-{
-	if (t == current && task_live(t))
-		group_stop(t, sig);
-	else
-		sig_send_process(t, sig, NULL);
-}
-
 /* ---- delivery */
 
 /* pid 1 takes a default action only for a fault it caused itself. */
@@ -652,6 +582,9 @@ static int get_signal(struct task *t, struct ksigaction *ka, siginfo_t *info)
 	while ((sig = sig_dequeue(t, ~t->blocked, info)) != 0) {
 		struct ksigaction *act = &t->sighand->action[sig - 1];
 
+		/* Even in init: a SIGKILL only gets there from its own group exit. */
+		if (sig == SIGKILL)
+			task_group_exit(SIGKILL);
 		if (act->handler == KSIG_IGN)
 			continue;
 		if (IS_ENABLED(CONFIG_SYSCALL_TRACE) && trace_enabled)
@@ -666,7 +599,7 @@ static int get_signal(struct task *t, struct ksigaction *ka, siginfo_t *info)
 			continue;
 		if (sig_member(SIG_STOP_SET, sig)) {
 			if (sig == SIGSTOP || !sig_pgrp_orphaned(t->signal->pgid))
-				group_stop(t, sig);
+				sig_group_stop(t, sig);
 			continue;
 		}
 		task_group_exit(sig);
@@ -750,8 +683,10 @@ void sig_deliver(void)
 {
 	struct task *t = current;
 
-	if (!task_live(t))
+	if (!sig_task_live(t))
 		return;
+	if (t->jobctl_stop)
+		sig_join_group_stop(t);
 	if (signal_pending(t))
 		deliver_pending(t);
 	if (t->in_syscall) {

@@ -101,11 +101,40 @@ static void process_cputime(const struct signal_struct *s, u64 *utime, u64 *stim
 	}
 }
 
+/*
+ * The CPU-time clock of one thread or process (pthread_getcpuclockid, clock_getcpuclockid):
+ * clk is ~pid << 3 | per-thread bit (4) | kind (0 user+system, 1 user, 2 scheduled); pid 0
+ * is the caller. A thread's clock is readable only within its own process, as in Linux.
+ */
+static int cpu_clock_read(int clk, u64 *ns)
+{
+	int pid = ~(clk >> 3), kind = clk & 3;
+	struct task *t = pid ? task_by_pid(pid) : current;
+	u64 u, s;
+
+	if (kind == 3 || !t || !t->signal || t->state == TASK_DEAD)
+		return -EINVAL;
+	if (clk & 4) {
+		if (t->tgid != current->tgid)
+			return -EINVAL;
+		u = t->utime_ns;
+		s = t->stime_ns;
+	} else {
+		if (!thread_group_leader(t) || !task_group_alive(t))
+			return -EINVAL;
+		process_cputime(t->signal, &u, &s);
+	}
+	*ns = kind == 1 ? u : u + s;
+	return 0;
+}
+
 static int clock_read(int clk, u64 *ns)
 {
 	struct task *t = current;
 	u64 u, s;
 
+	if (clk < 0)
+		return cpu_clock_read(clk, ns);
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:

@@ -14,6 +14,9 @@
 #                          pages_sharing, the physmem file before and after, how long the
 #                          scanner took, and its CPU time (ksmd's, from /proc/PID/stat in
 #                          the guest) while merging and once everything is merged
+#   balloon                uml_mconsole config mem=-256M, then mem=+256M, on an idle
+#                          mem=512M guest: the wall time of each, MemTotal after each
+#                          (`scripts/bench-memory.sh balloon` runs only this one)
 #
 # The guest and this script take turns: the guest prints a word and reads a line from its
 # console (a FIFO held open here), so every measurement is taken while the guest waits.
@@ -218,6 +221,43 @@ sharing() {
 	stop_instance
 }
 
+# balloon: an idle mem=512M guest; the wall time of `uml_mconsole config mem=-256M` and of
+# `config mem=+256M` (each a whole uml_mconsole run), and MemTotal after each.
+balloon() {
+	local label="balloon inflate / deflate by 256 MiB (mem=512M)" t0 t1 t2 d1 r1 r2 m1 m2
+	local script='sleep 0.5; echo IDLE; read x; grep MemTotal /proc/meminfo; read x
+		grep MemTotal /proc/meminfo; read x'
+	if ! command -v uml_mconsole >/dev/null; then
+		row "$label" "n/a (uml_mconsole not installed)"
+		return
+	fi
+	if ! HOME=$WORK start bal mem=512M umid=benchbal initrd="$ROOTFS" init=/bin/sh -- \
+		-c "$script" || ! wait_for IDLE; then
+		row "$label" n/a
+		stop_instance
+		return
+	fi
+	t0=$(now)
+	r1=$(HOME=$WORK uml_mconsole benchbal config mem=-256M 2>&1)
+	d1=$(secs "$t0" "$(now)")
+	go
+	wait_for MemTotal 1 10
+	t1=$(now)
+	r2=$(HOME=$WORK uml_mconsole benchbal config mem=+256M 2>&1)
+	t2=$(now)
+	go
+	wait_for MemTotal 2 10
+	m1=$(grep MemTotal "$OUT" | sed -n 1p | awk '{ print $2 }')
+	m2=$(grep MemTotal "$OUT" | sed -n 2p | awk '{ print $2 }')
+	if [ "$r1" != "OK " ] || [ "$r2" != "OK " ]; then
+		row "$label" "n/a (answers: '$r1', '$r2')"
+	else
+		row "$label" "$d1 / $(secs "$t1" "$t2") (uml_mconsole runs); \
+MemTotal $(mib "$m1") -> $(mib "$m2")"
+	fi
+	stop_instance
+}
+
 main() {
 	if [ ! -x "$UMLITE" ] || [ ! -f "$ROOTFS" ]; then
 		echo "bench-memory: $UMLITE or $ROOTFS missing" >&2
@@ -237,6 +277,8 @@ main() {
 	else
 		row "page sharing" "n/a ($BENCH_CPIO missing)"
 	fi
+	balloon
 }
 
+[ "${1:-}" = balloon ] && { balloon; exit; }
 main "$@"

@@ -21,6 +21,10 @@
 #   native   build/tests/bench/PROG ARGS, directly on the host
 #   umlite   ./umlite CONFIG mem=256M initrd=build/bench.cpio init=/bench/PROG -- ARGS; the
 #            guest's stdout is umlite's stdout, kernel messages (stderr) go to the log dir
+#   ext4     ./umlite CONFIG mem=256M ubd0=COW,build/bench.ext4 root=/dev/ubda
+#            init=/bench/PROG -- ARGS: the file workloads (DISK_WORKLOADS) with the guest's
+#            root on an ext4 disk through a fresh COW file, next to the same program on
+#            the host's filesystem ($TMPDIR, or /tmp)
 #   runsc    runsc --rootless --network=none do /abs/path/build/tests/bench/PROG ARGS
 #            Found by trying on Debian 12's runsc (0.0~20221219, ptrace platform): this
 #            works as root and as an ordinary user alike, with no further flags (no
@@ -66,6 +70,14 @@ WORKLOADS=(
 	"fault   | fault                    | @N@                 | 64     32    64"
 	"fileio  | fileio_write fileio_read | @TMP@/bench.dat @N@ | 64     64    64"
 	"tcp     | tcp_rtt tcp_stream       | @N@                 | 20000  5000  500"
+	"thread  | thread_spawn futex_pingpong | @N@              | 2000   500   100"
+	"filerand | filerand_write filerand_read | @TMP@/rand.dat 32 @N@ | 20000 5000 2000"
+)
+
+# The workloads measured again with the guest's root on an ext4 disk (the ext4 env).
+DISK_WORKLOADS=(
+	"fileio  | fileio_write fileio_read | @TMP@/bench.dat @N@ | 256    64    64"
+	"filerand | filerand_write filerand_read | @TMP@/rand.dat 32 @N@ | 20000 5000 2000"
 )
 
 # Host-only floors, same format (no runsc column).
@@ -82,8 +94,8 @@ FLOOR_LABELS=(
 	"floor_tt_1core|PTRACE_SYSCALL + nullification (TT), one core"
 )
 
-BENCH_PROGS=(getppid spawn pipe fault fileio tcp exit0 fill floor_sigsys floor_sysemu floor_tt)
-GUEST_PROGS=(getppid spawn pipe fault fileio tcp exit0 fill)
+BENCH_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill floor_sigsys floor_sysemu floor_tt)
+GUEST_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill)
 
 QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 0 ] && QUICK=
@@ -181,7 +193,7 @@ run_once() {
 	local env=$1 prog=$2; shift 2
 	local log=$LOGDIR/${env//[^A-Za-z0-9_=.-]/_}-$prog.log
 	case $env in
-	native)
+	native | native-disk)
 		timeout -k 5 "$TIMEOUT" "$BIN/$prog" "$@" </dev/null 2>>"$log" ;;
 	runsc)
 		timeout -k 5 "$TIMEOUT" runsc "${RUNSC_ARGS[@]}" "do" "$BIN/$prog" "$@" \
@@ -190,6 +202,13 @@ run_once() {
 		local extra=()
 		read -ra extra <<<"${env#umlite:}"
 		timeout -k 5 "$TIMEOUT" "$UMLITE" "${extra[@]}" mem=256M initrd=build/bench.cpio \
+			"init=/bench/$prog" -- "$@" </dev/null 2>>"$log" ;;
+	ext4:*)
+		local extra=()
+		read -ra extra <<<"${env#ext4:}"
+		rm -f "$SCRATCH/ext4.cow"
+		timeout -k 5 "$TIMEOUT" "$UMLITE" "${extra[@]}" mem=256M \
+			"ubd0=$SCRATCH/ext4.cow,build/bench.ext4" root=/dev/ubda \
 			"init=/bench/$prog" -- "$@" </dev/null 2>>"$log" ;;
 	esac
 }
@@ -205,7 +224,7 @@ measure() {
 	read -ra c <<<"$counts"
 	n=${c[$idx]:-${c[0]}}
 	case $env in
-	umlite:*) bindir=/bench tmp=/tmp ;;
+	umlite:* | ext4:*) bindir=/bench tmp=/tmp ;;
 	runsc) tmp=/tmp ;;
 	esac
 	read -ra words <<<"$template"
@@ -318,6 +337,12 @@ main() {
 		{ NOTES+=("cannot build build/bench.cpio"); have_umlite=""; }
 	build_cpio build/rootfs.cpio busybox ||
 		{ NOTES+=("cannot build build/rootfs.cpio"); have_umlite=""; }
+	local have_ext4=""
+	if [ -n "$have_umlite" ] && build_ext4 build/bench.ext4; then
+		have_ext4=1
+	else
+		NOTES+=("no ext4 disk image (build/bench.ext4): the ext4 column is skipped")
+	fi
 	[ -x "$UMLITE" ] || NOTES+=("$UMLITE not built (make umlite): its cells are n/a")
 
 	# Boot to exit first: a configuration that cannot even run init=/bin/true costs one
@@ -350,6 +375,14 @@ main() {
 		esac
 	done
 	measure_all native "$([ -n "$QUICK" ] && echo 1 || echo 0)" "${FLOORS[@]}"
+	if [ -n "$have_ext4" ]; then
+		for cfg in "${UMLITE_CONFIGS[@]}"; do
+			[ -n "${BROKEN["umlite:$cfg"]:-}" ] ||
+				measure_all "ext4:$cfg" "$([ -n "$QUICK" ] && echo 1 || echo 0)" \
+					"${DISK_WORKLOADS[@]}"
+		done
+		measure_all native-disk "$([ -n "$QUICK" ] && echo 1 || echo 0)" "${DISK_WORKLOADS[@]}"
+	fi
 	if [ -n "$have_umlite" ] && [ "${BENCH_MEMORY:-1}" != 0 ]; then
 		say "host memory of an instance (scripts/bench-memory.sh)"
 		MEMREPORT=$(UMLITE=$UMLITE BENCH_TIMEOUT=$TIMEOUT scripts/bench-memory.sh 2>>"$LOGDIR/memory.log") ||
@@ -357,7 +390,43 @@ main() {
 	fi
 
 	print_report "$have_runsc"
+	[ -n "$have_ext4" ] && print_disk_report
 	check_host_parts
+}
+
+# (Re)builds the ext4 disk image of the bench programs when missing or stale.
+build_ext4() {
+	local out=$1 f stale=""
+	[ -f "$out" ] || stale=1
+	for f in scripts/mkrootfs.sh "${GUEST_PROGS[@]/#/build/tests/bench/}"; do
+		[ -f "$f" ] && [ "$f" -nt "$out" ] && stale=1
+	done
+	[ -z "$stale" ] && return 0
+	say "building $out"
+	scripts/mkrootfs.sh -s 1G extra "$out" bench "${GUEST_PROGS[@]/#/build/tests/bench/}"
+}
+
+print_disk_report() {
+	local cfg line results name unit native v row
+	echo
+	echo "file I/O with the guest's root on an ext4 disk (through a COW file), against the"
+	echo "same program natively on the host's filesystem ($(df -PT "$SCRATCH" | awk 'NR == 2 { print $2 }') at ${SCRATCH%/*}):"
+	local -a hdr=("workload" "native")
+	for cfg in "${UMLITE_CONFIGS[@]}"; do hdr+=("$(config_label "$cfg") ext4" "ratio"); done
+	set_columns "${hdr[@]}"
+	for line in "${DISK_WORKLOADS[@]}"; do
+		IFS='|' read -r _ results _ _ <<<"$line"
+		for name in $results; do
+			unit=${UNIT[$name]:-?}
+			native=$(result native-disk "$name")
+			row=("$name ($unit)" "$(fmt "$native")")
+			for cfg in "${UMLITE_CONFIGS[@]}"; do
+				v=$(result "ext4:$cfg" "$name")
+				row+=("$(fmt "$v")" "$(slowdown "$v" "$native" "$unit")")
+			done
+			print_row "${row[@]}"
+		done
+	done
 }
 
 print_report() {

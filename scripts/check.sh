@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Static checks of the tree (STYLE.md rules 2, 6, 24):
 #   check.sh --symbols OBJ...  no global symbol of ours may also be exported by glibc,
-#                              libseccomp or libcap (it would silently interpose theirs)
+#                              libseccomp, libcap, zlib, libext2fs or libcom_err (it would
+#                              silently interpose theirs)
 #   check.sh --all             the above on build/, plus the host-include boundary and
 #                              the function-length report (> 80 lines is a review flag)
 set -u
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 status=0
 
 libs() {
-	for l in libc.so.6 libseccomp.so.2 libcap.so.2 libz.so.1; do
+	for l in libc.so.6 libseccomp.so.2 libcap.so.2 libz.so.1 libext2fs.so.2 libcom_err.so.2; do
 		p=$(ldconfig -p 2>/dev/null | awk -v l="$l" '$1 == l && /x86-64/ {print $NF; exit}')
 		[ -n "$p" ] && echo "$p"
 	done

@@ -16,7 +16,9 @@ PKGS=(
 	busybox-static                       # the default guest userland
 	cpio                                 # packing initramfs images
 	bats                                 # black-box tests
-	e2fsprogs                            # mke2fs / e2fsck for disk images
+	e2fsprogs                            # mke2fs / e2fsck / debugfs for disk images
+	libext2fs-dev                        # ext2/3/4 on disk: libext2fs (kernel/fs/ext4)
+	comerr-dev                           # libcom_err, libext2fs's error messages
 	uml-utilities                        # the real uml_mconsole, uml_moo, uml_mkcow as judges
 	python3                              # pseudo-terminal console tests
 	gdb                                  # kernel debugging (make gdb) and its tests

@@ -6,6 +6,9 @@
 #   scripts/mkinitramfs.sh tests OUT PROG...      the busybox image plus PROG... in /tests
 #   scripts/mkinitramfs.sh extra OUT DIR PROG...  the busybox image plus PROG... in /DIR
 #
+# A dynamically linked PROG brings the host's libraries it needs (its ELF interpreter,
+# libc.so.6 and whatever else ldd lists), copied to the same paths in the image, so that
+# glibc programs built without -static run in the guest.
 # Every file is owned by root:root in the archive, whoever runs this script.
 set -euo pipefail
 
@@ -15,60 +18,21 @@ die() { echo "mkinitramfs: $*" >&2; exit 1; }
 kind=$1 out=$2
 shift 2
 
-bb=${BUSYBOX:-}
-[ -n "$bb" ] || bb=$(command -v busybox || true)
-[ -n "$bb" ] || die "busybox not found: install busybox-static (scripts/deps.sh)"
-file -L "$bb" 2>/dev/null | grep -q 'statically linked' ||
-	die "$bb is not statically linked: install busybox-static"
+# shellcheck source=scripts/rootfs-lib.sh
+. "$(dirname "$0")/rootfs-lib.sh"
+find_busybox
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
-populate_busybox() {
-	local r=$1
-	mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,etc,dev,proc,sys,tmp,root,home,mnt,var/tmp,run}
-	chmod 1777 "$r/tmp" "$r/var/tmp"
-	chmod 0700 "$r/root"
-	cp "$bb" "$r/bin/busybox"
-	chmod 0755 "$r/bin/busybox"
-	local a
-	while read -r a; do
-		[ "$a" = bin/busybox ] && continue
-		# a relative link: one "../" per directory level, then bin/busybox
-		local d; d=$(dirname "$a")
-		case "$d" in
-		bin) ln -sf busybox "$r/$a" ;;
-		.) ln -sf bin/busybox "$r/$a" ;;
-		*) ln -sf "$(echo "$d" | sed 's|[^/][^/]*|..|g')/bin/busybox" "$r/$a" ;;
-		esac
-	done < <("$bb" --list-full)
-	cat >"$r/etc/passwd" <<'P'
-root:x:0:0:root:/root:/bin/sh
-nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-P
-	cat >"$r/etc/group" <<'G'
-root:x:0:
-tty:x:5:
-nogroup:x:65534:
-G
-	echo umlite >"$r/etc/hostname"
-	printf '127.0.0.1\tlocalhost\n' >"$r/etc/hosts"
-	cat >"$r/etc/profile" <<'PR'
-export PATH=/sbin:/usr/sbin:/bin:/usr/bin
-export HOME=${HOME:-/root}
-PS1='\w # '
-PR
-}
-
 populate_busybox "$stage"
 case "$kind" in
 busybox) ;;
-tests) mkdir -p "$stage/tests"; for p in "$@"; do install -m 0755 "$p" "$stage/tests/"; done ;;
+tests) populate_extra "$stage" tests "$@" ;;
 extra)
 	[ $# -ge 1 ] || die "extra needs a directory"
 	dir=$1; shift
-	mkdir -p "$stage/$dir"
-	for p in "$@"; do install -m 0755 "$p" "$stage/$dir/"; done
+	populate_extra "$stage" "$dir" "$@"
 	;;
 *) die "unknown kind '$kind'" ;;
 esac

@@ -4,7 +4,8 @@
 #   2. the harness's own self-test;
 #   3. guest tests (build/tests/guest/*_test): natively first (the oracle: a test that
 #      fails natively is a bad test), then inside an instance once per execution mode in
-#      UMLITE_TEST_MODES (default "skas tt tt+jail");
+#      UMLITE_TEST_MODES (default "skas tt tt+jail"), and the filesystem ones again with
+#      the root on an ext4 disk (build/test.ext4) in each mode;
 #   4. the Bats tests (tests/bats/*.bats), black-box tests of ./umlite, once per mode in
 #      UMLITE_BATS_MODES (default "skas tt tt+jail:busybox"), passed to them as
 #      UMLITE_MODE; "MODE:a,b" runs only a.bats and b.bats in that mode.
@@ -107,6 +108,25 @@ if [ -n "$guest_tests" ]; then
 		done
 	else
 		suite_broken guest "./umlite or $B/test.cpio missing"
+	fi
+	# The filesystem tests again with the root on an ext4 disk (each boot with a fresh COW
+	# file over the image, which stays as built).
+	if [ -x ./umlite ] && [ -f $B/test.ext4 ] &&
+		grep -q '^#define CONFIG_EXT4 1' $B/autoconf.h; then
+		cows=$(mktemp -d)
+		for mode in ${UMLITE_TEST_MODES:-skas tt tt+jail}; do
+			read -ra words <<<"mode=${mode//+/ }"
+			echo "== guest tests on an ext4 root, ${words[*]}"
+			mode_skipped "ext4-$mode" "${words[@]}" && continue
+			for n in fs_test fsx_test mm_test process_test; do
+				[ -x "$B/tests/guest/$n" ] || continue
+				rm -f "$cows/$n.cow"
+				run_binary_suite "ext4-$mode/$n" "$log/ext4-$mode-$n.log" timeout 300 \
+					./umlite mem=256M "${words[@]}" ubd0="$cows/$n.cow,$B/test.ext4" \
+					root=/dev/ubda init="/tests/$n"
+			done
+		done
+		rm -rf "$cows"
 	fi
 fi
 

@@ -7,10 +7,15 @@
  * (adjacent mmaps of contiguous frames merge into one) and executed by the stub in one
  * ptrace round trip, when the queue fills or before the guest runs again (STYLE.md rule 17).
  *
- * Threads: in this version every address space runs one guest thread, the stub's main
- * thread, so the thread handle is the address space itself.
+ * Threads: each guest thread runs on a host thread of the stub (struct skas_thread, the
+ * mode's thread handle). The stub's main thread is the first; more are cloned on demand
+ * (skas_host_thread_new). A thread whose guest thread is gone is parked (left stopped)
+ * for the next thread_create, so that pthread_create/join loops do not pay a host clone
+ * each time; beyond SKAS_PARKED_MAX parked threads, non-main ones are ended. The main
+ * host thread is never ended before the stub itself: it runs the stub's queue.
  */
 #include "kernel.h"
+#include "list.h"
 #include "mode.h"
 #include "os.h"
 #include "page.h"
@@ -25,12 +30,37 @@
 _Static_assert((1 << STUB_DATA_ORDER) == STUB_DATA_PAGES, "stub data pages");
 _Static_assert(sizeof(struct stub_data) + 4096 <= STUB_DATA_SIZE, "stub data too big");
 
+/* Parked host threads an address space keeps for reuse. */
+#define SKAS_PARKED_MAX 4
+
 struct skas_mm {
 	struct stub_proc *host;
 	struct page *data_pages;
 	struct stub_data *data;
-	bool has_thread;
+	struct list_head threads; /* of struct skas_thread: every host thread of the stub */
+	unsigned parked;          /* threads in the list that no guest thread uses */
 };
+
+/* A host thread of a stub: the mode's handle for a guest thread while busy. */
+struct skas_thread {
+	struct skas_mm *mm;
+	int tid;               /* host thread id */
+	bool busy;             /* a guest thread runs on it */
+	struct list_head link; /* in mm->threads */
+};
+
+static struct skas_thread *thread_add(struct skas_mm *m, int tid)
+{
+	struct skas_thread *th = kzalloc(sizeof(*th));
+
+	if (!th)
+		return NULL;
+	th->mm = m;
+	th->tid = tid;
+	list_add_tail(&th->link, &m->threads);
+	m->parked++;
+	return th;
+}
 
 static int skas_init(int physmem_fd)
 {
@@ -50,7 +80,12 @@ static int skas_mm_create(void **ctx)
 		return -ENOMEM;
 	}
 	m->data = page_address(m->data_pages);
+	INIT_LIST_HEAD(&m->threads);
 	r = skas_host_spawn(page_to_phys(m->data_pages), m->data, &m->host);
+	if (r == 0 && !thread_add(m, skas_host_pid(m->host))) {
+		skas_host_kill(m->host);
+		r = -ENOMEM;
+	}
 	if (r < 0) {
 		page_free(m->data_pages, STUB_DATA_ORDER);
 		kfree(m);
@@ -63,8 +98,14 @@ static int skas_mm_create(void **ctx)
 static void skas_mm_destroy(void *ctx)
 {
 	struct skas_mm *m = ctx;
+	struct skas_thread *th, *n;
 
 	skas_host_kill(m->host);
+	list_for_each_entry_safe(th, n, &m->threads, link) {
+		BUG_ON(th->busy); /* the kernel destroys threads before their address space */
+		list_del(&th->link);
+		kfree(th);
+	}
 	page_free(m->data_pages, STUB_DATA_ORDER);
 	kfree(m);
 }
@@ -130,39 +171,92 @@ static int skas_mm_protect(void *ctx, u64 va, u64 len, int prot)
 	return queue(ctx, __NR_mprotect, va, len, prot, 0, 0, 0);
 }
 
+/* A parked host thread of m, or a new one; NULL and *err when neither. */
+static struct skas_thread *thread_get(struct skas_mm *m, int *err)
+{
+	struct skas_thread *th;
+	int tid;
+
+	list_for_each_entry(th, &m->threads, link) {
+		if (!th->busy)
+			return th;
+	}
+	/* The queue runs in the main thread: apply it before cloning from there. */
+	*err = skas_flush(m);
+	if (*err < 0)
+		return NULL;
+	tid = skas_host_thread_new(m->host);
+	if (tid < 0) {
+		*err = tid;
+		return NULL;
+	}
+	th = thread_add(m, tid);
+	if (!th) {
+		skas_host_thread_end(m->host, tid);
+		*err = -ENOMEM;
+	}
+	return th;
+}
+
 static int skas_thread_create(void *mm_ctx, void **thr)
 {
 	struct skas_mm *m = mm_ctx;
+	struct skas_thread *th;
+	int r = 0;
 
-	if (m->has_thread)
-		return -EAGAIN;
-	m->has_thread = true;
-	*thr = m;
+	th = thread_get(m, &r);
+	if (!th)
+		return r;
+	th->busy = true;
+	m->parked--;
+	*thr = th;
 	return 0;
 }
 
 static void skas_thread_destroy(void *thr)
 {
-	struct skas_mm *m = thr;
+	struct skas_thread *th = thr;
+	struct skas_mm *m = th->mm;
 
-	m->has_thread = false;
+	th->busy = false;
+	m->parked++;
+	if (m->parked <= SKAS_PARKED_MAX || th->tid == skas_host_pid(m->host))
+		return;
+	skas_host_thread_end(m->host, th->tid);
+	list_del(&th->link);
+	m->parked--;
+	kfree(th);
 }
 
 static int skas_run(void *thr, struct um_regs *regs, struct um_trap *trap)
 {
-	struct skas_mm *m = thr;
-	int r = skas_flush(m);
+	struct skas_thread *th = thr;
+	int r = skas_flush(th->mm);
 
 	if (r < 0)
 		return r;
-	return skas_host_run(m->host, regs, trap);
+	return skas_host_run(th->mm->host, th->tid, regs, trap);
 }
 
 static int skas_fp_save(void *thr, struct um_regs *regs)
 {
-	struct skas_mm *m = thr;
+	struct skas_thread *th = thr;
 
-	return skas_host_fp_save(m->host, regs);
+	return skas_host_fp_save(th->mm->host, th->tid, regs);
+}
+
+void *skas_thread_mm(void *thr)
+{
+	struct skas_thread *th = thr;
+
+	return th->mm;
+}
+
+int skas_thread_tid(void *thr)
+{
+	struct skas_thread *th = thr;
+
+	return th->tid;
 }
 
 struct stub_proc *skas_mm_stub(void *ctx)

@@ -23,10 +23,17 @@ int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out);
 void skas_host_kill(struct stub_proc *sp);
 /* Execute the calls queued in the stub's data pages; 0 or the first failure (-errno). */
 int skas_host_run_queue(struct stub_proc *sp);
-/* Run guest code in the stub until it traps. */
-int skas_host_run(struct stub_proc *sp, struct um_regs *regs, struct um_trap *trap);
-/* Read the stub's FPU state into regs->fp. */
-int skas_host_fp_save(struct stub_proc *sp, struct um_regs *regs);
+/* Run guest code in host thread tid of the stub until it traps. */
+int skas_host_run(struct stub_proc *sp, int tid, struct um_regs *regs, struct um_trap *trap);
+/* Read host thread tid's FPU state into regs->fp. */
+int skas_host_fp_save(struct stub_proc *sp, int tid, struct um_regs *regs);
+/*
+ * Another host thread in the stub, stopped before its first instruction: its tid, or -errno
+ * (the stub is then killed if the host left it in an unknown state).
+ */
+int skas_host_thread_new(struct stub_proc *sp);
+/* End host thread tid (never the main one) and reap it; on failure the stub is killed. */
+void skas_host_thread_end(struct stub_proc *sp, int tid);
 /* Host pid of a stub (for debugging output). */
 int skas_host_pid(const struct stub_proc *sp);
 /* Kill every stub. */
@@ -34,13 +41,17 @@ void skas_host_shutdown(void);
 
 /*
  * For a mode that runs guest code in SKAS stubs with a trap loop of its own (TT, tt/):
- * the stub behind an address space made by skas_ptrace_ops.mm_create; whether the stub's
- * host process is gone; and waiting for its next stop (with kick, the stub is kicked with
- * os_kick_signal() when a host interrupt arrives meanwhile). skas_host_wait returns the
- * wait status (the stub is marked dead when it exited or was killed) or -errno.
+ * the stub behind an address space made by skas_ptrace_ops.mm_create; the address space
+ * and host thread id behind a thread made by skas_ptrace_ops.thread_create; whether the
+ * stub's host process is gone; and waiting for the next stop of host thread tid (with
+ * kick, it is kicked with os_kick_signal() when a host interrupt arrives meanwhile).
+ * skas_host_wait returns the wait status (the stub is marked dead when the thread exited
+ * or was killed) or -errno.
  */
 struct stub_proc *skas_mm_stub(void *ctx);
+void *skas_thread_mm(void *thr);
+int skas_thread_tid(void *thr);
 int skas_host_dead(const struct stub_proc *sp);
-int skas_host_wait(struct stub_proc *sp, int kick);
+int skas_host_wait(struct stub_proc *sp, int tid, int kick);
 
 #endif

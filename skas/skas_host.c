@@ -12,6 +12,18 @@
  *   - PTRACE_TRACEME, so it stops at its exec and is traced by the kernel from then on.
  * The kernel then maps the stub data pages with one injected mmap (stub_entry_syscall).
  *
+ * Guest threads: every guest thread of an address space runs on a host thread of its stub.
+ * The stub starts with one (its main thread); another is made by injecting a clone
+ * (CLONE_VM | CLONE_THREAD | ...) into the main thread. PTRACE_O_TRACECLONE makes the new
+ * thread traced from birth: it stops (SIGSTOP) before executing a single instruction, and
+ * the kernel sets all its registers before it first runs guest code. A host thread is ended
+ * by injecting exit into it. Only one host thread of all stubs runs at a time: the others
+ * wait in ptrace stops, so the stub's stack and queue in the data pages are never used by
+ * two threads at once. Each host thread keeps its own guest FPU state between runs.
+ * Everything that names a thread uses its host tid: waits, kicks (tgkill), registers.
+ * Killing a stub kills all its threads; each is reaped, the main one last (the host does
+ * not report a thread-group leader's death before its other threads are reaped).
+ *
  * Running guest code: PTRACE_SETREGS (+ PTRACE_SETREGSET NT_X86_XSTATE when the FPU image
  * in memory is newer than the thread's), PTRACE_SYSEMU, waitpid. A syscall stop returns
  * a SYSCALL trap; SIGSEGV/SIGBUS a FAULT trap with si_addr and si_code (SEGV_MAPERR: not
@@ -67,8 +79,11 @@
 _Static_assert(sizeof(struct user_regs_struct) == UM_NGREG * 8, "um_regs layout");
 
 struct stub_proc {
-	int pid;
-	bool dead;
+	int pid;                         /* the stub's main thread (and process id) */
+	bool dead;                       /* the host process is gone (or going) */
+	bool main_reaped;                /* its main thread's death was collected */
+	int *tids;                       /* its other host threads not yet reaped */
+	int ntids, cap_tids;
 	volatile struct stub_data *data; /* the kernel's mapping of the stub data pages */
 	struct stub_proc *next;          /* all live stubs, for shutdown */
 };
@@ -142,7 +157,8 @@ static int start_stub(int *pidp)
 		return WIFEXITED(status) && WEXITSTATUS(status) == 125 ? -EPERM : -ECHILD;
 	}
 	r = ptrace_call(PTRACE_SETOPTIONS, pid, NULL,
-			(void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL));
+			(void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL |
+				       PTRACE_O_TRACECLONE));
 	if (r < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, __WALL);
@@ -153,11 +169,12 @@ static int start_stub(int *pidp)
 }
 
 /*
- * Run the system call described by the 6 arguments at stub_entry_syscall and return its
- * result. The stub's registers are clobbered (the kernel always sets them before resuming
- * guest code).
+ * Run the system call described by the 6 arguments at stub_entry_syscall in the stopped
+ * host thread pid and return its result. The thread's registers are clobbered (the kernel
+ * always sets them before resuming guest code). A clone event stop on the way stores the
+ * new thread's id in *event_msg (when given). -ESRCH: the thread died (and was reaped).
  */
-static long inject_syscall(int pid, long nr, const long args[6])
+static long inject_syscall_ev(int pid, long nr, const long args[6], unsigned long *event_msg)
 {
 	struct user_regs_struct r;
 	long err;
@@ -186,13 +203,23 @@ static long inject_syscall(int pid, long nr, const long args[6])
 		if (status < 0)
 			return status;
 		if (!WIFSTOPPED(status))
-			return -ECHILD;
+			return -ESRCH; /* the thread is gone (and reaped) */
+		if (status >> 16) {
+			if (event_msg)
+				ptrace_call(PTRACE_GETEVENTMSG, pid, NULL, event_msg);
+			continue;
+		}
 		if (WSTOPSIG(status) == SIGTRAP)
 			break;
 		/* a kick that raced with us: drop it and go on */
 	}
 	err = ptrace_call(PTRACE_GETREGS, pid, NULL, &r);
 	return err < 0 ? err : (long)r.rax;
+}
+
+static long inject_syscall(int pid, long nr, const long args[6])
+{
+	return inject_syscall_ev(pid, nr, args, NULL);
 }
 
 static int fp_get(int pid, void *buf, size_t size, size_t *got)
@@ -311,6 +338,20 @@ int skas_host_init(int pmfd)
 	return r;
 }
 
+static void forget_tid(struct stub_proc *sp, int tid);
+
+/*
+ * A wait collected the death of sp's host thread tid: never wait for that id again (the
+ * host may give it to a new process, possibly one of our own stubs).
+ */
+static void reaped(struct stub_proc *sp, int tid)
+{
+	if (tid == sp->pid)
+		sp->main_reaped = true;
+	else
+		forget_tid(sp, tid);
+}
+
 int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
 {
 	struct stub_proc *sp = calloc(1, sizeof(*sp));
@@ -326,6 +367,8 @@ int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
 		return (int)r;
 	}
 	r = inject_syscall(sp->pid, SYS_mmap, args);
+	if (r == -ESRCH)
+		reaped(sp, sp->pid); /* sp is killed below */
 	if (r != STUB_DATA) {
 		skas_host_kill(sp);
 		return r < 0 ? (int)r : -EIO;
@@ -337,10 +380,25 @@ int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
 	return 0;
 }
 
+/* Wait until host thread tid has exited (its zombie reaped); nothing when already gone. */
+static void reap(int tid)
+{
+	int status;
+
+	for (;;) {
+		if (waitpid(tid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			return;
+	}
+}
+
 void skas_host_kill(struct stub_proc *sp)
 {
 	struct stub_proc **pp;
-	int status;
 
 	for (pp = &all_stubs; *pp; pp = &(*pp)->next) {
 		if (*pp == sp) {
@@ -348,11 +406,12 @@ void skas_host_kill(struct stub_proc *sp)
 			break;
 		}
 	}
-	if (!sp->dead) {
-		kill(sp->pid, SIGKILL);
-		while (waitpid(sp->pid, &status, __WALL) < 0 && errno == EINTR)
-			;
-	}
+	kill(sp->pid, SIGKILL);
+	for (int i = 0; i < sp->ntids; i++)
+		reap(sp->tids[i]);
+	if (!sp->main_reaped)
+		reap(sp->pid);
+	free(sp->tids);
 	free(sp);
 }
 
@@ -387,6 +446,7 @@ int skas_host_run_queue(struct stub_proc *sp)
 			return status;
 		if (!WIFSTOPPED(status)) {
 			sp->dead = true;
+			reaped(sp, sp->pid);
 			return -ESRCH;
 		}
 		if (WSTOPSIG(status) == SIGTRAP)
@@ -399,12 +459,12 @@ int skas_host_run_queue(struct stub_proc *sp)
 	return 0;
 }
 
-static void fill_fault(struct stub_proc *sp, int sig, struct um_trap *trap)
+static void fill_fault(int tid, int sig, struct um_trap *trap)
 {
 	siginfo_t si;
 
 	memset(&si, 0, sizeof(si));
-	ptrace_call(PTRACE_GETSIGINFO, sp->pid, NULL, &si);
+	ptrace_call(PTRACE_GETSIGINFO, tid, NULL, &si);
 	trap->signo = sig;
 	trap->code = si.si_code;
 	trap->addr = (uint64_t)si.si_addr;
@@ -412,18 +472,18 @@ static void fill_fault(struct stub_proc *sp, int sig, struct um_trap *trap)
 	trap->kind = (sig == SIGSEGV || sig == SIGBUS) ? UM_TRAP_FAULT : UM_TRAP_SIGNAL;
 }
 
-/* Wait for the stub to stop; kicks it when a host interrupt arrives meanwhile. */
-static int wait_guest(struct stub_proc *sp, int *status)
+/* Wait for host thread tid to stop; kicks it when a host interrupt arrives meanwhile. */
+static int wait_guest(struct stub_proc *sp, int tid, int *status)
 {
 	bool kicked = false;
 	int r;
 
 	for (;;) {
 		if (!kicked && os_irq_pending()) {
-			kill(sp->pid, os_kick_signal());
+			syscall(SYS_tgkill, sp->pid, tid, os_kick_signal());
 			kicked = true;
 		}
-		r = waitpid(sp->pid, status, __WALL);
+		r = waitpid(tid, status, __WALL);
 		if (r >= 0)
 			return 0;
 		if (errno != EINTR)
@@ -431,7 +491,7 @@ static int wait_guest(struct stub_proc *sp, int *status)
 	}
 }
 
-int skas_host_run(struct stub_proc *sp, struct um_regs *regs, struct um_trap *trap)
+int skas_host_run(struct stub_proc *sp, int tid, struct um_regs *regs, struct um_trap *trap)
 {
 	int status, sig, r;
 	long err;
@@ -441,26 +501,27 @@ int skas_host_run(struct stub_proc *sp, struct um_regs *regs, struct um_trap *tr
 		trap->kind = UM_TRAP_DIED;
 		return 0;
 	}
-	err = ptrace_call(PTRACE_SETREGS, sp->pid, NULL, regs->gp);
+	err = ptrace_call(PTRACE_SETREGS, tid, NULL, regs->gp);
 	if (err == 0 && regs->fp_where == UM_FP_IN_BUF) {
-		err = fp_set(sp->pid, regs->fp);
+		err = fp_set(tid, regs->fp);
 		regs->fp_where = UM_FP_IN_THREAD;
 	}
 	if (err == 0)
-		err = ptrace_call(PTRACE_SYSEMU, sp->pid, NULL, NULL);
+		err = ptrace_call(PTRACE_SYSEMU, tid, NULL, NULL);
 	if (err < 0)
 		return (int)err;
-	r = wait_guest(sp, &status);
+	r = wait_guest(sp, tid, &status);
 	if (r < 0)
 		return r;
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
-		sp->dead = true;
+		sp->dead = true; /* one thread only dies with all the others */
+		reaped(sp, tid);
 		trap->kind = UM_TRAP_DIED;
 		trap->status = status;
 		return 0;
 	}
 	regs->fp_where = UM_FP_IN_THREAD;
-	err = ptrace_call(PTRACE_GETREGS, sp->pid, NULL, regs->gp);
+	err = ptrace_call(PTRACE_GETREGS, tid, NULL, regs->gp);
 	if (err < 0)
 		return (int)err;
 	sig = WSTOPSIG(status);
@@ -468,7 +529,7 @@ int skas_host_run(struct stub_proc *sp, struct um_regs *regs, struct um_trap *tr
 		trap->kind = UM_TRAP_SYSCALL;
 	else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
 		 sig == SIGTRAP)
-		fill_fault(sp, sig, trap);
+		fill_fault(tid, sig, trap);
 	else
 		trap->kind = UM_TRAP_INTERRUPT; /* our kick, or a stray host signal: dropped */
 	return 0;
@@ -479,36 +540,155 @@ int skas_host_dead(const struct stub_proc *sp)
 	return sp->dead;
 }
 
-int skas_host_wait(struct stub_proc *sp, int kick)
+int skas_host_wait(struct stub_proc *sp, int tid, int kick)
 {
 	int status, r;
 
 	if (sp->dead)
 		return -ESRCH;
 	if (kick) {
-		r = wait_guest(sp, &status);
+		r = wait_guest(sp, tid, &status);
 		if (r < 0)
 			return r;
 	} else {
-		status = wait_stop(sp->pid);
+		status = wait_stop(tid);
 		if (status < 0)
 			return status;
 	}
-	if (WIFEXITED(status) || WIFSIGNALED(status))
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		sp->dead = true;
+		reaped(sp, tid);
+	}
 	return status;
 }
 
-int skas_host_fp_save(struct stub_proc *sp, struct um_regs *regs)
+int skas_host_fp_save(struct stub_proc *sp, int tid, struct um_regs *regs)
 {
 	int r;
 
 	if (regs->fp_where != UM_FP_IN_THREAD)
 		return 0;
-	r = fp_get(sp->pid, regs->fp, um_fp_size, NULL);
+	r = fp_get(tid, regs->fp, um_fp_size, NULL);
 	if (r == 0)
 		regs->fp_where = UM_FP_SYNCED;
 	return r;
+}
+
+/* The host's flags for a stub thread: one more thread of the stub process. */
+#define STUB_THREAD_FLAGS \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM)
+
+/* Room for one more tid in sp->tids; 0 or -ENOMEM. */
+static int tids_reserve(struct stub_proc *sp)
+{
+	int cap;
+	int *n;
+
+	if (sp->ntids < sp->cap_tids)
+		return 0;
+	cap = sp->cap_tids ? 2 * sp->cap_tids : 8;
+	n = realloc(sp->tids, (size_t)cap * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	sp->tids = n;
+	sp->cap_tids = cap;
+	return 0;
+}
+
+static void forget_tid(struct stub_proc *sp, int tid)
+{
+	for (int i = 0; i < sp->ntids; i++) {
+		if (sp->tids[i] == tid) {
+			sp->tids[i] = sp->tids[--sp->ntids];
+			return;
+		}
+	}
+}
+
+/* Something went wrong with one of sp's threads: kill the whole stub (reaped at mm_destroy). */
+static void mark_dead(struct stub_proc *sp)
+{
+	kill(sp->pid, SIGKILL);
+	sp->dead = true;
+}
+
+/* Wait for the first stop of sp's new host thread tid (the SIGSTOP of its auto-attach). */
+static int wait_new_thread(struct stub_proc *sp, int tid)
+{
+	for (;;) {
+		int status = wait_stop(tid);
+
+		if (status < 0 || !WIFSTOPPED(status)) {
+			reaped(sp, tid); /* gone, or collected now */
+			return -ECHILD;
+		}
+		if (WSTOPSIG(status) == SIGSTOP)
+			return 0;
+		/* anything else (a kick) is dropped; the thread stays stopped after it */
+		if (ptrace_call(PTRACE_CONT, tid, NULL, NULL) < 0)
+			return -ECHILD;
+	}
+}
+
+int skas_host_thread_new(struct stub_proc *sp)
+{
+	long args[6] = { STUB_THREAD_FLAGS, STUB_STACK_TOP, 0, 0, 0, 0 };
+	unsigned long msg = 0;
+	long r;
+
+	if (sp->dead)
+		return -ESRCH;
+	if (tids_reserve(sp) < 0) /* before the thread exists: it must be reaped one day */
+		return -ENOMEM;
+	r = inject_syscall_ev(sp->pid, SYS_clone, args, &msg);
+	if (r == -ESRCH) {
+		sp->dead = true;
+		reaped(sp, sp->pid);
+	}
+	if (r < 0)
+		return (int)r;
+	sp->tids[sp->ntids++] = (int)r; /* clone's result is the new thread's id */
+	if (r != (long)msg) {
+		mark_dead(sp); /* the host did not report it as traced: trust nothing */
+		return -EIO;
+	}
+	if (wait_new_thread(sp, (int)r) < 0) {
+		mark_dead(sp);
+		return -ECHILD;
+	}
+	return (int)r;
+}
+
+void skas_host_thread_end(struct stub_proc *sp, int tid)
+{
+	struct user_regs_struct r;
+	int status;
+
+	if (tid == sp->pid || sp->dead)
+		return;
+	if (ptrace_call(PTRACE_GETREGS, tid, NULL, &r) < 0)
+		goto fail;
+	r.rax = SYS_exit;
+	r.orig_rax = -1;
+	r.rdi = 0;
+	r.rip = STUB_ENTRY_SYSCALL;
+	r.eflags = 0x202; /* the guest's TF or DF must not follow the stub */
+	if (ptrace_call(PTRACE_SETREGS, tid, NULL, &r) < 0)
+		goto fail;
+	do {
+		/* a stop on the way is a kick that raced with us: dropped */
+		if (ptrace_call(PTRACE_CONT, tid, NULL, NULL) < 0)
+			goto fail;
+		status = wait_stop(tid);
+		if (status < 0) {
+			forget_tid(sp, tid); /* not our child any more */
+			goto fail;
+		}
+	} while (WIFSTOPPED(status));
+	reaped(sp, tid);
+	return;
+fail:
+	mark_dead(sp);
 }
 
 void skas_host_shutdown(void)

@@ -7,8 +7,9 @@
  *     exec'd afresh for every address space (fork and exec both make a new one), rather
  *     than a fork of the kernel as in 2.4-era UML. Address-space edits reuse SKAS's
  *     queue of stub system calls unchanged: TT delegates mm_create/destroy, map, unmap,
- *     protect, flush, the thread handle (the address space itself: one guest thread per
- *     address space, as in SKAS) and the FPU image to skas_ptrace_ops.
+ *     protect, flush, the thread handle (a host thread of the stub per guest thread, as
+ *     in SKAS: threads of a guest process are host threads of its host process) and the
+ *     FPU image to skas_ptrace_ops.
  *   - Guest code runs under PTRACE_SYSCALL, not PTRACE_SYSEMU: each system call stops
  *     twice, is nullified on the host at the entry stop and answered at the exit stop
  *     (tt_host.c). Page faults, other synchronous signals and the preemption kick are the
@@ -167,14 +168,15 @@ static int tt_mm_create(void **ctx)
 	return 0;
 }
 
-/* The thread handle is the address space (skas_ptrace_ops.thread_create). */
+/* The thread handle is a SKAS stub thread (skas_ptrace_ops.thread_create). */
 static int tt_run(void *thr, struct um_regs *regs, struct um_trap *trap)
 {
-	int r = skas_ptrace_ops.mm_flush(thr);
+	void *mm = skas_thread_mm(thr);
+	int r = skas_ptrace_ops.mm_flush(mm);
 
 	if (r < 0)
 		return r;
-	return tt_host_run(skas_mm_stub(thr), regs, trap);
+	return tt_host_run(skas_mm_stub(mm), skas_thread_tid(thr), regs, trap);
 }
 
 /*
@@ -183,7 +185,7 @@ static int tt_run(void *thr, struct um_regs *regs, struct um_trap *trap)
  * stop it at entry, run nothing, and return our result at the exit stop (the stub then
  * reaches its int3). Also checks the kernel window in the host's map of the process.
  */
-static int tt_probe_run(void *mm)
+static int tt_probe_run(void *thr)
 {
 	struct um_regs regs = { .fp_where = UM_FP_IN_THREAD };
 	struct um_trap trap;
@@ -198,18 +200,19 @@ static int tt_probe_run(void *mm)
 	g[UM_SS] = USER_SS;
 	g[UM_EFLAGS] = USER_EFLAGS;
 	g[UM_ORIG_RAX] = (u64)-1;
-	r = tt_run(mm, &regs, &trap);
+	r = tt_run(thr, &regs, &trap);
 	if (r < 0)
 		return r;
 	if (trap.kind != UM_TRAP_SYSCALL || g[UM_ORIG_RAX] != __NR_exit_group)
 		return -ENOSYS;
 	g[UM_RAX] = TT_PROBE_RESULT;
-	r = tt_run(mm, &regs, &trap);
+	r = tt_run(thr, &regs, &trap);
 	if (r < 0)
 		return r;
 	if (trap.kind != UM_TRAP_SIGNAL || trap.signo != SIGTRAP || g[UM_RAX] != TT_PROBE_RESULT)
 		return -ENOSYS;
-	return tt_host_check_kmem(skas_mm_stub(mm), TT_KMEM_BASE, physmem_size, !tt_jail);
+	return tt_host_check_kmem(skas_mm_stub(skas_thread_mm(thr)), TT_KMEM_BASE, physmem_size,
+				  !tt_jail);
 }
 
 static int tt_probe(void)

@@ -14,11 +14,11 @@
 struct stub_proc;
 
 /*
- * Run guest code in stub sp under PTRACE_SYSCALL until it traps. A system call is
+ * Run guest code in host thread tid of stub sp under PTRACE_SYSCALL until it traps. A system call is
  * nullified on the host at its entry stop and the stub left at the exit stop, where the
  * next run writes the result (and whatever else the kernel changed) with the registers.
  */
-int tt_host_run(struct stub_proc *sp, struct um_regs *regs, struct um_trap *trap);
+int tt_host_run(struct stub_proc *sp, int tid, struct um_regs *regs, struct um_trap *trap);
 /*
  * Check in the host's /proc/PID/maps of sp that [base, base+len) is one shared mapping,
  * readable, writable exactly when writable, and that nothing else overlaps it. 0, or

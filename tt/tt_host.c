@@ -88,7 +88,7 @@ static int nullify(struct stub_proc *sp, int pid, struct um_trap *trap)
 		err = ptrace_call(PTRACE_SYSCALL, pid, NULL, NULL);
 	if (err < 0)
 		return (int)err;
-	status = skas_host_wait(sp, 0);
+	status = skas_host_wait(sp, pid, 0);
 	if (status < 0)
 		return status;
 	if (WIFEXITED(status) || WIFSIGNALED(status))
@@ -99,10 +99,10 @@ static int nullify(struct stub_proc *sp, int pid, struct um_trap *trap)
 	return 0;
 }
 
-int tt_host_run(struct stub_proc *sp, struct um_regs *regs, struct um_trap *trap)
+int tt_host_run(struct stub_proc *sp, int pid, struct um_regs *regs, struct um_trap *trap)
 {
 	struct user_regs_struct r;
-	int pid = skas_host_pid(sp), status, sig;
+	int status, sig;
 	long err;
 
 	memset(trap, 0, sizeof(*trap));
@@ -117,7 +117,7 @@ int tt_host_run(struct stub_proc *sp, struct um_regs *regs, struct um_trap *trap
 		err = ptrace_call(PTRACE_SYSCALL, pid, NULL, NULL);
 	if (err < 0)
 		return (int)err;
-	status = skas_host_wait(sp, 1);
+	status = skas_host_wait(sp, pid, 1);
 	if (status < 0)
 		return status;
 	if (WIFEXITED(status) || WIFSIGNALED(status))

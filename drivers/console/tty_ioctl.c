@@ -30,9 +30,10 @@ static bool sig_ignored_or_blocked(int sig)
 		current->sighand->action[sig - 1].handler == (u64)(unsigned long)SIG_IGN);
 }
 
+/* t's process is alive (its leader may have exited before its other threads). */
 static bool task_alive(const struct task *t)
 {
-	return t->signal && t->state != TASK_ZOMBIE && t->state != TASK_DEAD;
+	return task_group_alive(t);
 }
 
 /*

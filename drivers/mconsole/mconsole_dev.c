@@ -7,9 +7,12 @@
  * UML. UML device kinds that um-lite cannot hot-plug yet (ubd, network, consoles) answer
  * that they are not supported, instead of UML's "Bad configuration option".
  *
- * mem: `config mem` answers the memory size; `config mem=+N` / `config mem=-N` (the
- * balloon of UML) is parsed as UML parses it and then refused: it belongs to a later
- * version. `remove mem` is UML's refusal.
+ * mem: `config mem` answers the memory size now (the boot size less what the balloon holds;
+ * UML prints an address there); `config mem=-N` / `config mem=+N` inflate and deflate the
+ * balloon (kernel/mm/balloon.c), parsed as UML parses them. Unlike UML, a request that
+ * cannot be met in full is an error naming what was done: a shrink takes what it can
+ * and says how much, a grow past the boot size changes nothing. `remove mem` is UML's
+ * refusal.
  */
 #include "kernel.h"
 #include "mconsole.h"
@@ -136,6 +139,34 @@ void mconsole_remove(struct mc_request *req)
 
 /* ---- the memory device */
 
+static char mem_msg[128]; /* a reply built at run time (single-threaded kernel) */
+
+/* config mem=-N: take N bytes (whole pages) from the guest; the shortfall is an error. */
+static int mem_shrink(unsigned long frames, const char *asked, const char **error)
+{
+	unsigned long taken = balloon_inflate(frames);
+
+	if (taken == frames)
+		return 0;
+	ksnprintf(mem_msg, sizeof(mem_msg), "Could take only %luM of the %.16s asked: the "
+		  "rest is in use (memory is now %luM)", taken * PAGE_SIZE >> 20, asked,
+		  page_nr_total() * PAGE_SIZE >> 20);
+	*error = mem_msg;
+	return -ENOMEM;
+}
+
+/* config mem=+N: give back N bytes the balloon took; never past the boot size. */
+static int mem_grow(unsigned long frames, const char **error)
+{
+	if (!balloon_deflate(frames))
+		return 0;
+	ksnprintf(mem_msg, sizeof(mem_msg), "Memory can't grow beyond its boot size (mem=%luM): "
+		  "only %luM were taken", (unsigned long)(physmem_size >> 20),
+		  balloon_nr_frames() * PAGE_SIZE >> 20);
+	*error = mem_msg;
+	return -ENOSPC;
+}
+
 static int mem_config(const char *str, const char **error)
 {
 	u64 size;
@@ -152,8 +183,14 @@ static int mem_config(const char *str, const char **error)
 		*error = "Failed to parse memory increment";
 		return -EINVAL;
 	}
-	*error = "Memory hot-plug (config mem=) is not supported by um-lite yet";
-	return -EOPNOTSUPP;
+	if (size < PAGE_SIZE) {
+		*error = "Memory increment must be at least one page (4K)";
+		return -EINVAL;
+	}
+	size >>= PAGE_SHIFT;
+	if (size > page_nr_boot_total())
+		size = page_nr_boot_total() + 1; /* more than any request can be met with */
+	return str[1] == '-' ? mem_shrink(size, str + 2, error) : mem_grow(size, error);
 }
 
 static int mem_get_config(const char *str, char *buf, size_t size, const char **error)

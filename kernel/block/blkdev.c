@@ -1,10 +1,12 @@
 /*
  * The block layer: registry of block devices and checked byte-range I/O on top of the
  * drivers' sector-aligned operations (kernel/include/blkdev.h). Layer: between
- * filesystems / block special files and drivers such as ubd.
+ * filesystems / block special files and drivers such as ubd. The kern_blk_* entry points
+ * offer the same to host-side filesystem code (kern_util.h).
  */
 #include "kernel.h"
 #include "blkdev.h"
+#include "kern_util.h"
 #include "slab.h"
 
 static LIST_HEAD(blk_devices);
@@ -119,4 +121,21 @@ int blkdev_write(struct block_device *b, u64 off, const void *buf, size_t len)
 int blkdev_flush(struct block_device *b)
 {
 	return b->ops->flush ? b->ops->flush(b) : 0;
+}
+
+/* ---- the same, for host-side filesystem code (kern_util.h) */
+
+int kern_blk_read(void *bdev, uint64_t off, void *buf, size_t len)
+{
+	return blkdev_read(bdev, off, buf, len);
+}
+
+int kern_blk_write(void *bdev, uint64_t off, const void *buf, size_t len)
+{
+	return blkdev_write(bdev, off, buf, len);
+}
+
+int kern_blk_flush(void *bdev)
+{
+	return blkdev_flush(bdev);
 }

@@ -1,7 +1,7 @@
 /*
  * Attribute changes of existing files (VFS layer, above inodes and path walking): chmod,
- * chown, utimes and truncate with their system calls, and umask. Split from namei_ops.c
- * (which changes names) to keep files small.
+ * chown, utimes, truncate and fallocate with their system calls, and umask. Split from
+ * namei_ops.c (which changes names) to keep files small.
  *
  * Each change checks ownership and permissions the Linux way, refuses read-only mounts
  * (EROFS), and applies one struct iattr through inode_setattr (the filesystem's ->setattr
@@ -16,6 +16,7 @@
 #include "task.h"
 #include "uaccess.h"
 
+#include <linux/falloc.h>
 #include <linux/time_types.h>
 #include <linux/utime.h>
 
@@ -437,4 +438,61 @@ long sys_utime(const struct sc_args *a)
 	ts[1].sec = ub.modtime;
 	ts[1].nsec = 0;
 	return utimes_common(AT_FDCWD, upath, ts, 0);
+}
+
+/* ---- fallocate */
+
+#define FALLOC_MODES (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)
+
+/* The checks of fallocate(2) that do not depend on the filesystem. */
+static long fallocate_check(struct file *f, int mode, loff_t off, loff_t len)
+{
+	struct inode *inode = f->inode;
+
+	if (!(f->mode & FMODE_WRITE))
+		return -EBADF;
+	if (S_ISDIR(inode->mode))
+		return -EISDIR;
+	if (S_ISFIFO(inode->mode) || S_ISSOCK(inode->mode))
+		return -ESPIPE;
+	if (!S_ISREG(inode->mode))
+		return -ENODEV;
+	if (f->path.mnt && path_want_write(&f->path))
+		return -EROFS;
+	if (!f->f_op->fallocate)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/*
+ * fallocate(2): mode 0 allocates (and grows the file), FALLOC_FL_KEEP_SIZE allocates
+ * only, FALLOC_FL_PUNCH_HOLE (with KEEP_SIZE) frees, FALLOC_FL_ZERO_RANGE zeroes; the
+ * other modes are -EOPNOTSUPP, as on filesystems without them.
+ */
+long sys_fallocate(const struct sc_args *a)
+{
+	int fd = (int)a->arg[0];
+	int mode = (int)a->arg[1];
+	loff_t off = (loff_t)a->arg[2];
+	loff_t len = (loff_t)a->arg[3];
+	struct file *f;
+	long r;
+
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (off > 0x7fffffffffffffffLL - len)
+		return -EFBIG;
+	if (mode & ~FALLOC_MODES)
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) &&
+	    (!(mode & FALLOC_FL_KEEP_SIZE) || (mode & FALLOC_FL_ZERO_RANGE)))
+		return -EOPNOTSUPP; /* as Linux answers these */
+	f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	r = fallocate_check(f, mode, off, len);
+	if (!r)
+		r = f->f_op->fallocate(f, mode, off, len);
+	file_put(f);
+	return r;
 }

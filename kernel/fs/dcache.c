@@ -13,11 +13,50 @@
  *    what every non-pinned dentry gets).
  * Freeing a dentry drops its inode and parent references, which may free the parent in
  * turn (done iteratively, so deep trees do not recurse on the kernel stack).
+ *
+ * d_lookup finds a child through a hash table of (parent, name) over every hashed
+ * dentry, so a directory of many thousands of names costs no more to search than a
+ * small one; the children lists are for walking a directory's names.
  */
 #include "kernel.h"
 #include "fs.h"
 #include "internal.h"
 #include "slab.h"
+
+#define D_HASH_BITS 14
+
+static struct dentry *d_hash_table[1 << D_HASH_BITS];
+
+static struct dentry **d_bucket(const struct dentry *parent, const char *name, int len)
+{
+	u64 h = (u64)(uintptr_t)parent * 0x9e3779b97f4a7c15ULL;
+
+	for (int i = 0; i < len; i++)
+		h = (h ^ (u8)name[i]) * 0x100000001b3ULL;
+	return &d_hash_table[(h ^ (h >> 32)) & ((1 << D_HASH_BITS) - 1)];
+}
+
+static void d_hash_add(struct dentry *d)
+{
+	struct dentry **head = d_bucket(d->parent, d->name, d->namelen);
+
+	d->hash_next = *head;
+	if (*head)
+		(*head)->hash_pprev = &d->hash_next;
+	*head = d;
+	d->hash_pprev = head;
+}
+
+static void d_hash_del(struct dentry *d)
+{
+	if (!d->hash_pprev)
+		return;
+	*d->hash_pprev = d->hash_next;
+	if (d->hash_next)
+		d->hash_next->hash_pprev = d->hash_pprev;
+	d->hash_next = NULL;
+	d->hash_pprev = NULL;
+}
 
 static int dentry_set_name(struct dentry *d, const char *name, int len)
 {
@@ -59,6 +98,7 @@ struct dentry *dentry_alloc(struct dentry *parent, const char *name, int len)
 		d->parent = parent;
 		d->sb = parent->sb;
 		list_add_tail(&d->sibling, &parent->children);
+		d_hash_add(d);
 	}
 	return d;
 }
@@ -76,6 +116,7 @@ static struct dentry *dentry_kill(struct dentry *d)
 
 	BUG_ON(!list_empty(&d->children));
 	list_del_init(&d->sibling);
+	d_hash_del(d);
 	if (d->inode)
 		inode_put(d->inode);
 	if (d->name != d->iname)
@@ -108,8 +149,8 @@ struct dentry *d_lookup(struct dentry *parent, const char *name, int len)
 {
 	struct dentry *d;
 
-	list_for_each_entry(d, &parent->children, sibling) {
-		if (d->namelen == len && !memcmp(d->name, name, len)) {
+	for (d = *d_bucket(parent, name, len); d; d = d->hash_next) {
+		if (d->parent == parent && d->namelen == len && !memcmp(d->name, name, len)) {
 			dentry_get(d);
 			return d;
 		}
@@ -126,6 +167,7 @@ void d_delete(struct dentry *d)
 	if (!d->parent || d_unhashed(d))
 		return;
 	list_del_init(&d->sibling);
+	d_hash_del(d);
 	d->flags &= ~DCACHE_PINNED;
 	if (d->refcount == 0)
 		dentry_put(dentry_kill(d));
@@ -139,6 +181,7 @@ int d_move(struct dentry *d, struct dentry *newparent, const char *name, int len
 
 	if (err)
 		return err;
+	d_hash_del(d);
 	list_del_init(&d->sibling);
 	list_add_tail(&d->sibling, &newparent->children);
 	if (old != newparent) {
@@ -146,6 +189,7 @@ int d_move(struct dentry *d, struct dentry *newparent, const char *name, int len
 		d->parent = newparent;
 		dentry_put(old);
 	}
+	d_hash_add(d);
 	return 0;
 }
 

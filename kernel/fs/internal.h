@@ -214,6 +214,7 @@ long sys_pipe2(const struct sc_args *a);
 long sys_preadv(const struct sc_args *a);
 long sys_pwritev(const struct sc_args *a);
 long sys_syncfs(const struct sc_args *a);
+long sys_fallocate(const struct sc_args *a);
 long sys_renameat2(const struct sc_args *a);
 long sys_copy_file_range(const struct sc_args *a);
 long sys_preadv2(const struct sc_args *a);

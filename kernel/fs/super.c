@@ -1,7 +1,8 @@
 /*
  * Filesystem types, superblocks and the mount tree (VFS layer, beside the dentry cache):
  * the type registry, anonymous device numbers, mounting and unmounting, the root
- * filesystem at boot, and the system calls mount, umount2, chroot, sync and syncfs.
+ * filesystem at boot, sync and halt of every mounted filesystem, and the system calls
+ * mount, umount2, chroot, sync and syncfs.
  *
  * Mount tree: every attached mount is on mount_list (in mount order) and that list holds
  * one reference to it. A mount holds references on its parent mount, its mountpoint
@@ -38,6 +39,8 @@
 
 static LIST_HEAD(fs_types);
 struct list_head mount_list = LIST_HEAD_INIT(mount_list);
+/* Superblocks that are or were mounted (sync and halt visit them), until they die. */
+static LIST_HEAD(mounted_sbs);
 struct mount *root_mount;
 static u32 next_anon_minor = 1;
 
@@ -88,6 +91,7 @@ struct super_block *sb_alloc(struct file_system_type *type)
 	sb->dev = vfs_new_dev();
 	sb->next_ino = 1;
 	INIT_LIST_HEAD(&sb->inodes);
+	INIT_LIST_HEAD(&sb->mounted_link);
 	return sb;
 }
 
@@ -134,8 +138,10 @@ static void sb_kill(struct super_block *sb)
 
 static void sb_release(struct super_block *sb)
 {
-	if (--sb->refcount <= 0)
+	if (--sb->refcount <= 0) {
+		list_del_init(&sb->mounted_link);
 		sb_kill(sb);
+	}
 }
 
 /* ---- mounts */
@@ -203,6 +209,8 @@ static struct mount *mount_alloc(struct super_block *sb, struct dentry *root,
 	}
 	m->sb = sb;
 	sb->refcount++;
+	if (list_empty(&sb->mounted_link))
+		list_add_tail(&sb->mounted_link, &mounted_sbs);
 	m->root = root;
 	dentry_get(root);
 	m->flags = mnt_flags;
@@ -362,28 +370,32 @@ struct fs_struct *fs_struct_alloc_root(void)
 	return fs;
 }
 
-/* Mount tmpfs as "/" (the root mount) and give current an fs_struct there. 0 or -errno. */
-int vfs_init_root(void)
+/*
+ * Mount the root: tmpfs ("rootfs", for the initramfs) when fstype is NULL, else fstype on
+ * source. tmpfs (and devtmpfs with it) is registered either way. Gives current an
+ * fs_struct at the new root. 0 or -errno.
+ */
+int vfs_init_root(const char *fstype, const char *source, unsigned long flags,
+		  const char *data)
 {
-	struct file_system_type *type = fs_type_find("tmpfs");
+	struct file_system_type *type;
 	struct super_block *sb = NULL;
 	struct fs_struct *fs;
-	int err;
+	int err = tmpfs_init();
 
-	if (!type) {
-		err = tmpfs_init();
-		if (err)
-			return err;
-		type = fs_type_find("tmpfs");
-		if (!type)
-			return -ENODEV;
-	}
-	err = type->mount(type, "rootfs", 0, NULL, &sb);
+	if (err)
+		return err;
+	if (!fstype)
+		source = "rootfs";
+	type = fs_type_find(fstype ? fstype : "tmpfs");
+	if (!type)
+		return -ENODEV;
+	err = type->mount(type, source, flags, data, &sb);
 	if (err)
 		return err;
 	if (!sb || !sb->root)
 		return -EIO;
-	root_mount = mount_alloc(sb, sb->root, "rootfs", 0);
+	root_mount = mount_alloc(sb, sb->root, source, ms_to_mnt(flags));
 	if (!root_mount)
 		return -ENOMEM;
 	list_add_tail(&root_mount->link, &mount_list);
@@ -401,12 +413,19 @@ int vfs_init_root(void)
 static int do_remount(const struct path *mp, unsigned long flags)
 {
 	struct mount *m = mp->mnt;
+	bool ro = flags & MS_RDONLY;
+	int err;
 
 	if (mp->dentry != m->root)
 		return -EINVAL;
 	if (flags & MS_BIND) {
 		m->flags = ms_to_mnt(flags);
 		return 0;
+	}
+	if (m->sb->remount && ro != !!(m->sb->flags & MS_RDONLY)) {
+		err = m->sb->remount(m->sb, ro);
+		if (err)
+			return err;
 	}
 	m->flags = ms_to_mnt(flags) & ~MNT_RDONLY;
 	m->sb->flags = (m->sb->flags & ~(unsigned long)MS_RDONLY) | (flags & MS_RDONLY);
@@ -613,9 +632,33 @@ long sys_chroot(const struct sc_args *a)
 	return 0;
 }
 
-/* Nothing is buffered in the kernel yet: sync has nothing to write. */
+int vfs_sync_all(bool wait)
+{
+	struct super_block *sb;
+	int err = 0, r;
+
+	list_for_each_entry(sb, &mounted_sbs, mounted_link) {
+		r = sb->sync_fs ? sb->sync_fs(sb, wait) : 0;
+		if (r && !err)
+			err = r;
+	}
+	return err;
+}
+
+void vfs_halt(void)
+{
+	struct super_block *sb;
+
+	list_for_each_entry(sb, &mounted_sbs, mounted_link) {
+		if (sb->halt)
+			sb->halt(sb);
+	}
+}
+
+/* sync(2) cannot fail. */
 long sys_sync(const struct sc_args *a)
 {
+	vfs_sync_all(true);
 	return 0;
 }
 
@@ -623,9 +666,14 @@ long sys_syncfs(const struct sc_args *a)
 {
 	int fd = (int)a->arg[0];
 	struct file *f = fd_get(fd);
+	struct super_block *sb;
+	long r = 0;
 
 	if (!f)
 		return -EBADF;
+	sb = f->inode ? f->inode->sb : NULL;
+	if (sb && sb->sync_fs)
+		r = sb->sync_fs(sb, true);
 	file_put(f);
-	return 0;
+	return r;
 }

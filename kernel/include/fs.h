@@ -162,6 +162,11 @@ struct file_operations {
 	/* Optional check when mapping (e.g. refuse devices that cannot be mapped). */
 	int (*mmap)(struct file *f, struct vma *vma);
 	int (*fsync)(struct file *f, bool datasync);
+	/*
+	 * fallocate(2) on a regular file (mode: FALLOC_FL_KEEP_SIZE, _PUNCH_HOLE with it, or
+	 * _ZERO_RANGE; the VFS checked the arguments). NULL: -EOPNOTSUPP.
+	 */
+	long (*fallocate)(struct file *f, int mode, loff_t off, loff_t len);
 };
 
 struct inode {
@@ -195,6 +200,8 @@ struct dentry {
 	struct super_block *sb;
 	struct list_head children; /* our children (directories) */
 	struct list_head sibling;  /* in parent->children */
+	struct dentry *hash_next;  /* name hash chain (dcache.c), while in parent->children */
+	struct dentry **hash_pprev; /* the pointer to us in that chain; NULL when unhashed */
 	int refcount;
 	unsigned flags;            /* DCACHE_* */
 	int mounted;               /* mounts attached on this dentry */
@@ -233,6 +240,22 @@ struct super_block {
 	 * inode->private holds (file data...). NULL: nothing to release.
 	 */
 	void (*evict_inode)(struct inode *inode);
+	/*
+	 * sync(2), syncfs(2): write what the filesystem holds in memory to its device (with
+	 * wait, durably: the device is flushed). NULL: nothing is buffered.
+	 */
+	int (*sync_fs)(struct super_block *sb, bool wait);
+	/*
+	 * The system halts: write everything and leave the device clean; the superblock is
+	 * not used for I/O again. NULL: nothing to do.
+	 */
+	void (*halt)(struct super_block *sb);
+	/*
+	 * mount -o remount: switch between read-only (ro true) and read-write before the
+	 * VFS changes the flags. NULL: the flags alone change. 0 or -errno (nothing changed).
+	 */
+	int (*remount)(struct super_block *sb, bool ro);
+	struct list_head mounted_link; /* in the list of mounted superblocks (super.c) */
 };
 
 struct kstatfs {
@@ -400,8 +423,17 @@ struct mount *mount_lookup(struct mount *mnt, struct dentry *d);
 void mount_get(struct mount *m);
 void mount_put(struct mount *m);
 extern struct list_head mount_list; /* all mounts, in mount order (/proc/mounts) */
-/* Set up the root filesystem (tmpfs) and current's fs_struct; called at boot. */
-int vfs_init_root(void);
+/*
+ * Mount the root filesystem and give current an fs_struct there; called at boot. fstype
+ * NULL: tmpfs (the initramfs), else a filesystem on the device named by source (MS_*
+ * flags, options data). 0 or -errno (the filesystem has said why).
+ */
+int vfs_init_root(const char *fstype, const char *source, unsigned long flags,
+		  const char *data);
+/* sync(2): write back every mounted filesystem (durably with wait). 0 or the first error. */
+int vfs_sync_all(bool wait);
+/* At halt: every mounted filesystem writes everything and leaves its device clean. */
+void vfs_halt(void);
 u32 vfs_new_dev(void); /* an anonymous device number for a new superblock */
 
 /* ---- fs/char_dev.c: character devices */
@@ -446,6 +478,17 @@ int devfs_init(void);
 int procfs_init(void);
 /* Register the "sysfs" filesystem type; called at boot before the automatic mounts. */
 int sysfs_init(void);
+
+/* ---- fs/ext4: ext2/3/4 through libext2fs (CONFIG_EXT4) */
+#ifdef CONFIG_EXT4
+/* Register the "ext4", "ext3" and "ext2" filesystem types. */
+int ext4_init(void);
+#else
+static inline int ext4_init(void)
+{
+	return 0;
+}
+#endif
 
 /* ---- fs/initramfs.c */
 /* Unpack a cpio newc archive (plain or gzip'd) into the root filesystem. */

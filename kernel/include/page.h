@@ -90,6 +90,12 @@ void frame_put(phys_t p);
 unsigned long page_nr_free(void);
 unsigned long page_nr_dirty(void);
 unsigned long page_nr_total(void);
+/* Frames managed at boot, before the balloon took any. */
+unsigned long page_nr_boot_total(void);
+/* How many frames the balloon holds: page_nr_total() no longer counts them. */
+void page_set_offline(unsigned long frames);
+/* Give the frames of an allocated block back to the host now (their data is lost); 0/-errno. */
+int page_discard(struct page *pg);
 /*
  * Give every dirty free frame back to the host now, in batched hole punches. Returns the
  * number of frames released.
@@ -107,5 +113,13 @@ unsigned long page_release_aged(void);
 void reclaim_init(void);
 /* echo N > /proc/sys/vm/drop_caches (N = 1..3): release every free frame now; 0 or -EINVAL. */
 int reclaim_drop_caches(unsigned long mode);
+
+/* ---- mm/balloon.c (the mconsole's `config mem=-N` / `config mem=+N`) */
+/* Take up to frames free frames from the guest and give them to the host; frames taken. */
+unsigned long balloon_inflate(unsigned long frames);
+/* Give frames ballooned frames back to the guest; -ENOSPC (nothing done) if fewer are held. */
+int balloon_deflate(unsigned long frames);
+/* Frames the balloon holds now. */
+unsigned long balloon_nr_frames(void);
 
 #endif

@@ -59,8 +59,14 @@ int sig_kill(int pid, int sig, const siginfo_t *info);
 int sig_send_pgrp(int pgid, int sig, const siginfo_t *info);
 /* A signal for a fault of the current task (SIGSEGV with addr, ...). */
 void sig_force_fault(int sig, int code, uaddr_t addr);
-/* True when t has an unblocked pending signal (or a fatal one). */
+/* True when t has an unblocked pending signal (or a fatal one, or a group stop to join). */
 bool signal_pending(struct task *t);
+/* True when SIGKILL is pending for t (its own or its process's). */
+bool sig_fatal_pending(const struct task *t);
+/* Send SIGKILL to every other live thread of t's process (group exit, exec). */
+void sig_zap_threads(struct task *t);
+/* Thread t is exiting: signals pending for its process that it could take go to another. */
+void sig_thread_exiting(struct task *t);
 /* Recompute t's signal-pending state after a mask or queue change. */
 void sig_recalc(struct task *t);
 /*
@@ -104,6 +110,24 @@ int sig_setup_frame(struct task *t, int sig, const siginfo_t *info,
 		    const struct ksigaction *ka, ksigset_t saved_mask);
 /* sigaltstack state for stack pointer sp: SS_ONSTACK, SS_DISABLE or 0. */
 int sig_altstack_state(const struct task *t, uaddr_t sp);
+/* t has not exited and has its signal state (zombies keep stale pointers). */
+bool sig_task_live(const struct task *t);
+/* The thread after th in its group (leader first), or NULL. */
+struct task *sig_next_thread(struct task *th);
+#define for_each_thread(t, th) for (th = (t)->group_leader; th; th = sig_next_thread(th))
+/* Recompute t's pending state and wake it if it sleeps interruptibly (kill: or is stopped). */
+void sig_wake(struct task *t, bool kill);
+/*
+ * The signals of set pending for t's process can no longer go to t (it blocks them or
+ * exits): wake another thread that can take them.
+ */
+void sig_retarget_shared(struct task *t, ksigset_t set);
+/* Job control (kernel/signal_group.c): t stops its process for sig; back at SIGCONT. */
+void sig_group_stop(struct task *t, int sig);
+/* t was marked jobctl_stop by another thread's stop: stop now unless it is over. */
+void sig_join_group_stop(struct task *t);
+/* SIGCONT sent to t's stopped process: resume every thread, tell the parent. */
+void sig_group_continue(struct task *t);
 /* Store the task's fault address into a siginfo's si_addr. */
 void sig_info_set_addr(siginfo_t *info, uaddr_t addr);
 uaddr_t sig_info_addr(const siginfo_t *info);

@@ -43,6 +43,7 @@ struct signal_struct {
 	struct wait_queue_head wait_child; /* wait4/waitid sleepers of this process */
 	int group_exit_code;     /* wait status once the group is exiting */
 	bool group_exiting;
+	struct task *group_exec_task; /* a thread in execve waiting for the others to die */
 	int stop_sig;            /* job control: signal that stopped the group (0: running) */
 	bool stop_reported, cont_reported; /* WUNTRACED / WCONTINUED bookkeeping */
 	struct rlimit rlim[RLIM_NLIMITS];
@@ -95,6 +96,7 @@ struct task {
 	bool restore_sigmask;
 	struct sigpending pending;
 	bool sigpending_flag;     /* cached: an unblocked signal is pending */
+	bool jobctl_stop;         /* another thread stopped the process: stop before running */
 	uaddr_t altstack_sp;
 	u64 altstack_size;
 	int altstack_flags;
@@ -120,6 +122,8 @@ struct task {
 	u64 start_time;           /* ktime_now() at creation */
 	u64 utime_ns, stime_ns;
 	u64 run_start;            /* when it last entered the guest */
+	u64 switched_out;         /* when schedule() last switched away from it */
+	u64 offcpu_ns;            /* total time switched away (not CPU time: sleeping, waiting) */
 	unsigned long min_flt, maj_flt, nvcsw, nivcsw;
 	int personality;
 	uaddr_t mm_exe_hint;      /* unused */
@@ -147,6 +151,15 @@ static inline bool thread_group_leader(const struct task *t)
 	return t->group_leader == t;
 }
 
+/*
+ * t's process still has a live thread. A group leader that exited before its other threads
+ * is a zombie while its process lives on: process-wide code asks this, not t->state.
+ */
+static inline bool task_group_alive(const struct task *t)
+{
+	return t->signal && t->signal->nr_threads > 0;
+}
+
 /* ---- kernel/pid.c */
 /* Allocate a pid; -EAGAIN when all are in use. */
 int pid_alloc(void);
@@ -155,6 +168,8 @@ void pid_free(int pid);
 struct task *task_by_pid(int pid);
 void pid_attach(struct task *t);
 void pid_detach(struct task *t);
+/* Swap the thread ids of a and b, both attached (execve from a non-leader thread). */
+void pid_exchange(struct task *a, struct task *b);
 extern struct list_head task_list; /* every live task, in creation order */
 
 /* ---- kernel/fork.c */
@@ -176,8 +191,21 @@ struct signal_struct *task_signal_alloc(void);
 /* ---- kernel/exit.c */
 /* Exit the current thread with wait status code (exit(2) encodes status << 8). */
 void task_exit(int code) __noreturn;
-/* Exit the whole thread group (exit_group(2), fatal signals). */
+/*
+ * Exit the whole thread group (exit_group(2), fatal signals): the other threads are sent
+ * SIGKILL and exit with the same code.
+ */
 void task_group_exit(int code) __noreturn;
+/* The wait status of t's process once it is dead: the group's exit code or t's own. */
+int task_exit_status(const struct task *t);
+/*
+ * For execve in a multi-threaded process (Linux's de_thread): kill the other threads of
+ * current's process and wait until they are gone; a caller that is not the group leader
+ * then takes over the leader's pid (its thread id becomes the process id), parent and
+ * children, and the old leader is released. 0, or -EINTR when a fatal signal or a group
+ * exit came first (the caller is then about to die).
+ */
+int task_de_thread(void);
 /*
  * Notify the parent (SIGCHLD, wait queue) of a stop or continue of t's group. why is
  * CLD_STOPPED (call after setting t->signal->stop_sig) or CLD_CONTINUED (after clearing it);

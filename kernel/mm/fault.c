@@ -47,7 +47,9 @@ static int fault_in(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte, bool
 		struct inode *inode = vma->file->inode;
 		u64 index = vma->pgoff + ((addr - vma->start) >> PAGE_SHIFT);
 		bool shared = vma->flags & VM_SHARED;
-		int r = inode->i_op->get_page(inode, index, shared && write, &f);
+		/* A shared writable page is mapped writable whatever the first access. */
+		int r = inode->i_op->get_page(inode, index, shared && (vma->prot & PROT_WRITE),
+					      &f);
 
 		if (r < 0)
 			return r == -ENOMEM ? -SIGKILL : -SIGBUS;

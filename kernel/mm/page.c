@@ -37,6 +37,7 @@ struct page *page_array;
 
 static int physmem_fd = -1;
 static unsigned long nr_frames, first_free, carve_next, nr_free, nr_dirty;
+static unsigned long nr_offline; /* frames taken by the balloon (mm/balloon.c) */
 static u64 release_epoch = 1;
 static struct list_head free_lists[MAX_ORDER];
 
@@ -337,5 +338,22 @@ unsigned long page_nr_dirty(void)
 
 unsigned long page_nr_total(void)
 {
+	return nr_frames - first_free - nr_offline;
+}
+
+unsigned long page_nr_boot_total(void)
+{
 	return nr_frames - first_free;
+}
+
+void page_set_offline(unsigned long frames)
+{
+	nr_offline = frames;
+}
+
+int page_discard(struct page *pg)
+{
+	if (physmem_fd < 0)
+		return -EBADF;
+	return os_punch_hole(physmem_fd, page_to_phys(pg), PAGE_SIZE << pg->order);
 }

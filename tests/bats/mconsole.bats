@@ -295,17 +295,44 @@ S
 	assert_equal "ERR Please specify a pid" "$output"
 }
 
-@test "config and remove: mem answers, the balloon and hot-plug are refused with UML's errors" {
+@test "config and remove: mem answers and balloons, bad values and hot-plug get UML's errors" {
 	start f1 'sleep 100'
 	run mc config mem
 	assert_status 0
 	[[ $output =~ ^OK\ [0-9]+M$ ]]
+	size=${output#OK }
+	size=${size%M}
 	run mc config mem=-16M
-	assert_status 1
-	assert_contains "$output" "not supported"
+	assert_status 0
+	run mc config mem
+	assert_equal "OK $((size - 16))M" "$output"
 	run mc config mem=16M
 	assert_status 1
 	assert_equal "ERR Expected increment to start with '-' or '+'" "$output"
+	run mc config mem=
+	assert_status 1
+	assert_equal "ERR Expected increment to start with '-' or '+'" "$output"
+	run mc config mem=-junk
+	assert_status 1
+	assert_equal "ERR Failed to parse memory increment" "$output"
+	run mc config mem=-0
+	assert_status 1
+	assert_contains "$output" "at least one page"
+	run mc config mem=+1G
+	assert_status 1
+	assert_equal "ERR Memory can't grow beyond its boot size (mem=128M): only 16M were taken" \
+		"$output"
+	run mc config mem=+16M
+	assert_status 0
+	run mc config mem
+	assert_equal "OK ${size}M" "$output"
+	# More than is free: what can be taken is, and the answer says how much (UML is silent).
+	run mc config mem=-1G
+	assert_status 1
+	[[ $output =~ ^ERR\ Could\ take\ only\ [0-9]+M\ of\ the\ 1G\ asked ]]
+	run mc config mem
+	assert_status 0
+	[ "${output//[^0-9]/}" -lt 16 ]
 	run mc remove mem
 	assert_status 1
 	assert_equal "ERR Memory doesn't support the remove operation" "$output"

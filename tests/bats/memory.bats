@@ -240,3 +240,49 @@ family() {
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "ksm=maybe"
 }
+
+@test "balloon: config mem=-64M lowers MemTotal and host memory; the guest cannot take it back" {
+	command -v uml_mconsole >/dev/null || skip "uml_mconsole not installed"
+	grep -q '^#define CONFIG_MCONSOLE 1' "$ROOT/build/autoconf.h" ||
+		skip "umlite was built without CONFIG_MCONSOLE"
+	export HOME=$BATS_TEST_TMPDIR/home
+	mkdir -p "$HOME"
+	# Once ballooned, the guest asks for 220 MiB: more than is left, so dd is killed at a
+	# fault, the kernel lives on, and the host never backs the ballooned memory.
+	# shellcheck disable=SC2016 # expanded by the guest's shell
+	start_bg mem=256M umid=bal initrd="$ROOTFS" init=/bin/sh -- -c 'sleep 0.5
+		echo IDLE $(grep MemTotal /proc/meminfo); read x
+		echo INFLATED $(grep MemTotal /proc/meminfo); read x
+		dd if=/dev/zero of=/dev/null bs=220M count=1 2>/dev/null; echo DD $?; read x
+		echo DEFLATED $(grep MemTotal /proc/meminfo); read x'
+	wait_for IDLE
+	pid=$(umlite_pid)
+	read -r _ _ before _ < <(grep IDLE out)
+	phys=$(physmem_kb "$pid")
+	run uml_mconsole bal config mem=-64M
+	[ "$output" = "OK " ]
+	# The balloon's frames are punched at once: taking them costs the host nothing.
+	echo "MemTotal $before kB; physmem file $phys KiB, $(physmem_kb "$pid") KiB inflated" >&2
+	[ "$(physmem_kb "$pid")" -le $((phys + 1024)) ]
+	go
+	wait_for INFLATED
+	read -r _ _ inflated _ < <(grep INFLATED out)
+	[ "$inflated" -eq $((before - 65536)) ]
+	go
+	peak=0
+	while ! grep -q DD out; do
+		m=$(physmem_kb "$pid") && [ "$m" -gt "$peak" ] && peak=$m
+		sleep 0.02
+	done
+	echo "while dd ran: physmem file peak $peak KiB; $(grep DD out)" >&2
+	run ! grep -q "DD 0" out
+	# The guest has 192 MiB less the kernel's: the host never backs more than that.
+	[ "$peak" -lt $((196 * 1024)) ]
+	run uml_mconsole bal config mem=+64M
+	[ "$output" = "OK " ]
+	go
+	wait_for DEFLATED
+	read -r _ _ after _ < <(grep DEFLATED out)
+	[ "$after" -eq "$before" ]
+	go
+}

@@ -261,8 +261,8 @@ static const struct {
 	bool nodev;
 } fs_names[] = {
 	{ "sysfs", true }, { "tmpfs", true },  { "ramfs", true }, { "devtmpfs", true },
-	{ "proc", true },  { "devpts", true }, { "hostfs", true }, { "ext2", false },
-	{ "ext3", false }, { "ext4", false },
+	{ "proc", true },  { "devpts", true }, { "hostfs", true }, { "ext3", false },
+	{ "ext2", false }, { "ext4", false }, /* Linux's order: mount without -t tries ext3 first */
 };
 
 static int show_filesystems(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)

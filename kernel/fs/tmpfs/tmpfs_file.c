@@ -1,6 +1,6 @@
 /*
- * tmpfs file data: the page index of a regular file, read, write, truncate, attribute
- * changes, and get_page for mmap and exec (filesystem layer).
+ * tmpfs file data: the page index of a regular file, read, write, truncate, fallocate,
+ * attribute changes, and get_page for mmap and exec (filesystem layer).
  *
  * A file's data are physmem frames indexed by page number in a radix tree of 512-slot
  * nodes (one 4 KiB kmalloc block each; 4 levels cover 2^36 pages), so a large sparse file
@@ -19,6 +19,8 @@
 #include "task.h"
 #include "../internal.h"
 #include "tmpfs.h"
+
+#include <linux/falloc.h>
 
 #define RADIX_SHIFT 9
 #define RADIX_SLOTS (1U << RADIX_SHIFT)
@@ -80,10 +82,10 @@ static u64 *radix_slot(struct tmpfs_inode *ti, u64 index, bool create)
 }
 
 /*
- * Free the frames at indices >= first under node (level h, 1 = leaves, first index
+ * Free the frames at indices in [first, end) under node (level h, 1 = leaves, first index
  * base). Returns true when the node ended up empty and was freed.
  */
-static bool radix_trim(struct inode *inode, u64 *node, unsigned h, u64 base, u64 first)
+static bool radix_trim(struct inode *inode, u64 *node, unsigned h, u64 base, u64 first, u64 end)
 {
 	struct tmpfs_inode *ti = TMPFS_I(inode);
 	struct tmpfs_sb *sbi = TMPFS_SB(inode->sb);
@@ -95,7 +97,7 @@ static bool radix_trim(struct inode *inode, u64 *node, unsigned h, u64 base, u64
 
 		if (!node[i])
 			continue;
-		if (start + span <= first) {
+		if (start + span <= first || start >= end) {
 			empty = false;
 		} else if (h == 1) {
 			frame_put(node[i]);
@@ -103,7 +105,7 @@ static bool radix_trim(struct inode *inode, u64 *node, unsigned h, u64 base, u64
 			ti->nr_frames--;
 			if (sbi)
 				sbi->used_pages--;
-		} else if (radix_trim(inode, radix_child(node[i]), h - 1, start, first)) {
+		} else if (radix_trim(inode, radix_child(node[i]), h - 1, start, first, end)) {
 			node[i] = 0;
 		} else {
 			empty = false;
@@ -114,11 +116,23 @@ static bool radix_trim(struct inode *inode, u64 *node, unsigned h, u64 base, u64
 	return empty;
 }
 
+/* Free the frames of the pages [first, end). */
+static void free_range(struct inode *inode, u64 first, u64 end)
+{
+	struct tmpfs_inode *ti = TMPFS_I(inode);
+
+	if (ti->radix && radix_trim(inode, ti->radix, ti->height, 0, first, end)) {
+		ti->radix = NULL;
+		ti->height = 0;
+	}
+	inode->blocks = ti->nr_frames * (PAGE_SIZE / 512);
+}
+
 void tmpfs_free_pages(struct inode *inode, u64 first)
 {
 	struct tmpfs_inode *ti = TMPFS_I(inode);
 
-	if (ti->radix && radix_trim(inode, ti->radix, ti->height, 0, first)) {
+	if (ti->radix && radix_trim(inode, ti->radix, ti->height, 0, first, ~0ULL)) {
 		ti->radix = NULL;
 		ti->height = 0;
 	}
@@ -330,6 +344,51 @@ int tmpfs_setattr(struct dentry *d, const struct iattr *ia)
 	return 0;
 }
 
+/* Zero [from, to) of one page if it has a frame (a hole reads as zeros already). */
+static void zero_range_in_page(struct inode *inode, u64 from, u64 to)
+{
+	phys_t f = frame_lookup(inode, from >> PAGE_SHIFT);
+
+	if (f && from < to)
+		memset((char *)phys_to_virt(f) + (from & ~PAGE_MASK), 0, to - from);
+}
+
+/* fallocate: frames for [off, off+len) (and a larger size unless KEEP_SIZE), or a hole. */
+static long tmpfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
+{
+	struct inode *inode = f->inode;
+	u64 start = (u64)off, end = start + (u64)len, p0, p1;
+	phys_t fr;
+	int r;
+
+	if (mode & FALLOC_FL_ZERO_RANGE)
+		return -EOPNOTSUPP; /* as Linux's tmpfs */
+	if (end > TMPFS_MAX_BYTES)
+		return -EFBIG;
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		p0 = DIV_ROUND_UP(start, PAGE_SIZE);
+		p1 = end >> PAGE_SHIFT;
+		zero_range_in_page(inode, start, min(end, p0 << PAGE_SHIFT));
+		if (p1 >= p0) {
+			zero_range_in_page(inode, p1 << PAGE_SHIFT, end);
+			free_range(inode, p0, p1);
+		}
+		inode_touch(inode, false, true, true);
+		return 0;
+	}
+	for (u64 i = start >> PAGE_SHIFT; i < DIV_ROUND_UP(end, PAGE_SIZE); i++) {
+		r = frame_obtain(inode, i, &fr);
+		if (r)
+			return r == -ENOMEM ? -ENOSPC : r;
+	}
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->size) {
+		zero_tail(inode, inode->size);
+		inode->size = end;
+		inode_touch(inode, false, true, true);
+	}
+	return 0;
+}
+
 const struct inode_operations tmpfs_file_iops = {
 	.setattr = tmpfs_setattr,
 	.get_page = tmpfs_get_page,
@@ -339,4 +398,5 @@ const struct file_operations tmpfs_file_fops = {
 	.read = tmpfs_read,
 	.write = tmpfs_write,
 	.fsync = tmpfs_file_fsync,
+	.fallocate = tmpfs_fallocate,
 };
