@@ -19,6 +19,7 @@
 #include "ksm.h"
 #include "mconsole.h"
 #include "mode.h"
+#include "net.h"
 #include "os.h"
 #include "page.h"
 #include "params.h"
@@ -394,6 +395,8 @@ int start_kernel(int argc, char **argv)
 	r = procfs_init();
 	if (r == 0)
 		r = sysfs_init();
+	if (r == 0)
+		r = net_init();
 	if (r == 0)
 		r = console_register_devices();
 	if (r < 0) {

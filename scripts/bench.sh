@@ -69,6 +69,7 @@ WORKLOADS=(
 	"pipe    | pipe                     | @N@                 | 20000  5000  500"
 	"fault   | fault                    | @N@                 | 64     32    64"
 	"fileio  | fileio_write fileio_read | @TMP@/bench.dat @N@ | 64     64    64"
+	"tcp     | tcp_rtt tcp_stream       | @N@                 | 20000  5000  500"
 	"thread  | thread_spawn futex_pingpong | @N@              | 2000   500   100"
 	"filerand | filerand_write filerand_read | @TMP@/rand.dat 32 @N@ | 20000 5000 2000"
 )
@@ -93,8 +94,8 @@ FLOOR_LABELS=(
 	"floor_tt_1core|PTRACE_SYSCALL + nullification (TT), one core"
 )
 
-BENCH_PROGS=(getppid spawn pipe fault fileio filerand thread exit0 fill floor_sigsys floor_sysemu floor_tt)
-GUEST_PROGS=(getppid spawn pipe fault fileio filerand thread exit0 fill)
+BENCH_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill floor_sigsys floor_sysemu floor_tt)
+GUEST_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill)
 
 QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 0 ] && QUICK=

@@ -99,7 +99,6 @@ struct file *file_alloc(const struct path *p, struct inode *inode, unsigned flag
 /* ---- open.c / namei_ops.c */
 int vfs_truncate_path(const struct path *p, loff_t len);
 int do_truncate(struct dentry *d, struct inode *inode, loff_t len);
-long vfs_mknod_at(int dirfd, const char *name, u32 mode, u32 rdev);
 long vfs_mkdir_at(int dirfd, const char *name, u32 mode);
 long vfs_symlink_at(const char *target, int dirfd, const char *name);
 long vfs_link_at(int olddirfd, const char *oldname, int newdirfd, const char *newname,

@@ -350,6 +350,12 @@ int user_path(int dirfd, uaddr_t name, unsigned flags, struct path *out);
  * name (kmalloc'd, caller frees), for create/unlink/rename.
  */
 int kern_path_parent(int dirfd, const char *name, struct path *parent, char **last);
+/*
+ * Make a regular file, FIFO, socket or device node at (dirfd, kernel name) with the final
+ * mode (S_IF* type and permission bits; the caller applies the umask). 0 or -errno
+ * (-EEXIST when the name exists). AF_UNIX bind makes its S_IFSOCK nodes with it.
+ */
+long vfs_mknod_at(int dirfd, const char *name, u32 mode, u32 rdev);
 /* Look up (or create negative) the child dentry of a directory path; referenced. */
 struct dentry *lookup_one(struct path *dir, const char *name, int len);
 /* Permission check: mask is MAY_READ | MAY_WRITE | MAY_EXEC. */

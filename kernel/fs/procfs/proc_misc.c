@@ -432,7 +432,7 @@ static struct proc_entry sys_fs_entries[] = {
 static struct proc_entry sys_entries[] = {
 	PROC_DIR("fs", 0555, sys_fs_entries),
 	PROC_DIR("kernel", 0555, sys_kernel_entries),
-	PROC_EMPTY_DIR("net", 0555),
+	PROC_DIR("net", 0555, procfs_sys_net_entries),
 	PROC_DIR("vm", 0555, sys_vm_entries),
 };
 
@@ -445,7 +445,7 @@ static struct proc_entry root_entries[] = {
 	PROC_FILE_RW("mconsole", 0200, NULL, write_mconsole),
 	PROC_FILE("meminfo", 0444, show_meminfo),
 	PROC_LINK("mounts", mounts_readlink),
-	PROC_EMPTY_DIR("net", 0555),
+	PROC_DIR("net", 0555, procfs_net_entries),
 	PROC_FILE("partitions", 0444, show_partitions),
 	PROC_LINK("self", self_readlink),
 	PROC_FILE("stat", 0444, show_stat),

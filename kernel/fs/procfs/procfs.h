@@ -126,6 +126,12 @@ long procfs_path_name(const struct path *p, char *buf);
 /* The name of an open file: its path, or "pipe:[ino]", "socket:[ino]", "anon_inode:...". */
 long procfs_file_name(struct file *f, char *buf);
 
+/* ---- kernel/net/net_proc.c: the files of /proc/net */
+#define PROCFS_NET_NR 12
+extern struct proc_entry procfs_net_entries[PROCFS_NET_NR];
+#define PROCFS_SYS_NET_NR 4
+extern struct proc_entry procfs_sys_net_entries[PROCFS_SYS_NET_NR];
+
 /* ---- proc_misc.c: system-wide files */
 extern struct proc_entry procfs_root;
 /* The mount table as root (a task's root directory) sees it, /proc/PID/mounts format. */
