@@ -39,6 +39,12 @@ struct skas_mm {
 	struct stub_data *data;
 	struct list_head threads; /* of struct skas_thread: every host thread of the stub */
 	unsigned parked;          /* threads in the list that no guest thread uses */
+	/*
+	 * Calls queued in data->calls. Kept here, never read back from the data page: guest
+	 * code can write that page, and a count taken from it would make the stub run calls
+	 * the guest wrote (a host escape) and the kernel index past the queue.
+	 */
+	unsigned ncalls;
 };
 
 /* A host thread of a stub: the mode's handle for a guest thread while busy. */
@@ -115,9 +121,11 @@ static int skas_flush(void *ctx)
 	struct skas_mm *m = ctx;
 	int r;
 
-	if (m->data->ncalls == 0)
+	if (m->ncalls == 0)
 		return 0;
+	m->data->ncalls = m->ncalls; /* guest code is stopped from here until the stub is done */
 	r = skas_host_run_queue(m->host);
+	m->ncalls = 0;
 	m->data->ncalls = 0;
 	return r;
 }
@@ -127,13 +135,13 @@ static int queue(struct skas_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64
 	struct stub_data *d = m->data;
 	struct stub_call *c;
 
-	if (d->ncalls == STUB_MAX_CALLS) {
+	if (m->ncalls >= STUB_MAX_CALLS) {
 		int r = skas_flush(m);
 
 		if (r < 0)
 			return r;
 	}
-	c = &d->calls[d->ncalls++];
+	c = &d->calls[m->ncalls++];
 	c->nr = nr;
 	c->args[0] = a0;
 	c->args[1] = a1;
@@ -149,8 +157,8 @@ static int skas_mm_map(void *ctx, u64 va, u64 len, u64 phys, int prot)
 	struct skas_mm *m = ctx;
 	struct stub_data *d = m->data;
 
-	if (d->ncalls) {
-		struct stub_call *p = &d->calls[d->ncalls - 1];
+	if (m->ncalls) {
+		struct stub_call *p = &d->calls[m->ncalls - 1];
 
 		if (p->nr == __NR_mmap && p->args[0] + p->args[1] == va &&
 		    p->args[5] + p->args[1] == phys && p->args[2] == (u64)prot) {
