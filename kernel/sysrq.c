@@ -21,24 +21,6 @@
 
 #define MAX_FRAMES 32
 
-static char state_char(const struct task *t)
-{
-	switch (t->state) {
-	case TASK_RUNNING:
-		return 'R';
-	case TASK_INTERRUPTIBLE:
-		return 'S';
-	case TASK_UNINTERRUPTIBLE:
-		return 'D';
-	case TASK_STOPPED:
-		return 'T';
-	case TASK_ZOMBIE:
-		return 'Z';
-	default:
-		return 'X';
-	}
-}
-
 static bool is_kthread(const struct task *t)
 {
 	return !t->mm && t->state != TASK_ZOMBIE;
@@ -82,7 +64,7 @@ void sysrq_show_task(struct task *t, bool stack)
 	const char *sc = t->in_syscall ? syscall_name(t->syscall_nr) : NULL;
 
 	printk(KERN_INFO "task:%-15.15s state:%c pid:%-5d tgid:%-5d ppid:%-5d%s%s%s%s%s\n",
-	       t->comm, state_char(t), t->pid, t->tgid, p ? p->tgid : 0,
+	       t->comm, task_state_char(t), t->pid, t->tgid, p ? p->tgid : 0,
 	       is_kthread(t) ? " kthread" : "", sc ? " syscall:" : "", sc ? sc : "",
 	       t->wchan ? " wchan:" : "", t->wchan ? t->wchan : "");
 	if (!stack)

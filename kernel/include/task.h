@@ -151,6 +151,25 @@ static inline void task_set_state(struct task *t, int state)
 	t->state = state;
 }
 
+/* The state letter of /proc/PID/stat and ps: R S D T Z, X for a dead task. */
+static inline char task_state_char(const struct task *t)
+{
+	switch (t->state) {
+	case TASK_RUNNING:
+		return 'R';
+	case TASK_INTERRUPTIBLE:
+		return 'S';
+	case TASK_UNINTERRUPTIBLE:
+		return 'D';
+	case TASK_STOPPED:
+		return 'T';
+	case TASK_ZOMBIE:
+		return 'Z';
+	default:
+		return 'X';
+	}
+}
+
 static inline bool thread_group_leader(const struct task *t)
 {
 	return t->group_leader == t;

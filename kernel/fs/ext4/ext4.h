@@ -17,6 +17,7 @@
 #define EXT4_H
 
 #include "kernel.h"
+#include "pcache.h"
 #include "blkdev.h"
 #include "fs.h"
 #include "list.h"
@@ -51,12 +52,6 @@ struct ext4_sb {
 	bool errors_reported;        /* an I/O or corruption error has been logged */
 };
 
-/* A radix tree of page-cache slots, 512 per node, indexed by page number. */
-struct pcache {
-	void *root;
-	unsigned height;  /* levels (1: root is a leaf); 0 when root is NULL */
-	u64 nr;           /* slots in use (kept by ext4_cache_added/removed) */
-};
 
 struct ext4_inode {
 	struct inode *inode;         /* back pointer */
@@ -130,14 +125,10 @@ void ext4_accessed(struct inode *inode);
 int ext4_setattr(struct dentry *d, const struct iattr *ia);
 
 /* ---- ext4_cache.c: the page-cache radix tree and LRU */
-/* The slot of index; with create, missing nodes are made (NULL: no memory / too far). */
-u64 *pcache_slot(struct pcache *pc, u64 index, bool create);
 /*
- * Call fn on every used slot with index >= first, in index order, while it returns true.
- * fn may clear the slot (set it to 0, and call ext4_cache_removed): empty nodes are freed.
+ * The tree itself is struct pcache (pcache.h): a slot cleared in a pcache_walk must be
+ * reported with ext4_cache_removed; pages.nr is kept by ext4_cache_added/removed.
  */
-void pcache_walk(struct pcache *pc, u64 first, bool (*fn)(u64 index, u64 *slot, void *arg),
-		 void *arg);
 /* Account a new cached page / a page dropped, and keep the inode on the LRU. */
 void ext4_cache_added(struct ext4_inode *ei);
 void ext4_cache_removed(struct ext4_inode *ei);

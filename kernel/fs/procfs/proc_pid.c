@@ -30,24 +30,6 @@
 
 /* ---- facts about a task */
 
-static char task_state_char(const struct task *t)
-{
-	switch (t->state) {
-	case TASK_RUNNING:
-		return 'R';
-	case TASK_INTERRUPTIBLE:
-		return 'S';
-	case TASK_UNINTERRUPTIBLE:
-		return 'D';
-	case TASK_STOPPED:
-		return 'T';
-	case TASK_ZOMBIE:
-		return 'Z';
-	default:
-		return 'X';
-	}
-}
-
 static const char *task_state_name(const struct task *t)
 {
 	switch (task_state_char(t)) {

@@ -7,6 +7,7 @@
 
 #include "kernel.h"
 #include "fs.h"
+#include "pcache.h"
 
 #define TMPFS_MAGIC 0x01021994
 #define RAMFS_MAGIC 0x858458f6
@@ -26,14 +27,12 @@ struct tmpfs_sb {
 /*
  * Per-inode state (inode->private), owned by the inode and freed by tmpfs_evict_inode.
  * Regular files: the data frames, indexed by page number in a radix tree of 512-entry
- * nodes (a leaf slot holds a phys_t, an inner slot a child node). Each present frame holds
+ * nodes (struct pcache: a used slot holds the phys_t). Each present frame holds
  * one reference owned by the file. Symlinks: the target. Directories: the next readdir
  * cookie handed to a new entry (dentry->private holds an entry's cookie).
  */
 struct tmpfs_inode {
-	void *radix;          /* root node, or NULL (no data) */
-	unsigned height;      /* levels of the tree (1: radix is a leaf); 0 when radix is NULL */
-	u64 nr_frames;        /* frames present */
+	struct pcache pages;  /* page index -> frame (pcache.h); pages.nr: frames present */
 	char *link;           /* symlink target (kmalloc'd, NUL-terminated) */
 	u64 next_cookie;      /* directories: next readdir position (starts at 2) */
 };

@@ -2,8 +2,8 @@
  * tmpfs file data: the page index of a regular file, read, write, truncate, fallocate,
  * attribute changes, and get_page for mmap and exec (filesystem layer).
  *
- * A file's data are physmem frames indexed by page number in a radix tree of 512-slot
- * nodes (one 4 KiB kmalloc block each; 4 levels cover 2^36 pages), so a large sparse file
+ * A file's data are physmem frames indexed by page number in a radix tree (struct pcache,
+ * kernel/mm/pcache.c: 512-slot nodes, 4 levels cover 2^36 pages), so a large sparse file
  * costs only the nodes on the paths to its present pages. A missing frame is a hole and
  * reads as zeros; writes and get_page allocate frames (counted against the instance's
  * size= limit). The file holds one reference per frame; mappings take their own through
@@ -22,127 +22,46 @@
 
 #include <linux/falloc.h>
 
-#define RADIX_SHIFT 9
-#define RADIX_SLOTS (1U << RADIX_SHIFT)
-#define RADIX_MAX_HEIGHT 4
+struct trim {
+	struct inode *inode;
+	u64 end; /* free the frames of pages below this index */
+};
 
-static inline u64 *radix_child(u64 slot)
+/* pcache_walk callback: drop the frame of one page of the range. */
+static bool trim_slot(u64 index, u64 *slot, void *arg)
 {
-	return (u64 *)(uintptr_t)slot;
-}
+	struct trim *t = arg;
+	struct tmpfs_sb *sbi = TMPFS_SB(t->inode->sb);
 
-/* Add levels on top until index fits; false when out of memory or index too large. */
-static bool radix_grow(struct tmpfs_inode *ti, u64 index)
-{
-	while (ti->height == 0 || (index >> (RADIX_SHIFT * ti->height))) {
-		u64 *node;
-
-		if (ti->height == RADIX_MAX_HEIGHT)
-			return false;
-		node = kzalloc(RADIX_SLOTS * sizeof(u64));
-		if (!node)
-			return false;
-		if (ti->radix)
-			node[0] = (u64)(uintptr_t)ti->radix;
-		ti->radix = node;
-		ti->height++;
-	}
+	if (index >= t->end)
+		return false;
+	frame_put(*slot);
+	*slot = 0;
+	TMPFS_I(t->inode)->pages.nr--;
+	if (sbi)
+		sbi->used_pages--;
 	return true;
-}
-
-/*
- * The leaf slot of page index: NULL when it does not exist (create false) or could not be
- * made (create true: no memory, or index beyond what 4 levels address).
- */
-static u64 *radix_slot(struct tmpfs_inode *ti, u64 index, bool create)
-{
-	u64 *node;
-
-	if (ti->height == 0 || (index >> (RADIX_SHIFT * ti->height))) {
-		if (!create || !radix_grow(ti, index))
-			return NULL;
-	}
-	node = ti->radix;
-	for (unsigned h = ti->height; h > 1; h--) {
-		u64 *slot = &node[(index >> (RADIX_SHIFT * (h - 1))) & (RADIX_SLOTS - 1)];
-
-		if (!*slot) {
-			u64 *child;
-
-			if (!create)
-				return NULL;
-			child = kzalloc(RADIX_SLOTS * sizeof(u64));
-			if (!child)
-				return NULL;
-			*slot = (u64)(uintptr_t)child;
-		}
-		node = radix_child(*slot);
-	}
-	return &node[index & (RADIX_SLOTS - 1)];
-}
-
-/*
- * Free the frames at indices in [first, end) under node (level h, 1 = leaves, first index
- * base). Returns true when the node ended up empty and was freed.
- */
-static bool radix_trim(struct inode *inode, u64 *node, unsigned h, u64 base, u64 first, u64 end)
-{
-	struct tmpfs_inode *ti = TMPFS_I(inode);
-	struct tmpfs_sb *sbi = TMPFS_SB(inode->sb);
-	u64 span = 1ULL << (RADIX_SHIFT * (h - 1));
-	bool empty = true;
-
-	for (unsigned i = 0; i < RADIX_SLOTS; i++) {
-		u64 start = base + i * span;
-
-		if (!node[i])
-			continue;
-		if (start + span <= first || start >= end) {
-			empty = false;
-		} else if (h == 1) {
-			frame_put(node[i]);
-			node[i] = 0;
-			ti->nr_frames--;
-			if (sbi)
-				sbi->used_pages--;
-		} else if (radix_trim(inode, radix_child(node[i]), h - 1, start, first, end)) {
-			node[i] = 0;
-		} else {
-			empty = false;
-		}
-	}
-	if (empty)
-		kfree(node);
-	return empty;
 }
 
 /* Free the frames of the pages [first, end). */
 static void free_range(struct inode *inode, u64 first, u64 end)
 {
 	struct tmpfs_inode *ti = TMPFS_I(inode);
+	struct trim t = { inode, end };
 
-	if (ti->radix && radix_trim(inode, ti->radix, ti->height, 0, first, end)) {
-		ti->radix = NULL;
-		ti->height = 0;
-	}
-	inode->blocks = ti->nr_frames * (PAGE_SIZE / 512);
+	pcache_walk(&ti->pages, first, trim_slot, &t);
+	inode->blocks = ti->pages.nr * (PAGE_SIZE / 512);
 }
 
 void tmpfs_free_pages(struct inode *inode, u64 first)
 {
-	struct tmpfs_inode *ti = TMPFS_I(inode);
-
-	if (ti->radix && radix_trim(inode, ti->radix, ti->height, 0, first, ~0ULL)) {
-		ti->radix = NULL;
-		ti->height = 0;
-	}
-	inode->blocks = ti->nr_frames * (PAGE_SIZE / 512);
+	free_range(inode, first, ~0ULL);
 }
 
 /* The frame of page index (0 for a hole). */
 static phys_t frame_lookup(struct inode *inode, u64 index)
 {
-	u64 *slot = radix_slot(TMPFS_I(inode), index, false);
+	u64 *slot = pcache_slot(&TMPFS_I(inode)->pages, index, false);
 
 	return slot ? *slot : 0;
 }
@@ -152,7 +71,7 @@ static int frame_obtain(struct inode *inode, u64 index, phys_t *out)
 {
 	struct tmpfs_inode *ti = TMPFS_I(inode);
 	struct tmpfs_sb *sbi = TMPFS_SB(inode->sb);
-	u64 *slot = radix_slot(ti, index, true);
+	u64 *slot = pcache_slot(&ti->pages, index, true);
 	phys_t f;
 
 	if (!slot)
@@ -164,9 +83,9 @@ static int frame_obtain(struct inode *inode, u64 index, phys_t *out)
 		if (!f)
 			return -ENOMEM;
 		*slot = f;
-		ti->nr_frames++;
+		ti->pages.nr++;
 		sbi->used_pages++;
-		inode->blocks = ti->nr_frames * (PAGE_SIZE / 512);
+		inode->blocks = ti->pages.nr * (PAGE_SIZE / 512);
 	}
 	*out = *slot;
 	return 0;
