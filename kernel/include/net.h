@@ -171,6 +171,7 @@ struct skb {
 	struct scm_fp *fp;         /* SCM_RIGHTS files (owned), or NULL */
 	bool fp_tracked;           /* fp's AF_UNIX sockets are counted in flight (unix_gc.c) */
 	u8 ttl;                    /* hop limit seen by the receiver (IP_RECVTTL, IPV6_HOPLIMIT) */
+	u8 tclass;                 /* traffic class / TOS seen (IPV6_RECVTCLASS, IP_RECVTOS) */
 	char data[];
 };
 
@@ -200,6 +201,9 @@ struct kmsg {
 	struct kucred cred;
 	int msg_flags;
 	u8 ttl;                     /* receive: the datagram's hop limit (skb->ttl) */
+	u8 tclass;                  /* receive: its traffic class (skb->tclass) */
+	int send_ttl;               /* send: IP_TTL / IPV6_HOPLIMIT given as cmsg, plus 1; 0: none */
+	int send_tclass;            /* send: IP_TOS / IPV6_TCLASS given as cmsg, plus 1; 0: none */
 	int nextra;
 	struct kcmsg extra[KMSG_EXTRA_MAX];
 };

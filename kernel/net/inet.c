@@ -379,13 +379,25 @@ int inet_getname(struct socket *s, void *buf, bool peer)
 
 void inet_recv_cmsgs(struct inet_sock *is, struct kmsg *m)
 {
-	int v = m->ttl ? m->ttl : IP_DEFAULT_TTL;
+	int v = m->ttl ? m->ttl : IP_DEFAULT_TTL, tc = m->tclass;
+	u8 tos = m->tclass;
 
 	if (!is->v6 && is->recvttl)
 		kmsg_add_cmsg(m, SOL_IP, IP_TTL, &v, sizeof(v));
+	if (!is->v6 && is->recvtclass)
+		kmsg_add_cmsg(m, SOL_IP, IP_TOS, &tos, sizeof(tos));
 	if (is->v6 && is->recvhoplimit)
 		kmsg_add_cmsg(m, SOL_IPV6, is->recvhoplimit == IPV6_RECVHOPLIMIT ?
 			      IPV6_HOPLIMIT : IPV6_2292HOPLIMIT, &v, sizeof(v));
+	if (is->v6 && is->recvtclass)
+		kmsg_add_cmsg(m, SOL_IPV6, IPV6_TCLASS, &tc, sizeof(tc));
+}
+
+/* The hop limit and traffic class a datagram of is leaves with (send cmsgs first). */
+void inet_send_marks(struct inet_sock *is, const struct kmsg *m, u8 *ttl, u8 *tclass)
+{
+	*ttl = (u8)(m->send_ttl ? m->send_ttl - 1 : is->ttl < 0 ? IP_DEFAULT_TTL : is->ttl);
+	*tclass = (u8)(m->send_tclass ? m->send_tclass - 1 : is->tos);
 }
 
 /* ---- options */
@@ -406,12 +418,15 @@ static int ip_setsockopt(struct inet_sock *is, int name, int v, bool have_int)
 	case IP_RECVTTL:
 		is->recvttl = v != 0;
 		return 0;
+	case IP_RECVTOS:
+		is->recvtclass = v != 0;
+		return 0;
 	case IP_HDRINCL:
 		if (is->sk.type != SOCK_RAW)
 			return -ENOPROTOOPT;
 		is->hdrincl = v != 0;
 		return 0;
-	case IP_PKTINFO: case IP_RECVERR: case IP_MTU_DISCOVER: case IP_RECVTOS:
+	case IP_PKTINFO: case IP_RECVERR: case IP_MTU_DISCOVER:
 	case IP_MULTICAST_TTL: case IP_MULTICAST_LOOP: case IP_FREEBIND:
 	case IP_BIND_ADDRESS_NO_PORT: case IP_RECVOPTS: case IP_RETOPTS:
 	case IP_MULTICAST_ALL:
@@ -439,8 +454,16 @@ static int ipv6_setsockopt(struct inet_sock *is, int name, int v, bool have_int)
 	case IPV6_2292HOPLIMIT:
 		is->recvhoplimit = v ? name : 0;
 		return 0;
-	case IPV6_CHECKSUM: case IPV6_RECVPKTINFO: case IPV6_2292PKTINFO: case IPV6_TCLASS:
-	case IPV6_RECVTCLASS: case IPV6_RECVERR: case IPV6_MTU_DISCOVER:
+	case IPV6_RECVTCLASS:
+		is->recvtclass = v != 0;
+		return 0;
+	case IPV6_TCLASS:
+		if (v < -1 || v > 255)
+			return -EINVAL;
+		is->tos = v < 0 ? 0 : v;
+		return 0;
+	case IPV6_CHECKSUM: case IPV6_RECVPKTINFO: case IPV6_2292PKTINFO:
+	case IPV6_RECVERR: case IPV6_MTU_DISCOVER:
 	case IPV6_MULTICAST_HOPS: case IPV6_MULTICAST_LOOP: case IPV6_MULTICAST_IF:
 		return 0;
 	}
@@ -502,6 +525,7 @@ int inet_setsockopt(struct socket *s, int level, int name, const void *val, unsi
 	case SOL_TCP:
 		return s->type == SOCK_STREAM ? tcp_setopt(is, name, v, have_int) : -ENOPROTOOPT;
 	case SOL_UDP:
+	case IPPROTO_UDPLITE: /* UDP_CORK, UDPLITE_SEND_CSCOV...: accepted, no wire to honour */
 		return s->type == SOCK_DGRAM && s->protocol != IPPROTO_ICMP &&
 		       s->protocol != IPPROTO_ICMPV6 ? 0 : -ENOPROTOOPT;
 	case SOL_RAW:
@@ -576,12 +600,14 @@ int inet_getsockopt(struct socket *s, int level, int name, void *val, unsigned *
 			return sock_put_int(val, len, is->tos);
 		case IP_RECVTTL:
 			return sock_put_int(val, len, is->recvttl);
+		case IP_RECVTOS:
+			return sock_put_int(val, len, is->recvtclass);
 		case IP_HDRINCL:
 			return sock_put_int(val, len, is->hdrincl);
 		case IP_MTU:
 			return is->connected ? sock_put_int(val, len, 65536) : -ENOTCONN;
 		case IP_PKTINFO: case IP_RECVERR: case IP_MTU_DISCOVER: case IP_MULTICAST_LOOP:
-		case IP_MULTICAST_TTL: case IP_FREEBIND: case IP_RECVTOS:
+		case IP_MULTICAST_TTL: case IP_FREEBIND:
 			return sock_put_int(val, len, name == IP_MULTICAST_LOOP ||
 						       name == IP_MULTICAST_TTL);
 		}
@@ -597,7 +623,11 @@ int inet_getsockopt(struct socket *s, int level, int name, void *val, unsigned *
 			return sock_put_int(val, len, is->recvhoplimit == IPV6_RECVHOPLIMIT);
 		case IPV6_MTU:
 			return is->connected ? sock_put_int(val, len, 65536) : -ENOTCONN;
-		case IPV6_RECVPKTINFO: case IPV6_TCLASS: case IPV6_RECVERR: case IPV6_MTU_DISCOVER:
+		case IPV6_TCLASS:
+			return sock_put_int(val, len, is->tos);
+		case IPV6_RECVTCLASS:
+			return sock_put_int(val, len, is->recvtclass);
+		case IPV6_RECVPKTINFO: case IPV6_RECVERR: case IPV6_MTU_DISCOVER:
 			return sock_put_int(val, len, 0);
 		}
 		return -ENOPROTOOPT;
@@ -697,9 +727,10 @@ static int inet_pick_ops(int type, int *protocol, bool v6, const struct proto_op
 			*all = &raw_all;
 			return 0;
 		}
-		if (*protocol && *protocol != IPPROTO_UDP)
+		if (*protocol && *protocol != IPPROTO_UDP && *protocol != IPPROTO_UDPLITE)
 			return -EPROTONOSUPPORT;
-		*protocol = IPPROTO_UDP;
+		if (!*protocol)
+			*protocol = IPPROTO_UDP;
 		*ops = &udp_ops;
 		*all = &udp_all;
 		return 0;

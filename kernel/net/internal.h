@@ -117,6 +117,7 @@ struct inet_sock {
 	bool v6only;                 /* IPV6_V6ONLY */
 	bool hdrincl;                /* IP_HDRINCL (raw) */
 	bool recvttl;                /* IP_RECVTTL */
+	bool recvtclass;             /* IPV6_RECVTCLASS, or IP_RECVTOS for AF_INET */
 	int recvhoplimit;            /* IPV6_RECVHOPLIMIT (52) / IPV6_2292HOPLIMIT (8), 0: off */
 	bool nodelay, cork;          /* TCP_NODELAY, TCP_CORK: kept for getsockopt */
 	int ttl;                     /* IP_TTL / IPV6_UNICAST_HOPS, -1: default */
@@ -179,6 +180,8 @@ long inet_ioctl(struct socket *s, unsigned cmd, u64 arg);
 void inet_init_sock(struct inet_sock *is, int type, int protocol, bool v6,
 		    const struct proto_ops *ops);
 void inet_destroy(struct socket *s);
+/* The hop limit and traffic class a datagram of is leaves with (send cmsgs first). */
+void inet_send_marks(struct inet_sock *is, const struct kmsg *m, u8 *ttl, u8 *tclass);
 /* Ancillary items a received datagram carries for s (IP_TTL, IPV6_HOPLIMIT). */
 void inet_recv_cmsgs(struct inet_sock *is, struct kmsg *m);
 

@@ -19,6 +19,7 @@
 #include "internal.h"
 #include "unix.h"
 
+#include <linux/in6.h>
 #include <linux/uio.h>
 #include <linux/time_types.h>
 
@@ -147,6 +148,51 @@ static int cmsg_creds(struct kmsg *m, const u8 *data, size_t len)
 	return 0;
 }
 
+/* An int cmsg value (or a byte where byte_ok); -EINVAL for any other size. */
+static int cmsg_int(const u8 *data, size_t len, bool byte_ok, int *v)
+{
+	if (len == sizeof(int)) {
+		memcpy(v, data, sizeof(int));
+		return 0;
+	}
+	if (byte_ok && len == 1) {
+		*v = data[0];
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * IP-level items of a datagram socket's send: the hop limit and traffic class of this
+ * datagram (IP_TTL, IP_TOS, IPV6_HOPLIMIT, IPV6_TCLASS); other known items are accepted
+ * and ignored, unknown ones refused, as Linux's ip_cmsg_send and ip6_datagram_send_ctl do.
+ */
+static int cmsg_ip(struct socket *s, struct kmsg *m, int level, int type, const u8 *data,
+		   size_t len)
+{
+	bool v6 = s->family == AF_INET6;
+	int v, err;
+
+	if (s->type == SOCK_STREAM || level != (v6 ? SOL_IPV6 : SOL_IP))
+		return 0;
+	if (type == (v6 ? IPV6_HOPLIMIT : IP_TTL) || type == (v6 ? IPV6_TCLASS : IP_TOS)) {
+		err = cmsg_int(data, len, type == IP_TOS, &v);
+		if (err)
+			return err;
+		if (type == IP_TTL ? (v < 1 || v > 255) : (v < -1 || v > 255))
+			return -EINVAL;
+		if (type == IP_TTL || type == IPV6_HOPLIMIT)
+			m->send_ttl = v < 0 ? 0 : v + 1;
+		else
+			m->send_tclass = v < 0 ? 0 : v + 1;
+		return 0;
+	}
+	if (v6)
+		return type == IPV6_PKTINFO || type == IPV6_2292PKTINFO || type == IPV6_DONTFRAG ?
+		       0 : -EINVAL;
+	return type == IP_PKTINFO || type == IP_RETOPTS ? 0 : -EINVAL;
+}
+
 /* Parse the guest's control buffer (a kernel copy) into m. */
 static int msg_parse_control(struct socket *s, struct kmsg *m, const u8 *buf, size_t len)
 {
@@ -170,7 +216,10 @@ static int msg_parse_control(struct socket *s, struct kmsg *m, const u8 *buf, si
 				err = -EINVAL;
 		} else if (s->family == AF_UNIX) {
 			err = -EINVAL;
-		} /* IP-level items (IP_TTL, IP_PKTINFO...) are accepted and ignored */
+		} else if (s->family == AF_INET || s->family == AF_INET6) {
+			err = cmsg_ip(s, m, h.level, h.type, buf + off + sizeof(h),
+				      h.len - sizeof(h));
+		}
 		if (err)
 			return err;
 		off += UCMSG_ALIGN(h.len);

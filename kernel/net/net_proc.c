@@ -92,6 +92,8 @@ static void inet_table(struct procfs_buf *b, struct list_head *all, bool v6, boo
 			continue; /* not hashed: unbound or closed */
 		if (!tcp && type != SOCK_RAW && !inet_bound(is))
 			continue;
+		if (type == SOCK_DGRAM && is->sk.protocol != IPPROTO_UDP)
+			continue; /* UDP-Lite has tables of its own (not shown) */
 		inet_line(b, i++, is, v6, tcp);
 	}
 }

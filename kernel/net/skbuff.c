@@ -224,6 +224,7 @@ ssize_t skb_recv_dgram(struct socket *s, struct kmsg *m, bool (*eof)(struct sock
 	memcpy(m->name, skb->addr, skb->addrlen);
 	m->namelen = skb->addrlen;
 	m->ttl = skb->ttl;
+	m->tclass = skb->tclass;
 	skb_give_scm(skb, m, peek);
 	if (!peek) {
 		skb_unlink_rcv(s, skb);

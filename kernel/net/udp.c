@@ -1,5 +1,6 @@
 /*
- * UDP over loopback. A datagram sent to one of our addresses goes straight onto the
+ * UDP and UDP-Lite over loopback (UDP-Lite: the same datagrams in a port space of its
+ * own; checksum coverage means nothing without a wire). A datagram sent to one of our addresses goes straight onto the
  * receive queue of the best-matching bound socket (an exact address before the wildcard;
  * a connected receiver only takes datagrams from its peer), stamped with the sender's
  * address in the receiver's family format. A full receiver (SO_RCVBUF) drops it, counted
@@ -20,20 +21,27 @@
 
 LIST_HEAD(udp_bind_table);
 LIST_HEAD(udp_all);
+static LIST_HEAD(udplite_bind_table);
+
+/* The port table of s: UDP's or UDP-Lite's. */
+static struct list_head *udp_table(const struct socket *s)
+{
+	return s->protocol == IPPROTO_UDPLITE ? &udplite_bind_table : &udp_bind_table;
+}
 
 static int udp_bind(struct socket *s, const void *addr, int len)
 {
-	return inet_bind_addr(s, addr, len, &udp_bind_table);
+	return inet_bind_addr(s, addr, len, udp_table(s));
 }
 
-/* The socket that receives a datagram from (src, sport) to (dst, dport), or NULL. */
-static struct inet_sock *udp_lookup(const struct inaddr *src, u16 sport,
-				    const struct inaddr *dst, u16 dport)
+/* The socket of table that receives a datagram from (src, sport) to (dst, dport). */
+static struct inet_sock *udp_lookup(struct list_head *table, const struct inaddr *src,
+				    u16 sport, const struct inaddr *dst, u16 dport)
 {
 	struct inet_sock *o, *best = NULL;
 	int best_score = 0;
 
-	list_for_each_entry(o, &udp_bind_table, bind_link) {
+	list_for_each_entry(o, table, bind_link) {
 		int score = inet_match_score(o, dst, dport);
 
 		if (!score)
@@ -79,7 +87,7 @@ static int udp_connect(struct socket *s, const void *addr, int len, bool nonbloc
 	if (!err)
 		err = inet_route_check(is, &a);
 	if (!err)
-		err = inet_autobind(is, &udp_bind_table);
+		err = inet_autobind(is, udp_table(s));
 	if (err)
 		return err;
 	if (!is->addr_locked)
@@ -137,7 +145,7 @@ static int udp_deliver(struct inet_sock *is, struct inet_sock *r, const struct i
 		return -EFAULT;
 	}
 	skb->addrlen = (u16)inet_addr_fill(r, src, is->sport, skb->addr);
-	skb->ttl = (u8)(is->ttl < 0 ? 64 : is->ttl);
+	inet_send_marks(is, m, &skb->ttl, &skb->tclass);
 	skb_queue_rcv(&r->sk, skb);
 	netdev_lo_count(m->len);
 	return 0;
@@ -150,7 +158,7 @@ static ssize_t udp_sendmsg(struct socket *s, struct kmsg *m)
 	u16 port;
 	int err;
 
-	if (inet_autobind(is, &udp_bind_table)) /* Linux: before anything else is checked */
+	if (inet_autobind(is, udp_table(s))) /* Linux: before anything else is checked */
 		return -EAGAIN;
 	if (m->flags & MSG_OOB)
 		return -EOPNOTSUPP;
@@ -167,7 +175,7 @@ static ssize_t udp_sendmsg(struct socket *s, struct kmsg *m)
 	if (m->len > (size_t)(inaddr_is_v4(&a) ? UDP_MAX_V4 : UDP_MAX_V6))
 		return -EMSGSIZE;
 	inet_source_for(is, &a, &src);
-	r = udp_lookup(&src, is->sport, &a, port);
+	r = udp_lookup(udp_table(s), &src, is->sport, &a, port);
 	if (!r) {
 		if (is->connected && !m->namelen)
 			s->err = -ECONNREFUSED;
