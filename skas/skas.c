@@ -7,6 +7,11 @@
  * (adjacent mmaps of contiguous frames merge into one) and executed by the stub in one
  * ptrace round trip, when the queue fills or before the guest runs again (STYLE.md rule 17).
  *
+ * The guest can write the stub's writable data pages (it runs in the same host process), so
+ * the queue's length lives here, in kernel memory, and is written to the stub's page only
+ * just before the stub runs; the queue itself is made read-only in the stub by the first
+ * call queued in every address space (stub-data.h).
+ *
  * Threads: in this version every address space runs one guest thread, the stub's main
  * thread, so the thread handle is the address space itself.
  */
@@ -23,14 +28,19 @@
 
 #define STUB_DATA_ORDER 2
 _Static_assert((1 << STUB_DATA_ORDER) == STUB_DATA_PAGES, "stub data pages");
-_Static_assert(sizeof(struct stub_data) + 4096 <= STUB_DATA_SIZE, "stub data too big");
+_Static_assert(sizeof(struct stub_queue) <= STUB_QUEUE_SIZE, "stub queue too big");
+_Static_assert(STUB_QUEUE_SIZE + sizeof(struct stub_result) + 4096 <= STUB_DATA_SIZE,
+	       "stub data too big");
 
 struct skas_mm {
 	struct stub_proc *host;
 	struct page *data_pages;
-	struct stub_data *data;
+	struct stub_queue *data;  /* the queue, at the start of the data pages */
+	unsigned ncalls;          /* calls queued; never read back from the guest-visible page */
 	bool has_thread;
 };
+
+static int queue(struct skas_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5);
 
 static int skas_init(int physmem_fd)
 {
@@ -56,6 +66,8 @@ static int skas_mm_create(void **ctx)
 		kfree(m);
 		return r;
 	}
+	/* Before any guest code runs here: the guest must never write the queue. */
+	queue(m, __NR_mprotect, STUB_DATA, STUB_QUEUE_SIZE, PROT_READ, 0, 0, 0);
 	*ctx = m;
 	return 0;
 }
@@ -74,25 +86,25 @@ static int skas_flush(void *ctx)
 	struct skas_mm *m = ctx;
 	int r;
 
-	if (m->data->ncalls == 0)
+	if (m->ncalls == 0)
 		return 0;
+	m->data->ncalls = m->ncalls;
 	r = skas_host_run_queue(m->host);
-	m->data->ncalls = 0;
+	m->ncalls = 0;
 	return r;
 }
 
 static int queue(struct skas_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
-	struct stub_data *d = m->data;
 	struct stub_call *c;
 
-	if (d->ncalls == STUB_MAX_CALLS) {
+	if (m->ncalls >= STUB_MAX_CALLS) {
 		int r = skas_flush(m);
 
 		if (r < 0)
 			return r;
 	}
-	c = &d->calls[d->ncalls++];
+	c = &m->data->calls[m->ncalls++];
 	c->nr = nr;
 	c->args[0] = a0;
 	c->args[1] = a1;
@@ -106,10 +118,9 @@ static int queue(struct skas_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64
 static int skas_mm_map(void *ctx, u64 va, u64 len, u64 phys, int prot)
 {
 	struct skas_mm *m = ctx;
-	struct stub_data *d = m->data;
 
-	if (d->ncalls) {
-		struct stub_call *p = &d->calls[d->ncalls - 1];
+	if (m->ncalls) {
+		struct stub_call *p = &m->data->calls[m->ncalls - 1];
 
 		if (p->nr == __NR_mmap && p->args[0] + p->args[1] == va &&
 		    p->args[5] + p->args[1] == phys && p->args[2] == (u64)prot) {
