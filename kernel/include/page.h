@@ -35,6 +35,12 @@ struct page {
 /* Allocation flags */
 #define GFP_KERNEL 0x0
 #define GFP_ZERO 0x1
+/*
+ * Memory a guest asks for (its pages, page tables, file data, pipe buffers): refused while
+ * free memory is at or below the reserve, which only the kernel's own allocations may use,
+ * so that a guest that fills memory cannot wedge the kernel (unlink, exit, open still work).
+ */
+#define GFP_USER 0x2
 
 extern char *physmem_base;
 extern phys_t physmem_size;
@@ -85,9 +91,10 @@ phys_t frame_alloc(unsigned gfp);
 void frame_get(phys_t p);
 /* Drop a reference; the frame is freed when the last one goes. */
 void frame_put(phys_t p);
-/* Frames free now, and frames managed in total. */
+/* Frames free now, frames managed in total, and frames kept for the kernel (GFP_USER). */
 unsigned long page_nr_free(void);
 unsigned long page_nr_total(void);
+unsigned long page_nr_reserved(void);
 /* Give free, dirty memory back to the host now (normally done as blocks merge). */
 void page_release_free(void);
 

@@ -53,7 +53,7 @@ static int fault_in(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte, bool
 			return r == -ENOMEM ? -SIGKILL : -SIGBUS;
 		*pte = f | PTE_PRESENT | (shared && (vma->prot & PROT_WRITE) ? PTE_WRITE : 0);
 	} else {
-		f = frame_alloc(GFP_ZERO);
+		f = frame_alloc(GFP_ZERO | GFP_USER);
 		if (!f)
 			return -SIGKILL;
 		*pte = f | PTE_PRESENT | PTE_WRITE;
@@ -71,7 +71,7 @@ static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 	if (phys_to_page(old)->refcount == 1) {
 		*pte |= PTE_WRITE;
 	} else {
-		f = frame_alloc(GFP_KERNEL);
+		f = frame_alloc(GFP_USER);
 		if (!f)
 			return -SIGKILL;
 		memcpy(phys_to_virt(f), phys_to_virt(old), PAGE_SIZE);

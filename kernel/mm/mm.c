@@ -17,7 +17,7 @@ struct mm *mm_alloc(void)
 
 	if (!mm)
 		return ERR_PTR(-ENOMEM);
-	pgd = frame_alloc(GFP_ZERO);
+	pgd = frame_alloc(GFP_ZERO | GFP_USER);
 	if (!pgd) {
 		kfree(mm);
 		return ERR_PTR(-ENOMEM);

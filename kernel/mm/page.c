@@ -9,6 +9,9 @@
  * GFP_ZERO allocation from it needs no clearing. Smaller dirty fragments stay on the host
  * until they merge; page_release_free() releases everything on demand.
  *
+ * A reserve of free frames (about 1/128 of memory, 64 to 1024 frames) is kept for the
+ * kernel: GFP_USER allocations fail rather than take it (page.h).
+ *
  * Single-threaded by the kernel's concurrency model (kernel/sched.c): no locks.
  */
 #include "kernel.h"
@@ -22,7 +25,7 @@ phys_t physmem_size;
 struct page *page_array;
 
 static int physmem_fd = -1;
-static unsigned long nr_frames, first_free, nr_free;
+static unsigned long nr_frames, first_free, nr_free, nr_reserved;
 static struct list_head free_lists[MAX_ORDER];
 
 static void release_block(struct page *pg, unsigned order)
@@ -70,6 +73,7 @@ int page_init(void *base, phys_t size, int fd)
 		nr_free += 1UL << order;
 		i += 1UL << order;
 	}
+	nr_reserved = min(max(nr_free / 128, 64UL), 1024UL);
 	return 0;
 }
 
@@ -80,6 +84,8 @@ struct page *page_alloc(unsigned order, unsigned gfp)
 	bool clean;
 
 	if (order >= MAX_ORDER)
+		return NULL;
+	if ((gfp & GFP_USER) && nr_free < nr_reserved + (1UL << order))
 		return NULL;
 	while (o < MAX_ORDER && list_empty(&free_lists[o]))
 		o++;
@@ -172,4 +178,9 @@ unsigned long page_nr_free(void)
 unsigned long page_nr_total(void)
 {
 	return nr_frames - first_free;
+}
+
+unsigned long page_nr_reserved(void)
+{
+	return nr_reserved;
 }
