@@ -1,0 +1,652 @@
+/*
+ * Guest test: a hostile guest. Random system calls (the fuzzer in fuzz.h) and deliberate
+ * attempts to get out of the SKAS sandbox must end in errors or signals for the guest,
+ * never in a kernel crash, hang or leak, and never in the host running something the
+ * kernel did not ask for.
+ *
+ * Three ways to run it:
+ *   fuzz_test                        the test suite (kselftest TAP); inside um-lite it
+ *                                    makes a bounded number of random calls, natively it
+ *                                    only runs the cases that are safe and meaningful there
+ *   fuzz_test fuzz FIRST COUNT [options]   the fuzzer proper, inside um-lite only (it
+ *                                    refuses to run elsewhere): seeds FIRST..FIRST+COUNT-1,
+ *                                    one child process each. Options: calls=N (per seed),
+ *                                    timeout=S, root (fuzz as root instead of nobody),
+ *                                    console (fuzz /dev/console too), -v (print each call).
+ *                                    Ends with "fuzz: N seeds ... leak K kB" and exits 0,
+ *                                    or 1 when a child could not be killed or memory leaked.
+ *                                    scripts/fuzz.sh drives it over thousands of seeds.
+ *   fuzz_test escape HOSTPATH        every sandbox escape attempt below, aimed at creating
+ *                                    HOSTPATH on the host (tests/bats/hostile.bats checks
+ *                                    that the file never appears).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "kselftest_harness.h"
+
+/* ---- helpers */
+
+static int in_umlite(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && strstr(u.release, "um-lite") != NULL;
+}
+
+static long meminfo_kb(const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *fp = fopen("/proc/meminfo", "r");
+
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		if (strncmp(line, key, strlen(key)) == 0 && line[strlen(key)] == ':')
+			v = strtol(line + strlen(key) + 1, NULL, 10);
+	}
+	fclose(fp);
+	return v;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP || type == FTW_D || type == FTW_DNR)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static void rm_tree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rmdir(dir);
+}
+
+struct seed_result {
+	int status;     /* wait status of the seed's child */
+	long calls;     /* calls it made */
+	int timed_out;  /* killed at the deadline */
+	int unkillable; /* still there long after SIGKILL */
+	double secs;
+};
+
+/* Reap every child that is already gone (we are the subreaper of all the fuzz processes). */
+static void reap_orphans(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/*
+ * Run one seed in a child of its own process group, as nobody unless as_root. The child
+ * is given `timeout` seconds (a stopped child is continued), then killed.
+ */
+static struct seed_result run_seed(uint64_t seed, int ncalls, double timeout, int as_root,
+				   int verbose, int use_console)
+{
+	struct seed_result res = { 0 };
+	double t0 = now_s(), killed_at = 0;
+	char dir[64];
+	pid_t pid;
+
+	if (!fz_progress) {
+		fz_progress = mmap(NULL, FZ_PAGE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (fz_progress == MAP_FAILED)
+			fz_progress = NULL;
+	}
+	if (fz_progress)
+		*fz_progress = 0;
+	pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		setpgid(0, 0);
+		if (!as_root && (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0))
+			_exit(98);
+		dup2(null, 0);
+		dup2(null, 1);
+		if (!verbose)
+			dup2(null, 2);
+		close(null);
+		fz_child(seed, ncalls, verbose, use_console);
+	}
+	if (pid < 0) {
+		res.status = -1;
+		return res;
+	}
+	for (;;) {
+		int st;
+		pid_t r = waitpid(pid, &st, WNOHANG | WUNTRACED);
+
+		if (r == pid && WIFSTOPPED(st)) {
+			kill(pid, SIGCONT);
+			continue;
+		}
+		if (r == pid) {
+			res.status = st;
+			break;
+		}
+		if (!killed_at && now_s() - t0 > timeout) {
+			res.timed_out = 1;
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			killed_at = now_s();
+		} else if (killed_at && now_s() - killed_at > 10) {
+			res.unkillable = 1;
+			break;
+		}
+		usleep(2000);
+	}
+	kill(-pid, SIGKILL); /* whatever the seed left in its group */
+	reap_orphans();
+	snprintf(dir, sizeof(dir), "/tmp/fz-%d", pid);
+	rm_tree(dir);
+	res.secs = now_s() - t0;
+	res.calls = fz_progress ? *fz_progress : 0;
+	return res;
+}
+
+struct fuzz_stats {
+	int seeds, exited, signaled, timed_out, unkillable;
+	long calls;
+	int by_signal[65];
+	long free_before, free_after;
+};
+
+/*
+ * Seeds first..first+count-1. The free memory is measured after a warm-up seed (caches the
+ * kernel fills once) and after the run; each seed's files are removed when it ends.
+ */
+static void fuzz_run(uint64_t first, int count, int ncalls, double timeout, int as_root,
+		     int verbose, int use_console, struct fuzz_stats *st, int progress)
+{
+	memset(st, 0, sizeof(*st));
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	run_seed(first + count, ncalls, timeout, as_root, 0, use_console); /* warm-up */
+	st->free_before = meminfo_kb("MemFree");
+	for (int i = 0; i < count; i++) {
+		struct seed_result r;
+
+		if (progress)
+			fprintf(stderr, "fuzz: seed %llu\n", (unsigned long long)(first + i));
+		r = run_seed(first + i, ncalls, timeout, as_root, verbose, use_console);
+		st->seeds++;
+		st->calls += r.calls;
+		if (r.unkillable) {
+			st->unkillable++;
+			fprintf(stderr, "fuzz: seed %llu: child could not be killed\n",
+				(unsigned long long)(first + i));
+		} else if (r.timed_out) {
+			st->timed_out++;
+		} else if (WIFEXITED(r.status)) {
+			st->exited++;
+		} else if (WIFSIGNALED(r.status)) {
+			st->signaled++;
+			st->by_signal[WTERMSIG(r.status) & 63]++;
+		}
+	}
+	st->free_after = meminfo_kb("MemFree");
+}
+
+static void print_stats(const struct fuzz_stats *st)
+{
+	printf("fuzz: %d seeds, %ld calls: %d exited, %d killed by a signal, %d timed out, "
+	       "%d unkillable; leak %ld kB (MemFree %ld -> %ld kB)\n", st->seeds, st->calls,
+	       st->exited, st->signaled, st->timed_out, st->unkillable,
+	       st->free_before - st->free_after, st->free_before, st->free_after);
+	printf("fuzz: deaths by signal:");
+	for (int s = 1; s < 65; s++)
+		if (st->by_signal[s])
+			printf(" %s=%d", strsignal(s), st->by_signal[s]);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Allowed drift of MemFree over a run: kernel caches (dentries, slab pages) settle. */
+#define LEAK_SLACK_KB 1024
+
+static int fuzz_main(int argc, char **argv)
+{
+	uint64_t first;
+	int count, ncalls = 500, as_root = 0, verbose = 0, use_console = 0;
+	double timeout = 5;
+	struct fuzz_stats st;
+
+	if (!in_umlite()) {
+		fprintf(stderr, "fuzz: refusing to make random system calls outside um-lite\n");
+		return 2;
+	}
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s fuzz FIRST COUNT [calls=N] [timeout=S] [root] "
+				"[console] [-v]\n", argv[0]);
+		return 2;
+	}
+	first = strtoull(argv[2], NULL, 0);
+	count = atoi(argv[3]);
+	for (int i = 4; i < argc; i++) {
+		if (!strncmp(argv[i], "calls=", 6))
+			ncalls = atoi(argv[i] + 6);
+		else if (!strncmp(argv[i], "timeout=", 8))
+			timeout = atof(argv[i] + 8);
+		else if (!strcmp(argv[i], "root"))
+			as_root = 1;
+		else if (!strcmp(argv[i], "console"))
+			use_console = 1;
+		else if (!strcmp(argv[i], "-v"))
+			verbose = 1;
+	}
+	fuzz_run(first, count, ncalls, timeout, as_root, verbose, use_console, &st, verbose);
+	print_stats(&st);
+	return st.unkillable || st.free_before - st.free_after > LEAK_SLACK_KB ? 1 : 0;
+}
+
+/* ---- the sandbox escape attempts */
+
+static sigjmp_buf probe_jmp;
+static volatile sig_atomic_t probe_sig;
+static volatile uint64_t probe_rax;
+
+static void probe_handler(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)si;
+	probe_sig = sig;
+	probe_rax = uc->uc_mcontext.gregs[REG_RAX];
+	siglongjmp(probe_jmp, 1);
+}
+
+static void catch_faults(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = probe_handler;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGTRAP, &sa, NULL);
+	sigaction(SIGILL, &sa, NULL);
+}
+
+/* Write v at addr; 0 when it worked, the signal number when it faulted. */
+static int try_write64(uint64_t addr, uint64_t v)
+{
+	probe_sig = 0;
+	if (sigsetjmp(probe_jmp, 1) == 0)
+		*(volatile uint64_t *)addr = v;
+	return probe_sig;
+}
+
+static int try_read64(uint64_t addr)
+{
+	probe_sig = 0;
+	if (sigsetjmp(probe_jmp, 1) == 0)
+		(void)*(volatile uint64_t *)addr;
+	return probe_sig;
+}
+
+/*
+ * Plant host system calls in the stub's queue (and in the writable result/stack pages, in
+ * case the kernel read the queue from there): an mmap of the start of the physmem file
+ * (kernel memory) at `probe`, then open(hostpath, O_CREAT). `phase` is the word of the
+ * queue's count (the calls follow it): 0 for today's layout, 1 for the first one (which
+ * had an error word first). Returns how many words went in.
+ */
+static int plant_queue(const char *hostpath, uint64_t probe, int phase)
+{
+	static const uint64_t bases[] = { FZ_STUB_DATA, FZ_STUB_RESULT, FZ_STUB_RESULT + 64 };
+	uint64_t calls[2][7] = {
+		{ SYS_mmap, probe, FZ_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, 3, 0 },
+		{ SYS_open, 0, O_CREAT | O_WRONLY, 0644, 0, 0, 0 },
+	};
+	size_t plen = hostpath ? strlen(hostpath) + 1 : 0;
+	int planted = 0, ncalls = hostpath ? 2 : 1;
+
+	for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+		uint64_t path_at = bases[b] + 3000, q = bases[b] + 8 * phase;
+
+		for (size_t i = 0; i < plen; i += 8) {
+			uint64_t w = 0;
+
+			memcpy(&w, hostpath + i, plen - i < 8 ? plen - i : 8);
+			planted += try_write64(path_at + i, w) == 0;
+		}
+		calls[1][1] = path_at;
+		for (int c = 0; c < ncalls; c++)
+			for (int k = 0; k < 7; k++)
+				planted += try_write64(q + 8 + c * 56 + k * 8, calls[c][k]) == 0;
+		/* the count last: each probing write makes system calls, and so flushes */
+		planted += try_write64(q, ncalls) == 0;
+	}
+	return planted;
+}
+
+/* Make the kernel queue and flush host mappings: a fresh page touched, a protect, an unmap. */
+static void make_kernel_flush(void)
+{
+	char *p = mmap(NULL, 3 * FZ_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (p == MAP_FAILED)
+		return;
+	p[0] = 1;
+	p[FZ_PAGE] = 2;
+	mprotect(p, FZ_PAGE, PROT_READ);
+	(void)*(volatile char *)p;
+	munmap(p, 3 * FZ_PAGE);
+	getpid();
+}
+
+/* Run the stub's entry points as guest code. Returns the signal that ended each attempt. */
+static int jump_to(uint64_t target, uint64_t rax)
+{
+	probe_sig = 0;
+	probe_rax = 0;
+	if (sigsetjmp(probe_jmp, 1) == 0) {
+		__asm__ volatile("mov %0, %%rax\n"
+				 "call *%1\n"
+				 :
+				 : "r"(rax), "r"(target)
+				 : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+				   "memory");
+	}
+	return probe_sig;
+}
+
+/*
+ * Every escape attempt, in one child per attempt family; prints what happened. The host
+ * side (hostile.bats) checks that hostpath was never created; here we check that the probe
+ * page (which a planted mmap would have filled with kernel memory) stayed unmapped.
+ */
+static int escape_main(const char *hostpath)
+{
+	/* the probe page: a hole between two guard pages, so that no mapping reuses it */
+	char *probe = mmap(NULL, 3 * FZ_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int bad = 0, sig, planted;
+
+	if (!in_umlite()) {
+		fprintf(stderr, "escape: only meaningful inside um-lite\n");
+		return 2;
+	}
+	probe += FZ_PAGE;
+	munmap(probe, FZ_PAGE);
+	catch_faults();
+	for (int phase = 1; phase >= 0; phase--) {
+		planted = plant_queue(hostpath, (uint64_t)probe, phase);
+		make_kernel_flush();
+		sig = try_read64((uint64_t)probe);
+		printf("escape: planted %d words in the stub pages; probe page after a flush: %s\n",
+		       planted, sig ? "unmapped" : "MAPPED");
+		bad |= !sig;
+	}
+	/* the stub's own code, entered by the guest: its syscalls must be the guest's */
+	sig = jump_to(FZ_STUB_CODE + 0x10, SYS_getpid);
+	printf("escape: stub syscall entry: signal %d, rax %ld (guest pid %d)\n", sig,
+	       (long)probe_rax, getpid());
+	bad |= sig != SIGTRAP || (long)probe_rax != getpid();
+	plant_queue(hostpath, (uint64_t)probe, 0);
+	sig = jump_to(FZ_STUB_CODE, 0);
+	printf("escape: stub queue entry: signal %d\n", sig);
+	bad |= sig == 0;
+	make_kernel_flush();
+	sig = try_read64((uint64_t)probe);
+	printf("escape: probe page at the end: %s\n", sig ? "unmapped" : "MAPPED");
+	bad |= !sig;
+	printf("escape: %s\n", bad ? "FAILED" : "contained");
+	fflush(stdout);
+	return bad;
+}
+
+/* ---- the test suite */
+
+/* Run fn in a child; return its wait status. */
+static int in_child(void (*fn)(void))
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+static void write_stub_queue(void)
+{
+	*(volatile uint64_t *)FZ_STUB_DATA = 1;
+	_exit(0);
+}
+
+TEST(the_stub_queue_is_read_only_for_the_guest)
+{
+	int st;
+
+	if (!in_umlite())
+		return; /* natively the address is ordinary user space */
+	st = in_child(write_stub_queue);
+	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV) TH_LOG("status %#x", st);
+}
+
+static void escape_child(void)
+{
+	_exit(escape_main(NULL) ? 1 : 0);
+}
+
+TEST(planted_stub_calls_never_run_and_stub_code_traps)
+{
+	int st;
+
+	if (!in_umlite())
+		return;
+	st = in_child(escape_child);
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("status %#x", st);
+}
+
+TEST(the_stub_area_cannot_be_mapped_protected_or_read)
+{
+	static const uint64_t addrs[] = { FZ_STUB_CODE, FZ_STUB_DATA, FZ_STUB_RESULT };
+	char buf[64];
+	int fd = open("/dev/zero", O_RDONLY), p[2];
+	FILE *maps;
+
+	if (!in_umlite())
+		return;
+	ASSERT_EQ(0, pipe(p));
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		uint64_t a = addrs[i];
+
+		EXPECT_EQ(MAP_FAILED, mmap((void *)a, 2 * FZ_PAGE, PROT_READ | PROT_WRITE |
+					   PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+					   -1, 0)) TH_LOG("mmap at %#lx", (long)a);
+		EXPECT_EQ(MAP_FAILED, mmap((void *)a, FZ_PAGE, PROT_READ, MAP_SHARED | MAP_FIXED,
+					   fd, 0));
+		EXPECT_NE(0, mprotect((void *)a, FZ_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC));
+		EXPECT_NE(0, munmap((void *)a, FZ_PAGE));
+		EXPECT_EQ(-1, read(fd, (void *)a, 8));
+		EXPECT_EQ(EFAULT, errno);
+		EXPECT_EQ(-1, write(p[1], (void *)a, 8));
+		EXPECT_EQ(EFAULT, errno);
+	}
+	/* a mapping that would run from the guest's top page into the stub area */
+	EXPECT_EQ(MAP_FAILED, mmap((void *)(FZ_TASK_SIZE - FZ_PAGE), 2 * FZ_PAGE, PROT_READ,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	/* a hint there is moved below the top of guest space */
+	void *m = mmap((void *)FZ_STUB_DATA, FZ_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	EXPECT_NE(MAP_FAILED, m);
+	EXPECT_LT((uint64_t)m, FZ_TASK_SIZE);
+	/* brk there is refused: the break stays where it was */
+	void *cur = sbrk(0);
+	EXPECT_EQ((long)cur, syscall(SYS_brk, FZ_STUB_DATA));
+	/* the guest's maps show nothing of the stub */
+	maps = fopen("/proc/self/maps", "r");
+	ASSERT_NE(NULL, maps);
+	while (fgets(buf, sizeof(buf), maps))
+		EXPECT_LT(strtoull(buf, NULL, 16), FZ_TASK_SIZE) TH_LOG("%s", buf);
+	fclose(maps);
+	close(fd);
+}
+
+static volatile int traps;
+
+static void count_trap(int sig)
+{
+	(void)sig;
+	traps++;
+}
+
+/* Single-step (TF set) through a page fault and a system call that make the kernel flush. */
+static void single_step_through_flush(void)
+{
+	char *p = mmap(NULL, 2 * FZ_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	signal(SIGTRAP, count_trap);
+	__asm__ volatile("pushfq\n orq $0x100, (%%rsp)\n popfq\n"
+			 "movb $1, (%0)\n"
+			 "movb $1, 4096(%0)\n"
+			 "pushfq\n andq $~0x100, (%%rsp)\n popfq\n"
+			 :
+			 : "r"(p)
+			 : "memory", "cc");
+	_exit(traps > 0 && p[0] == 1 ? 0 : 3);
+}
+
+TEST(a_guest_with_the_trap_flag_set_keeps_running)
+{
+	int st = in_child(single_step_through_flush);
+
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("status %#x", st);
+}
+
+/* Write to path until the filesystem or memory is full; the bytes written. */
+static long fill_file(const char *path)
+{
+	static char blk[1 << 16];
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	long tot = 0, n;
+
+	if (fd < 0)
+		return -1;
+	memset(blk, 'x', sizeof(blk));
+	while ((n = write(fd, blk, sizeof(blk))) > 0)
+		tot += n;
+	close(fd);
+	return tot;
+}
+
+/* /proc/meminfo read with system calls only, into memory we touched before: no new page. */
+static long read_meminfo(char *buf, size_t len)
+{
+	int fd = open("/proc/meminfo", O_RDONLY);
+	long n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len);
+	close(fd);
+	return n;
+}
+
+TEST(a_guest_that_fills_memory_cannot_wedge_the_kernel)
+{
+	static char buf[4096];
+	long before;
+	int st;
+	pid_t pid;
+
+	if (!in_umlite() || getuid() != 0)
+		return; /* natively this would fill the host's memory */
+	memset(buf, 0, sizeof(buf));
+	before = meminfo_kb("MemFree");
+	/*
+	 * A child fills a tmpfs as big as memory and stops, holding it all. From then on we
+	 * must not fault in a new page (there is none for guests); the kernel has kept its
+	 * reserve: it can still open and read /proc, and unlink the file, which frees it all.
+	 */
+	ASSERT_EQ(0, mkdir("/tmp/oom", 0700));
+	ASSERT_EQ(0, mount("none", "/tmp/oom", "tmpfs", 0, "size=100%"));
+	pid = fork();
+	if (pid == 0) {
+		fill_file("/tmp/oom/fill");
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, WUNTRACED));
+	EXPECT_TRUE(WIFSTOPPED(st));
+	EXPECT_GT(read_meminfo(buf, sizeof(buf)), 0);
+	EXPECT_EQ(0, unlink("/tmp/oom/fill"));
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	EXPECT_EQ(0, umount("/tmp/oom"));
+	EXPECT_EQ(0, rmdir("/tmp/oom"));
+	EXPECT_GT(meminfo_kb("MemFree"), before - LEAK_SLACK_KB);
+}
+
+TEST(thousands_of_random_calls_leave_the_kernel_standing)
+{
+	struct fuzz_stats st;
+	int fd;
+	char c;
+
+	if (!in_umlite()) {
+		TH_LOG("natively the random calls are not made (they could harm the host)");
+		return;
+	}
+	fuzz_run(1000, 40, 300, 2, 0, 0, 0, &st, 0);
+	print_stats(&st);
+	EXPECT_EQ(40, st.seeds);
+	EXPECT_EQ(0, st.unkillable);
+	EXPECT_LT(st.free_before - st.free_after, LEAK_SLACK_KB);
+	/* the kernel still answers */
+	EXPECT_EQ(getpid(), syscall(SYS_getpid));
+	fd = open("/proc/self/status", O_RDONLY);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(1, read(fd, &c, 1));
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "fuzz"))
+		return fuzz_main(argc, argv);
+	if (argc >= 3 && !strcmp(argv[1], "escape"))
+		return escape_main(argv[2]);
+	return test_harness_run(argc, argv);
+}
