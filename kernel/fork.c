@@ -104,6 +104,7 @@ struct task *task_alloc(void (*fn)(void *), void *arg)
 	t->group_leader = t;
 	INIT_LIST_HEAD(&t->run_list);
 	INIT_LIST_HEAD(&t->all_tasks);
+	INIT_LIST_HEAD(&t->pid_link);
 	INIT_LIST_HEAD(&t->thread_node);
 	INIT_LIST_HEAD(&t->thread_group);
 	INIT_LIST_HEAD(&t->children);

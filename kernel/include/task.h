@@ -65,6 +65,7 @@ struct task {
 	struct list_head run_list;  /* on the run queue when runnable */
 	bool on_rq;
 	struct list_head all_tasks; /* every task, for /proc and kill(-1) */
+	struct list_head pid_link;  /* in kernel/pid.c's hash of ids (no allocation to fail) */
 	const char *wchan;          /* what a sleeping task waits for (debugging, /proc) */
 	struct ktimer sleep_timer;  /* schedule_until() */
 
