@@ -50,6 +50,7 @@ struct fz {
 	uint64_t s;            /* PRNG state */
 	int verbose;           /* print every call to fd 2 before making it */
 	int use_console;       /* keep an O_RDWR descriptor of /dev/console in the pool */
+	int exec_mode;         /* mostly execve of freshly mutated ELF files */
 	char dir[64];          /* this seed's scratch directory */
 	char *rw;              /* FZ_RW_PAGES of scratch, then one unmapped page */
 	char *ro, *none, *hole;
@@ -65,8 +66,11 @@ struct fz {
 	long pids[8];          /* our pid, children made by clone calls */
 	int npids;
 	unsigned long fs_base; /* restored after arch_prctl calls */
-	long ncalls;
+	long ncalls, limit;    /* calls made, calls to make */
+	int forks;             /* children that went on fuzzing (at most FZ_FORKS) */
 };
+
+#define FZ_FORKS 4
 
 /* A shared page where the child counts its calls, for the parent's statistics (or NULL). */
 static volatile long *fz_progress;
@@ -785,6 +789,11 @@ static long fz_do_sigreturn(struct fz *f)
 	return 0;
 }
 
+static long min_l(long a, long b)
+{
+	return a < b ? a : b;
+}
+
 static long fz_do_clone(struct fz *f, long nr)
 {
 	static const uint64_t bits[] = { 0x100 /* VM */, 0x200 /* FS */, 0x400 /* FILES */,
@@ -796,6 +805,23 @@ static long fz_do_clone(struct fz *f, long nr)
 					 0x10000000 /* NEWUSER */, 0x20000000 /* NEWPID */ };
 	uint64_t flags = fz_below(f, 3) ? SIGCHLD : fz_sig(f) & 0xff;
 	long r, args[6] = { 0 };
+
+	/* Now and then a child that goes on fuzzing for a while, alongside us. */
+	if (nr == SYS_fork && f->forks < FZ_FORKS && fz_below(f, 2)) {
+		f->forks++;
+		fz_say(f, "fork, the child fuzzing too\n");
+		r = fz_raw(SYS_fork, 0, 0, 0, 0, 0, 0);
+		if (r == 0) {
+			fz_progress = NULL;
+			f->pids[0] = getpid();
+			f->s ^= (uint64_t)f->pids[0] * 0x9e3779b97f4a7c15ULL;
+			f->forks = FZ_FORKS;
+			f->limit = min_l(f->limit, f->ncalls + 200);
+		} else if (r > 0 && f->npids < 8) {
+			f->pids[f->npids++] = r;
+		}
+		return r;
+	}
 
 	for (int i = (int)fz_below(f, 4); i > 0; i--)
 		flags |= FZ_PICK(f, bits);
@@ -917,6 +943,13 @@ static long fz_one(struct fz *f)
 		*fz_progress = f->ncalls;
 	for (int i = 0; i < 6; i++)
 		a[i] = (long)fz_typed(f, sig ? (sig[i] ? sig[i] : '-') : '*');
+	if (f->exec_mode && fz_below(f, 2)) {
+		fz_make_elf(f, f->p_exe[1], 1);
+		a[0] = (long)f->p_exe[fz_below(f, 3) ? 1 : fz_below(f, 4)];
+		a[1] = (long)f->paths;
+		a[2] = 0;
+		nr = SYS_execve;
+	}
 	switch (nr) {
 	case SYS_exit:
 	case SYS_exit_group:
@@ -938,6 +971,8 @@ static long fz_one(struct fz *f)
 		break;
 	case SYS_execve:
 	case SYS_execveat:
+		if (f->exec_mode)
+			break;
 		if (fz_below(f, 4))
 			return nr; /* a success ends the seed: not too often */
 		fz_do_execve(f, nr, a);
@@ -1026,6 +1061,7 @@ static void fz_catch_signals(void)
  * blocking calls are survived as far as the fuzz leaves us the means to (it may unmap our
  * stack, reset our handlers...): the child then dies, which is fine.
  */
+/* use_console: 1 console, 2 exec mode (bits). */
 static void fz_child(uint64_t seed, int ncalls, int verbose, int use_console)
 {
 	static struct fz f;
@@ -1035,11 +1071,13 @@ static void fz_child(uint64_t seed, int ncalls, int verbose, int use_console)
 
 	sigaltstack(&ss, NULL); /* faults with a wild %rsp still reach fz_fault */
 	fz_catch_signals();
-	if (fz_setup(&f, seed, verbose, use_console) < 0)
+	if (fz_setup(&f, seed, verbose, use_console & 1) < 0)
 		_exit(90);
+	f.exec_mode = (use_console & 2) != 0;
 	fz_arm_alarm();
+	f.limit = ncalls;
 	sigsetjmp(fz_loop_jmp, 0);
-	while (f.ncalls < ncalls) {
+	while (f.ncalls < f.limit) {
 		long nr = fz_one(&f);
 
 		if (nr == SYS_rt_sigaction || nr == SYS_rt_sigprocmask || nr == SYS_alarm ||
