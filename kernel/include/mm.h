@@ -108,6 +108,8 @@ void pgtable_free(struct mm *mm);
 int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int *code);
 /* Queue the host mapping of one present page with the protection its VMA and PTE allow. */
 void mm_host_map_page(struct mm *mm, struct vma *vma, uaddr_t addr, u64 pte);
+/* The host protection for VMA protection prot when the page may (not) be written in place. */
+unsigned mm_host_prot(unsigned prot, bool writable);
 
 /* Set stack_top and mmap_base of a fresh address space. */
 void mm_exec_layout(struct mm *mm);

@@ -29,13 +29,22 @@
 #define FAULT_AROUND 16
 #define STACK_GUARD_GAP (256UL << 12)
 
+unsigned mm_host_prot(unsigned prot, bool writable)
+{
+	/*
+	 * Write access implies read access on x86: a copy-on-write page of a PROT_WRITE-only
+	 * mapping stays readable, or a mere read would look like a write and copy the page
+	 * (which then no longer showed later changes of the file under a private mapping).
+	 */
+	if (!writable && (prot & PROT_WRITE))
+		prot = (prot & ~PROT_WRITE) | PROT_READ;
+	return prot;
+}
+
 void mm_host_map_page(struct mm *mm, struct vma *vma, uaddr_t addr, u64 pte)
 {
-	unsigned prot = vma->prot;
-
-	if (!(pte & PTE_WRITE))
-		prot &= ~PROT_WRITE;
-	um_mode->mm_map(mm->mode_ctx, addr, PAGE_SIZE, pte & PTE_FRAME_MASK, prot);
+	um_mode->mm_map(mm->mode_ctx, addr, PAGE_SIZE, pte & PTE_FRAME_MASK,
+			mm_host_prot(vma->prot, pte & PTE_WRITE));
 }
 
 /* Fill in a missing page; file pages are shared with the file (copy-on-write if private). */

@@ -108,7 +108,7 @@ static int fork_vma(struct mm *old, struct mm *new, struct vma *v)
 	pte_walk(old, v->start, v->end, fork_pte, &fw);
 	/* The parent's writable private pages are copy-on-write now: read-only on the host. */
 	if (!(v->flags & VM_SHARED) && (v->prot & PROT_WRITE))
-		mm_host_protect(old, v->start, v->end, v->prot & ~PROT_WRITE);
+		mm_host_protect(old, v->start, v->end, mm_host_prot(v->prot, false));
 	return fw.err;
 }
 

@@ -288,7 +288,7 @@ int mm_protect_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot)
 		if ((prot & PROT_WRITE) && (v->flags & VM_SHARED))
 			pte_walk(mm, v->start, v->end, protect_pte, &v->flags);
 		mm_host_protect(mm, v->start, v->end,
-				(v->flags & VM_SHARED) ? v->prot : v->prot & ~PROT_WRITE);
+				mm_host_prot(v->prot, v->flags & VM_SHARED));
 	}
 	return 0;
 }
