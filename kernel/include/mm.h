@@ -33,6 +33,7 @@ struct task;
 #define VM_STACK 0x4
 #define VM_HEAP 0x8
 #define VM_DONTCOPY 0x10
+#define VM_NOWRITE 0x20  /* shared view of a file not open for writing: never PROT_WRITE */
 
 struct vma {
 	uaddr_t start, end;    /* [start, end), page aligned */

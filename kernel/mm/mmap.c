@@ -271,11 +271,17 @@ int mm_protect_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot)
 		return -ENOMEM;
 	if (end == addr)
 		return 0;
-	/* Linux fails with ENOMEM when any page of the range is unmapped, changing nothing. */
+	/*
+	 * Linux fails with ENOMEM when any page of the range is unmapped, changing nothing; and
+	 * with EACCES for write access to a shared view of a file opened read-only (it would
+	 * let anyone who can read a file write it).
+	 */
 	for (cur = addr; cur < end;) {
 		v = vma_find(mm, cur);
 		if (!v)
 			return -ENOMEM;
+		if ((prot & PROT_WRITE) && (v->flags & VM_NOWRITE))
+			return -EACCES;
 		cur = v->end;
 	}
 	for (cur = addr; cur < end; cur = v->end) {
@@ -327,6 +333,8 @@ long sys_mmap(const struct sc_args *a)
 		r = mm_check_file_map(f, prot, vmflags);
 		if (r < 0)
 			goto out;
+		if ((vmflags & VM_SHARED) && !(f->mode & FMODE_WRITE))
+			vmflags |= VM_NOWRITE;
 	} else if (vmflags & VM_SHARED) {
 		f = mm_shared_anon_file(len);
 		if (IS_ERR(f))

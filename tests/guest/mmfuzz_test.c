@@ -441,6 +441,40 @@ static int run_seeds(uint64_t first, int count, int steps)
 	return failed;
 }
 
+TEST(a_file_open_for_reading_cannot_be_written_through_a_mapping)
+{
+	char path[64], buf[8] = { 0 };
+	int fd, st;
+	char *p;
+
+	snprintf(path, sizeof(path), "/tmp/mmfuzz-ro-%d", getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(4, write(fd, "root", 4));
+	close(fd);
+	fd = open(path, O_RDONLY);
+	unlink(path);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+	EXPECT_EQ(EACCES, errno);
+	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, mprotect(p, PG, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	if (fork() == 0)
+		_exit(mprotect(p, PG, PROT_WRITE) == 0 ? 1 : 0);
+	wait(&st);
+	EXPECT_EQ(0, st);
+	/* a private view may be made writable: the writes stay in it */
+	p = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, mprotect(p, PG, PROT_READ | PROT_WRITE));
+	memcpy(p, "evil", 4);
+	EXPECT_EQ(4, pread(fd, buf, 4, 0));
+	EXPECT_STREQ("root", buf);
+	close(fd);
+}
+
 TEST(random_memory_operations_match_the_model)
 {
 	EXPECT_EQ(0, run_seeds(1, 30, 150));
