@@ -49,13 +49,13 @@ batch() {
 	125) verdict="KERNEL PANIC" ;;
 	*) verdict="exit status $rc" ;;
 	esac
-	if grep -qE 'Kernel panic|BUG|WARNING|cannot run guest code|host process died' "$log.err"; then
-		verdict="${verdict:+$verdict; }$(grep -m1 -E 'Kernel panic|BUG|WARNING|cannot run guest code|host process died' "$log.err")"
+	if grep -aqE 'Kernel panic|BUG|WARNING|cannot run guest code|host process died' "$log.err"; then
+		verdict="${verdict:+$verdict; }$(grep -a -m1 -E 'Kernel panic|BUG|WARNING|cannot run guest code|host process died' "$log.err")"
 	fi
 	if [ -n "$verdict" ]; then
 		echo "BAD seeds $s..$((s + n - 1)): $verdict (log $log.{out,err})"
 	else
-		echo "ok  seeds $s..$((s + n - 1)): $(grep -m1 '^fuzz: [0-9]* seeds' "$log.out")"
+		echo "ok  seeds $s..$((s + n - 1)): $(grep -a -m1 '^fuzz: [0-9]* seeds' "$log.out")"
 		rm -f "$log.out" "$log.err"
 	fi
 }

@@ -167,10 +167,10 @@ static void exec_private_copy(uint64_t seed, int ncalls, int verbose, int use_co
 	snprintf(path, sizeof(path), "/tmp/fz-exe-%d", getpid());
 	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0700);
 	if (in < 0 || out < 0)
-		return;
+		_exit(in < 0 ? 91 : 92);
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, n) != n)
-			return;
+			_exit(93);
 	close(in);
 	close(out);
 	snprintf(a_seed, sizeof(a_seed), "%llu", (unsigned long long)seed);
@@ -178,6 +178,7 @@ static void exec_private_copy(uint64_t seed, int ncalls, int verbose, int use_co
 	snprintf(a_con, sizeof(a_con), "%d", use_console);
 	execl(path, "fuzz_test", "seed", a_seed, a_calls, verbose ? "-v" : "-", a_con,
 	      (char *)NULL);
+	_exit(94);
 }
 
 /*
@@ -200,6 +201,12 @@ static struct seed_result run_seed(uint64_t seed, int ncalls, double timeout, in
 	}
 	if (fz_progress)
 		*fz_progress = 0;
+	if (as_root) {
+		/* undo what root seeds before may have done to / and /tmp (noexec, modes) */
+		mount(NULL, "/", NULL, MS_REMOUNT, NULL);
+		chmod("/", 0755);
+		chmod("/tmp", 01777);
+	}
 	pid = fork();
 
 	if (pid == 0) {
@@ -258,7 +265,7 @@ static struct seed_result run_seed(uint64_t seed, int ncalls, double timeout, in
 }
 
 struct fuzz_stats {
-	int seeds, exited, signaled, timed_out, unkillable;
+	int seeds, exited, signaled, timed_out, unkillable, no_start;
 	long calls;
 	int by_signal[65];
 	long free_before, free_after;
@@ -289,6 +296,9 @@ static void fuzz_run(uint64_t first, int count, int ncalls, double timeout, int 
 				(unsigned long long)(first + i));
 		} else if (r.timed_out) {
 			st->timed_out++;
+		} else if (WIFEXITED(r.status) && WEXITSTATUS(r.status) >= 90 &&
+			   WEXITSTATUS(r.status) <= 98) {
+			st->no_start++; /* could not set up (a root seed may break /tmp) */
 		} else if (WIFEXITED(r.status)) {
 			st->exited++;
 		} else if (WIFSIGNALED(r.status)) {
@@ -302,9 +312,9 @@ static void fuzz_run(uint64_t first, int count, int ncalls, double timeout, int 
 static void print_stats(const struct fuzz_stats *st)
 {
 	printf("fuzz: %d seeds, %ld calls: %d exited, %d killed by a signal, %d timed out, "
-	       "%d unkillable; leak %ld kB (MemFree %ld -> %ld kB)\n", st->seeds, st->calls,
-	       st->exited, st->signaled, st->timed_out, st->unkillable,
-	       st->free_before - st->free_after, st->free_before, st->free_after);
+	       "%d unkillable, %d could not start; leak %ld kB (MemFree %ld -> %ld kB)\n",
+	       st->seeds, st->calls, st->exited, st->signaled, st->timed_out, st->unkillable,
+	       st->no_start, st->free_before - st->free_after, st->free_before, st->free_after);
 	printf("fuzz: deaths by signal:");
 	for (int s = 1; s < 65; s++)
 		if (st->by_signal[s])
