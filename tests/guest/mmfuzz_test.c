@@ -1,8 +1,8 @@
 /*
  * Guest test: random memory operations checked against a model of what Linux does.
  *
- * Each seed works in a zone of ZONE_PAGES pages: it maps anonymous memory and shared or
- * private views of a file there (MAP_FIXED), unmaps, changes protections, writes and reads
+ * Each seed works in a zone of ZONE_PAGES pages: it maps private and shared anonymous
+ * memory and shared or private views of a file there (MAP_FIXED), unmaps, changes protections, writes and reads
  * (by instructions and through read()/write(), i.e. by the kernel), drops pages with
  * MADV_DONTNEED, writes the file behind the mappings, and forks children that check and
  * write memory of their own. After every step the whole zone is compared with the model:
@@ -33,7 +33,7 @@
 #define FILE_PAGES 12
 #define OFF2 3000 /* the second word of a page we check (the first is at 0) */
 
-enum kind { UNMAPPED, ANON, FSHARED, FPRIVATE };
+enum kind { UNMAPPED, ANON, FSHARED, FPRIVATE, ASHARED /* MAP_SHARED | MAP_ANONYMOUS */ };
 
 struct pagemodel {
 	int kind;
@@ -80,6 +80,7 @@ static uint64_t expected(const struct world *w, int p)
 
 	switch (m->kind) {
 	case ANON:
+	case ASHARED:
 		return m->val;
 	case FSHARED:
 		return w->fval[m->fpage];
@@ -166,15 +167,15 @@ static int check_all(struct world *w, const char *who)
 
 static void op_map(struct world *w)
 {
-	int p = below(w, ZONE_PAGES), n = 1 + below(w, 6), kind = 1 + below(w, 3);
+	int p = below(w, ZONE_PAGES), n = 1 + below(w, 6), kind = 1 + below(w, 4);
 	int prot = below(w, 8), fpage = 0;
 	void *r;
 
 	if (p + n > ZONE_PAGES)
 		n = ZONE_PAGES - p;
-	if (kind == ANON) {
-		r = mmap(w->zone + p * PG, n * PG, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-			 -1, 0);
+	if (kind == ANON || kind == ASHARED) {
+		r = mmap(w->zone + p * PG, n * PG, prot, MAP_ANONYMOUS | MAP_FIXED |
+			 (kind == ANON ? MAP_PRIVATE : MAP_SHARED), -1, 0);
 	} else {
 		fpage = below(w, FILE_PAGES - n + 1);
 		r = mmap(w->zone + p * PG, n * PG, prot,
@@ -316,9 +317,9 @@ static void op_file_write(struct world *w)
 }
 
 /*
- * fork: the child checks the zone, stores into every writable page, checks again and
- * exits 0 (or 1). The parent's private pages must not see the child's stores; its shared
- * views must.
+ * fork: the child checks the zone, stores into every writable page (into odd ones by the
+ * kernel, with read()), checks again and exits 0. The parent's private pages must not see
+ * the child's stores; its shared ones must.
  */
 static int op_fork(struct world *w)
 {
@@ -334,9 +335,18 @@ static int op_fork(struct world *w)
 			_exit(1);
 		for (int p = 0; p < ZONE_PAGES; p++) {
 			uint64_t v = (uint64_t)p << 40 | 0xc0ffee;
+			char *a = w->zone + p * PG;
 
-			if (writable(&w->pm[p]) && probe_write(w, p, v) == 0)
-				model_write(w, p, v);
+			if (!writable(&w->pm[p]))
+				continue;
+			if (p & 1) { /* by the kernel: read() from a pipe into the page */
+				if (write(w->pipe[1], &v, 8) != 8 || write(w->pipe[1], &v, 8) != 8 ||
+				    read(w->pipe[0], a, 8) != 8 || read(w->pipe[0], a + OFF2, 8) != 8)
+					_exit(2);
+			} else if (probe_write(w, p, v)) {
+				_exit(3);
+			}
+			model_write(w, p, v);
 		}
 		_exit(check_all(w, "child after its stores") < 0 ? 1 : 0);
 	}
@@ -344,9 +354,12 @@ static int op_fork(struct world *w)
 		fprintf(stderr, "# step %d: the forked child failed (status %#x)\n", w->step, st);
 		return -1;
 	}
-	for (int p = 0; p < ZONE_PAGES; p++)
+	for (int p = 0; p < ZONE_PAGES; p++) {
 		if (writable(&w->pm[p]) && w->pm[p].kind == FSHARED)
 			w->fval[w->pm[p].fpage] = (uint64_t)p << 40 | 0xc0ffee;
+		if (writable(&w->pm[p]) && w->pm[p].kind == ASHARED)
+			w->pm[p].val = (uint64_t)p << 40 | 0xc0ffee;
+	}
 	/* several zone pages may view one file page: the child's last store wins */
 	return 0;
 }
