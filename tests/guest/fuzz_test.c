@@ -37,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -166,8 +167,11 @@ static void exec_private_copy(uint64_t seed, int ncalls, int verbose, int use_co
 
 	snprintf(path, sizeof(path), "/tmp/fz-exe-%d", getpid());
 	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0700);
-	if (in < 0 || out < 0)
+	if (in < 0 || out < 0) {
+		if (fz_progress)
+			fz_progress[1] = errno;
 		_exit(in < 0 ? 91 : 92);
+	}
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, n) != n)
 			_exit(93);
@@ -178,6 +182,8 @@ static void exec_private_copy(uint64_t seed, int ncalls, int verbose, int use_co
 	snprintf(a_con, sizeof(a_con), "%d", use_console);
 	execl(path, "fuzz_test", "seed", a_seed, a_calls, verbose ? "-v" : "-", a_con,
 	      (char *)NULL);
+	if (fz_progress)
+		fz_progress[1] = errno;
 	_exit(94);
 }
 
@@ -200,9 +206,22 @@ static struct seed_result run_seed(uint64_t seed, int ncalls, double timeout, in
 			fz_progress = NULL;
 	}
 	if (fz_progress)
-		*fz_progress = 0;
+		fz_progress[0] = fz_progress[1] = 0;
 	if (as_root) {
-		/* undo what root seeds before may have done to / and /tmp (noexec, modes) */
+		/*
+		 * Undo what root seeds before may have done to us: / remounted noexec, modes of
+		 * / and /tmp, our limits (prlimit64 on our pid: a tiny stack made exec E2BIG).
+		 */
+		static struct rlimit saved[RLIM_NLIMITS];
+		static int have_saved;
+
+		for (int r = 0; r < RLIM_NLIMITS; r++) {
+			if (!have_saved)
+				getrlimit(r, &saved[r]);
+			else
+				setrlimit(r, &saved[r]);
+		}
+		have_saved = 1;
 		mount(NULL, "/", NULL, MS_REMOUNT, NULL);
 		chmod("/", 0755);
 		chmod("/tmp", 01777);
@@ -260,7 +279,7 @@ static struct seed_result run_seed(uint64_t seed, int ncalls, double timeout, in
 	snprintf(dir, sizeof(dir), "/tmp/fz-exe-%d", pid);
 	unlink(dir);
 	res.secs = now_s() - t0;
-	res.calls = fz_progress ? *fz_progress : 0;
+	res.calls = fz_progress ? fz_progress[0] : 0;
 	return res;
 }
 
@@ -298,7 +317,11 @@ static void fuzz_run(uint64_t first, int count, int ncalls, double timeout, int 
 			st->timed_out++;
 		} else if (WIFEXITED(r.status) && WEXITSTATUS(r.status) >= 90 &&
 			   WEXITSTATUS(r.status) <= 98) {
-			st->no_start++; /* could not set up (a root seed may break /tmp) */
+			/* could not set up (a root seed may break /tmp): say why, once */
+			if (!st->no_start++ && fz_progress)
+				fprintf(stderr, "fuzz: seed %llu could not start: status %d, %s\n",
+					(unsigned long long)(first + i), WEXITSTATUS(r.status),
+					strerror((int)fz_progress[1]));
 		} else if (WIFEXITED(r.status)) {
 			st->exited++;
 		} else if (WIFSIGNALED(r.status)) {
