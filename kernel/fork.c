@@ -95,6 +95,7 @@ struct task *task_alloc(void (*fn)(void *), void *arg)
 		kfree(t);
 		return NULL;
 	}
+	*(u64 *)t->kstack = KSTACK_MAGIC;
 	start = (struct task_start *)((char *)t->kstack + KSTACK_SIZE) - 1;
 	start->fn = fn;
 	start->arg = arg;

@@ -3,7 +3,7 @@
 # seeds, one ./umlite instance per batch, and report every batch that did not end cleanly:
 #   - a kernel panic (exit status 125, "Kernel panic" on stderr), a host crash of umlite
 #     (killed by a signal), a hang (no exit within the batch timeout);
-#   - kernel warnings, and guest tasks the kernel had to kill because it could not run
+#   - kernel warnings and stack overflows, and guest tasks the kernel killed as it could not run
 #     them ("cannot run guest code", "host process died");
 #   - a fuzz child that could not be killed, or free memory that did not come back
 #     (the fuzzer's own exit status 1; its summary line says how much).
@@ -32,7 +32,10 @@ done
 shift $((OPTIND - 1))
 [ "${1:-}" = -- ] && shift
 opts=("$@")
-[ -x ./umlite ] && [ -f build/test.cpio ] || { echo "fuzz: make umlite build/test.cpio first" >&2; exit 2; }
+if [ ! -x ./umlite ] || [ ! -f build/test.cpio ]; then
+	echo "fuzz: make umlite build/test.cpio first" >&2
+	exit 2
+fi
 out=build/fuzz
 mkdir -p "$out"
 
@@ -49,8 +52,9 @@ batch() {
 	125) verdict="KERNEL PANIC" ;;
 	*) verdict="exit status $rc" ;;
 	esac
-	if grep -aqE 'Kernel panic|BUG|WARNING|cannot run guest code|host process died' "$log.err"; then
-		verdict="${verdict:+$verdict; }$(grep -a -m1 -E 'Kernel panic|BUG|WARNING|cannot run guest code|host process died' "$log.err")"
+	local bad='Kernel panic|BUG|WARNING|kernel stack overflow|cannot run guest code|host process died'
+	if grep -aqE "$bad" "$log.err"; then
+		verdict="${verdict:+$verdict; }$(grep -a -m1 -E "$bad" "$log.err")"
 	fi
 	if [ -n "$verdict" ]; then
 		echo "BAD seeds $s..$((s + n - 1)): $verdict (log $log.{out,err})"

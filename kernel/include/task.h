@@ -136,6 +136,16 @@ struct task {
 };
 
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
+/* At the lowest word of every kernel stack: overwritten only by a stack overflow. */
+#define KSTACK_MAGIC 0x57ac4e0d57ac4e0dULL
+
+/* Panic if t's kernel stack overflowed (CONFIG_DEBUG_ASSERTS), rather than run on. */
+static inline void task_check_stack(const struct task *t)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_ASSERTS) && t->kstack &&
+	    *(const u64 *)t->kstack != KSTACK_MAGIC)
+		panic("kernel stack overflow in %s[%d]", t->comm, t->pid);
+}
 
 static inline void task_set_state(struct task *t, int state)
 {

@@ -2,10 +2,11 @@
  * Guest test: random memory operations checked against a model of what Linux does.
  *
  * Each seed works in a zone of ZONE_PAGES pages: it maps private and shared anonymous
- * memory and shared or private views of a file there (MAP_FIXED), unmaps, changes protections, writes and reads
- * (by instructions and through read()/write(), i.e. by the kernel), drops pages with
- * MADV_DONTNEED, writes the file behind the mappings, and forks children that check and
- * write memory of their own. After every step the whole zone is compared with the model:
+ * memory and shared or private views of a file there (MAP_FIXED), unmaps, changes
+ * protections, writes and reads (by instructions and through read()/write(), i.e. by the
+ * kernel), drops pages with MADV_DONTNEED, writes the file behind the mappings, and forks
+ * children that check and write memory of their own. After every step the whole zone is
+ * compared with the model:
  * a page that holds the wrong value (a copy-on-write page shared too long, a stale host
  * mapping, a frame freed while still mapped) or an access that is allowed when it should
  * fault, or faults when it should not, is reported with the seed and the step.
