@@ -35,6 +35,9 @@ struct task;
 #define VM_DONTCOPY 0x10
 #define VM_NOWRITE 0x20  /* shared view of a file not open for writing: never PROT_WRITE */
 
+/* At most this many VMAs per address space (Linux's default vm.max_map_count). */
+#define VMA_MAX 65530
+
 struct vma {
 	uaddr_t start, end;    /* [start, end), page aligned */
 	unsigned prot;         /* PROT_READ | PROT_WRITE | PROT_EXEC */

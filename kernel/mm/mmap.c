@@ -58,10 +58,23 @@ static void vma_free(struct mm *mm, struct vma *v)
 	kfree(v);
 }
 
+/*
+ * A new VMA for mm, or NULL: past VMA_MAX of them (Linux's vm.max_map_count), or when
+ * free memory is down to the kernel's reserve. VMAs are kernel memory a guest asks for,
+ * and the list costs O(n) per operation: a guest splitting a big mapping page by page
+ * would otherwise eat all memory and slow the whole kernel down.
+ */
+static struct vma *vma_new(struct mm *mm)
+{
+	if (mm->nr_vmas >= VMA_MAX || page_nr_free() <= page_nr_reserved())
+		return NULL;
+	return kzalloc(sizeof(struct vma));
+}
+
 /* Split v at addr (inside it); returns the upper part, or NULL on allocation failure. */
 static struct vma *vma_split(struct mm *mm, struct vma *v, uaddr_t addr)
 {
-	struct vma *n = kmalloc(sizeof(*n));
+	struct vma *n = vma_new(mm);
 
 	if (!n)
 		return NULL;
@@ -181,21 +194,26 @@ long mm_map_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot, unsigned
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (len == 0)
 		return -EINVAL;
-	if (fixed) {
-		if ((addr & ~PAGE_MASK) || addr < UM_MMAP_MIN || addr + len > UM_TASK_SIZE ||
-		    addr + len < addr)
-			return addr < UM_MMAP_MIN ? -EPERM : -ENOMEM;
-		r = mm_unmap_region(mm, addr, len);
-		if (r < 0)
-			return r;
-	} else {
-		addr = mm_get_unmapped_area(mm, addr, len);
-		if (!addr)
-			return -ENOMEM;
-	}
-	v = kzalloc(sizeof(*v));
+	if (fixed && ((addr & ~PAGE_MASK) || addr < UM_MMAP_MIN || addr + len > UM_TASK_SIZE ||
+		      addr + len < addr))
+		return addr < UM_MMAP_MIN ? -EPERM : -ENOMEM;
+	/* Allocated first: a MAP_FIXED that fails must leave the old mapping in place. */
+	v = vma_new(mm);
 	if (!v)
 		return -ENOMEM;
+	if (fixed) {
+		r = mm_unmap_region(mm, addr, len);
+		if (r < 0) {
+			kfree(v);
+			return r;
+		}
+	} else {
+		addr = mm_get_unmapped_area(mm, addr, len);
+		if (!addr) {
+			kfree(v);
+			return -ENOMEM;
+		}
+	}
 	v->start = addr;
 	v->end = addr + len;
 	v->prot = prot & PROT_ALL;

@@ -735,6 +735,28 @@ TEST(a_guest_that_fills_memory_cannot_wedge_the_kernel)
 	EXPECT_GT(meminfo_kb("MemFree"), before - LEAK_SLACK_KB);
 }
 
+TEST(the_number_of_mappings_is_bounded)
+{
+	/* Split a reserved region page by page (downwards: cheap for the kernel's list). */
+	long n = 40000, i, before;
+	char *p;
+
+	if (!in_umlite())
+		return; /* natively the limit is the host's sysctl vm.max_map_count */
+	before = meminfo_kb("MemFree");
+	p = mmap(NULL, n * 2 * FZ_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < n; i++)
+		if (mprotect(p + (n - 1 - i) * 2 * FZ_PAGE, FZ_PAGE, PROT_READ))
+			break;
+	EXPECT_EQ(ENOMEM, errno);
+	/* about 65530 mappings (Linux's default max_map_count), two per split */
+	EXPECT_GT(i, 32000);
+	EXPECT_LT(i, 32768);
+	EXPECT_EQ(0, munmap(p, n * 2 * FZ_PAGE));
+	EXPECT_GT(meminfo_kb("MemFree"), before - 64);
+}
+
 TEST(thousands_of_random_calls_leave_the_kernel_standing)
 {
 	struct fuzz_stats st;
