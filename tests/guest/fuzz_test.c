@@ -334,7 +334,8 @@ static void fuzz_run(uint64_t first, int count, int ncalls, double timeout, int 
 
 static void print_stats(const struct fuzz_stats *st)
 {
-	printf("fuzz: %d seeds, %ld calls: %d exited, %d killed by a signal, %d timed out, "
+	/* on a line of its own: root seeds may have written to the console */
+	printf("\nfuzz: %d seeds, %ld calls: %d exited, %d killed by a signal, %d timed out, "
 	       "%d unkillable, %d could not start; leak %ld kB (MemFree %ld -> %ld kB)\n",
 	       st->seeds, st->calls, st->exited, st->signaled, st->timed_out, st->unkillable,
 	       st->no_start, st->free_before - st->free_after, st->free_before, st->free_after);
