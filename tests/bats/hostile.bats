@@ -126,3 +126,11 @@ refused() {
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "larger than the guest's memory"
 }
+
+@test "when nobody reads umlite's output any more, the guest's console hangs up" {
+	# busybox head ignores write errors: without a hangup it read and wrote on, failing,
+	# until its 100 MB were done
+	run bash -c "timeout -k 5 $BOOT_TIMEOUT $UMLITE mem=128M initrd=$ROOTFS init=/bin/sh \
+		-- -c 'yes | head -c 100000000; exit 3' | head -1; echo \${PIPESTATUS[0]}"
+	assert_equal "$(printf 'y\n3')" "$output"
+}
