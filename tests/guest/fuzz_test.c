@@ -39,6 +39,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -224,7 +225,14 @@ static struct seed_result run_seed(uint64_t seed, int ncalls, double timeout, in
 		have_saved = 1;
 		mount(NULL, "/", NULL, MS_REMOUNT, NULL);
 		chmod("/", 0755);
+		/*
+		 * The seeds' files live on a nodev tmpfs: a root seed that made a device node
+		 * of the console there wrote gigabytes to it.
+		 */
+		if (mount(NULL, "/tmp", NULL, MS_REMOUNT | MS_NODEV, NULL) < 0)
+			mount("none", "/tmp", "tmpfs", MS_NODEV, NULL);
 		chmod("/tmp", 01777);
+		mknod("/dev/null", S_IFCHR | 0666, makedev(1, 3));
 	}
 	pid = fork();
 
@@ -234,11 +242,15 @@ static struct seed_result run_seed(uint64_t seed, int ncalls, double timeout, in
 		setpgid(0, 0);
 		if (!as_root && (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0))
 			_exit(98);
-		dup2(null, 0);
-		dup2(null, 1);
-		if (!verbose)
-			dup2(null, 2);
-		close(null);
+		/* never the console (a root seed may have removed /dev/null: then nothing) */
+		for (int fd = 0; fd < (verbose ? 2 : 3); fd++) {
+			if (null < 0)
+				close(fd);
+			else
+				dup2(null, fd);
+		}
+		if (null > 2)
+			close(null);
 		if (as_root) {
 			exec_private_copy(seed, ncalls, verbose, use_console);
 			_exit(97); /* never fuzz as root from the driver's own executable */
