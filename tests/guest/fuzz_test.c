@@ -780,7 +780,7 @@ TEST(thousands_of_random_calls_leave_the_kernel_standing)
 		TH_LOG("natively the random calls are not made (they could harm the host)");
 		return;
 	}
-	fuzz_run(1000, 40, 300, 2, 0, 0, 0, &st, 0);
+	fuzz_run(1000, 40, 300, 1, 0, 0, 0, &st, 0);
 	print_stats(&st);
 	EXPECT_EQ(40, st.seeds);
 	EXPECT_EQ(0, st.unkillable);
