@@ -155,13 +155,15 @@ static void reap_orphans(void)
 	}
 }
 
+static int progress_fd = -1; /* the file behind fz_progress */
+
 /*
  * Root may write anything, /proc/self/exe included: a root seed runs from a copy of this
  * program, so that truncating its own executable does not kill the driver too.
  */
 static void exec_private_copy(uint64_t seed, int ncalls, int verbose, int use_console)
 {
-	char path[64], a_seed[32], a_calls[16], a_con[8];
+	char path[64], a_seed[32], a_calls[16], a_con[8], a_fd[16];
 	int in = open("/proc/self/exe", O_RDONLY), out;
 	char buf[65536];
 	long n;
@@ -181,7 +183,8 @@ static void exec_private_copy(uint64_t seed, int ncalls, int verbose, int use_co
 	snprintf(a_seed, sizeof(a_seed), "%llu", (unsigned long long)seed);
 	snprintf(a_calls, sizeof(a_calls), "%d", ncalls);
 	snprintf(a_con, sizeof(a_con), "%d", use_console);
-	execl(path, "fuzz_test", "seed", a_seed, a_calls, verbose ? "-v" : "-", a_con,
+	snprintf(a_fd, sizeof(a_fd), "%d", progress_fd);
+	execl(path, "fuzz_test", "seed", a_seed, a_calls, verbose ? "-v" : "-", a_con, a_fd,
 	      (char *)NULL);
 	if (fz_progress)
 		fz_progress[1] = errno;
@@ -201,8 +204,12 @@ static struct seed_result run_seed(uint64_t seed, int ncalls, double timeout, in
 	pid_t pid;
 
 	if (!fz_progress) {
-		fz_progress = mmap(NULL, FZ_PAGE, PROT_READ | PROT_WRITE,
-				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		/* a file, so that a root seed's exec'd copy can map it too (progress_fd) */
+		progress_fd = open("/fz-progress", O_RDWR | O_CREAT | O_TRUNC, 0600);
+		unlink("/fz-progress");
+		if (progress_fd >= 0 && ftruncate(progress_fd, FZ_PAGE) == 0)
+			fz_progress = mmap(NULL, FZ_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+					   progress_fd, 0);
 		if (fz_progress == MAP_FAILED)
 			fz_progress = NULL;
 	}
@@ -797,9 +804,13 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "fuzz"))
 		return fuzz_main(argc, argv);
-	if (argc >= 6 && !strcmp(argv[1], "seed")) { /* exec_private_copy */
+	if (argc >= 7 && !strcmp(argv[1], "seed")) { /* exec_private_copy */
 		if (!in_umlite())
 			return 2;
+		fz_progress = mmap(NULL, FZ_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+				   atoi(argv[6]), 0);
+		if (fz_progress == MAP_FAILED)
+			fz_progress = NULL;
 		fz_child(strtoull(argv[2], NULL, 0), atoi(argv[3]), !strcmp(argv[4], "-v"),
 			 atoi(argv[5]));
 	}
