@@ -134,3 +134,16 @@ refused() {
 		-- -c 'yes | head -c 100000000; exit 3' | head -1; echo \${PIPESTATUS[0]}"
 	assert_equal "$(printf 'y\n3')" "$output"
 }
+
+@test "started with stdin or stdout closed, umlite never uses another file as the console" {
+	# the physmem file took descriptor 0 or 1: guests read kernel memory as their input
+	# and overwrote it with their output
+	run bash -c "timeout -k 5 $BOOT_TIMEOUT $UMLITE mem=64M initrd=$ROOTFS init=/bin/sh \
+		-- -c 'wc -c >&2' <&- 2>&1"
+	assert_status 0
+	assert_equal "0" "$output"
+	run bash -c "timeout -k 5 $BOOT_TIMEOUT $UMLITE mem=64M initrd=$ROOTFS init=/bin/sh \
+		-- -c 'seq 1 20000; exit 4' 2>&1 >&-"
+	assert_status 4
+	assert_equal "" "$output"
+}
