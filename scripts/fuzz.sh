@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Drive the guest system-call fuzzer (tests/guest/fuzz_test.c, engine in fuzz.h) over many
+# Drive the guest system-call fuzzer (tests/guest/fuzz_test.c, fuzz.h, fuzz_seed.h) over many
 # seeds, one ./umlite instance per batch, and report every batch that did not end cleanly:
 #   - a kernel panic (exit status 125, "Kernel panic" on stderr), a host crash of umlite
 #     (killed by a signal), a hang (no exit within the batch timeout);

@@ -1,5 +1,5 @@
 /*
- * Guest test: a hostile guest. Random system calls (the fuzzer in fuzz.h) and deliberate
+ * Guest test: a hostile guest. Random system calls (the fuzzer: fuzz.h, fuzz_seed.h) and
  * attempts to get out of the SKAS sandbox must end in errors or signals for the guest,
  * never in a kernel crash, hang or leak, and never in the host running something the
  * kernel did not ask for.
@@ -46,7 +46,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "fuzz.h"
+#include "fuzz_seed.h"
 #include "kselftest_harness.h"
 
 /* ---- helpers */
