@@ -376,16 +376,31 @@ static void clone_link(struct task *c, int pid, u64 flags)
 	pid_attach(c);
 }
 
-/* The vfork parent sleeps until the child execs or exits. */
-static void vfork_wait(void)
+static bool sigkill_pending(const struct task *t)
+{
+	return ((t->pending.set | t->signal->shared_pending.set) & sigmask(SIGKILL)) != 0;
+}
+
+/*
+ * The vfork parent sleeps until child execs or exits, or until it is killed (as on Linux:
+ * a child that stops, or a child that spins, must not make its parent unkillable). The
+ * child has its own copy of the address space here, so the parent may go at once; it
+ * unhooks itself so that the child's exit does not wake a task that is gone.
+ */
+static void vfork_wait(struct task *child)
 {
 	struct task *t = current;
 
 	t->wchan = "vfork";
 	for (;;) {
-		task_set_state(t, TASK_UNINTERRUPTIBLE);
+		task_set_state(t, TASK_INTERRUPTIBLE);
 		if (t->vfork_done)
 			break;
+		if (sigkill_pending(t)) {
+			if (child->vfork_parent == t)
+				child->vfork_parent = NULL;
+			break;
+		}
 		schedule();
 	}
 	task_set_state(t, TASK_RUNNING);
@@ -450,7 +465,7 @@ long task_clone(u64 flags, uaddr_t newsp, uaddr_t parent_tid, uaddr_t child_tid,
 	}
 	sched_enqueue(c);
 	if (flags & CLONE_VFORK)
-		vfork_wait();
+		vfork_wait(c);
 	return pid;
 }
 

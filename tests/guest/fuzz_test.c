@@ -777,6 +777,40 @@ TEST(the_number_of_mappings_is_bounded)
 	EXPECT_GT(meminfo_kb("MemFree"), before - 64);
 }
 
+/* A vfork parent whose child stops before exec or exit: SIGKILL must still end it. */
+TEST(a_vfork_parent_waiting_for_a_stopped_child_can_be_killed)
+{
+	int p[2], st = 0;
+	pid_t parent, child = 0;
+	double t0;
+
+	ASSERT_EQ(0, pipe(p));
+	parent = fork();
+	if (parent == 0) {
+		/* the vfork child only makes system calls: safe on a shared stack too */
+		if (syscall(SYS_vfork) == 0) {
+			pid_t me = syscall(SYS_getpid);
+
+			syscall(SYS_write, p[1], &me, sizeof(me));
+			syscall(SYS_kill, me, SIGSTOP);
+			syscall(SYS_exit, 0);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(sizeof(child), read(p[0], &child, sizeof(child)));
+	usleep(100000); /* the child stops, its parent waits in vfork */
+	kill(parent, SIGKILL);
+	for (t0 = now_s(); now_s() - t0 < 5; usleep(10000))
+		if (waitpid(parent, &st, WNOHANG) == parent)
+			break;
+	kill(child, SIGKILL);
+	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) TH_LOG("status %#x", st);
+	if (!WIFSIGNALED(st))
+		waitpid(parent, &st, 0);
+	close(p[0]);
+	close(p[1]);
+}
+
 TEST(thousands_of_random_calls_leave_the_kernel_standing)
 {
 	struct fuzz_stats st;
