@@ -32,7 +32,7 @@ refused() {
 	[ -f "$TESTFS" ] || skip "build/test.cpio not built"
 	local target=$BATS_TEST_TMPDIR/escaped
 	ROOTFS=$TESTFS
-	run umlite init=/tests/fuzz_test -- escape "$target"
+	run umlite init=/tests/escape_test -- escape "$target"
 	assert_no_crash
 	assert_status 0
 	assert_contains "$output" "escape: contained"

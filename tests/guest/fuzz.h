@@ -36,16 +36,11 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define FZ_PAGE 4096UL
+#include "stub_layout.h"
+
 #define FZ_NR_MAX 461
 #define FZ_RW_PAGES 16
 #define FZ_ZONE_PAGES 256
-/* The SKAS layout (arch/um-lite/include/shared/as-layout.h, stub-data.h). */
-#define FZ_TASK_SIZE 0x7fc000000000UL
-#define FZ_STUB_CODE FZ_TASK_SIZE
-#define FZ_STUB_DATA (FZ_TASK_SIZE + 0x10000UL)
-#define FZ_STUB_RESULT (FZ_STUB_DATA + 2 * FZ_PAGE)
-#define FZ_STUB_STACK (FZ_STUB_DATA + 4 * FZ_PAGE - 64)
 
 struct fz {
 	uint64_t s;            /* PRNG state */
