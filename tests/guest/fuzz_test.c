@@ -243,6 +243,8 @@ static struct seed_result run_seed(uint64_t seed, int ncalls, double timeout, in
 		int null = open("/dev/null", O_RDWR);
 
 		setpgid(0, 0);
+		if (!as_root && progress_fd >= 0)
+			close(progress_fd); /* a seed wrote 50 MB into it: the driver kept them */
 		if (!as_root && (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0))
 			_exit(98);
 		/* never the console (a root seed may have removed /dev/null: then nothing) */
@@ -289,6 +291,8 @@ static struct seed_result run_seed(uint64_t seed, int ncalls, double timeout, in
 	}
 	kill(-pid, SIGKILL); /* whatever the seed left in its group */
 	reap_orphans();
+	if (progress_fd >= 0)
+		ftruncate(progress_fd, FZ_PAGE); /* a root seed may have grown it */
 	snprintf(dir, sizeof(dir), "/tmp/fz-%d", pid);
 	rm_tree(dir);
 	snprintf(dir, sizeof(dir), "/tmp/fz-exe-%d", pid);
@@ -561,6 +565,7 @@ int main(int argc, char **argv)
 				   atoi(argv[6]), 0);
 		if (fz_progress == MAP_FAILED)
 			fz_progress = NULL;
+		close(atoi(argv[6]));
 		fz_child(strtoull(argv[2], NULL, 0), atoi(argv[3]), !strcmp(argv[4], "-v"),
 			 atoi(argv[5]));
 	}
