@@ -327,7 +327,7 @@ static void fuzz_run(uint64_t first, int count, int ncalls, double timeout, int 
 			fprintf(stderr, "fuzz: seed %llu\n", (unsigned long long)(first + i));
 		r = run_seed(first + i, ncalls, timeout, as_root, verbose, use_console);
 		st->seeds++;
-		st->calls += r.calls <= ncalls ? r.calls : 0; /* a child may scribble on the count */
+		st->calls += r.calls >= 0 && r.calls <= ncalls ? r.calls : 0; /* a child may scribble */
 		if (r.unkillable) {
 			st->unkillable++;
 			fprintf(stderr, "fuzz: seed %llu: child could not be killed\n",
