@@ -99,8 +99,7 @@ struct task *task_alloc(void (*fn)(void *), void *arg)
 		kfree(t);
 		return NULL;
 	}
-	if (IS_ENABLED(CONFIG_DEBUG_SCHED))
-		sched_debug_stack_init(t);
+	*(u64 *)t->kstack = KSTACK_MAGIC;
 	start = (struct task_start *)((char *)t->kstack + KSTACK_SIZE) - 1;
 	start->fn = fn;
 	start->arg = arg;
@@ -110,6 +109,7 @@ struct task *task_alloc(void (*fn)(void *), void *arg)
 	t->group_leader = t;
 	INIT_LIST_HEAD(&t->run_list);
 	INIT_LIST_HEAD(&t->all_tasks);
+	INIT_LIST_HEAD(&t->pid_link);
 	INIT_LIST_HEAD(&t->thread_node);
 	INIT_LIST_HEAD(&t->thread_group);
 	INIT_LIST_HEAD(&t->children);
