@@ -12,6 +12,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -238,6 +240,35 @@ TEST(planted_stub_calls_never_run_and_stub_code_traps)
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("status %#x", st);
 }
 
+static void *escape_thread(void *unused)
+{
+	(void)unused;
+	return (void *)(long)escape_main(NULL);
+}
+
+/* The same attempts from a second thread: its host thread was cloned after the queue was
+ * made read-only, and the kernel's queue must not run what this thread planted either. */
+static void escape_from_thread_child(void)
+{
+	pthread_t th;
+	void *bad = (void *)1;
+
+	if (pthread_create(&th, NULL, escape_thread, NULL) != 0)
+		_exit(2);
+	pthread_join(th, &bad);
+	_exit(bad ? 1 : 0);
+}
+
+TEST(escape_attempts_from_a_second_thread_are_contained_too)
+{
+	int st;
+
+	if (!in_umlite())
+		return;
+	st = in_child(escape_from_thread_child);
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("status %#x", st);
+}
+
 TEST(the_stub_area_cannot_be_mapped_protected_or_read)
 {
 	static const uint64_t addrs[] = { FZ_STUB_CODE, FZ_STUB_DATA, FZ_STUB_RESULT };
@@ -311,6 +342,59 @@ static void single_step_through_flush(void)
 TEST(a_guest_with_the_trap_flag_set_keeps_running)
 {
 	int st = in_child(single_step_through_flush);
+
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("status %#x", st);
+}
+
+/*
+ * clone(flags, stack) of a thread that sets *done and exits at once, in assembly (it runs
+ * on a stack of its own with nothing of C's set up). Returns the thread's id or -errno.
+ */
+long clone_thread_raw(unsigned long flags, void *stack, volatile int *done);
+__asm__(".text\n"
+	".globl clone_thread_raw\n"
+	"clone_thread_raw:\n"
+	"	mov %rdx, %r9\n"
+	"	xor %edx, %edx\n"
+	"	xor %r10d, %r10d\n"
+	"	xor %r8d, %r8d\n"
+	"	mov $56, %eax\n"
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 1f\n"
+	"	movl $1, (%r9)\n"
+	"	mov $60, %eax\n"
+	"	xor %edi, %edi\n"
+	"	syscall\n"
+	"	hlt\n"
+	"1:	ret\n");
+
+static char thread_stack[65536] __attribute__((aligned(64)));
+static volatile int thread_done;
+
+/*
+ * Make a thread with the trap flag set: under SKAS the kernel clones the new thread's host
+ * thread by injecting a call into the stub from the caller's stopped host thread, whose
+ * registers hold the guest's TF. The clone must happen once, and the new thread inherits
+ * TF (it traps into its handler, on its own stack), as on Linux.
+ */
+static void single_step_through_clone(void)
+{
+	long tid;
+
+	signal(SIGTRAP, count_trap);
+	__asm__ volatile("pushfq\n orq $0x100, (%%rsp)\n popfq\n" ::: "memory", "cc");
+	tid = clone_thread_raw(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+			       CLONE_SYSVSEM, thread_stack + sizeof(thread_stack), &thread_done);
+	__asm__ volatile("pushfq\n andq $~0x100, (%%rsp)\n popfq\n" ::: "memory", "cc");
+	for (int i = 0; tid > 0 && !thread_done && i < 100000; i++)
+		sched_yield();
+	_exit(tid > 0 && thread_done && traps > 0 ? 0 : 3);
+}
+
+TEST(a_thread_created_with_the_trap_flag_set_runs)
+{
+	int st = in_child(single_step_through_clone);
 
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("status %#x", st);
 }
