@@ -8,7 +8,8 @@
  * unmapped memory, into the SKAS stub area and kernel-ish addresses, open descriptors of
  * every kind, paths of every kind, flags and signal numbers. Calls with a known signature
  * get typed arguments; some calls get whole hand-made scenarios: mmap & co. in a private
- * playground zone, clone/fork with random flags (the new process exits at once), signal
+ * playground zone, clone/fork with random flags (the new process exits at once; now and
+ * then a forked child or a thread goes on fuzzing alongside, on the same memory), signal
  * handlers and garbage rt_sigreturn frames, execve of garbage and mutated ELF files,
  * arch_prctl with bad addresses, console ioctls, signals to self.
  *
@@ -23,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -64,12 +66,17 @@ struct fz {
 	unsigned long fs_base; /* restored after arch_prctl calls */
 	long ncalls, limit;    /* calls made, calls to make */
 	int forks;             /* children that went on fuzzing (at most FZ_FORKS) */
+	int threads;           /* threads that went on fuzzing (at most FZ_THREADS) */
 };
 
 #define FZ_FORKS 4
+#define FZ_THREADS 3
 
-/* A shared page where the child counts its calls, for the parent's statistics (or NULL). */
-static volatile long *fz_progress;
+/*
+ * A shared page where the child counts its calls, for the parent's statistics (or NULL).
+ * Per thread: the seed's extra fuzzing threads (fuzz_seed.h) do not count.
+ */
+static __thread volatile long *fz_progress;
 static sigjmp_buf fz_jmp;
 static volatile sig_atomic_t fz_landed;
 static char fz_landing_stack[16384] __attribute__((aligned(64)));

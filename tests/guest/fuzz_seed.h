@@ -372,6 +372,47 @@ static long min_l(long a, long b)
 	return a < b ? a : b;
 }
 
+static void fz_loop(struct fz *f);
+
+/* A thread that fuzzes alongside the seed's main thread, on a copy of its state. */
+static void *fz_thread_main(void *arg)
+{
+	struct fz *t = arg;
+	stack_t ss = { .ss_sp = malloc(65536), .ss_size = 65536 };
+
+	if (ss.ss_sp)
+		sigaltstack(&ss, NULL);
+	fz_raw(SYS_arch_prctl, 0x1003 /* ARCH_GET_FS */, (long)&t->fs_base, 0, 0, 0, 0);
+	fz_loop(t);
+	return NULL;
+}
+
+/*
+ * Start a thread that goes on fuzzing for a while (threads share the address space, the
+ * descriptors and the handlers: their calls race with ours in the kernel). 0 or -1.
+ */
+static long fz_spawn_thread(struct fz *f)
+{
+	struct fz *t = malloc(sizeof(*t));
+	pthread_t th;
+
+	if (!t)
+		return -1;
+	*t = *f;
+	t->s ^= (uint64_t)(f->threads + 1) * 0xbf58476d1ce4e5b9ULL;
+	t->threads = FZ_THREADS;
+	t->forks = FZ_FORKS;
+	t->limit = t->ncalls + 200;
+	f->threads++;
+	fz_say(f, "a thread, fuzzing too\n");
+	if (pthread_create(&th, NULL, fz_thread_main, t) != 0) {
+		free(t);
+		return -1;
+	}
+	pthread_detach(th);
+	return 0;
+}
+
 static long fz_do_clone(struct fz *f, long nr)
 {
 	static const uint64_t bits[] = { 0x100 /* VM */, 0x200 /* FS */, 0x400 /* FILES */,
@@ -401,6 +442,8 @@ static long fz_do_clone(struct fz *f, long nr)
 		return r;
 	}
 
+	if (nr == SYS_clone && f->threads < FZ_THREADS && fz_below(f, 3) == 0)
+		return fz_spawn_thread(f);
 	for (int i = (int)fz_below(f, 4); i > 0; i--)
 		flags |= FZ_PICK(f, bits);
 	if (fz_below(f, 10) == 0)
@@ -585,8 +628,9 @@ static void fz_alarm(int sig)
 	(void)sig;
 }
 
-static sigjmp_buf fz_loop_jmp;
-static volatile int fz_faults;
+/* Per thread: a fault goes back to the loop of the thread that took it. */
+static __thread sigjmp_buf fz_loop_jmp;
+static __thread volatile int fz_faults;
 
 /* A fault (or a fault signal sent to ourselves): back to the loop, up to a limit. */
 static void fz_fault(int sig)
@@ -654,15 +698,21 @@ static void fz_child(uint64_t seed, int ncalls, int verbose, int use_console)
 	f.exec_mode = (use_console & 2) != 0;
 	fz_arm_alarm();
 	f.limit = ncalls;
+	fz_loop(&f);
+	_exit(0);
+}
+
+/* Make calls until f->limit; a fault lands back here (fz_fault). */
+static void fz_loop(struct fz *f)
+{
 	sigsetjmp(fz_loop_jmp, 0);
-	while (f.ncalls < f.limit) {
-		long nr = fz_one(&f);
+	while (f->ncalls < f->limit) {
+		long nr = fz_one(f);
 
 		if (nr == SYS_rt_sigaction || nr == SYS_rt_sigprocmask || nr == SYS_alarm ||
 		    nr == SYS_setitimer || nr == SYS_rt_sigreturn)
 			fz_arm_alarm();
 	}
-	_exit(0);
 }
 
 #endif
