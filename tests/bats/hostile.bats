@@ -18,6 +18,7 @@ assert_no_crash() {
 }
 
 # refused WORD...: umlite must exit non-zero, without crashing, naming the first word.
+# No mode words: the command line is refused before any mode starts.
 refused() {
 	run timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" "$@" </dev/null
 	assert_no_crash
@@ -31,8 +32,8 @@ refused() {
 @test "a guest's attempts to leave the SKAS sandbox never reach the host" {
 	[ -f "$TESTFS" ] || skip "build/test.cpio not built"
 	local target=$BATS_TEST_TMPDIR/escaped
-	ROOTFS=$TESTFS
-	run umlite init=/tests/escape_test -- escape "$target"
+	run timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$TESTFS" "${MODE_ARGS[@]}" \
+		init=/tests/escape_test -- escape "$target"
 	assert_no_crash
 	assert_status 0
 	assert_contains "$output" "escape: contained"
@@ -80,7 +81,9 @@ refused() {
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "too many arguments for init"
 	# thousands of (repeated) options are fine
-	run umlite $(for i in $(seq 1 3000); do echo quiet; done) init=/bin/sh -- -c 'echo up'
+	local quiet
+	read -ra quiet <<<"$(yes quiet | head -n 3000 | tr '\n' ' ')"
+	run umlite "${quiet[@]}" init=/bin/sh -- -c 'echo up'
 	assert_status 0
 	assert_equal "up" "$output"
 }
@@ -115,13 +118,15 @@ refused() {
 	local d=$BATS_TEST_TMPDIR
 	# a gzip bomb: 48 MiB of zeros in about 50 KiB
 	head -c 48M /dev/zero | gzip -1 >"$d/bomb.gz"
-	run timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=32M initrd="$d/bomb.gz" init=/bin/true
+	run timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=32M "${MODE_ARGS[@]}" initrd="$d/bomb.gz" \
+		init=/bin/true
 	assert_no_crash
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "more than the guest's memory"
 	# a (sparse) archive bigger than mem=
 	truncate -s 48M "$d/huge.cpio"
-	run timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=32M initrd="$d/huge.cpio" init=/bin/true
+	run timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=32M "${MODE_ARGS[@]}" initrd="$d/huge.cpio" \
+		init=/bin/true
 	assert_no_crash
 	[ "$status" -ne 0 ]
 	assert_contains "$output" "larger than the guest's memory"
@@ -130,20 +135,20 @@ refused() {
 @test "when nobody reads umlite's output any more, the guest's console hangs up" {
 	# busybox head ignores write errors: without a hangup it read and wrote on, failing,
 	# until its 100 MB were done
-	run bash -c "timeout -k 5 $BOOT_TIMEOUT $UMLITE mem=128M initrd=$ROOTFS init=/bin/sh \
-		-- -c 'yes | head -c 100000000; exit 3' | head -1; echo \${PIPESTATUS[0]}"
+	run bash -c "timeout -k 5 $BOOT_TIMEOUT $UMLITE mem=128M ${MODE_ARGS[*]} initrd=$ROOTFS \
+		init=/bin/sh -- -c 'yes | head -c 100000000; exit 3' | head -1; echo \${PIPESTATUS[0]}"
 	assert_equal "$(printf 'y\n3')" "$output"
 }
 
 @test "started with stdin or stdout closed, umlite never uses another file as the console" {
 	# the physmem file took descriptor 0 or 1: guests read kernel memory as their input
 	# and overwrote it with their output
-	run bash -c "timeout -k 5 $BOOT_TIMEOUT $UMLITE mem=64M initrd=$ROOTFS init=/bin/sh \
-		-- -c 'wc -c >&2' <&- 2>&1"
+	run bash -c "timeout -k 5 $BOOT_TIMEOUT $UMLITE mem=64M ${MODE_ARGS[*]} initrd=$ROOTFS \
+		init=/bin/sh -- -c 'wc -c >&2' <&- 2>&1"
 	assert_status 0
 	assert_equal "0" "$output"
-	run bash -c "timeout -k 5 $BOOT_TIMEOUT $UMLITE mem=64M initrd=$ROOTFS init=/bin/sh \
-		-- -c 'seq 1 20000; exit 4' 2>&1 >&-"
+	run bash -c "timeout -k 5 $BOOT_TIMEOUT $UMLITE mem=64M ${MODE_ARGS[*]} initrd=$ROOTFS \
+		init=/bin/sh -- -c 'seq 1 20000; exit 4' 2>&1 >&-"
 	assert_status 4
 	assert_equal "" "$output"
 }
