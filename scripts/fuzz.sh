@@ -9,16 +9,19 @@
 #     (the fuzzer's own exit status 1; its summary line says how much).
 #
 #   scripts/fuzz.sh [-s FIRST] [-n SEEDS] [-b PER_BATCH] [-j JOBS] [-m MEM] [-t SECS]
-#                   [-- FUZZER OPTIONS]      e.g. -- calls=1000 root console
+#                   [-M MODE] [-- FUZZER OPTIONS]      e.g. -- calls=1000 root console
+#
+# MODE is the execution mode as for run-tests.sh: skas (default), tt+jail, tt. (Under tt
+# without jail guests can write kernel memory by design: crashes there prove nothing.)
 #
 # Logs of bad batches go to build/fuzz/; rerun one seed with
 #   ./umlite mem=M initrd=build/test.cpio init=/tests/fuzz_test -- fuzz SEED 1 -v
 # Needs `make build/test.cpio`. Never runs the fuzzer outside um-lite (it refuses to).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
-first=1 seeds=1000 per=100 jobs=1 mem=128M tmo=600
-while getopts "s:n:b:j:m:t:" o; do
+first=1 seeds=1000 per=100 jobs=1 mem=128M tmo=600 mode=skas
+while getopts "s:n:b:j:m:t:M:" o; do
 	case $o in
 	s) first=$OPTARG ;;
 	n) seeds=$OPTARG ;;
@@ -26,12 +29,14 @@ while getopts "s:n:b:j:m:t:" o; do
 	j) jobs=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	t) tmo=$OPTARG ;;
+	M) mode=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ "${1:-}" = -- ] && shift
 opts=("$@")
+read -ra mode_words <<<"mode=${mode//+/ }"
 if [ ! -x ./umlite ] || [ ! -f build/test.cpio ]; then
 	echo "fuzz: make umlite build/test.cpio first" >&2
 	exit 2
@@ -44,7 +49,8 @@ batch() {
 	local s=$1 n=$2 log="$out/batch-$1" rc verdict=""
 	# root seeds can reach the console and write gigabytes to it: keep 20 MB at most (the
 	# console then hangs up, which the fuzzer, being init, survives)
-	timeout -k 5 "$tmo" ./umlite mem="$mem" initrd=build/test.cpio init=/tests/fuzz_test \
+	timeout -k 5 "$tmo" ./umlite mem="$mem" "${mode_words[@]}" initrd=build/test.cpio \
+		init=/tests/fuzz_test \
 		-- fuzz "$s" "$n" "${opts[@]}" 2>"$log.err" </dev/null | head -c 20000000 >"$log.out"
 	rc=${PIPESTATUS[0]}
 	case $rc in
