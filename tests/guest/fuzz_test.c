@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -475,6 +476,118 @@ TEST(a_guest_that_fills_memory_cannot_wedge_the_kernel)
 	EXPECT_GT(meminfo_kb("MemFree"), before - LEAK_SLACK_KB);
 }
 
+/*
+ * Make a thread that sleeps in pause() for ever without touching memory (it runs on our
+ * stack pointer, which it never uses). Returns its id or -errno.
+ */
+long fz_thread_pause(unsigned long flags);
+__asm__(".text\n"
+	".globl fz_thread_pause\n"
+	"fz_thread_pause:\n"
+	"	xor %esi, %esi\n"
+	"	xor %edx, %edx\n"
+	"	xor %r10d, %r10d\n"
+	"	xor %r8d, %r8d\n"
+	"	mov $56, %eax\n"
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 2f\n"
+	"1:	mov $34, %eax\n"
+	"	syscall\n"
+	"	jmp 1b\n"
+	"2:	ret\n");
+
+/* Touch the stack below us now, while guests may still get pages. */
+static void __attribute__((noinline)) touch_stack(void)
+{
+	volatile char pad[65536];
+
+	memset((char *)pad, 1, sizeof(pad));
+}
+
+/*
+ * "fuzz_test threads": stop once ready; when continued, make sleeping threads until the
+ * kernel refuses one, and stop again if the refusal was ENOMEM or EAGAIN (else exit 1).
+ */
+static int threads_main(void)
+{
+	static char msg[128];
+	long r, n = 0;
+
+	touch_stack();
+	memset(msg, 0, sizeof(msg)); /* every page we write later is ours now */
+	raise(SIGSTOP);
+	do
+		r = fz_thread_pause(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+				    CLONE_THREAD | CLONE_SYSVSEM);
+	while (r > 0 && ++n < 100000);
+	write(2, msg, snprintf(msg, sizeof(msg), "# %ld threads made, then %ld\n", n, r));
+	if (r != -ENOMEM && r != -EAGAIN)
+		_exit(1);
+	raise(SIGSTOP);
+	_exit(0);
+}
+
+/* "fuzz_test fill PATH": fill PATH until memory or the filesystem is full, then stop. */
+static int fill_main(const char *path)
+{
+	fill_file(path);
+	raise(SIGSTOP);
+	return 0;
+}
+
+/* Run this program again in a child as "fuzz_test WORDS..." and wait until it stops. */
+static pid_t spawn_self_stopped(const char *w1, const char *w2)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl("/proc/self/exe", "fuzz_test", w1, w2, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, WUNTRACED) != pid || !WIFSTOPPED(st))
+		return -1;
+	return pid;
+}
+
+TEST(threads_cannot_take_the_kernels_reserve)
+{
+	static char buf[4096];
+	long before;
+	int st;
+	pid_t filler, maker;
+
+	if (!in_umlite() || getuid() != 0)
+		return; /* natively this would fill the host's memory */
+	memset(buf, 0, sizeof(buf));
+	before = meminfo_kb("MemFree");
+	/*
+	 * Threads need no new guest page, only kernel memory (a kernel stack each): once a
+	 * tmpfs fills the guests' share, making them must stop at the kernel's reserve too,
+	 * or they take it all and the kernel can no longer free anything. The children are
+	 * exec'd copies: nothing of ours is shared copy-on-write, so we need no new page.
+	 */
+	ASSERT_EQ(0, mkdir("/tmp/oom2", 0700));
+	ASSERT_EQ(0, mount("none", "/tmp/oom2", "tmpfs", 0, "size=100%"));
+	maker = spawn_self_stopped("threads", NULL);
+	ASSERT_LT(0, maker);
+	filler = spawn_self_stopped("fill", "/tmp/oom2/fill");
+	ASSERT_LT(0, filler);
+	kill(maker, SIGCONT);
+	ASSERT_EQ(maker, waitpid(maker, &st, WUNTRACED));
+	EXPECT_TRUE(WIFSTOPPED(st)) TH_LOG("status %#x", st);
+	EXPECT_GT(read_meminfo(buf, sizeof(buf)), 0);
+	EXPECT_EQ(0, unlink("/tmp/oom2/fill"));
+	kill(maker, SIGKILL);
+	kill(filler, SIGKILL);
+	waitpid(maker, &st, 0);
+	waitpid(filler, &st, 0);
+	EXPECT_EQ(0, umount("/tmp/oom2"));
+	EXPECT_EQ(0, rmdir("/tmp/oom2"));
+	EXPECT_GT(meminfo_kb("MemFree"), before - LEAK_SLACK_KB);
+}
+
 TEST(the_number_of_mappings_is_bounded)
 {
 	/* Split a reserved region page by page (downwards: cheap for the kernel's list). */
@@ -558,6 +671,10 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "fuzz"))
 		return fuzz_main(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "threads") && in_umlite())
+		return threads_main();
+	if (argc >= 3 && !strcmp(argv[1], "fill") && in_umlite())
+		return fill_main(argv[2]);
 	if (argc >= 7 && !strcmp(argv[1], "seed")) { /* exec_private_copy */
 		if (!in_umlite())
 			return 2;
