@@ -36,6 +36,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
@@ -528,6 +529,36 @@ static int threads_main(void)
 	_exit(0);
 }
 
+/*
+ * "fuzz_test sockets": stop once ready; when continued, fill socket pairs' buffers (non-
+ * blocking writes) until the kernel refuses a new pair or every descriptor is used, and
+ * stop again. Exit 1 if a write failed with anything but EAGAIN, ENOBUFS or ENOMEM.
+ */
+static int sockets_main(void)
+{
+	static char chunk[65536], msg[128];
+	long bytes = 0, r = 0;
+	int sv[2], pairs = 0, err = 0;
+
+	touch_stack();
+	memset(chunk, 'x', sizeof(chunk));
+	memset(msg, 0, sizeof(msg));
+	raise(SIGSTOP);
+	while (pairs < 480 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0) {
+		pairs++;
+		while ((r = write(sv[0], chunk, sizeof(chunk))) > 0)
+			bytes += r;
+		if (errno != EAGAIN && errno != ENOBUFS && errno != ENOMEM)
+			err = errno;
+	}
+	write(2, msg, snprintf(msg, sizeof(msg), "# %d socket pairs hold %ld bytes (%s)\n", pairs,
+				bytes, strerror(err ? err : errno)));
+	if (err)
+		_exit(1);
+	raise(SIGSTOP);
+	_exit(0);
+}
+
 /* "fuzz_test fill PATH": fill PATH until memory or the filesystem is full, then stop. */
 static int fill_main(const char *path)
 {
@@ -551,41 +582,56 @@ static pid_t spawn_self_stopped(const char *w1, const char *w2)
 	return pid;
 }
 
-TEST(threads_cannot_take_the_kernels_reserve)
+/*
+ * A guest fills memory (a tmpfs of size=100%), then a second program ("fuzz_test WHAT")
+ * asks for kernel memory in another way until refused, and stops. The kernel must have
+ * kept its reserve: it still reads /proc, unlinks the file, and gets all memory back.
+ * The children are exec'd copies: nothing of ours is shared copy-on-write, so this test
+ * needs no new page once memory is full.
+ */
+static void fill_then_hog(struct __test_metadata *_metadata, const char *what)
 {
 	static char buf[4096];
 	long before;
 	int st;
-	pid_t filler, maker;
+	pid_t filler, hog;
 
-	if (!in_umlite() || getuid() != 0)
-		return; /* natively this would fill the host's memory */
 	memset(buf, 0, sizeof(buf));
 	before = meminfo_kb("MemFree");
-	/*
-	 * Threads need no new guest page, only kernel memory (a kernel stack each): once a
-	 * tmpfs fills the guests' share, making them must stop at the kernel's reserve too,
-	 * or they take it all and the kernel can no longer free anything. The children are
-	 * exec'd copies: nothing of ours is shared copy-on-write, so we need no new page.
-	 */
 	ASSERT_EQ(0, mkdir("/tmp/oom2", 0700));
 	ASSERT_EQ(0, mount("none", "/tmp/oom2", "tmpfs", 0, "size=100%"));
-	maker = spawn_self_stopped("threads", NULL);
-	ASSERT_LT(0, maker);
+	hog = spawn_self_stopped(what, NULL);
+	ASSERT_LT(0, hog);
 	filler = spawn_self_stopped("fill", "/tmp/oom2/fill");
 	ASSERT_LT(0, filler);
-	kill(maker, SIGCONT);
-	ASSERT_EQ(maker, waitpid(maker, &st, WUNTRACED));
+	kill(hog, SIGCONT);
+	ASSERT_EQ(hog, waitpid(hog, &st, WUNTRACED));
 	EXPECT_TRUE(WIFSTOPPED(st)) TH_LOG("status %#x", st);
 	EXPECT_GT(read_meminfo(buf, sizeof(buf)), 0);
 	EXPECT_EQ(0, unlink("/tmp/oom2/fill"));
-	kill(maker, SIGKILL);
+	kill(hog, SIGKILL);
 	kill(filler, SIGKILL);
-	waitpid(maker, &st, 0);
+	waitpid(hog, &st, 0);
 	waitpid(filler, &st, 0);
 	EXPECT_EQ(0, umount("/tmp/oom2"));
 	EXPECT_EQ(0, rmdir("/tmp/oom2"));
 	EXPECT_GT(meminfo_kb("MemFree"), before - LEAK_SLACK_KB);
+}
+
+/* Threads need no new guest page, only kernel memory (a kernel stack each). */
+TEST(threads_cannot_take_the_kernels_reserve)
+{
+	if (!in_umlite() || getuid() != 0)
+		return; /* natively this would fill the host's memory */
+	fill_then_hog(_metadata, "threads");
+}
+
+/* Data queued on sockets is kernel memory too. */
+TEST(socket_buffers_cannot_take_the_kernels_reserve)
+{
+	if (!in_umlite() || getuid() != 0)
+		return;
+	fill_then_hog(_metadata, "sockets");
 }
 
 TEST(the_number_of_mappings_is_bounded)
@@ -673,6 +719,8 @@ int main(int argc, char **argv)
 		return fuzz_main(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "threads") && in_umlite())
 		return threads_main();
+	if (argc >= 2 && !strcmp(argv[1], "sockets") && in_umlite())
+		return sockets_main();
 	if (argc >= 3 && !strcmp(argv[1], "fill") && in_umlite())
 		return fill_main(argv[2]);
 	if (argc >= 7 && !strcmp(argv[1], "seed")) { /* exec_private_copy */
