@@ -196,7 +196,7 @@ $(B)/rootfs.cpio: scripts/mkinitramfs.sh $(BUSYBOX)
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,$(wildcard tests/guest/*_test.c))
 GUEST_CFLAGS := -std=gnu11 -O2 -g -static -pthread -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -Itests/kselftest -D_GNU_SOURCE
-$(B)/tests/guest/%: tests/guest/%.c $(wildcard tests/kselftest/*.h)
+$(B)/tests/guest/%: tests/guest/%.c $(wildcard tests/kselftest/*.h tests/guest/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
 	$(Q)$(CC) $(GUEST_CFLAGS) $< -o $@

@@ -182,5 +182,6 @@ void task_user_loop(void *unused)
 		}
 		if (os_irq_pending())
 			irq_handle();
+		task_check_stack(t);
 	}
 }

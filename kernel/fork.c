@@ -28,6 +28,7 @@
 #include "fs.h"
 #include "mm.h"
 #include "mode.h"
+#include "page.h"
 #include "sched.h"
 #include "sig.h"
 #include "slab.h"
@@ -99,8 +100,7 @@ struct task *task_alloc(void (*fn)(void *), void *arg)
 		kfree(t);
 		return NULL;
 	}
-	if (IS_ENABLED(CONFIG_DEBUG_SCHED))
-		sched_debug_stack_init(t);
+	*(u64 *)t->kstack = KSTACK_MAGIC;
 	start = (struct task_start *)((char *)t->kstack + KSTACK_SIZE) - 1;
 	start->fn = fn;
 	start->arg = arg;
@@ -110,6 +110,7 @@ struct task *task_alloc(void (*fn)(void *), void *arg)
 	t->group_leader = t;
 	INIT_LIST_HEAD(&t->run_list);
 	INIT_LIST_HEAD(&t->all_tasks);
+	INIT_LIST_HEAD(&t->pid_link);
 	INIT_LIST_HEAD(&t->thread_node);
 	INIT_LIST_HEAD(&t->thread_group);
 	INIT_LIST_HEAD(&t->children);
@@ -478,6 +479,13 @@ long task_clone(u64 flags, uaddr_t newsp, uaddr_t parent_tid, uaddr_t child_tid,
 		r = clone_check_nproc();
 	if (r < 0)
 		return r;
+	/*
+	 * A task is kernel memory a guest asks for (a kernel stack, its FPU image): like guest
+	 * pages, none from the kernel's reserve. A thread needs no new guest page, so without
+	 * this a guest whose memory is full could make threads until the kernel had nothing.
+	 */
+	if (page_nr_free() <= page_nr_reserved())
+		return -ENOMEM;
 	c = task_alloc(task_user_loop, NULL);
 	if (!c)
 		return -ENOMEM;

@@ -62,8 +62,10 @@ KPARAM("mem", set_mem, KP_VALUE, "mem=SIZE          guest memory, e.g. 128M, 1G 
 
 static int set_initrd(const char *v)
 {
-	if (!*v)
+	if (!*v) {
+		printk(KERN_ERR "initrd=: expected a file name\n");
 		return -EINVAL;
+	}
 	initrd_path = v;
 	return 0;
 }
@@ -313,7 +315,13 @@ static int load_initramfs(void)
 		pr_warn("initrd=%s ignored: the root filesystem is root=%s\n", initrd_path, root_dev);
 		return 0;
 	}
-	r = os_read_file(initrd_path, &buf, &len);
+	/* An archive larger than the guest's memory could never be unpacked into it. */
+	r = os_read_file(initrd_path, &buf, &len, mem_size);
+	if (r == -EFBIG) {
+		printk(KERN_ERR "initrd=%s: larger than the guest's memory (mem=%llu M)\n",
+		       initrd_path, (unsigned long long)(mem_size >> 20));
+		return r;
+	}
 	if (r < 0) {
 		printk(KERN_ERR "initrd=%s: %s\n", initrd_path, os_strerror(r));
 		return r;

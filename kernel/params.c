@@ -119,13 +119,19 @@ static void record(const char *word)
 static int pass_to_init(const char *word)
 {
 	if (strchr(word, '=')) {
-		if (init_envc >= (int)ARRAY_SIZE(init_envp) - 1)
+		if (init_envc >= (int)ARRAY_SIZE(init_envp) - 1) {
+			printk(KERN_ERR "umlite: '%s': too many unknown NAME=VALUE words for init's "
+			       "environment (at most %d)\n", word, (int)ARRAY_SIZE(init_envp) - 1);
 			return -E2BIG;
+		}
 		printk(KERN_WARNING "umlite: unknown option '%s' passed to init's environment\n", word);
 		init_envp[init_envc++] = word;
 	} else {
-		if (init_argc >= (int)ARRAY_SIZE(init_argv) - 1)
+		if (init_argc >= (int)ARRAY_SIZE(init_argv) - 1) {
+			printk(KERN_ERR "umlite: '%s': too many unknown words for init's arguments "
+			       "(at most %d)\n", word, (int)ARRAY_SIZE(init_argv) - 2);
 			return -E2BIG;
+		}
 		printk(KERN_WARNING "umlite: unknown option '%s' passed to init as an argument\n",
 		       word);
 		init_argv[init_argc++] = word;
@@ -171,7 +177,8 @@ int params_parse(int argc, char **argv)
 	}
 	for (; i < argc; i++) {
 		if (init_argc >= (int)ARRAY_SIZE(init_argv) - 1) {
-			printk(KERN_ERR "umlite: too many arguments for init\n");
+			printk(KERN_ERR "umlite: too many arguments for init (at most %d)\n",
+			       (int)ARRAY_SIZE(init_argv) - 2);
 			return -EINVAL;
 		}
 		init_argv[init_argc++] = argv[i];

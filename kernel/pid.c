@@ -13,12 +13,6 @@ static int last_pid;
 static struct list_head pid_hash[PID_HASH];
 static bool pid_ready;
 
-/* Chain link for the hash lives in a small side node, to keep struct task simple. */
-struct pid_node {
-	struct list_head link;
-	struct task *task;
-};
-
 static void pid_init(void)
 {
 	for (int i = 0; i < PID_HASH; i++)
@@ -51,64 +45,43 @@ void pid_free(int pid)
 		pid_bitmap[pid / 64] &= ~(1ULL << (pid % 64));
 }
 
-#include "slab.h"
-
+/* Cannot fail: a task that got its pid must be findable (the hash link is in the task). */
 void pid_attach(struct task *t)
 {
-	struct pid_node *n = kmalloc(sizeof(*n));
-
-	BUG_ON(!n);
 	if (!pid_ready)
 		pid_init();
-	n->task = t;
-	list_add(&n->link, &pid_hash[t->pid % PID_HASH]);
+	list_add(&t->pid_link, &pid_hash[t->pid % PID_HASH]);
 	list_add_tail(&t->all_tasks, &task_list);
 }
 
 void pid_detach(struct task *t)
 {
-	struct pid_node *n;
-
-	list_for_each_entry(n, &pid_hash[t->pid % PID_HASH], link) {
-		if (n->task == t) {
-			list_del(&n->link);
-			kfree(n);
-			break;
-		}
-	}
+	list_del_init(&t->pid_link);
 	list_del_init(&t->all_tasks);
 	pid_free(t->pid);
 }
 
 void pid_exchange(struct task *a, struct task *b)
 {
-	struct pid_node *n, *na = NULL, *nb = NULL;
 	int pid = a->pid;
 
-	list_for_each_entry(n, &pid_hash[a->pid % PID_HASH], link) {
-		if (n->task == a)
-			na = n;
-	}
-	list_for_each_entry(n, &pid_hash[b->pid % PID_HASH], link) {
-		if (n->task == b)
-			nb = n;
-	}
-	BUG_ON(!na || !nb);
-	na->task = b;
-	nb->task = a;
+	list_del(&a->pid_link);
+	list_del(&b->pid_link);
 	a->pid = b->pid;
 	b->pid = pid;
+	list_add(&a->pid_link, &pid_hash[a->pid % PID_HASH]);
+	list_add(&b->pid_link, &pid_hash[b->pid % PID_HASH]);
 }
 
 struct task *task_by_pid(int pid)
 {
-	struct pid_node *n;
+	struct task *t;
 
 	if (pid <= 0 || !pid_ready)
 		return NULL;
-	list_for_each_entry(n, &pid_hash[pid % PID_HASH], link) {
-		if (n->task->pid == pid)
-			return n->task;
+	list_for_each_entry(t, &pid_hash[pid % PID_HASH], pid_link) {
+		if (t->pid == pid)
+			return t;
 	}
 	return NULL;
 }

@@ -3,7 +3,7 @@
  * these only when it is set). Each failed check prints what is wrong with which task and
  * panics, so the panic's backtrace shows who did it.
  *
- *  - Kernel-stack overflow: the lowest word of every kernel stack holds STACK_CANARY,
+ *  - Kernel-stack overflow: the lowest word of every kernel stack holds KSTACK_MAGIC,
  *    written when the stack is made (fork.c) and checked for both tasks at every switch;
  *    the stack pointer of the task switching away must lie inside its own stack.
  *  - Switches: the task switched to is runnable and was on the run queue; the current
@@ -15,8 +15,6 @@
  */
 #include "kernel.h"
 #include "task.h"
-
-#define STACK_CANARY 0x57ac6e9d57ac6e9dUL
 
 static bool state_valid(int s)
 {
@@ -31,14 +29,9 @@ static void __noreturn sched_bug(const struct task *t, const char *what)
 	panic("scheduler: %s", what);
 }
 
-void sched_debug_stack_init(struct task *t)
-{
-	*(unsigned long *)t->kstack = STACK_CANARY;
-}
-
 static void check_stack(const struct task *t)
 {
-	if (t->kstack && *(const unsigned long *)t->kstack != STACK_CANARY)
+	if (t->kstack && *(const u64 *)t->kstack != KSTACK_MAGIC)
 		sched_bug(t, "kernel stack overflow (the canary at its bottom was overwritten)");
 }
 

@@ -7,6 +7,11 @@
  * (adjacent mmaps of contiguous frames merge into one) and executed by the stub in one
  * ptrace round trip, when the queue fills or before the guest runs again (STYLE.md rule 17).
  *
+ * The guest can write the stub's writable data pages (it runs in the same host process), so
+ * the queue's length lives here, in kernel memory, and is written to the stub's page only
+ * just before the stub runs; the queue itself is made read-only in the stub by the first
+ * call queued in every address space (stub-data.h).
+ *
  * Threads: each guest thread runs on a host thread of the stub (struct skas_thread, the
  * mode's thread handle). The stub's main thread is the first; more are cloned on demand
  * (skas_host_thread_new). A thread whose guest thread is gone is parked (left stopped)
@@ -28,7 +33,9 @@
 
 #define STUB_DATA_ORDER 2
 _Static_assert((1 << STUB_DATA_ORDER) == STUB_DATA_PAGES, "stub data pages");
-_Static_assert(sizeof(struct stub_data) + 4096 <= STUB_DATA_SIZE, "stub data too big");
+_Static_assert(sizeof(struct stub_queue) <= STUB_QUEUE_SIZE, "stub queue too big");
+_Static_assert(STUB_QUEUE_SIZE + sizeof(struct stub_result) + 4096 <= STUB_DATA_SIZE,
+	       "stub data too big");
 
 /* Parked host threads an address space keeps for reuse. */
 #define SKAS_PARKED_MAX 4
@@ -36,7 +43,7 @@ _Static_assert(sizeof(struct stub_data) + 4096 <= STUB_DATA_SIZE, "stub data too
 struct skas_mm {
 	struct stub_proc *host;
 	struct page *data_pages;
-	struct stub_data *data;
+	struct stub_queue *data;  /* the queue, at the start of the data pages */
 	struct list_head threads; /* of struct skas_thread: every host thread of the stub */
 	unsigned parked;          /* threads in the list that no guest thread uses */
 	/*
@@ -68,6 +75,8 @@ static struct skas_thread *thread_add(struct skas_mm *m, int tid)
 	return th;
 }
 
+static int queue(struct skas_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5);
+
 static int skas_init(int physmem_fd)
 {
 	return skas_host_init(physmem_fd);
@@ -97,6 +106,8 @@ static int skas_mm_create(void **ctx)
 		kfree(m);
 		return r;
 	}
+	/* Before any guest code runs here: the guest must never write the queue. */
+	queue(m, __NR_mprotect, STUB_DATA, STUB_QUEUE_SIZE, PROT_READ, 0, 0, 0);
 	*ctx = m;
 	return 0;
 }
@@ -132,7 +143,6 @@ static int skas_flush(void *ctx)
 
 static int queue(struct skas_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
-	struct stub_data *d = m->data;
 	struct stub_call *c;
 
 	if (m->ncalls >= STUB_MAX_CALLS) {
@@ -141,7 +151,7 @@ static int queue(struct skas_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64
 		if (r < 0)
 			return r;
 	}
-	c = &d->calls[m->ncalls++];
+	c = &m->data->calls[m->ncalls++];
 	c->nr = nr;
 	c->args[0] = a0;
 	c->args[1] = a1;
@@ -155,10 +165,9 @@ static int queue(struct skas_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64
 static int skas_mm_map(void *ctx, u64 va, u64 len, u64 phys, int prot)
 {
 	struct skas_mm *m = ctx;
-	struct stub_data *d = m->data;
 
 	if (m->ncalls) {
-		struct stub_call *p = &d->calls[m->ncalls - 1];
+		struct stub_call *p = &m->data->calls[m->ncalls - 1];
 
 		if (p->nr == __NR_mmap && p->args[0] + p->args[1] == va &&
 		    p->args[5] + p->args[1] == phys && p->args[2] == (u64)prot) {

@@ -78,13 +78,20 @@
 
 _Static_assert(sizeof(struct user_regs_struct) == UM_NGREG * 8, "um_regs layout");
 
+/*
+ * The flags the stub runs with: IF only. The guest's own (TF, DF, AC...) would make the stub
+ * single-step into a SIGTRAP before its work is done, or run string code backwards.
+ */
+#define STUB_EFLAGS 0x202UL
+
 struct stub_proc {
 	int pid;                         /* the stub's main thread (and process id) */
 	bool dead;                       /* the host process is gone (or going) */
 	bool main_reaped;                /* its main thread's death was collected */
 	int *tids;                       /* its other host threads not yet reaped */
 	int ntids, cap_tids;
-	volatile struct stub_data *data; /* the kernel's mapping of the stub data pages */
+	volatile struct stub_queue *queue;   /* the kernel's mapping of the stub data pages */
+	volatile struct stub_result *result; /* and of the stub's results (guest-writable) */
 	struct stub_proc *next;          /* all live stubs, for shutdown */
 };
 
@@ -192,6 +199,7 @@ static long inject_syscall_ev(int pid, long nr, const long args[6], unsigned lon
 	r.r8 = args[4];
 	r.r9 = args[5];
 	r.rip = STUB_ENTRY_SYSCALL;
+	r.eflags = STUB_EFLAGS;
 	err = ptrace_call(PTRACE_SETREGS, pid, NULL, &r);
 	if (err < 0)
 		return err;
@@ -373,7 +381,8 @@ int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
 		skas_host_kill(sp);
 		return r < 0 ? (int)r : -EIO;
 	}
-	sp->data = data;
+	sp->queue = data;
+	sp->result = (volatile struct stub_result *)((char *)data + STUB_QUEUE_SIZE);
 	sp->next = all_stubs;
 	all_stubs = sp;
 	*out = sp;
@@ -423,7 +432,8 @@ int skas_host_pid(const struct stub_proc *sp)
 int skas_host_run_queue(struct stub_proc *sp)
 {
 	struct user_regs_struct r;
-	long err;
+	long err, res;
+	uint32_t done;
 	int status;
 
 	if (sp->dead)
@@ -434,6 +444,7 @@ int skas_host_run_queue(struct stub_proc *sp)
 	r.rip = STUB_ENTRY_RUN_QUEUE;
 	r.rsp = STUB_STACK_TOP;
 	r.orig_rax = -1;
+	r.eflags = STUB_EFLAGS;
 	err = ptrace_call(PTRACE_SETREGS, sp->pid, NULL, &r);
 	if (err < 0)
 		return (int)err;
@@ -454,8 +465,11 @@ int skas_host_run_queue(struct stub_proc *sp)
 		if (WSTOPSIG(status) == SIGSEGV || WSTOPSIG(status) == SIGBUS)
 			return -EFAULT; /* the stub's own data pages are gone: a kernel bug */
 	}
-	if (sp->data->done != sp->data->ncalls)
-		return sp->data->err < 0 && sp->data->err > -4096 ? (int)sp->data->err : -EIO;
+	/* The results page is writable by the guest: read each value once, trust none. */
+	done = sp->result->done;
+	res = sp->result->err;
+	if (done != sp->queue->ncalls)
+		return res < 0 && res > -4096 ? (int)res : -EIO;
 	return 0;
 }
 
@@ -672,7 +686,7 @@ void skas_host_thread_end(struct stub_proc *sp, int tid)
 	r.orig_rax = -1;
 	r.rdi = 0;
 	r.rip = STUB_ENTRY_SYSCALL;
-	r.eflags = 0x202; /* the guest's TF or DF must not follow the stub */
+	r.eflags = STUB_EFLAGS;
 	if (ptrace_call(PTRACE_SETREGS, tid, NULL, &r) < 0)
 		goto fail;
 	do {

@@ -5,8 +5,9 @@
  * execs it for every new guest address space (skas_host.c), maps the stub data pages
  * (STUB_DATA) from the physmem file, and afterwards only ever resumes it in two places:
  *   - stub_entry_queue (STUB_CODE + 0): execute the queue of host system calls the
- *     kernel wrote into struct stub_data (mmap/munmap/mprotect of guest pages), then stop
- *     with int3. The stack is STUB_STACK_TOP in the data pages.
+ *     kernel wrote into struct stub_queue (mmap/munmap/mprotect of guest pages), report in
+ *     struct stub_result, then stop with int3. The stack is STUB_STACK_TOP in the data
+ *     pages. The queue page is read-only here (stub-data.h says why).
  *   - stub_entry_syscall (STUB_CODE + 16): execute the one system call in the registers,
  *     then stop with int3 (used before the data pages exist).
  * Guest code runs in the same process under PTRACE_SYSEMU, so any syscall instruction it
@@ -52,22 +53,23 @@ static inline long stub_syscall6(long n, long a1, long a2, long a3, long a4, lon
 
 void stub_run_queue(void)
 {
-	volatile struct stub_data *d = (volatile struct stub_data *)STUB_DATA;
-	uint32_t n = d->ncalls, i;
+	volatile const struct stub_queue *q = (volatile const struct stub_queue *)STUB_DATA;
+	volatile struct stub_result *res = (volatile struct stub_result *)STUB_RESULT;
+	uint32_t n = q->ncalls, i;
 
-	d->err = 0;
+	res->err = 0;
 	if (n > STUB_MAX_CALLS)
 		n = STUB_MAX_CALLS;
 	for (i = 0; i < n; i++) {
-		volatile struct stub_call *c = &d->calls[i];
+		volatile const struct stub_call *c = &q->calls[i];
 		long r = stub_syscall6((long)c->nr, (long)c->args[0], (long)c->args[1],
 				       (long)c->args[2], (long)c->args[3], (long)c->args[4],
 				       (long)c->args[5]);
 
 		if (r < 0 && r > -4096) {
-			d->err = r;
+			res->err = r;
 			break;
 		}
 	}
-	d->done = i;
+	res->done = i;
 }

@@ -362,6 +362,8 @@ static ssize_t console_write(struct file *f, struct iov_iter *from, loff_t *pos)
 
 	if (!from->count)
 		return 0;
+	if (tty->host_hup)
+		return -EIO;
 	if (tty->ld.termios.c_lflag & TOSTOP) {
 		r = tty_job_check(tty, SIGTTOU);
 		if (r)
@@ -386,6 +388,15 @@ static ssize_t console_write(struct file *f, struct iov_iter *from, loff_t *pos)
 	}
 	host_flush(&o.sink);
 	kfree(out);
+	if (o.err == -EPIPE && !tty->host_hup) {
+		/*
+		 * Nobody reads the host side any more (umlite | head): hang up, as a terminal
+		 * that goes away does, rather than let a writer that ignores EIO spin forever.
+		 */
+		tty->host_hup = true;
+		tty_signal_fg(tty, SIGHUP);
+		tty_signal_fg(tty, SIGCONT);
+	}
 	if (o.err)
 		return -EIO;
 	return done ? (ssize_t)done : -EFAULT;

@@ -24,6 +24,7 @@ struct tty {
 	int in_fd, out_fd; /* host descriptors: input (0) and output (1) */
 	bool host_tty;     /* host stdin is a terminal in raw mode: the ldisc edits and echoes */
 	bool host_eof;     /* host input ended: readers get EOF once the buffer is drained */
+	bool host_hup;     /* host output is gone (EPIPE): a hangup, writers get EIO */
 	bool ready;        /* console_init has run */
 	u32 devnum;        /* what TIOCGDEV reports */
 };

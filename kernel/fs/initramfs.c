@@ -21,6 +21,7 @@
 #include "fs.h"
 #include "list.h"
 #include "os.h"
+#include "page.h"
 #include "slab.h"
 #include "internal.h"
 #include "cpio.h"
@@ -298,7 +299,12 @@ static int unpack_gzip(struct unpack *u, const u8 *in, size_t len)
 		pr_err("initramfs: gzip'd archives are not configured (CONFIG_INITRAMFS_GZIP)\n");
 		return -EINVAL;
 	}
-	n = os_gunzip(in, len, &out);
+	/* What decompresses to more than the guest's memory could never be unpacked. */
+	n = os_gunzip(in, len, &out, page_nr_total() * PAGE_SIZE);
+	if (n == -EFBIG) {
+		pr_err("initramfs: gzip data decompress to more than the guest's memory (mem=)\n");
+		return -EFBIG;
+	}
 	if (n < 0) {
 		pr_err("initramfs: gzip data are corrupt\n");
 		return n == -ENOMEM ? -ENOMEM : -EINVAL;

@@ -131,7 +131,7 @@ static ssize_t pipe_copy_in(struct pipe *p, struct iov_iter *from, size_t n)
 		size_t in_page = off & ~PAGE_MASK, chunk = min(n - done, PAGE_SIZE - in_page), c;
 		struct page **slot = &p->pages[off >> PAGE_SHIFT];
 
-		if (!*slot && !(*slot = page_alloc(0, GFP_KERNEL))) {
+		if (!*slot && !(*slot = page_alloc(0, GFP_USER))) {
 			err = -ENOMEM;
 			break;
 		}
@@ -500,7 +500,7 @@ static int pipe_relayout(struct pipe *p, struct page **pages, unsigned npages)
 		size_t doff = i & ~PAGE_MASK;
 
 		chunk = min(chunk, PAGE_SIZE - doff);
-		if (!pages[dst] && !(pages[dst] = page_alloc(0, GFP_KERNEL)))
+		if (!pages[dst] && !(pages[dst] = page_alloc(0, GFP_USER)))
 			return -ENOMEM;
 		memcpy((char *)page_address(pages[dst]) + doff,
 		       (char *)page_address(p->pages[off >> PAGE_SHIFT]) + in_page, chunk);

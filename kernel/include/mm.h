@@ -35,6 +35,10 @@ struct ksm_mm;
 #define VM_STACK 0x4
 #define VM_HEAP 0x8
 #define VM_DONTCOPY 0x10
+#define VM_NOWRITE 0x20  /* shared view of a file not open for writing: never PROT_WRITE */
+
+/* At most this many VMAs per address space (Linux's default vm.max_map_count). */
+#define VMA_MAX 65530
 
 struct vma {
 	uaddr_t start, end;    /* [start, end), page aligned */
@@ -118,6 +122,8 @@ u64 *pte_next_present(struct mm *mm, uaddr_t *addr, uaddr_t end);
 int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int *code);
 /* Queue the host mapping of one present page with the protection its VMA and PTE allow. */
 void mm_host_map_page(struct mm *mm, struct vma *vma, uaddr_t addr, u64 pte);
+/* The host protection for VMA protection prot when the page may (not) be written in place. */
+unsigned mm_host_prot(unsigned prot, bool writable);
 
 /* Set stack_top and mmap_base of a fresh address space. */
 void mm_exec_layout(struct mm *mm);

@@ -36,6 +36,12 @@ struct page {
 /* Allocation flags */
 #define GFP_KERNEL 0x0
 #define GFP_ZERO 0x1
+/*
+ * Memory a guest asks for (its pages, page tables, file data, pipe buffers): refused while
+ * free memory is at or below the reserve, which only the kernel's own allocations may use,
+ * so that a guest that fills memory cannot wedge the kernel (unlink, exit, open still work).
+ */
+#define GFP_USER 0x2
 
 extern char *physmem_base;
 extern phys_t physmem_size;
@@ -86,10 +92,14 @@ phys_t frame_alloc(unsigned gfp);
 void frame_get(phys_t p);
 /* Drop a reference; the frame is freed when the last one goes. */
 void frame_put(phys_t p);
-/* Frames free now, free frames the host still backs (dirty), and frames managed in total. */
+/*
+ * Frames free now, free frames the host still backs (dirty), frames managed in total, and
+ * frames kept for the kernel (GFP_USER allocations leave them).
+ */
 unsigned long page_nr_free(void);
 unsigned long page_nr_dirty(void);
 unsigned long page_nr_total(void);
+unsigned long page_nr_reserved(void);
 /* Frames managed at boot, before the balloon took any. */
 unsigned long page_nr_boot_total(void);
 /* How many frames the balloon holds: page_nr_total() no longer counts them. */

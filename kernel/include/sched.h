@@ -59,8 +59,6 @@ void sched_idle_loop(void) __noreturn;
 unsigned sched_nr_running(void);
 
 /* ---- CONFIG_DEBUG_SCHED checks (kernel/sched_debug.c); each panics on a failure */
-/* Put the overflow canary at the bottom of t's new kernel stack. */
-void sched_debug_stack_init(struct task *t);
 /* Before switching from prev to next: states, run queue, both stacks' canaries. */
 void sched_debug_switch(struct task *prev, struct task *next);
 /* Before waking t: t is a live task. */

@@ -66,6 +66,7 @@ struct task {
 	struct list_head run_list;  /* on the run queue when runnable */
 	bool on_rq;
 	struct list_head all_tasks; /* every task, for /proc and kill(-1) */
+	struct list_head pid_link;  /* in kernel/pid.c's hash of ids (no allocation to fail) */
 	const char *wchan;          /* what a sleeping task waits for (debugging, /proc) */
 	struct ktimer sleep_timer;  /* schedule_until() */
 
@@ -145,6 +146,15 @@ struct task {
 #else
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
 #endif
+/* At the lowest word of every kernel stack (fork.c): overwritten only by a stack overflow. */
+#define KSTACK_MAGIC 0x57ac4e0d57ac4e0dULL
+
+/* Panic if t's kernel stack overflowed, rather than run on (the run loop's cheap check). */
+static inline void task_check_stack(const struct task *t)
+{
+	if (t->kstack && *(const u64 *)t->kstack != KSTACK_MAGIC)
+		panic("kernel stack overflow in %s[%d]", t->comm, t->pid);
+}
 
 static inline void task_set_state(struct task *t, int state)
 {

@@ -12,7 +12,8 @@
  * host keeps the memory.
  *
  * Like UML, inflating stops early when free memory runs out (leaving BALLOON_RESERVE
- * frames free so the kernel itself can go on); the caller reports the shortfall. Deflating
+ * frames free for the guest's programs, on top of the kernel's own reserve that they can
+ * never take: page.h, GFP_USER); the caller reports the shortfall. Deflating
  * frees blocks from the list, splitting the last one when the request ends inside it; it
  * never gives back more than was taken, so memory never grows past the boot mem=.
  *
@@ -39,9 +40,9 @@ static unsigned order_for(unsigned long n)
 /* Frames inflation may still take now. */
 static unsigned long takeable(void)
 {
-	unsigned long free = page_nr_free();
+	unsigned long free = page_nr_free(), keep = BALLOON_RESERVE + page_nr_reserved();
 
-	return free > BALLOON_RESERVE ? free - BALLOON_RESERVE : 0;
+	return free > keep ? free - keep : 0;
 }
 
 unsigned long balloon_inflate(unsigned long frames)

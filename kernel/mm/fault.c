@@ -29,13 +29,22 @@
 #define FAULT_AROUND 16
 #define STACK_GUARD_GAP (256UL << 12)
 
+unsigned mm_host_prot(unsigned prot, bool writable)
+{
+	/*
+	 * Write access implies read access on x86: a copy-on-write page of a PROT_WRITE-only
+	 * mapping stays readable, or a mere read would look like a write and copy the page
+	 * (which then no longer showed later changes of the file under a private mapping).
+	 */
+	if (!writable && (prot & PROT_WRITE))
+		prot = (prot & ~PROT_WRITE) | PROT_READ;
+	return prot;
+}
+
 void mm_host_map_page(struct mm *mm, struct vma *vma, uaddr_t addr, u64 pte)
 {
-	unsigned prot = vma->prot;
-
-	if (!(pte & PTE_WRITE))
-		prot &= ~PROT_WRITE;
-	um_mode->mm_map(mm->mode_ctx, addr, PAGE_SIZE, pte & PTE_FRAME_MASK, prot);
+	um_mode->mm_map(mm->mode_ctx, addr, PAGE_SIZE, pte & PTE_FRAME_MASK,
+			mm_host_prot(vma->prot, pte & PTE_WRITE));
 }
 
 /* Fill in a missing page; file pages are shared with the file (copy-on-write if private). */
@@ -55,7 +64,7 @@ static int fault_in(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte, bool
 			return r == -ENOMEM ? -SIGKILL : -SIGBUS;
 		*pte = f | PTE_PRESENT | (shared && (vma->prot & PROT_WRITE) ? PTE_WRITE : 0);
 	} else {
-		f = frame_alloc(GFP_ZERO);
+		f = frame_alloc(GFP_ZERO | GFP_USER);
 		if (!f)
 			return -SIGKILL;
 		*pte = f | PTE_PRESENT | PTE_WRITE;
@@ -73,7 +82,7 @@ static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 	if (phys_to_page(old)->refcount == 1) {
 		*pte |= PTE_WRITE;
 	} else {
-		f = frame_alloc(GFP_KERNEL);
+		f = frame_alloc(GFP_USER);
 		if (!f)
 			return -SIGKILL;
 		memcpy(phys_to_virt(f), phys_to_virt(old), PAGE_SIZE);

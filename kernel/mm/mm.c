@@ -18,7 +18,7 @@ struct mm *mm_alloc(void)
 
 	if (!mm)
 		return ERR_PTR(-ENOMEM);
-	pgd = frame_alloc(GFP_ZERO);
+	pgd = frame_alloc(GFP_ZERO | GFP_USER);
 	if (!pgd) {
 		kfree(mm);
 		return ERR_PTR(-ENOMEM);
@@ -112,7 +112,7 @@ static int fork_vma(struct mm *old, struct mm *new, struct vma *v)
 	pte_walk(old, v->start, v->end, fork_pte, &fw);
 	/* The parent's writable private pages are copy-on-write now: read-only on the host. */
 	if (!(v->flags & VM_SHARED) && (v->prot & PROT_WRITE))
-		mm_host_protect(old, v->start, v->end, v->prot & ~PROT_WRITE);
+		mm_host_protect(old, v->start, v->end, mm_host_prot(v->prot, false));
 	return fw.err;
 }
 

@@ -58,10 +58,23 @@ static void vma_free(struct mm *mm, struct vma *v)
 	kfree(v);
 }
 
+/*
+ * A new VMA for mm, or NULL: past VMA_MAX of them (Linux's vm.max_map_count), or when
+ * free memory is down to the kernel's reserve. VMAs are kernel memory a guest asks for,
+ * and the list costs O(n) per operation: a guest splitting a big mapping page by page
+ * would otherwise eat all memory and slow the whole kernel down.
+ */
+static struct vma *vma_new(struct mm *mm)
+{
+	if (mm->nr_vmas >= VMA_MAX || page_nr_free() <= page_nr_reserved())
+		return NULL;
+	return kzalloc(sizeof(struct vma));
+}
+
 /* Split v at addr (inside it); returns the upper part, or NULL on allocation failure. */
 static struct vma *vma_split(struct mm *mm, struct vma *v, uaddr_t addr)
 {
-	struct vma *n = kmalloc(sizeof(*n));
+	struct vma *n = vma_new(mm);
 
 	if (!n)
 		return NULL;
@@ -182,21 +195,26 @@ long mm_map_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot, unsigned
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (len == 0)
 		return -EINVAL;
-	if (fixed) {
-		if ((addr & ~PAGE_MASK) || addr < UM_MMAP_MIN || addr + len > UM_TASK_SIZE ||
-		    addr + len < addr)
-			return addr < UM_MMAP_MIN ? -EPERM : -ENOMEM;
-		r = mm_unmap_region(mm, addr, len);
-		if (r < 0)
-			return r;
-	} else {
-		addr = mm_get_unmapped_area(mm, addr, len);
-		if (!addr)
-			return -ENOMEM;
-	}
-	v = kzalloc(sizeof(*v));
+	if (fixed && ((addr & ~PAGE_MASK) || addr < UM_MMAP_MIN || addr + len > UM_TASK_SIZE ||
+		      addr + len < addr))
+		return addr < UM_MMAP_MIN ? -EPERM : -ENOMEM;
+	/* Allocated first: a MAP_FIXED that fails must leave the old mapping in place. */
+	v = vma_new(mm);
 	if (!v)
 		return -ENOMEM;
+	if (fixed) {
+		r = mm_unmap_region(mm, addr, len);
+		if (r < 0) {
+			kfree(v);
+			return r;
+		}
+	} else {
+		addr = mm_get_unmapped_area(mm, addr, len);
+		if (!addr) {
+			kfree(v);
+			return -ENOMEM;
+		}
+	}
 	v->start = addr;
 	v->end = addr + len;
 	v->prot = prot & PROT_ALL;
@@ -272,11 +290,17 @@ int mm_protect_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot)
 		return -ENOMEM;
 	if (end == addr)
 		return 0;
-	/* Linux fails with ENOMEM when any page of the range is unmapped, changing nothing. */
+	/*
+	 * Linux fails with ENOMEM when any page of the range is unmapped, changing nothing; and
+	 * with EACCES for write access to a shared view of a file opened read-only (it would
+	 * let anyone who can read a file write it).
+	 */
 	for (cur = addr; cur < end;) {
 		v = vma_find(mm, cur);
 		if (!v)
 			return -ENOMEM;
+		if ((prot & PROT_WRITE) && (v->flags & VM_NOWRITE))
+			return -EACCES;
 		cur = v->end;
 	}
 	for (cur = addr; cur < end; cur = v->end) {
@@ -289,7 +313,7 @@ int mm_protect_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot)
 		if ((prot & PROT_WRITE) && (v->flags & VM_SHARED))
 			pte_walk(mm, v->start, v->end, protect_pte, &v->flags);
 		mm_host_protect(mm, v->start, v->end,
-				(v->flags & VM_SHARED) ? v->prot : v->prot & ~PROT_WRITE);
+				mm_host_prot(v->prot, v->flags & VM_SHARED));
 	}
 	return 0;
 }
@@ -328,6 +352,8 @@ long sys_mmap(const struct sc_args *a)
 		r = mm_check_file_map(f, prot, vmflags);
 		if (r < 0)
 			goto out;
+		if ((vmflags & VM_SHARED) && !(f->mode & FMODE_WRITE))
+			vmflags |= VM_NOWRITE;
 	} else if (vmflags & VM_SHARED) {
 		f = mm_shared_anon_file(len);
 		if (IS_ERR(f))

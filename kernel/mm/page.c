@@ -22,6 +22,9 @@
  * host memory, as far as the guest has used its memory; and the parts of it that describe
  * the inside of large free blocks are released with them (release_block_tails).
  *
+ * A reserve of free frames (about 1/128 of memory, 64 to 1024 frames) is kept for the
+ * kernel: GFP_USER allocations fail rather than take it (page.h).
+ *
  * Single-threaded by the kernel's concurrency model (kernel/sched.c): no locks.
  */
 #include "kernel.h"
@@ -38,7 +41,8 @@ struct page *page_array;
 
 static int physmem_fd = -1;
 static unsigned long nr_frames, first_free, carve_next, nr_free, nr_dirty;
-static unsigned long nr_offline; /* frames taken by the balloon (mm/balloon.c) */
+static unsigned long nr_reserved; /* free frames GFP_USER allocations leave to the kernel */
+static unsigned long nr_offline;  /* frames taken by the balloon (mm/balloon.c) */
 static u64 release_epoch = 1;
 static struct list_head free_lists[MAX_ORDER];
 
@@ -108,6 +112,7 @@ int page_init(void *base, phys_t size, int fd)
 	page_array[0].refcount = 1;
 	nr_dirty = 0;
 	nr_free = nr_frames - first_free;
+	nr_reserved = min(max(nr_free / 128, 64UL), 1024UL);
 	carve_next = min(ALIGN_UP(first_free, 1UL << (MAX_ORDER - 1)), nr_frames);
 	add_clean_range(first_free, carve_next);
 	return 0;
@@ -136,6 +141,8 @@ struct page *page_alloc(unsigned order, unsigned gfp)
 	u64 epoch;
 
 	if (order >= MAX_ORDER)
+		return NULL;
+	if ((gfp & GFP_USER) && nr_free < nr_reserved + (1UL << order))
 		return NULL;
 	pg = take_block(order, &o);
 	if (!pg)
@@ -357,4 +364,9 @@ int page_discard(struct page *pg)
 	if (physmem_fd < 0)
 		return -EBADF;
 	return os_punch_hole(physmem_fd, page_to_phys(pg), PAGE_SIZE << pg->order);
+}
+
+unsigned long page_nr_reserved(void)
+{
+	return nr_reserved;
 }

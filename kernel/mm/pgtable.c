@@ -33,7 +33,7 @@ u64 *pte_lookup(struct mm *mm, uaddr_t addr, bool create)
 
 			if (!create)
 				return NULL;
-			f = frame_alloc(GFP_ZERO);
+			f = frame_alloc(GFP_ZERO | GFP_USER);
 			if (!f)
 				return NULL;
 			*e = f | PT_PRESENT;

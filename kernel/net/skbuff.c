@@ -20,6 +20,7 @@
 #include "kernel.h"
 #include "fs.h"
 #include "net.h"
+#include "page.h"
 #include "slab.h"
 #include "task.h"
 #include "internal.h"
@@ -35,6 +36,12 @@ struct skb *skb_alloc(size_t len)
 	struct skb *skb;
 
 	if (len > (64U << 20))
+		return NULL;
+	/*
+	 * Queued data is kernel memory a guest asks for: like guest pages, none from the
+	 * kernel's reserve (page.h, GFP_USER), or sockets nobody reads could take it all.
+	 */
+	if (page_nr_free() <= page_nr_reserved())
 		return NULL;
 	skb = kmalloc(sizeof(*skb) + len);
 	if (!skb)

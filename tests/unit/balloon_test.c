@@ -23,12 +23,14 @@ void frame_put(phys_t p);
 unsigned long page_nr_free(void);
 unsigned long page_nr_total(void);
 unsigned long page_nr_boot_total(void);
+unsigned long page_nr_reserved(void);
 unsigned long balloon_inflate(unsigned long frames);
 int balloon_deflate(unsigned long frames);
 unsigned long balloon_nr_frames(void);
 
 #define MEM (32UL << 20)
-#define RESERVE 1024 /* frames inflation leaves free (balloon.c) */
+#define RESERVE 1024 /* frames inflation leaves free for guests (balloon.c) */
+#define GFP_USER 2
 
 FIXTURE(balloon) {
 	void *mem;
@@ -88,17 +90,20 @@ TEST_F(balloon, deflating_more_than_was_taken_changes_nothing)
 
 TEST_F(balloon, inflating_past_free_memory_takes_what_it_can_and_leaves_a_reserve)
 {
-	unsigned long free = page_nr_free(), n = 0;
+	unsigned long free = page_nr_free(), n = 0, kernel = page_nr_reserved();
 	static phys_t got[MEM >> 12];
 	phys_t f;
 
-	EXPECT_EQ(free - RESERVE, balloon_inflate(MEM >> 12));
-	EXPECT_EQ(RESERVE, page_nr_free());
+	EXPECT_EQ(free - RESERVE - kernel, balloon_inflate(MEM >> 12));
+	EXPECT_EQ(RESERVE + kernel, page_nr_free());
 	EXPECT_EQ(0, balloon_inflate(1));
-	/* The kernel can still allocate the reserve, and then nothing more. */
-	while ((f = frame_alloc(0)) != 0)
+	/* Guests can still have RESERVE frames, then only the kernel its own reserve. */
+	while ((f = frame_alloc(GFP_USER)) != 0)
 		got[n++] = f;
 	EXPECT_EQ(RESERVE, n);
+	while ((f = frame_alloc(0)) != 0)
+		got[n++] = f;
+	EXPECT_EQ(RESERVE + kernel, n);
 	for (unsigned long i = 0; i < n; i++)
 		frame_put(got[i]);
 }

@@ -33,6 +33,7 @@ void frame_put(phys_t p);
 unsigned long page_nr_free(void);
 unsigned long page_nr_total(void);
 unsigned long page_nr_dirty(void);
+unsigned long page_nr_reserved(void);
 unsigned long page_release_free(void);
 unsigned long page_release_aged(void);
 extern char *physmem_base;
@@ -69,6 +70,31 @@ TEST_F(pages, accounting_counts_every_frame_once)
 	EXPECT_EQ(total, before);
 	EXPECT_GT(total, (MEM >> 12) - 64);
 	EXPECT_LT(total, MEM >> 12);
+}
+
+TEST_F(pages, guest_allocations_leave_the_reserve_to_the_kernel)
+{
+	static phys_t got[4096];
+	unsigned long n = 0, reserved = page_nr_reserved();
+
+	/* 16 MiB: 1/128 of it is below the 64-frame floor */
+	EXPECT_EQ(64, reserved);
+	while (n < 4096 && (got[n] = frame_alloc(2 /* GFP_USER */)))
+		n++;
+	EXPECT_EQ(reserved, page_nr_free());
+	EXPECT_EQ(page_nr_total() - reserved, n);
+	/* the kernel still gets memory; a guest gets none until some is freed */
+	phys_t k = frame_alloc(0);
+
+	EXPECT_NE(0, k);
+	EXPECT_EQ(0, frame_alloc(2));
+	frame_put(k);
+	frame_put(got[--n]);
+	EXPECT_NE(0, got[n] = frame_alloc(2));
+	n++;
+	while (n)
+		frame_put(got[--n]);
+	EXPECT_EQ(page_nr_total(), page_nr_free());
 }
 
 TEST_F(pages, frames_are_distinct_aligned_and_inside_physmem)

@@ -115,7 +115,7 @@ int os_fd_readable(int fd)
 	return r > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)) ? 1 : 0;
 }
 
-int os_read_file(const char *path, void **bufp, size_t *lenp)
+int os_read_file(const char *path, void **bufp, size_t *lenp, size_t max)
 {
 	int fd = os_open(path, O_RDONLY, 0);
 	long size;
@@ -125,9 +125,9 @@ int os_read_file(const char *path, void **bufp, size_t *lenp)
 	if (fd < 0)
 		return fd;
 	size = os_file_size(fd);
-	if (size < 0) {
+	if (size < 0 || (size_t)size > max) {
 		os_close(fd);
-		return (int)size;
+		return size < 0 ? (int)size : -EFBIG;
 	}
 	buf = malloc(size ? size : 1);
 	if (!buf) {

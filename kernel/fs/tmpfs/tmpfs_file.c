@@ -79,7 +79,7 @@ static int frame_obtain(struct inode *inode, u64 index, phys_t *out)
 	if (!*slot) {
 		if (sbi->max_pages && sbi->used_pages >= sbi->max_pages)
 			return -ENOSPC;
-		f = frame_alloc(GFP_ZERO);
+		f = frame_alloc(GFP_ZERO | GFP_USER);
 		if (!f)
 			return -ENOMEM;
 		*slot = f;

@@ -38,8 +38,11 @@ long os_file_size(int fd);
 int os_isatty(int fd);
 /* 1 when fd has data to read (or EOF) now, 0 if not. */
 int os_fd_readable(int fd);
-/* Read the whole host file at path into a buffer from os_alloc; *len gets its size. */
-int os_read_file(const char *path, void **buf, size_t *len);
+/*
+ * Read the whole host file at path into a buffer from os_alloc; *len gets its size.
+ * -EFBIG when it is larger than max bytes (read nothing then).
+ */
+int os_read_file(const char *path, void **buf, size_t *len, size_t max);
 
 /* ---- os/mem.c: the physmem file and the kernel's own mappings */
 /* Create the sparse, unlinked physmem file of size bytes; returns its fd. */
@@ -54,9 +57,12 @@ void os_free(void *p);
 /* Host page size, checked to be 4096 at boot. */
 long os_page_size(void);
 
-/* ---- os/gzip.c: gzip'd images (zlib). Returns the decompressed size or -errno. */
+/*
+ * ---- os/gzip.c: gzip'd images (zlib). Returns the decompressed size or -errno: -EINVAL
+ * for corrupt data, -EFBIG when it would decompress to more than max bytes.
+ */
 int os_is_gzip(const void *buf, size_t len);
-long os_gunzip(const void *in, size_t inlen, void **out);
+long os_gunzip(const void *in, size_t inlen, void **out, size_t max);
 
 /* ---- os/time.c: clocks and the periodic tick */
 uint64_t os_monotonic_ns(void);
