@@ -38,6 +38,8 @@ AUTOCONF := $(B)/autoconf.h
 $(AUTOCONF): .config Kconfig
 	$(Q)command -v kconfig-conf >/dev/null || { scripts/deps.sh --check; exit 1; }
 	$(Q)mkdir -p $(KCONFIG_DIR)/include/config $(KCONFIG_DIR)/include/generated
+	@# options added to Kconfig since .config was written take their defaults
+	$(Q)KCONFIG_CONFIG=.config kconfig-conf -s --olddefconfig Kconfig
 	$(Q)cd $(KCONFIG_DIR) && KCONFIG_CONFIG=$(CURDIR)/.config kconfig-conf -s --silentoldconfig $(CURDIR)/Kconfig
 	$(Q)cp $(KCONFIG_DIR)/include/generated/autoconf.h $@
 
@@ -67,7 +69,7 @@ endif
 KCFLAGS := $(COMMON) -ffreestanding -nostdinc -isystem $(GCCINC) -isystem $(B)/uapi \
 	-Ikernel/include -Idrivers -D__KERNEL_SIDE__
 HCFLAGS := $(COMMON) -D_GNU_SOURCE -Idrivers
-LDLIBS := -lz
+LDLIBS := -lz -lseccomp
 
 # ---------------------------------------------------------------- sources
 # A file's world is decided by its path alone.
@@ -76,7 +78,7 @@ HOST_SRCS := $(wildcard arch/um-lite/os/*.c arch/um-lite/x86_64/*.c) \
 ASM_SRCS := $(wildcard arch/um-lite/x86_64/*.S)
 KERN_SRCS := $(wildcard kernel/*.c kernel/*/*.c kernel/*/*/*.c) \
 	$(filter-out %_host.c,$(wildcard drivers/*/*.c tt/*.c)) \
-	$(filter-out %_host.c skas/stub.c,$(wildcard skas/*.c))
+	$(filter-out %_host.c skas/stub.c skas/seccomp_stub.c,$(wildcard skas/*.c))
 
 HOST_OBJS := $(HOST_SRCS:%.c=$(B)/%.o)
 KERN_OBJS := $(KERN_SRCS:%.c=$(B)/%.o)
@@ -101,23 +103,33 @@ $(KERN_OBJS): $(B)/%.o: %.c $(AUTOCONF) $(B)/uapi/.stamp
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
-$(ASM_OBJS): $(B)/%.o: %.S $(AUTOCONF) $(B)/skas/stub.elf
+$(ASM_OBJS): $(B)/%.o: %.S $(AUTOCONF) $(B)/skas/stub.elf $(B)/skas/seccomp_stub.elf
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	$(Q)$(CC) $(HCFLAGS) -DSTUB_ELF='"$(B)/skas/stub.elf"' -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(HCFLAGS) -DSTUB_ELF='"$(B)/skas/stub.elf"' \
+		-DSECCOMP_STUB_ELF='"$(B)/skas/seccomp_stub.elf"' -MMD -MP -c $< -o $@
 
 # The SKAS stub: a tiny static program, no libc, linked at a fixed address above the
 # guest's address space. It is embedded in umlite and exec'd for every address space.
 STUB_CFLAGS := -std=gnu11 -O2 -g -static -nostdlib -ffreestanding -fno-builtin -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
 	-mgeneral-regs-only -Iarch/um-lite/include/shared -include $(AUTOCONF) $(WARN)
-STUB_LDFLAGS := -no-pie -Wl,-T,skas/stub.lds -Wl,--build-id=none -Wl,-z,noexecstack \
-	-Wl,-z,norelro
+STUB_LDCOMMON := -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,norelro
+STUB_LDFLAGS := $(STUB_LDCOMMON) -Wl,-T,skas/stub.lds
 $(B)/skas/stub.elf: skas/stub.c skas/stub.lds $(AUTOCONF) arch/um-lite/include/shared/stub-data.h \
 		arch/um-lite/include/shared/as-layout.h
 	@mkdir -p $(dir $@)
 	@echo "  STUB    $@"
 	$(Q)$(CC) $(STUB_CFLAGS) $(STUB_LDFLAGS) skas/stub.c -o $@
+
+# The seccomp backend's stub (skas=seccomp): same flags, its own entry table and layout.
+$(B)/skas/seccomp_stub.elf: skas/seccomp_stub.c skas/seccomp_stub.lds $(AUTOCONF) \
+		arch/um-lite/include/shared/stub-data.h arch/um-lite/include/shared/stub-seccomp.h \
+		arch/um-lite/include/shared/as-layout.h
+	@mkdir -p $(dir $@)
+	@echo "  STUB    $@"
+	$(Q)$(CC) $(STUB_CFLAGS) $(STUB_LDCOMMON) -Wl,-T,skas/seccomp_stub.lds skas/seccomp_stub.c \
+		-o $@
 
 umlite: $(OBJS)
 	@echo "  LD      $@"

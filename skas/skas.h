@@ -32,4 +32,15 @@ int skas_host_pid(const struct stub_proc *sp);
 /* Kill every stub. */
 void skas_host_shutdown(void);
 
+/* For the other SKAS backend (seccomp_host.c), which starts its stubs the same way: */
+/* Copy a stub program into a sealed memfd; returns the descriptor or -errno. */
+int skas_host_load_program(const char *start, const char *end);
+/* Start the stub program prog_fd, traced and stopped after its exec; 0 or -errno. */
+int skas_host_start(int prog_fd, int *pidp);
+/*
+ * Run one system call in the stopped stub thread pid at STUB_ENTRY_SYSCALL; returns its
+ * result (or -errno when ptrace fails). The thread's registers are clobbered.
+ */
+long skas_host_inject(int pid, long nr, const long args[6]);
+
 #endif

@@ -99,8 +99,8 @@ static int wait_stop(int pid)
 	return r < 0 ? -errno : status;
 }
 
-/* The body of the vfork child: become a stub. Only system calls here. */
-static void stub_child(void)
+/* The body of the vfork child: become a stub (program prog). Only system calls here. */
+static void stub_child(int prog)
 {
 	struct rlimit rl = { 8 << 20, 8 << 20 };
 	char *argv[] = { "umlite-stub", NULL }, *envp[] = { NULL };
@@ -118,12 +118,11 @@ static void stub_child(void)
 	setrlimit(RLIMIT_STACK, &rl);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
 		_exit(125);
-	syscall(SYS_execveat, stub_fd, "", argv, envp, AT_EMPTY_PATH);
+	syscall(SYS_execveat, prog, "", argv, envp, AT_EMPTY_PATH);
 	_exit(127);
 }
 
-/* Start a stub stopped after its exec, with our ptrace options set. */
-static int start_stub(int *pidp)
+int skas_host_start(int prog_fd, int *pidp)
 {
 	int pid, status;
 	long r;
@@ -132,7 +131,7 @@ static int start_stub(int *pidp)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
-		stub_child();
+		stub_child(prog_fd);
 	status = wait_stop(pid);
 	if (status < 0)
 		return status;
@@ -157,7 +156,7 @@ static int start_stub(int *pidp)
  * result. The stub's registers are clobbered (the kernel always sets them before resuming
  * guest code).
  */
-static long inject_syscall(int pid, long nr, const long args[6])
+long skas_host_inject(int pid, long nr, const long args[6])
 {
 	struct user_regs_struct r;
 	long err;
@@ -260,22 +259,21 @@ static int check_layout(int pid)
 	return bad ? -ENOSPC : 0;
 }
 
-static int load_stub_program(void)
+int skas_host_load_program(const char *start, const char *end)
 {
-	size_t len = (size_t)(stub_elf_end - stub_elf_start);
+	size_t len = (size_t)(end - start);
 	int fd = memfd_create("umlite-stub", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	if (fd < 0)
 		return -errno;
-	if (os_write_all(fd, stub_elf_start, len) != (long)len ||
+	if (os_write_all(fd, start, len) != (long)len ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0) {
 		int err = -errno;
 
 		close(fd);
 		return err ? err : -EIO;
 	}
-	stub_fd = fd;
-	return 0;
+	return fd;
 }
 
 static void pin_to_current_cpu(void)
@@ -290,17 +288,18 @@ static void pin_to_current_cpu(void)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-int skas_host_init(int pmfd)
+static int host_init(int pmfd)
 {
 	int pid, r, status;
 
 	physmem_fd = pmfd;
-	r = load_stub_program();
+	r = skas_host_load_program(stub_elf_start, stub_elf_end);
 	if (r < 0)
 		return r;
+	stub_fd = r;
 	if (!os_getenv("UMLITE_NOPIN"))
 		pin_to_current_cpu();
-	r = start_stub(&pid);
+	r = skas_host_start(stub_fd, &pid);
 	if (r < 0)
 		return r;
 	r = probe_fp(pid);
@@ -309,6 +308,15 @@ int skas_host_init(int pmfd)
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, __WALL);
 	return r;
+}
+
+int skas_host_init(int pmfd)
+{
+	static int result = 1; /* skas=seccomp starts with this too: probe once */
+
+	if (result > 0)
+		result = host_init(pmfd);
+	return result;
 }
 
 int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
@@ -320,12 +328,12 @@ int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
 
 	if (!sp)
 		return -ENOMEM;
-	r = start_stub(&sp->pid);
+	r = skas_host_start(stub_fd, &sp->pid);
 	if (r < 0) {
 		free(sp);
 		return (int)r;
 	}
-	r = inject_syscall(sp->pid, SYS_mmap, args);
+	r = skas_host_inject(sp->pid, SYS_mmap, args);
 	if (r != STUB_DATA) {
 		skas_host_kill(sp);
 		return r < 0 ? (int)r : -EIO;

@@ -91,6 +91,29 @@ void os_tty_restore(void);
 /* Terminal size; 0 or -errno. */
 int os_tty_winsize(int fd, unsigned short *rows, unsigned short *cols);
 
+/* ---- os/security.c: seccomp filters for stub processes (libseccomp) */
+/* One classic BPF instruction, laid out as struct sock_filter. */
+struct os_bpf_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+/*
+ * The filter of a seccomp stub's guest thread: from the code page [code_lo, code_hi) only
+ * futex WAIT/WAKE on futex_word, rt_sigreturn and arch_prctl(ARCH_SET_FS/GS) run; every
+ * other call, and every call from anywhere else, is SECCOMP_RET_TRAP (SIGSYS). Writes at
+ * most max instructions to prog; returns their number or -errno.
+ */
+int os_seccomp_guest_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_lo,
+			    uint64_t code_hi, uint64_t futex_word);
+/*
+ * The filter of a seccomp stub's control thread: from the code page only mmap of
+ * physmem_fd (MAP_SHARED|MAP_FIXED), munmap and mprotect below task_size; anything else
+ * kills the process. Same return convention.
+ */
+int os_seccomp_ctl_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_lo,
+			  uint64_t code_hi, uint64_t physmem_fd, uint64_t task_size);
+
 /* ---- os/util.c: process-wide services */
 void os_exit(int status) __attribute__((noreturn));
 void os_abort(void) __attribute__((noreturn));

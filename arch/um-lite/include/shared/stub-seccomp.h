@@ -1,0 +1,73 @@
+/*
+ * The seccomp SKAS stub (skas=seccomp): fixed addresses, entry points, and the memory it
+ * shares with the kernel. Used by the stub program (skas/seccomp_stub.c), the kernel side
+ * (skas/seccomp.c) and the host side (skas/seccomp_host.c).
+ *
+ * A seccomp stub process has two threads and two shared areas, both physmem frames:
+ *   - the request pages at STUB_DATA (struct stub_data, the queue of mmap/munmap/mprotect
+ *     calls, then struct stub_sc_conf and the setup area): mapped READ-ONLY in the stub,
+ *     written only by the kernel through its own mapping;
+ *   - the hand-off slot at STUB_SLOT (struct stub_slot, then the signal stack): read-write,
+ *     so guest code can write every byte of it, and the kernel treats it as hostile.
+ * Shared header: stdint types only.
+ */
+#ifndef UM_STUB_SECCOMP_H
+#define UM_STUB_SECCOMP_H
+
+#include <stdint.h>
+
+#include "as-layout.h"
+#include "stub-data.h"
+
+/* Entry points in the seccomp stub's code page (fixed by skas/seccomp_stub.lds). */
+#define STUB_SC_ENTRY_QUEUE (STUB_CODE + 0x00) /* control thread: run the request queue */
+/* STUB_ENTRY_SYSCALL (STUB_CODE + 0x10): "syscall; int3", for ptrace injection */
+#define STUB_SC_ENTRY_PARK (STUB_CODE + 0x20)   /* guest thread: first trap */
+#define STUB_SC_ENTRY_HANDLER (STUB_CODE + 0x30) /* the host signal handler */
+#define STUB_SC_ENTRY_RESTORER (STUB_CODE + 0x40) /* rt_sigreturn */
+
+/* The hand-off slot of the (one) guest thread: a control page, then the signal stack. */
+#define STUB_SLOT (STUB_START + 0x20000UL)
+#define STUB_SLOT_ORDER 3
+#define STUB_SLOT_SIZE ((1UL << STUB_SLOT_ORDER) * UM_PAGE_SIZE)
+#define STUB_SLOT_STACK (STUB_SLOT + UM_PAGE_SIZE)
+#define STUB_SLOT_STACK_SIZE (STUB_SLOT_SIZE - UM_PAGE_SIZE)
+
+/* In the read-only request pages, after struct stub_data. */
+#define STUB_SC_CONF (STUB_DATA + 0x2000UL)
+#define STUB_SC_SETUP (STUB_DATA + 0x2100UL)
+#define STUB_SC_SETUP_SIZE (STUB_DATA_SIZE - 0x2100UL)
+
+/* What the stub reads from the request pages (the guest cannot change it). */
+struct stub_sc_conf {
+	uint32_t spin;     /* busy-wait iterations before sleeping on the futex */
+	uint32_t fsgsbase; /* 1: rd/wrfsbase are usable; 0: arch_prctl */
+};
+
+/* slot.state: who runs. The futex word of the hand-off. */
+#define STUB_SLOT_GUEST 0  /* guest code runs (or is about to); the kernel waits */
+#define STUB_SLOT_KERNEL 1 /* the stub handed a trap over; it waits for GUEST */
+
+/* What the stub's handler saw, written by the handler: hostile input for the kernel. */
+struct stub_trap {
+	int32_t signo;
+	int32_t code;     /* si_code */
+	uint64_t addr;    /* si_addr (SIGSYS: the call address) */
+	uint64_t uc;      /* the ucontext of the host signal frame (a stub address) */
+	uint64_t fs_base; /* the thread's FS/GS bases, when bases_valid */
+	uint64_t gs_base;
+	uint32_t bases_valid;
+	uint32_t arch;    /* SIGSYS: si_arch */
+};
+
+struct stub_slot {
+	uint32_t state;           /* STUB_SLOT_*; the only word futex calls may name */
+	uint32_t stub_sleeping;   /* the stub is (about to be) in FUTEX_WAIT */
+	uint32_t kernel_sleeping; /* the kernel is (about to be) in FUTEX_WAIT */
+	uint32_t set_bases;       /* kernel -> stub: bit 0 set FS base, bit 1 GS base */
+	uint64_t fs_base;         /* kernel -> stub: the bases to install */
+	uint64_t gs_base;
+	struct stub_trap trap;    /* stub -> kernel */
+};
+
+#endif

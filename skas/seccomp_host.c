@@ -1,0 +1,685 @@
+/*
+ * SKAS over seccomp (skas=seccomp), host side: stub processes, their setup, the hand-off
+ * of traps through shared memory, and the control thread that edits their mappings.
+ *
+ * A guest address space is a host process running the seccomp stub (skas/seccomp_stub.c)
+ * with two threads:
+ *   - the guest thread runs guest code under a seccomp filter (os/security.c) that traps
+ *     (SIGSYS) every system call except, from the stub's code page only, futex WAIT/WAKE
+ *     on its slot's state word, rt_sigreturn and arch_prctl(ARCH_SET_FS/GS). Its handler
+ *     (the same one for SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP and the kick
+ *     signal) runs on an alternate stack inside the hand-off slot, records the trap,
+ *     sets slot.state = KERNEL and waits for GUEST; the kernel reads and rewrites the
+ *     registers and FPU state in that signal frame (seccomp.c), and rt_sigreturn loads
+ *     them. No ptrace stop and no sleep on the fast path: the kernel runs on one CPU and
+ *     guest threads on another, and both sides busy-wait a little (about 50 us) before
+ *     sleeping on the futex (../shared/LIMITS.md: a sleeping wake-up across CPUs costs
+ *     ~30 us here, a spinning hand-off ~1.5 us). With one CPU nobody spins.
+ *   - the control thread is created by the kernel (an injected clone) and never runs on
+ *     its own: it sits in a ptrace stop. To map, unmap or protect guest pages the kernel
+ *     writes the calls into the request pages, resumes it at stub_sc_run_queue and waits
+ *     for its int3 (one ptrace round trip on the kernel's CPU, ~3 us). Its own filter
+ *     allows only mmap of the physmem descriptor (MAP_SHARED|MAP_FIXED), munmap and
+ *     mprotect below UM_TASK_SIZE, from the stub page; anything else kills the process.
+ * The guest thread is traced only during setup; then it is detached.
+ *
+ * Security (what a guest with full control of its registers and memory can do):
+ *   - Make a host system call: only the guest thread's filter's allowed calls, only from
+ *     the stub page. Jumping there with crafted registers yields futex WAIT/WAKE on its
+ *     own state word (it can only put itself to sleep or wake the kernel early),
+ *     arch_prctl on its own FS/GS base (which wrfsbase does anyway), or rt_sigreturn.
+ *     Every other call traps to the kernel, from anywhere, with any arguments; the filter
+ *     cannot be removed, and seccomp/prctl/ptrace themselves trap.
+ *   - rt_sigreturn with a crafted frame can set its own registers, host signal mask and
+ *     alternate stack. Blocking SIGSYS or a fault signal makes the next forced one fatal
+ *     (the process dies, the kernel sees it). A signal stack outside the slot puts the
+ *     next frame where the kernel refuses to read it (seccomp.c): the kernel kills it.
+ *     Blocking the kick signal only matters to a guest that never traps again: a stub
+ *     that burns KICK_GRACE_NS of CPU time after a kick without handing off is killed.
+ *     The kernel also rewrites the saved mask and stack in every frame it resumes.
+ *   - Map memory: it cannot call mmap/munmap/mprotect (they trap, and the kernel serves
+ *     them as guest calls on its own tables); the physmem descriptor is usable only by
+ *     the control thread, which runs only when the kernel resumes it, executes only the
+ *     queue in pages that are read-only in the stub, uses no stack and no writable memory,
+ *     and reports through its registers and a ptrace stop, which guest code cannot forge.
+ *     The kernel checks every queued range itself before queueing it.
+ *   - Write the slot, including state, at any time: the kernel copies every field once,
+ *     checks each one (seccomp.c), and believes nothing it could not have seen from the
+ *     guest's own registers. Writing state = KERNEL while it keeps running lets guest
+ *     code run concurrently with the kernel's handling of its "trap"; the mode therefore
+ *     declares UM_FEAT_GUEST_CONCURRENT, and the memory manager revokes host mappings
+ *     (synchronously, through the control thread) before a frame is reused.
+ *   - Escape preemption or block the kernel: the kernel never waits for a stub without a
+ *     timeout; it checks for death (waitpid on the control thread) and the kick as above.
+ * The escape attempts are tests: tests/guest/escape_test.c, run under both backends.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "as-layout.h"
+#include "os.h"
+#include "seccomp.h"
+#include "skas.h"
+#include "stub-data.h"
+#include "stub-seccomp.h"
+
+#ifndef NT_X86_XSTATE
+#define NT_X86_XSTATE 0x202
+#endif
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+#ifndef HWCAP2_FSGSBASE
+#define HWCAP2_FSGSBASE 0x2
+#endif
+
+#define FILTER_MAX 256
+#define SPIN_NS 50000ULL          /* how long either side busy-waits before sleeping */
+#define WAIT_SLICE_NS 10000000LL  /* futex sleeps at most this long between checks */
+#define KICK_GRACE_NS 50000000ULL /* CPU time a kicked stub may use without answering */
+#define CLONE_CTL_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
+			 CLONE_SYSVSEM)
+
+struct sc_stub {
+	int pid;             /* the guest thread, leader of the thread group */
+	int ctl;             /* the control thread, always in a ptrace stop */
+	bool dead;           /* seen dead or killed: no host mapping of it remains */
+	bool reaped;         /* both threads waited for */
+	bool refused_kick;   /* killed for running on after a kick */
+	int status;          /* wait status of the guest thread once dead */
+	volatile struct stub_slot *slot; /* the kernel's mapping of the hand-off slot */
+	volatile struct stub_data *req;  /* the kernel's mapping of the request pages */
+	struct sc_stub *next;            /* all live stubs, for shutdown */
+};
+
+/* The setup area in the request pages: what the injected setup calls read. */
+struct ksigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+struct kstack {
+	uint64_t sp;
+	int32_t flags, pad;
+	uint64_t size;
+};
+
+struct kfprog {
+	uint16_t len, pad[3];
+	uint64_t filter;
+};
+
+struct sc_setup {
+	struct ksigaction sa;
+	struct kstack ss;
+	uint64_t mask_all, mask_none;
+	struct kfprog guest_prog, ctl_prog;
+	struct os_bpf_insn guest[FILTER_MAX], ctl[FILTER_MAX];
+};
+
+_Static_assert(sizeof(struct sc_setup) <= STUB_SC_SETUP_SIZE, "setup area too small");
+_Static_assert(sizeof(struct stub_data) <= STUB_SC_CONF - STUB_DATA, "queue overlaps conf");
+_Static_assert(sizeof(struct stub_slot) <= UM_PAGE_SIZE, "slot control page");
+
+#define SETUP_ADDR(field) (STUB_SC_SETUP + offsetof(struct sc_setup, field))
+
+extern const char seccomp_stub_elf_start[], seccomp_stub_elf_end[];
+
+static int prog_fd = -1;
+static int physmem_fd = -1;
+static int guest_cpu = -1;   /* where guest threads run; -1: anywhere */
+static uint32_t stub_spin;   /* pause iterations of the stub's busy wait */
+static uint64_t kernel_spin_ns;
+static uint32_t fsgsbase;
+static struct os_bpf_insn guest_filter[FILTER_MAX], ctl_filter[FILTER_MAX];
+static int guest_len, ctl_len;
+static struct sc_stub *all_stubs;
+
+static const int handled_signals[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
+
+static long ptrace_call(int req, int pid, void *addr, void *data)
+{
+	long r = ptrace(req, pid, addr, data);
+
+	return r < 0 ? -errno : r;
+}
+
+static int wait_tid(int tid, int flags)
+{
+	int status, r;
+
+	do
+		r = waitpid(tid, &status, __WALL | flags);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return r == 0 ? -EAGAIN : status;
+}
+
+static uint64_t now_ns(void)
+{
+	return os_monotonic_ns();
+}
+
+static long futex_op(volatile uint32_t *word, int op, uint32_t val, const struct timespec *ts)
+{
+	long r = syscall(SYS_futex, word, op, val, ts, NULL, 0);
+
+	return r < 0 ? -errno : r;
+}
+
+/* ---- setup */
+
+static long inject(int pid, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	const long args[6] = { a0, a1, a2, a3, a4, a5 };
+
+	return skas_host_inject(pid, nr, args);
+}
+
+/* What the injected setup calls read, and the stub's configuration. */
+static void write_setup(volatile struct stub_data *req)
+{
+	struct sc_setup *su = (struct sc_setup *)((char *)req + (STUB_SC_SETUP - STUB_DATA));
+	struct stub_sc_conf *conf = (struct stub_sc_conf *)((char *)req + (STUB_SC_CONF - STUB_DATA));
+
+	conf->spin = stub_spin;
+	conf->fsgsbase = fsgsbase;
+	su->sa.handler = STUB_SC_ENTRY_HANDLER;
+	su->sa.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER;
+	su->sa.restorer = STUB_SC_ENTRY_RESTORER;
+	su->sa.mask = ~0ULL;
+	su->ss.sp = STUB_SLOT_STACK;
+	su->ss.flags = 0;
+	su->ss.size = STUB_SLOT_STACK_SIZE;
+	su->mask_all = ~0ULL;
+	su->mask_none = 0;
+	su->guest_prog.len = (uint16_t)guest_len;
+	su->guest_prog.filter = SETUP_ADDR(guest);
+	su->ctl_prog.len = (uint16_t)ctl_len;
+	su->ctl_prog.filter = SETUP_ADDR(ctl);
+	memcpy(su->guest, guest_filter, sizeof(guest_filter[0]) * (size_t)guest_len);
+	memcpy(su->ctl, ctl_filter, sizeof(ctl_filter[0]) * (size_t)ctl_len);
+}
+
+/* Create the control thread with an injected clone; it stops at once (TRACECLONE). */
+static int clone_ctl(struct sc_stub *sp)
+{
+	struct user_regs_struct r;
+	unsigned long tid = 0;
+	long err;
+	int st;
+
+	err = ptrace_call(PTRACE_GETREGS, sp->pid, NULL, &r);
+	if (err < 0)
+		return (int)err;
+	r.rax = SYS_clone;
+	r.orig_rax = -1;
+	r.rdi = CLONE_CTL_FLAGS;
+	r.rsi = r.rdx = r.r10 = r.r8 = 0;
+	r.rip = STUB_ENTRY_SYSCALL;
+	err = ptrace_call(PTRACE_SETREGS, sp->pid, NULL, &r);
+	if (err == 0)
+		err = ptrace_call(PTRACE_CONT, sp->pid, NULL, NULL);
+	st = err < 0 ? (int)err : wait_tid(sp->pid, 0);
+	if (st < 0)
+		return st;
+	if (!WIFSTOPPED(st) || st >> 8 != (SIGTRAP | (PTRACE_EVENT_CLONE << 8)))
+		return -ECHILD;
+	err = ptrace_call(PTRACE_GETEVENTMSG, sp->pid, NULL, &tid);
+	if (err < 0)
+		return (int)err;
+	sp->ctl = (int)tid;
+	st = wait_tid(sp->ctl, 0); /* its first stop */
+	if (st < 0 || !WIFSTOPPED(st))
+		return st < 0 ? st : -ECHILD;
+	err = ptrace_call(PTRACE_CONT, sp->pid, NULL, NULL); /* the leader finishes the clone */
+	st = err < 0 ? (int)err : wait_tid(sp->pid, 0);
+	if (st < 0 || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP)
+		return st < 0 ? st : -ECHILD;
+	return 0;
+}
+
+/* Point a stopped thread at rip (no system call to restart). */
+static int set_rip(int tid, uint64_t rip)
+{
+	struct user_regs_struct r;
+	long err = ptrace_call(PTRACE_GETREGS, tid, NULL, &r);
+
+	if (err < 0)
+		return (int)err;
+	r.rip = rip;
+	r.orig_rax = -1;
+	return (int)ptrace_call(PTRACE_SETREGS, tid, NULL, &r);
+}
+
+/* The control thread: all signals blocked, its filter, parked at the queue runner. */
+static int setup_ctl(struct sc_stub *sp)
+{
+	long r;
+
+	r = inject(sp->ctl, SYS_rt_sigprocmask, SIG_SETMASK, SETUP_ADDR(mask_all), 0, 8, 0, 0);
+	if (r == 0)
+		r = inject(sp->ctl, SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, SETUP_ADDR(ctl_prog), 0,
+			   0, 0);
+	if (r == 0)
+		r = set_rip(sp->ctl, STUB_SC_ENTRY_QUEUE);
+	return r ? (r < 0 ? (int)r : -EIO) : 0;
+}
+
+/* The guest thread: signal stack, handlers, empty mask, its filter (last). */
+static int setup_guest(struct sc_stub *sp)
+{
+	long r = inject(sp->pid, SYS_sigaltstack, SETUP_ADDR(ss), 0, 0, 0, 0, 0);
+
+	for (unsigned i = 0; r == 0 && i <= sizeof(handled_signals) / sizeof(int); i++) {
+		int sig = i < sizeof(handled_signals) / sizeof(int) ? handled_signals[i]
+								   : os_kick_signal();
+
+		r = inject(sp->pid, SYS_rt_sigaction, sig, SETUP_ADDR(sa), 0, 8, 0, 0);
+	}
+	if (r == 0)
+		r = inject(sp->pid, SYS_rt_sigprocmask, SIG_SETMASK, SETUP_ADDR(mask_none), 0, 8, 0,
+			   0);
+	if (r == 0)
+		r = inject(sp->pid, SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, SETUP_ADDR(guest_prog),
+			   0, 0, 0);
+	return r ? (r < 0 ? (int)r : -EIO) : 0;
+}
+
+static int map_shared_pages(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
+{
+	long r;
+
+	r = inject(sp->pid, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0);
+	if (r == 0)
+		r = inject(sp->pid, SYS_mmap, STUB_DATA, STUB_DATA_SIZE, PROT_READ,
+			   MAP_SHARED | MAP_FIXED, STUB_PHYSMEM_FD, (long)req_phys);
+	if (r == (long)STUB_DATA)
+		r = inject(sp->pid, SYS_mmap, STUB_SLOT, STUB_SLOT_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_FIXED, STUB_PHYSMEM_FD, (long)slot_phys);
+	if (r == (long)STUB_SLOT)
+		return 0;
+	return r < 0 ? (int)r : -EIO;
+}
+
+/* Let the guest thread go: on its CPU, untraced, into its first hand-off. */
+static int release_guest(struct sc_stub *sp)
+{
+	int r;
+
+	if (guest_cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(guest_cpu, &set);
+		sched_setaffinity(sp->pid, sizeof(set), &set);
+	}
+	r = set_rip(sp->pid, STUB_SC_ENTRY_PARK);
+	if (r == 0)
+		r = (int)ptrace_call(PTRACE_DETACH, sp->pid, NULL, NULL);
+	return r;
+}
+
+/* ---- death and kicks */
+
+static void reap(struct sc_stub *sp)
+{
+	int st;
+
+	if (sp->reaped)
+		return;
+	if (sp->ctl > 0) {
+		do
+			st = wait_tid(sp->ctl, 0);
+		while (st >= 0 && WIFSTOPPED(st) && ptrace_call(PTRACE_CONT, sp->ctl, NULL, NULL) == 0);
+	}
+	st = wait_tid(sp->pid, 0);
+	if (st >= 0)
+		sp->status = st;
+	sp->reaped = true;
+	sp->dead = true;
+}
+
+/* Kill the stub and wait until it is gone: after this, no mapping of it exists. */
+static void kill_now(struct sc_stub *sp)
+{
+	if (!sp->reaped)
+		kill(sp->pid, SIGKILL);
+	reap(sp);
+}
+
+/* Has the process died? (Its control thread reports the exit to us, its tracer.) */
+static bool check_dead(struct sc_stub *sp)
+{
+	int st;
+
+	if (sp->dead)
+		return true;
+	st = wait_tid(sp->ctl, WNOHANG);
+	if (st < 0 || WIFSTOPPED(st))
+		return false;
+	sp->ctl = -1;
+	reap(sp);
+	return true;
+}
+
+/* CPU time the stub process has used, in ns (0 when it cannot be read). */
+static uint64_t stub_cpu_ns(int pid)
+{
+	struct timespec ts;
+	clockid_t id;
+
+	if (clock_getcpuclockid(pid, &id) || clock_gettime(id, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+struct waiter {
+	bool kicked;
+	uint64_t kick_cpu_ns; /* the stub's CPU time when it was kicked */
+};
+
+static void maybe_kick(struct sc_stub *sp, struct waiter *w)
+{
+	if (w->kicked || !os_irq_pending())
+		return;
+	w->kick_cpu_ns = stub_cpu_ns(sp->pid);
+	syscall(SYS_tgkill, sp->pid, sp->pid, os_kick_signal());
+	w->kicked = true;
+}
+
+/*
+ * Between sleeps: is the stub dead, or refusing its kick? A stub takes the kick as soon as
+ * it runs guest code; one that has run KICK_GRACE_NS of CPU time since without a
+ * hand-off has the kick blocked (a crafted rt_sigreturn) and is killed. Time it spent
+ * waiting for a CPU does not count. Returns true when the stub is gone.
+ */
+static bool check_stub(struct sc_stub *sp, struct waiter *w)
+{
+	if (check_dead(sp))
+		return true;
+	if (w->kicked && w->kick_cpu_ns && stub_cpu_ns(sp->pid) - w->kick_cpu_ns > KICK_GRACE_NS) {
+		sp->refused_kick = true;
+		kill_now(sp);
+		return true;
+	}
+	return false;
+}
+
+/* ---- the hand-off */
+
+static bool handed_off(volatile struct stub_slot *s)
+{
+	return __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == STUB_SLOT_KERNEL;
+}
+
+/* Wait for slot.state == KERNEL: spin, then sleep in slices. 0, or 1 when it died. */
+static int wait_handoff(struct sc_stub *sp)
+{
+	volatile struct stub_slot *s = sp->slot;
+	struct waiter w = { false, 0 };
+	uint64_t end = now_ns() + kernel_spin_ns;
+	const struct timespec slice = { 0, WAIT_SLICE_NS };
+
+	for (unsigned i = 1;; i++) {
+		if (handed_off(s))
+			return 0;
+		if (!(i & 63)) {
+			maybe_kick(sp, &w);
+			if (now_ns() > end)
+				break;
+		}
+		__builtin_ia32_pause();
+	}
+	for (;;) {
+		long r;
+
+		__atomic_store_n(&s->kernel_sleeping, 1, __ATOMIC_SEQ_CST);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (handed_off(s))
+			break;
+		r = futex_op(&s->state, FUTEX_WAIT, STUB_SLOT_GUEST, &slice);
+		if (handed_off(s))
+			break;
+		maybe_kick(sp, &w);
+		if ((r == -ETIMEDOUT || r == -EINTR) && check_stub(sp, &w)) {
+			__atomic_store_n(&s->kernel_sleeping, 0, __ATOMIC_RELAXED);
+			return 1;
+		}
+	}
+	__atomic_store_n(&s->kernel_sleeping, 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
+bool skas_sc_refused_kick(const struct sc_stub *sp)
+{
+	return sp->refused_kick;
+}
+
+int skas_sc_switch(struct sc_stub *sp)
+{
+	volatile struct stub_slot *s = sp->slot;
+
+	if (sp->dead)
+		return 1;
+	__atomic_store_n(&s->state, STUB_SLOT_GUEST, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&s->stub_sleeping, __ATOMIC_RELAXED))
+		futex_op(&s->state, FUTEX_WAKE, 1, NULL);
+	return wait_handoff(sp);
+}
+
+/* ---- the control thread */
+
+int skas_sc_flush(struct sc_stub *sp)
+{
+	struct user_regs_struct r;
+	long err;
+	int st;
+
+	if (sp->dead)
+		return -ESRCH;
+	if (sp->req->ncalls == 0)
+		return 0;
+	do {
+		err = ptrace_call(PTRACE_CONT, sp->ctl, NULL, NULL);
+		st = err < 0 ? (int)err : wait_tid(sp->ctl, 0);
+	} while (st >= 0 && WIFSTOPPED(st) && WSTOPSIG(st) != SIGTRAP);
+	if (st >= 0 && !WIFSTOPPED(st))
+		sp->ctl = -1; /* it died (and is reaped) */
+	err = st < 0 ? st : !WIFSTOPPED(st) ? -ESRCH : ptrace_call(PTRACE_GETREGS, sp->ctl, NULL, &r);
+	if (err == 0)
+		err = (long)r.rax;
+	if (err < 0 || err > 0)
+		kill_now(sp);
+	return err > 0 ? -EIO : (int)err;
+}
+
+/* ---- life cycle */
+
+static int setup_stub(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
+{
+	long r = ptrace_call(PTRACE_SETOPTIONS, sp->pid, NULL,
+			     (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL |
+					    PTRACE_O_TRACECLONE));
+
+	if (r == 0)
+		r = map_shared_pages(sp, req_phys, slot_phys);
+	if (r == 0)
+		r = clone_ctl(sp);
+	if (r == 0)
+		r = setup_ctl(sp);
+	if (r == 0)
+		r = setup_guest(sp);
+	if (r == 0)
+		r = release_guest(sp);
+	if (r == 0 && wait_handoff(sp) != 0)
+		r = -ECHILD; /* it died before its first trap */
+	return (int)r;
+}
+
+int skas_sc_spawn(uint64_t req_phys, void *req, uint64_t slot_phys, void *slot,
+		  struct sc_stub **out)
+{
+	struct sc_stub *sp = calloc(1, sizeof(*sp));
+	int r;
+
+	if (!sp)
+		return -ENOMEM;
+	sp->slot = slot;
+	sp->req = req;
+	sp->ctl = -1;
+	write_setup(sp->req);
+	r = skas_host_start(prog_fd, &sp->pid);
+	if (r < 0) {
+		free(sp);
+		return r;
+	}
+	r = setup_stub(sp, req_phys, slot_phys);
+	if (r < 0) {
+		kill_now(sp);
+		free(sp);
+		return r;
+	}
+	sp->next = all_stubs;
+	all_stubs = sp;
+	*out = sp;
+	return 0;
+}
+
+int skas_sc_condemn(struct sc_stub *sp)
+{
+	kill_now(sp);
+	return sp->status;
+}
+
+void skas_sc_kill(struct sc_stub *sp)
+{
+	struct sc_stub **pp;
+
+	for (pp = &all_stubs; *pp; pp = &(*pp)->next) {
+		if (*pp == sp) {
+			*pp = sp->next;
+			break;
+		}
+	}
+	kill_now(sp);
+	free(sp);
+}
+
+void skas_sc_shutdown(void)
+{
+	while (all_stubs)
+		skas_sc_kill(all_stubs);
+}
+
+/* ---- boot */
+
+/* The kernel stays on its CPU (skas_host_init pinned it); guest threads get another. */
+static void choose_cpus(const cpu_set_t *allowed)
+{
+	int me = sched_getcpu(), n = CPU_COUNT(allowed);
+
+	guest_cpu = -1;
+	for (int c = 0; c < CPU_SETSIZE && !os_getenv("UMLITE_NOPIN"); c++) {
+		if (CPU_ISSET(c, allowed) && c != me) {
+			guest_cpu = c;
+			break;
+		}
+	}
+	if (n < 2) {
+		stub_spin = 0;
+		kernel_spin_ns = 0;
+	}
+}
+
+/* How many pause iterations take SPIN_NS on this CPU. */
+static uint32_t calibrate_spin(void)
+{
+	uint64_t t0 = now_ns(), dt;
+	const unsigned n = 20000;
+
+	for (unsigned i = 0; i < n; i++)
+		__builtin_ia32_pause();
+	dt = now_ns() - t0;
+	if (dt == 0)
+		dt = 1;
+	return (uint32_t)(SPIN_NS * n / dt + 1);
+}
+
+/* XCR0 and the MXCSR mask as the host reports them in a ptrace-saved image. */
+static int probe_fpu(struct skas_sc_info *info)
+{
+	size_t cap = 64 * 1024;
+	unsigned char *buf = calloc(1, cap);
+	struct iovec iov = { buf, cap };
+	int pid, st, r;
+
+	if (!buf)
+		return -ENOMEM;
+	r = skas_host_start(prog_fd, &pid);
+	if (r == 0) {
+		r = (int)ptrace_call(PTRACE_GETREGSET, pid, (void *)NT_X86_XSTATE, &iov);
+		if (r == -ENODEV || r == -EIO || r == -EINVAL)
+			r = (int)ptrace_call(PTRACE_GETREGSET, pid, (void *)NT_PRFPREG, &iov);
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, __WALL);
+	}
+	if (r == 0 && iov.iov_len >= 512) {
+		memcpy(&info->mxcsr_mask, buf + 28, sizeof(info->mxcsr_mask));
+		info->xfeatures = 3; /* x87 and SSE, at least */
+		if (iov.iov_len > 512)
+			memcpy(&info->xfeatures, buf + 464, sizeof(info->xfeatures));
+	}
+	free(buf);
+	return r;
+}
+
+int skas_sc_init(int pmfd, struct skas_sc_info *info)
+{
+	cpu_set_t allowed;
+	int r;
+
+	CPU_ZERO(&allowed);
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		CPU_SET(sched_getcpu(), &allowed);
+	r = skas_host_init(pmfd);
+	if (r < 0)
+		return r;
+	physmem_fd = pmfd;
+	stub_spin = calibrate_spin();
+	kernel_spin_ns = SPIN_NS;
+	choose_cpus(&allowed);
+	fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) ? 1 : 0;
+	info->fsgsbase = fsgsbase;
+	r = skas_host_load_program(seccomp_stub_elf_start, seccomp_stub_elf_end);
+	if (r < 0)
+		return r;
+	prog_fd = r;
+	guest_len = os_seccomp_guest_filter(guest_filter, FILTER_MAX, STUB_CODE,
+					    STUB_CODE + STUB_CODE_SIZE, STUB_SLOT);
+	ctl_len = os_seccomp_ctl_filter(ctl_filter, FILTER_MAX, STUB_CODE,
+					STUB_CODE + STUB_CODE_SIZE, STUB_PHYSMEM_FD, UM_TASK_SIZE);
+	if (guest_len < 0 || ctl_len < 0)
+		return guest_len < 0 ? guest_len : ctl_len;
+	return probe_fpu(info);
+}
