@@ -3,8 +3,11 @@
 #   1. host unit tests of kernel pieces (build/tests/unit/*_test, our kselftest harness);
 #   2. the harness's own self-test;
 #   3. guest tests (build/tests/guest/*_test): natively first (the oracle: a test that
-#      fails natively is a bad test), then inside an instance (mode=skas);
-#   4. the Bats tests (tests/bats/*.bats), black-box tests of ./umlite.
+#      fails natively is a bad test), then inside an instance, once per configuration;
+#   4. the Bats tests (tests/bats/*.bats), black-box tests of ./umlite, once per
+#      configuration (passed to them as UMLITE_ARGS).
+# Configurations: UMLITE_TEST_CONFIGS, space-separated command-line words, one per run
+# (default: "skas=seccomp skas=ptrace", both SKAS trap backends).
 # Every suite prints TAP; this script counts the results and ends with the line
 # "N passed, M failed" (", K skipped" when some were), exiting non-zero on any failure.
 # A suite whose binary is missing (umlite not built) is reported as a failure, not skipped.
@@ -17,6 +20,7 @@ skipped=0
 failed_names=()
 log=$B/test-logs
 mkdir -p "$log"
+configs=${UMLITE_TEST_CONFIGS:-skas=seccomp skas=ptrace}
 
 # Count TAP results read on stdin; echo them with a prefix; failures remembered by name.
 count_tap() {
@@ -77,12 +81,12 @@ if [ -n "$guest_tests" ]; then
 			timeout 120 "$t"
 	done
 	if [ -x ./umlite ] && [ -f $B/test.cpio ]; then
-		for mode in ${UMLITE_TEST_MODES:-skas}; do
-			echo "== guest tests, mode=$mode"
+		for cfg in $configs; do
+			echo "== guest tests, $cfg"
 			for t in $guest_tests; do
 				n=$(basename "$t")
-				run_binary_suite "$mode/$n" "$log/$mode-$n.log" timeout 300 \
-					./umlite mem=256M mode="$mode" initrd=$B/test.cpio init="/tests/$n"
+				run_binary_suite "$cfg/$n" "$log/$cfg-$n.log" timeout 300 \
+					./umlite mem=256M "$cfg" initrd=$B/test.cpio init="/tests/$n"
 			done
 		done
 	else
@@ -93,7 +97,11 @@ fi
 if ls tests/bats/*.bats >/dev/null 2>&1; then
 	echo "== bats"
 	if command -v bats >/dev/null; then
-		run_binary_suite "bats" "$log/bats.log" timeout 1200 bats --tap tests/bats
+		for cfg in $configs; do
+			echo "== bats, $cfg"
+			run_binary_suite "bats/$cfg" "$log/bats-$cfg.log" \
+				env UMLITE_ARGS="$cfg" timeout 1200 bats --tap tests/bats
+		done
 	else
 		suite_broken bats "bats is not installed (scripts/deps.sh)"
 	fi

@@ -310,6 +310,8 @@ static int map_shared_pages(struct sc_stub *sp, uint64_t req_phys, uint64_t slot
 	long r;
 
 	r = inject(sp->pid, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0);
+	if (r == 0) /* no core file when a forced SIGSYS kills it; no other tracer */
+		r = inject(sp->pid, SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
 	if (r == 0)
 		r = inject(sp->pid, SYS_mmap, STUB_DATA, STUB_DATA_SIZE, PROT_READ,
 			   MAP_SHARED | MAP_FIXED, STUB_PHYSMEM_FD, (long)req_phys);

@@ -28,7 +28,8 @@ _Static_assert(sizeof(struct stub_data) + 4096 <= STUB_DATA_SIZE, "stub data too
 struct skas_mm {
 	struct stub_proc *host;
 	struct page *data_pages;
-	struct stub_data *data;
+	struct stub_data *data;  /* guest code can write it: ncalls below is the real count */
+	u32 ncalls;              /* calls queued in data->calls */
 	bool has_thread;
 };
 
@@ -74,10 +75,11 @@ static int skas_flush(void *ctx)
 	struct skas_mm *m = ctx;
 	int r;
 
-	if (m->data->ncalls == 0)
+	if (m->ncalls == 0)
 		return 0;
+	m->data->ncalls = m->ncalls;
 	r = skas_host_run_queue(m->host);
-	m->data->ncalls = 0;
+	m->ncalls = 0;
 	return r;
 }
 
@@ -86,13 +88,13 @@ static int queue(struct skas_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64
 	struct stub_data *d = m->data;
 	struct stub_call *c;
 
-	if (d->ncalls == STUB_MAX_CALLS) {
+	if (m->ncalls == STUB_MAX_CALLS) {
 		int r = skas_flush(m);
 
 		if (r < 0)
 			return r;
 	}
-	c = &d->calls[d->ncalls++];
+	c = &d->calls[m->ncalls++];
 	c->nr = nr;
 	c->args[0] = a0;
 	c->args[1] = a1;
@@ -108,8 +110,8 @@ static int skas_mm_map(void *ctx, u64 va, u64 len, u64 phys, int prot)
 	struct skas_mm *m = ctx;
 	struct stub_data *d = m->data;
 
-	if (d->ncalls) {
-		struct stub_call *p = &d->calls[d->ncalls - 1];
+	if (m->ncalls) {
+		struct stub_call *p = &d->calls[m->ncalls - 1];
 
 		if (p->nr == __NR_mmap && p->args[0] + p->args[1] == va &&
 		    p->args[5] + p->args[1] == phys && p->args[2] == (u64)prot) {

@@ -109,7 +109,7 @@ load helpers.bash
 }
 
 @test "a running instance is stopped by SIGTERM from the host, leaving no stub processes" {
-	"$UMLITE" mem=64M initrd="$ROOTFS" init=/bin/sh -- -c 'sleep 100' &
+	"$UMLITE" mem=64M initrd="$ROOTFS" "${CONFIG_ARGS[@]}" init=/bin/sh -- -c 'sleep 100' &
 	pid=$!
 	sleep 1
 	kill -TERM "$pid"

@@ -6,7 +6,7 @@ load helpers.bash
 
 pty() {
 	python3 "$BATS_TEST_DIRNAME/pty-run.py" "$@" -- timeout -k 5 60 "$UMLITE" mem=128M \
-		initrd="$ROOTFS" ${UMLITE_MODE:+mode=$UMLITE_MODE} init=/bin/sh
+		initrd="$ROOTFS" ${UMLITE_MODE:+mode=$UMLITE_MODE} "${CONFIG_ARGS[@]}" init=/bin/sh
 }
 
 @test "an interactive shell runs commands typed at the terminal and exits with its status" {

@@ -7,9 +7,14 @@ ROOTFS=${ROOTFS:-$ROOT/build/rootfs.cpio}
 # Every boot gets a timeout: a hung kernel fails its test instead of the suite.
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
 
+# Extra command-line words for every boot: the configuration under test (run-tests.sh
+# runs the suite once per configuration, e.g. UMLITE_ARGS=skas=ptrace).
+read -ra CONFIG_ARGS <<<"${UMLITE_ARGS:-}"
+
 # umlite ARGS...: boot the busybox initramfs with ARGS (mode and memory defaults added).
 umlite() {
-	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$ROOTFS" ${UMLITE_MODE:+mode=$UMLITE_MODE} "$@"
+	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$ROOTFS" ${UMLITE_MODE:+mode=$UMLITE_MODE} \
+		"${CONFIG_ARGS[@]}" "$@"
 }
 
 # guest_sh SCRIPT: run SCRIPT with the guest's /bin/sh as init.
