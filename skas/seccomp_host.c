@@ -92,12 +92,12 @@
 #define HWCAP2_FSGSBASE 0x2
 #endif
 
-#define FILTER_MAX 256
-#define SPIN_NS 50000ULL          /* how long either side busy-waits before sleeping */
+#define FILTER_MAX STUB_SC_FILTER_MAX
+#define KERNEL_SPIN_NS 50000ULL   /* how long the kernel busy-waits before sleeping */
+#define STUB_SPIN_NS 5000ULL      /* how long a stub busy-waits before yielding */
+#define STUB_YIELDS 500           /* and how many times it yields before sleeping */
 #define WAIT_SLICE_NS 10000000LL  /* futex sleeps at most this long between checks */
 #define KICK_GRACE_NS 50000000ULL /* CPU time a kicked stub may use without answering */
-#define CLONE_CTL_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
-			 CLONE_SYSVSEM)
 
 struct sc_stub {
 	int pid;             /* the guest thread, leader of the thread group */
@@ -111,35 +111,12 @@ struct sc_stub {
 	struct sc_stub *next;            /* all live stubs, for shutdown */
 };
 
-/* The setup area in the request pages: what the injected setup calls read. */
-struct ksigaction {
-	uint64_t handler, flags, restorer, mask;
-};
-
-struct kstack {
-	uint64_t sp;
-	int32_t flags, pad;
-	uint64_t size;
-};
-
-struct kfprog {
-	uint16_t len, pad[3];
-	uint64_t filter;
-};
-
-struct sc_setup {
-	struct ksigaction sa;
-	struct kstack ss;
-	uint64_t mask_all, mask_none;
-	struct kfprog guest_prog, ctl_prog;
-	struct os_bpf_insn guest[FILTER_MAX], ctl[FILTER_MAX];
-};
-
-_Static_assert(sizeof(struct sc_setup) <= STUB_SC_SETUP_SIZE, "setup area too small");
+_Static_assert(sizeof(struct stub_sc_setup) <= STUB_SC_SETUP_SIZE, "setup area too small");
 _Static_assert(sizeof(struct stub_data) <= STUB_SC_CONF - STUB_DATA, "queue overlaps conf");
 _Static_assert(sizeof(struct stub_slot) <= UM_PAGE_SIZE, "slot control page");
+_Static_assert(sizeof(struct os_bpf_insn) == 8, "filter instructions");
 
-#define SETUP_ADDR(field) (STUB_SC_SETUP + offsetof(struct sc_setup, field))
+#define SETUP_ADDR(field) (STUB_SC_SETUP + offsetof(struct stub_sc_setup, field))
 
 extern const char seccomp_stub_elf_start[], seccomp_stub_elf_end[];
 
@@ -147,6 +124,7 @@ static int prog_fd = -1;
 static int physmem_fd = -1;
 static int guest_cpu = -1;   /* where guest threads run; -1: anywhere */
 static uint32_t stub_spin;   /* pause iterations of the stub's busy wait */
+static uint32_t stub_yields; /* then sched_yield calls */
 static uint64_t kernel_spin_ns;
 static uint32_t fsgsbase;
 static struct os_bpf_insn guest_filter[FILTER_MAX], ctl_filter[FILTER_MAX];
@@ -188,30 +166,29 @@ static long futex_op(volatile uint32_t *word, int op, uint32_t val, const struct
 
 /* ---- setup */
 
-static long inject(int pid, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
-{
-	const long args[6] = { a0, a1, a2, a3, a4, a5 };
-
-	return skas_host_inject(pid, nr, args);
-}
-
-/* What the injected setup calls read, and the stub's configuration. */
+/* What stub_sc_setup reads, and the stub's configuration, in the request pages. */
 static void write_setup(volatile struct stub_data *req)
 {
-	struct sc_setup *su = (struct sc_setup *)((char *)req + (STUB_SC_SETUP - STUB_DATA));
-	struct stub_sc_conf *conf = (struct stub_sc_conf *)((char *)req + (STUB_SC_CONF - STUB_DATA));
+	struct stub_sc_setup *su = (void *)((char *)req + (STUB_SC_SETUP - STUB_DATA));
+	struct stub_sc_conf *conf = (void *)((char *)req + (STUB_SC_CONF - STUB_DATA));
+	unsigned n = sizeof(handled_signals) / sizeof(handled_signals[0]);
 
 	conf->spin = stub_spin;
+	conf->yields = stub_yields;
 	conf->fsgsbase = fsgsbase;
-	su->sa.handler = STUB_SC_ENTRY_HANDLER;
-	su->sa.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER;
-	su->sa.restorer = STUB_SC_ENTRY_RESTORER;
-	su->sa.mask = ~0ULL;
-	su->ss.sp = STUB_SLOT_STACK;
-	su->ss.flags = 0;
-	su->ss.size = STUB_SLOT_STACK_SIZE;
+	su->act_handler = STUB_SC_ENTRY_HANDLER;
+	su->act_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER;
+	su->act_restorer = STUB_SC_ENTRY_RESTORER;
+	su->act_mask = ~0ULL;
+	su->stack_sp = STUB_SLOT_STACK;
+	su->stack_flags = 0;
+	su->stack_size = STUB_SLOT_STACK_SIZE;
 	su->mask_all = ~0ULL;
 	su->mask_none = 0;
+	for (unsigned i = 0; i < n; i++)
+		su->signals[i] = handled_signals[i];
+	su->signals[n] = os_kick_signal();
+	su->nsignals = n + 1;
 	su->guest_prog.len = (uint16_t)guest_len;
 	su->guest_prog.filter = SETUP_ADDR(guest);
 	su->ctl_prog.len = (uint16_t)ctl_len;
@@ -220,42 +197,67 @@ static void write_setup(volatile struct stub_data *req)
 	memcpy(su->ctl, ctl_filter, sizeof(ctl_filter[0]) * (size_t)ctl_len);
 }
 
-/* Create the control thread with an injected clone; it stops at once (TRACECLONE). */
-static int clone_ctl(struct sc_stub *sp)
+/* Wait for a ptrace stop of tid; returns the status (a stop) or -ECHILD/-errno. */
+static int wait_stopped(int tid)
+{
+	int st = wait_tid(tid, 0);
+
+	return st < 0 ? st : WIFSTOPPED(st) ? st : -ECHILD;
+}
+
+/* The result (rax) of a thread stopped at its setup's int3: 0, or -errno. */
+static long setup_result(int tid)
+{
+	struct user_regs_struct r;
+	long err = ptrace_call(PTRACE_GETREGS, tid, NULL, &r);
+
+	return err < 0 ? err : (long)r.rax;
+}
+
+/*
+ * Run stub_sc_setup in the stopped guest thread: follow its clone of the control thread
+ * (PTRACE_O_TRACECLONE: the new thread starts stopped, traced by us), let the control
+ * thread install its filter and stop, and wait for the guest thread's own end of setup.
+ */
+static int run_setup(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
 {
 	struct user_regs_struct r;
 	unsigned long tid = 0;
-	long err;
+	long err = ptrace_call(PTRACE_GETREGS, sp->pid, NULL, &r);
 	int st;
 
-	err = ptrace_call(PTRACE_GETREGS, sp->pid, NULL, &r);
 	if (err < 0)
 		return (int)err;
-	r.rax = SYS_clone;
+	r.rip = STUB_SC_ENTRY_SETUP;
+	r.rdi = req_phys;
+	r.rsi = slot_phys;
 	r.orig_rax = -1;
-	r.rdi = CLONE_CTL_FLAGS;
-	r.rsi = r.rdx = r.r10 = r.r8 = 0;
-	r.rip = STUB_ENTRY_SYSCALL;
 	err = ptrace_call(PTRACE_SETREGS, sp->pid, NULL, &r);
-	if (err == 0)
+	if (!err)
 		err = ptrace_call(PTRACE_CONT, sp->pid, NULL, NULL);
-	st = err < 0 ? (int)err : wait_tid(sp->pid, 0);
+	st = err < 0 ? (int)err : wait_stopped(sp->pid);
 	if (st < 0)
 		return st;
-	if (!WIFSTOPPED(st) || st >> 8 != (SIGTRAP | (PTRACE_EVENT_CLONE << 8)))
-		return -ECHILD;
+	if (st >> 8 != (SIGTRAP | (PTRACE_EVENT_CLONE << 8))) /* it failed before the clone */
+		return WSTOPSIG(st) == SIGTRAP && setup_result(sp->pid) < 0 ? (int)setup_result(sp->pid)
+									: -ECHILD;
 	err = ptrace_call(PTRACE_GETEVENTMSG, sp->pid, NULL, &tid);
 	if (err < 0)
 		return (int)err;
 	sp->ctl = (int)tid;
-	st = wait_tid(sp->ctl, 0); /* its first stop */
-	if (st < 0 || !WIFSTOPPED(st))
-		return st < 0 ? st : -ECHILD;
-	err = ptrace_call(PTRACE_CONT, sp->pid, NULL, NULL); /* the leader finishes the clone */
-	st = err < 0 ? (int)err : wait_tid(sp->pid, 0);
-	if (st < 0 || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP)
-		return st < 0 ? st : -ECHILD;
-	return 0;
+	err = ptrace_call(PTRACE_CONT, sp->pid, NULL, NULL);
+	st = err < 0 ? (int)err : wait_stopped(sp->ctl); /* its first stop */
+	if (st >= 0)
+		st = (int)ptrace_call(PTRACE_CONT, sp->ctl, NULL, NULL);
+	if (st >= 0)
+		st = wait_stopped(sp->ctl); /* at the int3 after its filter */
+	if (st >= 0)
+		st = (int)setup_result(sp->ctl);
+	if (st >= 0)
+		st = wait_stopped(sp->pid); /* at the int3 after stub_sc_setup */
+	if (st >= 0)
+		st = (int)setup_result(sp->pid);
+	return st > 0 ? -EIO : st;
 }
 
 /* Point a stopped thread at rip (no system call to restart). */
@@ -269,58 +271,6 @@ static int set_rip(int tid, uint64_t rip)
 	r.rip = rip;
 	r.orig_rax = -1;
 	return (int)ptrace_call(PTRACE_SETREGS, tid, NULL, &r);
-}
-
-/* The control thread: all signals blocked, its filter, parked at the queue runner. */
-static int setup_ctl(struct sc_stub *sp)
-{
-	long r;
-
-	r = inject(sp->ctl, SYS_rt_sigprocmask, SIG_SETMASK, SETUP_ADDR(mask_all), 0, 8, 0, 0);
-	if (r == 0)
-		r = inject(sp->ctl, SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, SETUP_ADDR(ctl_prog), 0,
-			   0, 0);
-	if (r == 0)
-		r = set_rip(sp->ctl, STUB_SC_ENTRY_QUEUE);
-	return r ? (r < 0 ? (int)r : -EIO) : 0;
-}
-
-/* The guest thread: signal stack, handlers, empty mask, its filter (last). */
-static int setup_guest(struct sc_stub *sp)
-{
-	long r = inject(sp->pid, SYS_sigaltstack, SETUP_ADDR(ss), 0, 0, 0, 0, 0);
-
-	for (unsigned i = 0; r == 0 && i <= sizeof(handled_signals) / sizeof(int); i++) {
-		int sig = i < sizeof(handled_signals) / sizeof(int) ? handled_signals[i]
-								   : os_kick_signal();
-
-		r = inject(sp->pid, SYS_rt_sigaction, sig, SETUP_ADDR(sa), 0, 8, 0, 0);
-	}
-	if (r == 0)
-		r = inject(sp->pid, SYS_rt_sigprocmask, SIG_SETMASK, SETUP_ADDR(mask_none), 0, 8, 0,
-			   0);
-	if (r == 0)
-		r = inject(sp->pid, SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, SETUP_ADDR(guest_prog),
-			   0, 0, 0);
-	return r ? (r < 0 ? (int)r : -EIO) : 0;
-}
-
-static int map_shared_pages(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
-{
-	long r;
-
-	r = inject(sp->pid, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0);
-	if (r == 0) /* no core file when a forced SIGSYS kills it; no other tracer */
-		r = inject(sp->pid, SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
-	if (r == 0)
-		r = inject(sp->pid, SYS_mmap, STUB_DATA, STUB_DATA_SIZE, PROT_READ,
-			   MAP_SHARED | MAP_FIXED, STUB_PHYSMEM_FD, (long)req_phys);
-	if (r == (long)STUB_DATA)
-		r = inject(sp->pid, SYS_mmap, STUB_SLOT, STUB_SLOT_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_SHARED | MAP_FIXED, STUB_PHYSMEM_FD, (long)slot_phys);
-	if (r == (long)STUB_SLOT)
-		return 0;
-	return r < 0 ? (int)r : -EIO;
 }
 
 /* Let the guest thread go: on its CPU, untraced, into its first hand-off. */
@@ -525,13 +475,7 @@ static int setup_stub(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
 					    PTRACE_O_TRACECLONE));
 
 	if (r == 0)
-		r = map_shared_pages(sp, req_phys, slot_phys);
-	if (r == 0)
-		r = clone_ctl(sp);
-	if (r == 0)
-		r = setup_ctl(sp);
-	if (r == 0)
-		r = setup_guest(sp);
+		r = run_setup(sp, req_phys, slot_phys);
 	if (r == 0)
 		r = release_guest(sp);
 	if (r == 0 && wait_handoff(sp) != 0)
@@ -609,13 +553,13 @@ static void choose_cpus(const cpu_set_t *allowed)
 		}
 	}
 	if (n < 2) {
-		stub_spin = 0;
+		stub_spin = stub_yields = 0;
 		kernel_spin_ns = 0;
 	}
 }
 
-/* How many pause iterations take SPIN_NS on this CPU. */
-static uint32_t calibrate_spin(void)
+/* How many pause iterations take ns on this CPU. */
+static uint32_t calibrate_spin(uint64_t ns)
 {
 	uint64_t t0 = now_ns(), dt;
 	const unsigned n = 20000;
@@ -625,7 +569,7 @@ static uint32_t calibrate_spin(void)
 	dt = now_ns() - t0;
 	if (dt == 0)
 		dt = 1;
-	return (uint32_t)(SPIN_NS * n / dt + 1);
+	return (uint32_t)(ns * n / dt + 1);
 }
 
 /* XCR0 and the MXCSR mask as the host reports them in a ptrace-saved image. */
@@ -668,8 +612,9 @@ int skas_sc_init(int pmfd, struct skas_sc_info *info)
 	if (r < 0)
 		return r;
 	physmem_fd = pmfd;
-	stub_spin = calibrate_spin();
-	kernel_spin_ns = SPIN_NS;
+	stub_spin = calibrate_spin(STUB_SPIN_NS);
+	stub_yields = STUB_YIELDS;
+	kernel_spin_ns = KERNEL_SPIN_NS;
 	choose_cpus(&allowed);
 	fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) ? 1 : 0;
 	info->fsgsbase = fsgsbase;

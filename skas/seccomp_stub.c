@@ -16,6 +16,10 @@
  *     in the read-only request pages. That loop uses registers only, no stack and no
  *     writable memory, so guest code cannot steer it; it stops with int3, the result in
  *     rax (0 or -errno) and the index reached in r14.
+ * Before any guest code runs, the kernel runs stub_sc_setup once in the (traced) guest
+ * thread: it maps the shared areas, installs the handlers and the signal stack, creates
+ * the control thread (which installs its own filter and stops) and installs the guest
+ * thread's filter last.
  *
  * Compiled with -mgeneral-regs-only: the handler must not touch the FPU/SSE state (the
  * host saved the guest's in the frame and gives the handler a fresh one; keeping our
@@ -28,10 +32,29 @@
 #include "stub-data.h"
 #include "stub-seccomp.h"
 
+#define NR_MMAP 9
+#define NR_RT_SIGACTION 13
+#define NR_RT_SIGPROCMASK 14
 #define NR_RT_SIGRETURN 15
+#define NR_SCHED_YIELD 24
 #define NR_GETPID 39
-#define NR_FUTEX 202
+#define NR_CLONE 56
+#define NR_SIGALTSTACK 131
+#define NR_PRCTL 157
 #define NR_ARCH_PRCTL 158
+#define NR_FUTEX 202
+#define NR_SECCOMP 317
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define MAP_SHARED 1
+#define MAP_FIXED 0x10
+#define PR_SET_DUMPABLE 4
+#define PR_SET_NO_NEW_PRIVS 38
+#define SIG_SETMASK 2
+#define SECCOMP_SET_MODE_FILTER 1
+#define EIO 5
+/* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM */
+#define CLONE_CTL 0x00050f00
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define ARCH_SET_GS 0x1001
@@ -71,6 +94,11 @@ __asm__(".section .text.stub_entry,\"ax\",@progbits\n"
 	"	syscall\n"
 	"	ud2\n"
 	"	.balign 16\n"
+	"stub_sc_setup_entry:\n"
+	"	call stub_sc_setup\n"
+	"	int3\n"
+	"	ud2\n"
+	"	.balign 16\n"
 	"stub_sc_run_queue:\n"
 	"	movabs $0x7fc000010000, %r12\n"
 	"	mov 8(%r12), %r13d\n"
@@ -97,6 +125,37 @@ __asm__(".section .text.stub_entry,\"ax\",@progbits\n"
 	"2:	xor %eax, %eax\n"
 	"3:	int3\n"
 	"	jmp stub_sc_run_queue\n"
+	/*
+	 * stub_sc_clone(flags, &mask_all, &ctl_prog): the parent returns the new thread's id;
+	 * the new thread, on the parent's stack but never touching it, blocks every signal,
+	 * installs its filter, stops (int3: rax is the result) and then serves the queue.
+	 */
+	"stub_sc_clone:\n"
+	"	mov %rsi, %r8\n"
+	"	mov %rdx, %r9\n"
+	"	mov $56, %eax\n"
+	"	xor %esi, %esi\n"
+	"	xor %edx, %edx\n"
+	"	xor %r10d, %r10d\n"
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 5f\n"
+	"	mov $14, %eax\n"
+	"	mov $2, %edi\n"
+	"	mov %r8, %rsi\n"
+	"	xor %edx, %edx\n"
+	"	mov $8, %r10d\n"
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 4f\n"
+	"	mov $317, %eax\n"
+	"	mov $1, %edi\n"
+	"	xor %esi, %esi\n"
+	"	mov %r9, %rdx\n"
+	"	syscall\n"
+	"4:	int3\n"
+	"	jmp stub_sc_run_queue\n"
+	"5:	ret\n"
 	".text\n");
 
 /* The parts of the x86_64 siginfo the handler reads. */
@@ -106,6 +165,14 @@ struct stub_siginfo {
 	int32_t syscall;
 	uint32_t arch;
 };
+
+static inline long sc0(long n)
+{
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(n) : "rcx", "r11", "memory");
+	return ret;
+}
 
 static inline long sc3(long n, long a1, long a2, long a3)
 {
@@ -126,18 +193,44 @@ static inline long sc4(long n, long a1, long a2, long a3, long a4)
 	return ret;
 }
 
+static inline long sc6(long n, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	register long r9 __asm__("r9") = a6;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
 static inline uint32_t load_acq(volatile uint32_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
-/* Wait until the kernel sets the state back to GUEST: spin first, then sleep. */
-static void wait_for_kernel(volatile struct stub_slot *s, uint32_t spin)
+/*
+ * Wait until the kernel sets the state back to GUEST: spin first (a fast call is answered
+ * within a microsecond or two), then yield the CPU in a loop (so that another stub the
+ * kernel resumed meanwhile on this CPU runs at once, with no wake-up across CPUs), then
+ * sleep on the futex.
+ */
+static void wait_for_kernel(volatile struct stub_slot *s, const volatile struct stub_sc_conf *c)
 {
+	uint32_t spin = c->spin, yields = c->yields;
+
 	for (uint32_t i = 0; i < spin; i++) {
 		if (load_acq(&s->state) == STUB_SLOT_GUEST)
 			return;
 		__builtin_ia32_pause();
+	}
+	for (uint32_t i = 0; i < yields; i++) {
+		if (load_acq(&s->state) == STUB_SLOT_GUEST)
+			return;
+		sc0(NR_SCHED_YIELD);
 	}
 	for (;;) {
 		__atomic_store_n(&s->stub_sleeping, 1, __ATOMIC_SEQ_CST);
@@ -150,13 +243,13 @@ static void wait_for_kernel(volatile struct stub_slot *s, uint32_t spin)
 }
 
 /* Give the trap to the kernel: publish it, wake the kernel if it sleeps, then wait. */
-static void hand_off(volatile struct stub_slot *s, uint32_t spin)
+static void hand_off(volatile struct stub_slot *s, const volatile struct stub_sc_conf *c)
 {
 	__atomic_store_n(&s->state, STUB_SLOT_KERNEL, __ATOMIC_SEQ_CST);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&s->kernel_sleeping, __ATOMIC_RELAXED))
 		sc3(NR_FUTEX, (long)&s->state, FUTEX_WAKE, 1);
-	wait_for_kernel(s, spin);
+	wait_for_kernel(s, c);
 }
 
 static void set_base(int which, uint64_t v, uint32_t fsgsbase)
@@ -191,10 +284,59 @@ void stub_sc_handler(int sig, struct stub_siginfo *si, void *uc)
 		s->trap.fs_base = fs;
 		s->trap.gs_base = gs;
 	}
-	hand_off(s, conf->spin);
+	hand_off(s, conf);
 	set = s->set_bases;
 	if (set & 1)
 		set_base(ARCH_SET_FS, s->fs_base, fsgsbase);
 	if (set & 2)
 		set_base(ARCH_SET_GS, s->gs_base, fsgsbase);
+}
+
+long stub_sc_clone(long flags, const volatile uint64_t *mask_all,
+		   const volatile struct stub_sc_fprog *prog);
+long stub_sc_setup(uint64_t req_phys, uint64_t slot_phys);
+
+/* Map the request pages (read-only) and the slot; 0 or -errno. */
+static long map_shared(uint64_t req_phys, uint64_t slot_phys)
+{
+	long r = sc6(NR_MMAP, STUB_DATA, STUB_DATA_SIZE, PROT_READ, MAP_SHARED | MAP_FIXED,
+		     STUB_PHYSMEM_FD, (long)req_phys);
+
+	if (r == (long)STUB_DATA)
+		r = sc6(NR_MMAP, STUB_SLOT, STUB_SLOT_SIZE, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_FIXED, STUB_PHYSMEM_FD, (long)slot_phys);
+	if (r == (long)STUB_SLOT)
+		return 0;
+	return r < 0 ? r : -EIO;
+}
+
+/*
+ * Run once by the kernel (ptrace) before any guest code: the shared areas, no new
+ * privileges and no core dumps, the signal stack and handlers, an empty mask, the control
+ * thread, and the guest thread's filter last. Returns 0 or the first failure (-errno).
+ */
+long stub_sc_setup(uint64_t req_phys, uint64_t slot_phys)
+{
+	const volatile struct stub_sc_setup *su = (const volatile struct stub_sc_setup *)STUB_SC_SETUP;
+	uint32_t n;
+	long r = map_shared(req_phys, slot_phys);
+
+	if (!r)
+		r = sc6(NR_PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0);
+	if (!r)
+		r = sc6(NR_PRCTL, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
+	if (!r)
+		r = sc3(NR_SIGALTSTACK, (long)&su->stack_sp, 0, 0);
+	n = su->nsignals;
+	for (uint32_t i = 0; !r && i < n && i < STUB_SC_MAX_SIGNALS; i++)
+		r = sc4(NR_RT_SIGACTION, su->signals[i], (long)&su->act_handler, 0, 8);
+	if (!r)
+		r = sc4(NR_RT_SIGPROCMASK, SIG_SETMASK, (long)&su->mask_none, 0, 8);
+	if (!r) {
+		r = stub_sc_clone(CLONE_CTL, &su->mask_all, &su->ctl_prog);
+		r = r > 0 ? 0 : r ? r : -EIO;
+	}
+	if (!r)
+		r = sc3(NR_SECCOMP, SECCOMP_SET_MODE_FILTER, 0, (long)&su->guest_prog);
+	return r;
 }

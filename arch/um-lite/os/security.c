@@ -105,6 +105,8 @@ int os_seccomp_guest_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0);
 	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sched_yield), 0);
+	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 1,
 				     SCMP_A0(SCMP_CMP_EQ, ARCH_SET_FS));
 	if (!r)

@@ -100,7 +100,8 @@ struct os_bpf_insn {
 };
 /*
  * The filter of a seccomp stub's guest thread: from the code page [code_lo, code_hi) only
- * futex WAIT/WAKE on futex_word, rt_sigreturn and arch_prctl(ARCH_SET_FS/GS) run; every
+ * futex WAIT/WAKE on futex_word, rt_sigreturn, sched_yield and arch_prctl(ARCH_SET_FS/GS)
+ * run; every
  * other call, and every call from anywhere else, is SECCOMP_RET_TRAP (SIGSYS). Writes at
  * most max instructions to prog; returns their number or -errno.
  */

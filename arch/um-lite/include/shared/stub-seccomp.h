@@ -25,6 +25,7 @@
 #define STUB_SC_ENTRY_PARK (STUB_CODE + 0x20)   /* guest thread: first trap */
 #define STUB_SC_ENTRY_HANDLER (STUB_CODE + 0x30) /* the host signal handler */
 #define STUB_SC_ENTRY_RESTORER (STUB_CODE + 0x40) /* rt_sigreturn */
+#define STUB_SC_ENTRY_SETUP (STUB_CODE + 0x50)  /* guest thread, traced: set the stub up */
 
 /* The hand-off slot of the (one) guest thread: a control page, then the signal stack. */
 #define STUB_SLOT (STUB_START + 0x20000UL)
@@ -40,8 +41,35 @@
 
 /* What the stub reads from the request pages (the guest cannot change it). */
 struct stub_sc_conf {
-	uint32_t spin;     /* busy-wait iterations before sleeping on the futex */
+	uint32_t spin;     /* busy-wait iterations (pause) before yielding */
+	uint32_t yields;   /* then sched_yield calls, before sleeping on the futex */
 	uint32_t fsgsbase; /* 1: rd/wrfsbase are usable; 0: arch_prctl */
+};
+
+/*
+ * What stub_sc_setup reads (at STUB_SC_SETUP), written by the kernel before it starts the
+ * stub: the kernel's struct sigaction for every handled signal, the signal stack (the
+ * slot), two signal masks, and the two seccomp filters (struct sock_fprog + program).
+ */
+#define STUB_SC_FILTER_MAX 256
+#define STUB_SC_MAX_SIGNALS 8
+
+struct stub_sc_fprog {
+	uint16_t len, pad[3];
+	uint64_t filter; /* stub address of the instructions (8 bytes each) */
+};
+
+struct stub_sc_setup {
+	uint64_t act_handler, act_flags, act_restorer, act_mask; /* struct sigaction */
+	uint64_t stack_sp; /* stack_t */
+	int32_t stack_flags, stack_pad;
+	uint64_t stack_size;
+	uint64_t mask_all, mask_none;
+	int32_t signals[STUB_SC_MAX_SIGNALS];
+	uint32_t nsignals;
+	uint32_t pad;
+	struct stub_sc_fprog guest_prog, ctl_prog;
+	uint64_t guest[STUB_SC_FILTER_MAX], ctl[STUB_SC_FILTER_MAX];
 };
 
 /* slot.state: who runs. The futex word of the hand-off. */
