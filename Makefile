@@ -161,18 +161,20 @@ $(B)/test.cpio: $(B)/rootfs.cpio $(GUEST_TESTS) scripts/mkinitramfs.sh
 	$(Q)scripts/mkinitramfs.sh tests $@ $(GUEST_TESTS)
 
 # Host-side unit tests: kernel pieces compiled for the host and linked with the harness.
-# Each unit test names the objects it needs in a line "// UNIT-OBJS: a.o b.o" (under build/).
+# Each unit test names the objects it needs in a line "// UNIT-OBJS: a.o b.o" (under build/),
+# and host libraries in a line "// UNIT-LIBS: -lx".
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/*_test.c))
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -D_GNU_SOURCE -Itests/kselftest -Itests/unit \
 	-Iarch/um-lite/include/shared -include $(AUTOCONF)
 unit_objs = $(addprefix $(B)/,$(shell sed -n 's|^// UNIT-OBJS: ||p' $(1)))
+unit_libs = $(shell sed -n 's|^// UNIT-LIBS: ||p' $(1))
 .SECONDEXPANSION:
 $(B)/tests/unit/%: tests/unit/%.c $(AUTOCONF) $$(call unit_objs,tests/unit/$$*.c) \
 		$(wildcard tests/kselftest/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  UNIT    $@"
-	$(Q)$(CC) $(UNIT_CFLAGS) $< $(call unit_objs,$<) -o $@
+	$(Q)$(CC) $(UNIT_CFLAGS) $< $(call unit_objs,$<) $(call unit_libs,$<) -o $@
 .PRECIOUS: $(B)/tests/unit/%.o
 $(B)/tests/unit/%.o: tests/unit/%.c $(AUTOCONF)
 	@mkdir -p $(dir $@)

@@ -8,9 +8,10 @@
  * guest code) holding the trap record and the signal stack on which every trap's host
  * signal frame is built. Design and security argument: seccomp_host.c.
  *
- * Queue: maps are queued (adjacent ones merge) and run before guest code resumes;
- * unmaps and protection changes run at once, because guest code may be running
- * (UM_FEAT_GUEST_CONCURRENT) and a revoked page must be gone before its frame is reused.
+ * Queue: requests are queued (adjacent maps merge) and run before guest code resumes,
+ * or when the memory manager flushes: guest code may be running meanwhile, so the mode
+ * declares UM_FEAT_GUEST_CONCURRENT and the memory manager flushes the revocation of a
+ * page before it frees the frame (kernel/mm: zap_range, cow_break).
  *
  * Registers: after each hand-off the trap record and the frame's ucontext are copied out
  * once and checked (every byte of the slot is hostile input): the ucontext and the FPU
@@ -147,16 +148,12 @@ static int sc_mm_map(void *ctx, u64 va, u64 len, u64 phys, int prot)
 
 static int sc_mm_unmap(void *ctx, u64 va, u64 len)
 {
-	int r = queue(ctx, __NR_munmap, va, len, 0, 0, 0, 0);
-
-	return r ? r : sc_flush(ctx);
+	return queue(ctx, __NR_munmap, va, len, 0, 0, 0, 0);
 }
 
 static int sc_mm_protect(void *ctx, u64 va, u64 len, int prot)
 {
-	int r = queue(ctx, __NR_mprotect, va, len, (u64)prot & 7, 0, 0, 0);
-
-	return r ? r : sc_flush(ctx);
+	return queue(ctx, __NR_mprotect, va, len, (u64)prot & 7, 0, 0, 0);
 }
 
 /* ---- address spaces and threads */
