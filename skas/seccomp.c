@@ -471,6 +471,9 @@ static int sc_init(int physmem_fd)
 	if (r < 0)
 		return r;
 	sc_mm_destroy(ctx);
+	pr_info("skas=seccomp: kernel on CPU %d, guest threads on CPU %d (-1: any), %s\n",
+		host.kernel_cpu, host.guest_cpu,
+		host.spin ? "spinning hand-off" : "sleeping hand-off (one CPU)");
 	return 0;
 }
 

@@ -19,6 +19,9 @@ struct skas_sc_info {
 	uint64_t xfeatures;  /* XCR0's user features, from an image the host saved (ptrace) */
 	uint32_t mxcsr_mask; /* MXCSR bits the host accepts, from the same image */
 	uint32_t fsgsbase;   /* stubs read FS/GS bases with rdfsbase (reported each trap) */
+	int32_t kernel_cpu;  /* where the kernel (and the control threads) run; -1: anywhere */
+	int32_t guest_cpu;   /* where guest threads run; -1: anywhere */
+	uint32_t spin;       /* both sides busy-wait before sleeping (more than one CPU) */
 };
 
 /*

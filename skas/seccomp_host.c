@@ -205,7 +205,7 @@ static int wait_stopped(int tid)
 	return st < 0 ? st : WIFSTOPPED(st) ? st : -ECHILD;
 }
 
-/* The result (rax) of a thread stopped at its setup's int3: 0, or -errno. */
+/* The result (rax) of a thread stopped at an int3 of the stub: 0, or -errno. */
 static long setup_result(int tid)
 {
 	struct user_regs_struct r;
@@ -238,9 +238,10 @@ static int run_setup(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
 	st = err < 0 ? (int)err : wait_stopped(sp->pid);
 	if (st < 0)
 		return st;
-	if (st >> 8 != (SIGTRAP | (PTRACE_EVENT_CLONE << 8))) /* it failed before the clone */
-		return WSTOPSIG(st) == SIGTRAP && setup_result(sp->pid) < 0 ? (int)setup_result(sp->pid)
-									: -ECHILD;
+	if (st >> 8 != (SIGTRAP | (PTRACE_EVENT_CLONE << 8))) { /* it failed before the clone */
+		err = WSTOPSIG(st) == SIGTRAP ? setup_result(sp->pid) : 0;
+		return err < 0 ? (int)err : -ECHILD;
+	}
 	err = ptrace_call(PTRACE_GETEVENTMSG, sp->pid, NULL, &tid);
 	if (err < 0)
 		return (int)err;
@@ -299,10 +300,10 @@ static void reap(struct sc_stub *sp)
 
 	if (sp->reaped)
 		return;
-	if (sp->ctl > 0) {
-		do
-			st = wait_tid(sp->ctl, 0);
-		while (st >= 0 && WIFSTOPPED(st) && ptrace_call(PTRACE_CONT, sp->ctl, NULL, NULL) == 0);
+	while (sp->ctl > 0) {
+		st = wait_tid(sp->ctl, 0);
+		if (st < 0 || !WIFSTOPPED(st) || ptrace_call(PTRACE_CONT, sp->ctl, NULL, NULL) < 0)
+			break;
 	}
 	st = wait_tid(sp->pid, 0);
 	if (st >= 0)
@@ -442,28 +443,38 @@ int skas_sc_switch(struct sc_stub *sp)
 
 /* ---- the control thread */
 
-int skas_sc_flush(struct sc_stub *sp)
+/* Resume the control thread at the queue runner; its result (rax), or -errno. */
+static long run_queue(struct sc_stub *sp)
 {
-	struct user_regs_struct r;
 	long err;
 	int st;
+
+	do { /* a signal stop (there should be none: it blocks them all) is passed over */
+		err = ptrace_call(PTRACE_CONT, sp->ctl, NULL, NULL);
+		st = err < 0 ? (int)err : wait_tid(sp->ctl, 0);
+	} while (st >= 0 && WIFSTOPPED(st) && WSTOPSIG(st) != SIGTRAP);
+	if (st < 0)
+		return st;
+	if (!WIFSTOPPED(st)) {
+		sp->ctl = -1; /* it died, and that wait reaped it */
+		return -ESRCH;
+	}
+	return setup_result(sp->ctl);
+}
+
+int skas_sc_flush(struct sc_stub *sp)
+{
+	long r;
 
 	if (sp->dead)
 		return -ESRCH;
 	if (sp->req->ncalls == 0)
 		return 0;
-	do {
-		err = ptrace_call(PTRACE_CONT, sp->ctl, NULL, NULL);
-		st = err < 0 ? (int)err : wait_tid(sp->ctl, 0);
-	} while (st >= 0 && WIFSTOPPED(st) && WSTOPSIG(st) != SIGTRAP);
-	if (st >= 0 && !WIFSTOPPED(st))
-		sp->ctl = -1; /* it died (and is reaped) */
-	err = st < 0 ? st : !WIFSTOPPED(st) ? -ESRCH : ptrace_call(PTRACE_GETREGS, sp->ctl, NULL, &r);
-	if (err == 0)
-		err = (long)r.rax;
-	if (err < 0 || err > 0)
-		kill_now(sp);
-	return err > 0 ? -EIO : (int)err;
+	r = run_queue(sp);
+	if (r == 0)
+		return 0;
+	kill_now(sp);
+	return r < 0 ? (int)r : -EIO;
 }
 
 /* ---- life cycle */
@@ -618,6 +629,9 @@ int skas_sc_init(int pmfd, struct skas_sc_info *info)
 	choose_cpus(&allowed);
 	fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) ? 1 : 0;
 	info->fsgsbase = fsgsbase;
+	info->kernel_cpu = os_getenv("UMLITE_NOPIN") ? -1 : sched_getcpu();
+	info->guest_cpu = guest_cpu;
+	info->spin = stub_spin != 0;
 	r = skas_host_load_program(seccomp_stub_elf_start, seccomp_stub_elf_end);
 	if (r < 0)
 		return r;

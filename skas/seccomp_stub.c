@@ -267,7 +267,7 @@ void stub_sc_handler(int sig, struct stub_siginfo *si, void *uc);
 void stub_sc_handler(int sig, struct stub_siginfo *si, void *uc)
 {
 	volatile struct stub_slot *s = (volatile struct stub_slot *)STUB_SLOT;
-	const volatile struct stub_sc_conf *conf = (const volatile struct stub_sc_conf *)STUB_SC_CONF;
+	const volatile struct stub_sc_conf *conf = (const volatile void *)STUB_SC_CONF;
 	uint32_t fsgsbase = conf->fsgsbase, set;
 
 	s->trap.signo = sig;
@@ -317,7 +317,7 @@ static long map_shared(uint64_t req_phys, uint64_t slot_phys)
  */
 long stub_sc_setup(uint64_t req_phys, uint64_t slot_phys)
 {
-	const volatile struct stub_sc_setup *su = (const volatile struct stub_sc_setup *)STUB_SC_SETUP;
+	const volatile struct stub_sc_setup *su = (const volatile void *)STUB_SC_SETUP;
 	uint32_t n;
 	long r = map_shared(req_phys, slot_phys);
 

@@ -68,7 +68,9 @@ static int load(struct os_bpf_insn *prog, int len)
 		uint64_t mask;
 	} sa = { (void *)on_sigsys, SA_SIGINFO | 0x04000000 /* SA_RESTORER */, code + 16, 0 };
 
-	if (syscall(SYS_rt_sigaction, SIGSYS, &sa, NULL, 8) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+	if (syscall(SYS_rt_sigaction, SIGSYS, &sa, NULL, 8))
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp);
 }
@@ -245,7 +247,8 @@ TEST_F(filters, anything_else_kills_the_control_thread)
 		int st;
 
 		EXPECT_EQ(-1, under_filter(1, self->physfd, fns[i], &st)) TH_LOG("case %u", i);
-		EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) TH_LOG("case %u: %#x", i, st);
+		EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+			TH_LOG("case %u: %#x", i, st);
 	}
 }
 
