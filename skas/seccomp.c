@@ -73,7 +73,8 @@ struct sc_mm {
 	struct stub_data *req;   /* kernel mapping of the request pages */
 	struct stub_slot *slot;  /* kernel mapping of the slot: hostile */
 	bool has_thread;
-	u64 uc;                  /* checked stub address of the last trap's ucontext */
+	u64 uc;                  /* checked stub address of the last trap's ucontext; 0: the
+				    stub has not parked in its first hand-off yet */
 	u64 fs_base, gs_base;    /* what the stub thread has, as far as we know */
 };
 
@@ -167,13 +168,9 @@ static void sc_mm_free(struct sc_mm *m)
 	kfree(m);
 }
 
-static int take_trap(struct sc_mm *m, struct stub_trap *t, struct sc_ucontext *uc);
-
 static int sc_mm_create(void **ctx)
 {
 	struct sc_mm *m = kzalloc(sizeof(*m));
-	struct sc_ucontext uc;
-	struct stub_trap t;
 	int r;
 
 	if (!m)
@@ -192,13 +189,7 @@ static int sc_mm_create(void **ctx)
 		sc_mm_free(m);
 		return r;
 	}
-	r = take_trap(m, &t, &uc); /* the stub's first trap, at its park entry */
-	if (r < 0) {
-		skas_sc_kill(m->host);
-		sc_mm_free(m);
-		return r;
-	}
-	*ctx = m;
+	*ctx = m; /* its first hand-off is taken when it is first needed (parked()) */
 	return 0;
 }
 
@@ -250,6 +241,22 @@ static int take_trap(struct sc_mm *m, struct stub_trap *t, struct sc_ucontext *u
 		m->fs_base = t->fs_base;
 		m->gs_base = t->gs_base;
 	}
+	return 0;
+}
+
+/*
+ * The stub's first hand-off (its park entry, reached while the kernel was busy elsewhere):
+ * taken before the frame is first needed. 0, or -ESRCH when the stub died or was corrupt.
+ */
+static int parked(struct sc_mm *m)
+{
+	struct sc_ucontext uc;
+	struct stub_trap t;
+
+	if (m->uc)
+		return 0;
+	if (skas_sc_wait(m->host) || take_trap(m, &t, &uc))
+		return -ESRCH;
 	return 0;
 }
 
@@ -357,6 +364,8 @@ static int sc_fp_save(void *thr, struct um_regs *regs)
 
 	if (regs->fp_where != UM_FP_IN_THREAD || !img)
 		return 0;
+	if (parked(m) < 0)
+		return -EFAULT;
 	fp = frame_fp(m, &size, &sw);
 	if (!fp)
 		return -EFAULT;
@@ -438,6 +447,8 @@ static int sc_run(void *thr, struct um_regs *regs, struct um_trap *trap)
 	int r;
 
 	memset(trap, 0, sizeof(*trap));
+	if (parked(m) < 0)
+		goto dead;
 	r = sc_flush(m);
 	if (r == 0) {
 		regs_to_frame(m, regs->gp);
@@ -454,6 +465,7 @@ static int sc_run(void *thr, struct um_regs *regs, struct um_trap *trap)
 		pr_warn("skas=seccomp: a request to the stub failed (%s)\n", errname(r));
 	else if (skas_sc_refused_kick(m->host))
 		pr_warn("skas=seccomp: a guest thread blocked its preemption signal: killed\n");
+dead:
 	trap->kind = UM_TRAP_DIED;
 	trap->status = skas_sc_condemn(m->host);
 	return 0;
@@ -470,7 +482,10 @@ static int sc_init(int physmem_fd)
 	r = sc_mm_create(&ctx);
 	if (r < 0)
 		return r;
+	r = parked(ctx);
 	sc_mm_destroy(ctx);
+	if (r < 0)
+		return -ENOEXEC;
 	pr_info("skas=seccomp: kernel on CPU %d, guest threads on CPU %d (-1: any), %s\n",
 		host.kernel_cpu, host.guest_cpu,
 		host.spin ? "spinning hand-off" : "sleeping hand-off (one CPU)");

@@ -32,7 +32,8 @@ int skas_sc_init(int physmem_fd, struct skas_sc_info *info);
 /*
  * Start a stub whose request pages are physmem [req_phys, +STUB_DATA_SIZE) and whose
  * hand-off slot is [slot_phys, +STUB_SLOT_SIZE) (req and slot: the kernel's mappings).
- * Returns when the guest thread has parked in its first hand-off. 0 or -errno.
+ * Returns once the guest thread is on its way to its first hand-off (skas_sc_wait).
+ * 0 or -errno.
  */
 int skas_sc_spawn(uint64_t req_phys, void *req, uint64_t slot_phys, void *slot,
 		  struct sc_stub **out);
@@ -49,6 +50,8 @@ int skas_sc_flush(struct sc_stub *sp);
  * when a host interrupt is pending. Returns 0 after a hand-off, 1 when the stub is dead.
  */
 int skas_sc_switch(struct sc_stub *sp);
+/* Wait for a hand-off without resuming the stub (its first); 0, or 1 when it is dead. */
+int skas_sc_wait(struct sc_stub *sp);
 /* Was the stub killed because it went on running guest code after a kick? */
 bool skas_sc_refused_kick(const struct sc_stub *sp);
 /* Kill the stub (if it still lives) and wait for it; returns its wait status. */

@@ -428,6 +428,11 @@ bool skas_sc_refused_kick(const struct sc_stub *sp)
 	return sp->refused_kick;
 }
 
+int skas_sc_wait(struct sc_stub *sp)
+{
+	return sp->dead ? 1 : wait_handoff(sp);
+}
+
 int skas_sc_switch(struct sc_stub *sp)
 {
 	volatile struct stub_slot *s = sp->slot;
@@ -489,8 +494,6 @@ static int setup_stub(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
 		r = run_setup(sp, req_phys, slot_phys);
 	if (r == 0)
 		r = release_guest(sp);
-	if (r == 0 && wait_handoff(sp) != 0)
-		r = -ECHILD; /* it died before its first trap */
 	return (int)r;
 }
 
@@ -623,9 +626,9 @@ int skas_sc_init(int pmfd, struct skas_sc_info *info)
 	if (r < 0)
 		return r;
 	physmem_fd = pmfd;
-	stub_spin = calibrate_spin(STUB_SPIN_NS);
+	stub_spin = calibrate_spin(getenv("SSPIN") ? strtoull(getenv("SSPIN"), NULL, 0) : STUB_SPIN_NS);
 	stub_yields = STUB_YIELDS;
-	kernel_spin_ns = KERNEL_SPIN_NS;
+	kernel_spin_ns = getenv("KSPIN") ? strtoull(getenv("KSPIN"), NULL, 0) : KERNEL_SPIN_NS;
 	choose_cpus(&allowed);
 	fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) ? 1 : 0;
 	info->fsgsbase = fsgsbase;
