@@ -260,69 +260,57 @@ static int parked(struct sc_mm *m)
 	return 0;
 }
 
+/* The general registers in sigcontext order (r8 ... r15, di, si, bp, bx, dx, ax, cx, sp, ip,
+ * flags), as indexes of um_regs.gp. */
+static const u8 sc_regs[] = { UM_R8, UM_R9, UM_R10, UM_R11, UM_R12, UM_R13, UM_R14, UM_R15,
+			      UM_RDI, UM_RSI, UM_RBP, UM_RBX, UM_RDX, UM_RAX, UM_RCX, UM_RSP,
+			      UM_RIP, UM_EFLAGS };
+
+_Static_assert(offsetof(struct sigcontext_64, flags) == 17 * 8, "sigcontext layout");
+
 static void regs_from_frame(struct sc_mm *m, const struct stub_trap *t,
 			    const struct sc_ucontext *uc, u64 *r)
 {
-	const struct sigcontext_64 *mc = &uc->mc;
+	const u64 *g = (const u64 *)&uc->mc;
 
-	r[UM_R8] = mc->r8;
-	r[UM_R9] = mc->r9;
-	r[UM_R10] = mc->r10;
-	r[UM_R11] = mc->r11;
-	r[UM_R12] = mc->r12;
-	r[UM_R13] = mc->r13;
-	r[UM_R14] = mc->r14;
-	r[UM_R15] = mc->r15;
-	r[UM_RDI] = mc->di;
-	r[UM_RSI] = mc->si;
-	r[UM_RBP] = mc->bp;
-	r[UM_RBX] = mc->bx;
-	r[UM_RDX] = mc->dx;
-	r[UM_RAX] = mc->ax;
-	r[UM_RCX] = mc->cx;
-	r[UM_RSP] = mc->sp;
-	r[UM_RIP] = mc->ip;
-	r[UM_EFLAGS] = mc->flags;
+	for (unsigned i = 0; i < ARRAY_SIZE(sc_regs); i++)
+		r[sc_regs[i]] = g[i];
 	r[UM_CS] = USER_CS;
 	r[UM_SS] = USER_SS;
 	r[UM_FS_BASE] = m->fs_base;
 	r[UM_GS_BASE] = m->gs_base;
 	r[UM_ORIG_RAX] = (u64)-1;
 	if (t->signo == SIGSYS) {
-		r[UM_ORIG_RAX] = mc->ax;
+		r[UM_ORIG_RAX] = uc->mc.ax;
 		r[UM_RAX] = (u64)-ENOSYS;
 	}
 }
 
+/* Store v at p unless it is there already: a line left clean crosses CPUs for free. */
+static inline void put64(volatile u64 *p, u64 v)
+{
+	if (*p != v)
+		*p = v;
+}
+
+/*
+ * The registers to resume with, into the frame, with an empty saved mask and the slot's
+ * signal stack (whatever a crafted rt_sigreturn left there), and the FS/GS bases to set.
+ */
 static void regs_to_frame(struct sc_mm *m, const u64 *r)
 {
 	struct sc_ucontext *uc = stack_ptr(m, m->uc, sizeof(*uc));
-	struct sigcontext_64 *mc = &uc->mc;
+	volatile u64 *g = (volatile u64 *)&uc->mc;
 	struct stub_slot *s = m->slot;
 	u32 set = 0;
 
-	mc->r8 = r[UM_R8];
-	mc->r9 = r[UM_R9];
-	mc->r10 = r[UM_R10];
-	mc->r11 = r[UM_R11];
-	mc->r12 = r[UM_R12];
-	mc->r13 = r[UM_R13];
-	mc->r14 = r[UM_R14];
-	mc->r15 = r[UM_R15];
-	mc->di = r[UM_RDI];
-	mc->si = r[UM_RSI];
-	mc->bp = r[UM_RBP];
-	mc->bx = r[UM_RBX];
-	mc->dx = r[UM_RDX];
-	mc->ax = r[UM_RAX];
-	mc->cx = r[UM_RCX];
-	mc->sp = r[UM_RSP];
-	mc->ip = r[UM_RIP];
-	mc->flags = r[UM_EFLAGS];
-	uc->uc_sigmask = 0;
-	uc->ss_sp = STUB_SLOT_STACK;
-	uc->ss_flags = 0;
-	uc->ss_size = STUB_SLOT_STACK_SIZE;
+	for (unsigned i = 0; i < ARRAY_SIZE(sc_regs); i++)
+		put64(&g[i], r[sc_regs[i]]);
+	put64(&uc->uc_sigmask, 0);
+	put64(&uc->ss_sp, STUB_SLOT_STACK);
+	put64(&uc->ss_size, STUB_SLOT_STACK_SIZE);
+	if (uc->ss_flags)
+		uc->ss_flags = 0;
 	if (r[UM_FS_BASE] != m->fs_base) {
 		s->fs_base = m->fs_base = r[UM_FS_BASE];
 		set |= 1;
@@ -331,7 +319,8 @@ static void regs_to_frame(struct sc_mm *m, const u64 *r)
 		s->gs_base = m->gs_base = r[UM_GS_BASE];
 		set |= 2;
 	}
-	s->set_bases = set;
+	if (s->set_bases != set)
+		s->set_bases = set;
 }
 
 /* ---- FPU state in the frame */

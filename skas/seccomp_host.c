@@ -6,30 +6,34 @@
  * with two threads:
  *   - the guest thread runs guest code under a seccomp filter (os/security.c) that traps
  *     (SIGSYS) every system call except, from the stub's code page only, futex WAIT/WAKE
- *     on its slot's state word, rt_sigreturn and arch_prctl(ARCH_SET_FS/GS). Its handler
- *     (the same one for SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP and the kick
- *     signal) runs on an alternate stack inside the hand-off slot, records the trap,
- *     sets slot.state = KERNEL and waits for GUEST; the kernel reads and rewrites the
- *     registers and FPU state in that signal frame (seccomp.c), and rt_sigreturn loads
- *     them. No ptrace stop and no sleep on the fast path: the kernel runs on one CPU and
- *     guest threads on another, and both sides busy-wait a little (about 50 us) before
- *     sleeping on the futex (../shared/LIMITS.md: a sleeping wake-up across CPUs costs
- *     ~30 us here, a spinning hand-off ~1.5 us). With one CPU nobody spins.
- *   - the control thread is created by the kernel (an injected clone) and never runs on
- *     its own: it sits in a ptrace stop. To map, unmap or protect guest pages the kernel
- *     writes the calls into the request pages, resumes it at stub_sc_run_queue and waits
- *     for its int3 (one ptrace round trip on the kernel's CPU, ~3 us). Its own filter
- *     allows only mmap of the physmem descriptor (MAP_SHARED|MAP_FIXED), munmap and
- *     mprotect below UM_TASK_SIZE, from the stub page; anything else kills the process.
- * The guest thread is traced only during setup; then it is detached.
+ *     on its slot's state word, rt_sigreturn, sched_yield and arch_prctl(ARCH_SET_FS/GS).
+ *     Its handler (the same one for SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP and
+ *     the kick signal) runs on an alternate stack inside the hand-off slot, records the
+ *     trap, sets slot.state = KERNEL and waits for GUEST; the kernel reads and rewrites
+ *     the registers and FPU state in that signal frame (seccomp.c), and rt_sigreturn
+ *     loads them. No ptrace stop and no sleep on the fast path: the kernel runs on one
+ *     CPU and guest threads on another, and both sides busy-wait before sleeping on the
+ *     futex (../shared/LIMITS.md: a sleeping wake-up across CPUs costs ~30 us here, a
+ *     spinning hand-off ~1.5 us): the kernel KERNEL_SPIN_NS; a stub STUB_SPIN_NS, or
+ *     less when the kernel tells it that another stub runs now (slot.nap), then it
+ *     yields its CPU STUB_YIELDS times, so that the next stub runs there without a
+ *     wake-up. With one CPU nobody spins.
+ *   - the control thread is created by the stub's setup and sleeps on a futex word in
+ *     the request pages (read-only in the stub). To map, unmap or protect guest pages the
+ *     kernel writes the calls there, bumps the word, wakes it, and waits for its report
+ *     on an eventfd (it runs on the kernel's CPU: two context switches). Its own filter
+ *     allows, from the stub page, only mmap of the physmem descriptor (MAP_SHARED |
+ *     MAP_FIXED), munmap and mprotect below UM_TASK_SIZE, futex WAIT on that word and its
+ *     8-byte reports on the eventfd; anything else kills the process.
+ * ptrace is used only to run the stub's setup in the guest thread; then it is detached.
  *
  * Security (what a guest with full control of its registers and memory can do):
  *   - Make a host system call: only the guest thread's filter's allowed calls, only from
  *     the stub page. Jumping there with crafted registers yields futex WAIT/WAKE on its
  *     own state word (it can only put itself to sleep or wake the kernel early),
- *     arch_prctl on its own FS/GS base (which wrfsbase does anyway), or rt_sigreturn.
- *     Every other call traps to the kernel, from anywhere, with any arguments; the filter
- *     cannot be removed, and seccomp/prctl/ptrace themselves trap.
+ *     sched_yield, arch_prctl on its own FS/GS base (which wrfsbase does anyway), or
+ *     rt_sigreturn. Every other call traps to the kernel, from anywhere, with any
+ *     arguments; the filter cannot be removed, and seccomp/prctl/ptrace themselves trap.
  *   - rt_sigreturn with a crafted frame can set its own registers, host signal mask and
  *     alternate stack. Blocking SIGSYS or a fault signal makes the next forced one fatal
  *     (the process dies, the kernel sees it). A signal stack outside the slot puts the
@@ -39,10 +43,11 @@
  *     The kernel also rewrites the saved mask and stack in every frame it resumes.
  *   - Map memory: it cannot call mmap/munmap/mprotect (they trap, and the kernel serves
  *     them as guest calls on its own tables); the physmem descriptor is usable only by
- *     the control thread, which runs only when the kernel resumes it, executes only the
- *     queue in pages that are read-only in the stub, uses no stack and no writable memory,
- *     and reports through its registers and a ptrace stop, which guest code cannot forge.
- *     The kernel checks every queued range itself before queueing it.
+ *     the control thread, which cannot be woken by the guest (futex on the control word
+ *     traps in the guest thread), re-reads the sequence word before it acts, executes
+ *     only the queue in pages that are read-only in the stub, uses no stack and no
+ *     writable memory, and reports on an eventfd the guest thread cannot write (write
+ *     traps). The kernel checks every queued range itself before queueing it.
  *   - Write the slot, including state, at any time: the kernel copies every field once,
  *     checks each one (seccomp.c), and believes nothing it could not have seen from the
  *     guest's own registers. Writing state = KERNEL while it keeps running lets guest
@@ -50,8 +55,9 @@
  *     declares UM_FEAT_GUEST_CONCURRENT, and the memory manager revokes host mappings
  *     (synchronously, through the control thread) before a frame is reused.
  *   - Escape preemption or block the kernel: the kernel never waits for a stub without a
- *     timeout; it checks for death (waitpid on the control thread) and the kick as above.
- * The escape attempts are tests: tests/guest/escape_test.c, run under both backends.
+ *     timeout; it checks for death (waitpid) and the kick as above.
+ * The escape attempts are tests: tests/guest/escape_test.c, run under both backends, and
+ * tests/unit/seccomp_filter_test.c for the filters themselves.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,7 +70,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/auxv.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -94,16 +102,16 @@
 
 #define FILTER_MAX STUB_SC_FILTER_MAX
 #define KERNEL_SPIN_NS 50000ULL   /* how long the kernel busy-waits before sleeping */
-#define STUB_SPIN_NS 5000ULL      /* how long a stub busy-waits before yielding */
+#define STUB_SPIN_NS 30000ULL     /* how long a stub busy-waits before yielding */
 #define STUB_YIELDS 500           /* and how many times it yields before sleeping */
 #define WAIT_SLICE_NS 10000000LL  /* futex sleeps at most this long between checks */
 #define KICK_GRACE_NS 50000000ULL /* CPU time a kicked stub may use without answering */
 
 struct sc_stub {
 	int pid;             /* the guest thread, leader of the thread group */
-	int ctl;             /* the control thread, always in a ptrace stop */
+	int efd;             /* our end of the control thread's eventfd */
 	bool dead;           /* seen dead or killed: no host mapping of it remains */
-	bool reaped;         /* both threads waited for */
+	bool reaped;         /* waited for */
 	bool refused_kick;   /* killed for running on after a kick */
 	int status;          /* wait status of the guest thread once dead */
 	volatile struct stub_slot *slot; /* the kernel's mapping of the hand-off slot */
@@ -128,8 +136,15 @@ static uint32_t stub_yields; /* then sched_yield calls */
 static uint64_t kernel_spin_ns;
 static uint32_t fsgsbase;
 static struct os_bpf_insn guest_filter[FILTER_MAX], ctl_filter[FILTER_MAX];
+static const struct os_ctl_filter ctl_pins = {
+	.code_lo = STUB_CODE, .code_hi = STUB_CODE + STUB_CODE_SIZE,
+	.physmem_fd = STUB_PHYSMEM_FD, .task_size = UM_TASK_SIZE,
+	.seq_word = STUB_SC_CONF_SEQ, .event_fd = STUB_EVENT_FD,
+	.done_buf = STUB_SC_CONF_DONE, .failed_buf = STUB_SC_CONF_FAILED,
+};
 static int guest_len, ctl_len;
 static struct sc_stub *all_stubs;
+static struct sc_stub *last_run; /* the stub that ran last: told to nap when another runs */
 
 static const int handled_signals[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
 
@@ -164,6 +179,39 @@ static long futex_op(volatile uint32_t *word, int op, uint32_t val, const struct
 	return r < 0 ? -errno : r;
 }
 
+/* ---- death */
+
+static void reap(struct sc_stub *sp, int flags)
+{
+	int st;
+
+	if (sp->reaped)
+		return;
+	do /* a stop during setup (it is traced until released) is not the end */
+		st = wait_tid(sp->pid, flags);
+	while (st >= 0 && WIFSTOPPED(st) && flags == 0);
+	if (st < 0 || WIFSTOPPED(st))
+		return;
+	sp->status = st;
+	sp->reaped = true;
+	sp->dead = true;
+}
+
+/* Kill the stub and wait until it is gone: after this, no mapping of it exists. */
+static void kill_now(struct sc_stub *sp)
+{
+	if (!sp->reaped)
+		kill(sp->pid, SIGKILL);
+	reap(sp, 0);
+}
+
+/* Has the process died (all its threads: waitpid reports the group's leader then)? */
+static bool check_dead(struct sc_stub *sp)
+{
+	reap(sp, WNOHANG);
+	return sp->dead;
+}
+
 /* ---- setup */
 
 /* What stub_sc_setup reads, and the stub's configuration, in the request pages. */
@@ -176,6 +224,8 @@ static void write_setup(volatile struct stub_data *req)
 	conf->spin = stub_spin;
 	conf->yields = stub_yields;
 	conf->fsgsbase = fsgsbase;
+	conf->done = 1;
+	conf->failed = 2;
 	su->act_handler = STUB_SC_ENTRY_HANDLER;
 	su->act_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER;
 	su->act_restorer = STUB_SC_ENTRY_RESTORER;
@@ -215,14 +265,32 @@ static long setup_result(int tid)
 }
 
 /*
- * Run stub_sc_setup in the stopped guest thread: follow its clone of the control thread
- * (PTRACE_O_TRACECLONE: the new thread starts stopped, traced by us), let the control
- * thread install its filter and stop, and wait for the guest thread's own end of setup.
+ * Wait for the control thread's report on its eventfd: 0 (done), -EIO (it failed), or
+ * -ESRCH (the stub died). Sleeps in slices, checking that the stub lives.
+ */
+static int wait_report(struct sc_stub *sp)
+{
+	struct pollfd p = { .fd = sp->efd, .events = POLLIN };
+	const struct timespec slice = { 0, WAIT_SLICE_NS };
+	uint64_t v;
+
+	for (;;) {
+		if (read(sp->efd, &v, sizeof(v)) == sizeof(v))
+			return v == 1 ? 0 : -EIO;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (ppoll(&p, 1, &slice, NULL) == 0 && check_dead(sp))
+			return -ESRCH;
+	}
+}
+
+/*
+ * Run stub_sc_setup in the stopped guest thread; the control thread it creates (not
+ * traced) reports on the eventfd once its filter is in place.
  */
 static int run_setup(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
 {
 	struct user_regs_struct r;
-	unsigned long tid = 0;
 	long err = ptrace_call(PTRACE_GETREGS, sp->pid, NULL, &r);
 	int st;
 
@@ -235,30 +303,15 @@ static int run_setup(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
 	err = ptrace_call(PTRACE_SETREGS, sp->pid, NULL, &r);
 	if (!err)
 		err = ptrace_call(PTRACE_CONT, sp->pid, NULL, NULL);
-	st = err < 0 ? (int)err : wait_stopped(sp->pid);
+	st = err < 0 ? (int)err : wait_stopped(sp->pid); /* at the int3 after stub_sc_setup */
 	if (st < 0)
 		return st;
-	if (st >> 8 != (SIGTRAP | (PTRACE_EVENT_CLONE << 8))) { /* it failed before the clone */
-		err = WSTOPSIG(st) == SIGTRAP ? setup_result(sp->pid) : 0;
-		return err < 0 ? (int)err : -ECHILD;
-	}
-	err = ptrace_call(PTRACE_GETEVENTMSG, sp->pid, NULL, &tid);
-	if (err < 0)
-		return (int)err;
-	sp->ctl = (int)tid;
-	err = ptrace_call(PTRACE_CONT, sp->pid, NULL, NULL);
-	st = err < 0 ? (int)err : wait_stopped(sp->ctl); /* its first stop */
-	if (st >= 0)
-		st = (int)ptrace_call(PTRACE_CONT, sp->ctl, NULL, NULL);
-	if (st >= 0)
-		st = wait_stopped(sp->ctl); /* at the int3 after its filter */
-	if (st >= 0)
-		st = (int)setup_result(sp->ctl);
-	if (st >= 0)
-		st = wait_stopped(sp->pid); /* at the int3 after stub_sc_setup */
-	if (st >= 0)
-		st = (int)setup_result(sp->pid);
-	return st > 0 ? -EIO : st;
+	if (WSTOPSIG(st) != SIGTRAP)
+		return -ECHILD;
+	err = setup_result(sp->pid);
+	if (err == 0)
+		err = wait_report(sp);
+	return err > 0 ? -EIO : (int)err;
 }
 
 /* Point a stopped thread at rip (no system call to restart). */
@@ -292,48 +345,7 @@ static int release_guest(struct sc_stub *sp)
 	return r;
 }
 
-/* ---- death and kicks */
-
-static void reap(struct sc_stub *sp)
-{
-	int st;
-
-	if (sp->reaped)
-		return;
-	while (sp->ctl > 0) {
-		st = wait_tid(sp->ctl, 0);
-		if (st < 0 || !WIFSTOPPED(st) || ptrace_call(PTRACE_CONT, sp->ctl, NULL, NULL) < 0)
-			break;
-	}
-	st = wait_tid(sp->pid, 0);
-	if (st >= 0)
-		sp->status = st;
-	sp->reaped = true;
-	sp->dead = true;
-}
-
-/* Kill the stub and wait until it is gone: after this, no mapping of it exists. */
-static void kill_now(struct sc_stub *sp)
-{
-	if (!sp->reaped)
-		kill(sp->pid, SIGKILL);
-	reap(sp);
-}
-
-/* Has the process died? (Its control thread reports the exit to us, its tracer.) */
-static bool check_dead(struct sc_stub *sp)
-{
-	int st;
-
-	if (sp->dead)
-		return true;
-	st = wait_tid(sp->ctl, WNOHANG);
-	if (st < 0 || WIFSTOPPED(st))
-		return false;
-	sp->ctl = -1;
-	reap(sp);
-	return true;
-}
+/* ---- kicks */
 
 /* CPU time the stub process has used, in ns (0 when it cannot be read). */
 static uint64_t stub_cpu_ns(int pid)
@@ -439,6 +451,12 @@ int skas_sc_switch(struct sc_stub *sp)
 
 	if (sp->dead)
 		return 1;
+	if (last_run != sp) {
+		if (last_run)
+			last_run->slot->nap = 1;
+		s->nap = 0;
+		last_run = sp;
+	}
 	__atomic_store_n(&s->state, STUB_SLOT_GUEST, __ATOMIC_SEQ_CST);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&s->stub_sleeping, __ATOMIC_RELAXED))
@@ -448,38 +466,21 @@ int skas_sc_switch(struct sc_stub *sp)
 
 /* ---- the control thread */
 
-/* Resume the control thread at the queue runner; its result (rax), or -errno. */
-static long run_queue(struct sc_stub *sp)
-{
-	long err;
-	int st;
-
-	do { /* a signal stop (there should be none: it blocks them all) is passed over */
-		err = ptrace_call(PTRACE_CONT, sp->ctl, NULL, NULL);
-		st = err < 0 ? (int)err : wait_tid(sp->ctl, 0);
-	} while (st >= 0 && WIFSTOPPED(st) && WSTOPSIG(st) != SIGTRAP);
-	if (st < 0)
-		return st;
-	if (!WIFSTOPPED(st)) {
-		sp->ctl = -1; /* it died, and that wait reaped it */
-		return -ESRCH;
-	}
-	return setup_result(sp->ctl);
-}
-
 int skas_sc_flush(struct sc_stub *sp)
 {
-	long r;
+	volatile struct stub_sc_conf *conf = (void *)((char *)sp->req + (STUB_SC_CONF - STUB_DATA));
+	int r;
 
 	if (sp->dead)
 		return -ESRCH;
 	if (sp->req->ncalls == 0)
 		return 0;
-	r = run_queue(sp);
-	if (r == 0)
-		return 0;
-	kill_now(sp);
-	return r < 0 ? (int)r : -EIO;
+	__atomic_store_n(&conf->seq, conf->seq + 1, __ATOMIC_SEQ_CST);
+	futex_op(&conf->seq, FUTEX_WAKE, 1, NULL);
+	r = wait_report(sp);
+	if (r < 0)
+		kill_now(sp);
+	return r;
 }
 
 /* ---- life cycle */
@@ -487,14 +488,31 @@ int skas_sc_flush(struct sc_stub *sp)
 static int setup_stub(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
 {
 	long r = ptrace_call(PTRACE_SETOPTIONS, sp->pid, NULL,
-			     (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL |
-					    PTRACE_O_TRACECLONE));
+			     (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL));
 
 	if (r == 0)
 		r = run_setup(sp, req_phys, slot_phys);
 	if (r == 0)
 		r = release_guest(sp);
 	return (int)r;
+}
+
+/* The control thread's eventfd, above the descriptors a stub is started with. */
+static int new_eventfd(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), hi;
+
+	if (fd < 0)
+		return -errno;
+	hi = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	close(fd);
+	return hi < 0 ? -errno : hi;
+}
+
+static void free_stub(struct sc_stub *sp)
+{
+	close(sp->efd);
+	free(sp);
 }
 
 int skas_sc_spawn(uint64_t req_phys, void *req, uint64_t slot_phys, void *slot,
@@ -507,17 +525,22 @@ int skas_sc_spawn(uint64_t req_phys, void *req, uint64_t slot_phys, void *slot,
 		return -ENOMEM;
 	sp->slot = slot;
 	sp->req = req;
-	sp->ctl = -1;
-	write_setup(sp->req);
-	r = skas_host_start(prog_fd, &sp->pid);
-	if (r < 0) {
+	sp->efd = new_eventfd();
+	if (sp->efd < 0) {
+		r = sp->efd;
 		free(sp);
+		return r;
+	}
+	write_setup(sp->req);
+	r = skas_host_start(prog_fd, sp->efd, &sp->pid);
+	if (r < 0) {
+		free_stub(sp);
 		return r;
 	}
 	r = setup_stub(sp, req_phys, slot_phys);
 	if (r < 0) {
 		kill_now(sp);
-		free(sp);
+		free_stub(sp);
 		return r;
 	}
 	sp->next = all_stubs;
@@ -542,8 +565,10 @@ void skas_sc_kill(struct sc_stub *sp)
 			break;
 		}
 	}
+	if (last_run == sp)
+		last_run = NULL;
 	kill_now(sp);
-	free(sp);
+	free_stub(sp);
 }
 
 void skas_sc_shutdown(void)
@@ -596,7 +621,7 @@ static int probe_fpu(struct skas_sc_info *info)
 
 	if (!buf)
 		return -ENOMEM;
-	r = skas_host_start(prog_fd, &pid);
+	r = skas_host_start(prog_fd, -1, &pid);
 	if (r == 0) {
 		r = (int)ptrace_call(PTRACE_GETREGSET, pid, (void *)NT_X86_XSTATE, &iov);
 		if (r == -ENODEV || r == -EIO || r == -EINVAL)
@@ -641,8 +666,7 @@ int skas_sc_init(int pmfd, struct skas_sc_info *info)
 	prog_fd = r;
 	guest_len = os_seccomp_guest_filter(guest_filter, FILTER_MAX, STUB_CODE,
 					    STUB_CODE + STUB_CODE_SIZE, STUB_SLOT);
-	ctl_len = os_seccomp_ctl_filter(ctl_filter, FILTER_MAX, STUB_CODE,
-					STUB_CODE + STUB_CODE_SIZE, STUB_PHYSMEM_FD, UM_TASK_SIZE);
+	ctl_len = os_seccomp_ctl_filter(ctl_filter, FILTER_MAX, &ctl_pins);
 	if (guest_len < 0 || ctl_len < 0)
 		return guest_len < 0 ? guest_len : ctl_len;
 	return probe_fpu(info);

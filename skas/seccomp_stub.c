@@ -11,14 +11,14 @@
  *     records the trap, hands it to the kernel (slot.state and a futex on it), waits for
  *     the kernel's answer, installs the FS/GS bases the kernel asks for and returns:
  *     rt_sigreturn then restores the registers the kernel wrote into the frame.
- *   - the control thread never runs on its own: it sits in a ptrace stop, and the kernel
- *     resumes it at stub_sc_run_queue to execute the mmap/munmap/mprotect calls queued
- *     in the read-only request pages. That loop uses registers only, no stack and no
- *     writable memory, so guest code cannot steer it; it stops with int3, the result in
- *     rax (0 or -errno) and the index reached in r14.
+ *   - the control thread sleeps on a futex in the read-only request pages; the kernel
+ *     bumps it to have the thread execute the mmap/munmap/mprotect calls queued there,
+ *     and the thread reports on its eventfd. Its loop uses registers only, no stack and
+ *     no writable memory, so guest code cannot steer it (and cannot write the eventfd,
+ *     nor wake it: both calls trap in the guest thread).
  * Before any guest code runs, the kernel runs stub_sc_setup once in the (traced) guest
  * thread: it maps the shared areas, installs the handlers and the signal stack, creates
- * the control thread (which installs its own filter and stops) and installs the guest
+ * the control thread (which installs its own filter and reports) and installs the guest
  * thread's filter last.
  *
  * Compiled with -mgeneral-regs-only: the handler must not touch the FPU/SSE state (the
@@ -66,21 +66,22 @@ _Static_assert(offsetof(struct stub_data, calls) == 16, "queue layout (asm below
 _Static_assert(sizeof(struct stub_call) == 56, "queue layout (asm below)");
 _Static_assert(STUB_MAX_CALLS == 120, "queue layout (asm below)");
 _Static_assert(STUB_DATA == 0x7fc000010000UL, "queue address (asm below)");
+_Static_assert(STUB_SC_CONF_SEQ == 0x7fc000012000UL, "conf address (asm below)");
+_Static_assert(offsetof(struct stub_sc_conf, done) == 16, "conf layout (asm below)");
+_Static_assert(offsetof(struct stub_sc_conf, failed) == 24, "conf layout (asm below)");
+_Static_assert(STUB_EVENT_FD == 4, "eventfd (asm below)");
 
 /*
- * The entry table (offsets fixed in stub-seccomp.h), then the queue runner: r12 walks
- * the calls, r13 is their count (at most STUB_MAX_CALLS), r14 the index.
+ * The entry table (offsets fixed in stub-seccomp.h), then stub_sc_clone and the control
+ * thread. stub_sc_clone(flags, &mask_all, &ctl_prog) returns the new thread's id to the
+ * caller; the new thread runs on the caller's stack pointer but never touches memory
+ * other than the read-only request pages: it blocks every signal, installs its filter,
+ * reports "done" (or "failed", and dies) on its eventfd, then loops: sleep on conf.seq
+ * until the kernel changes it (r12: the last value served), run the queue (r13 walks the
+ * calls, r14 is their count, at most STUB_MAX_CALLS, r15 the index), report.
  */
 __asm__(".section .text.stub_entry,\"ax\",@progbits\n"
-	".globl stub_sc_queue, stub_sc_park\n"
-	"stub_sc_queue:\n"
-	"	jmp stub_sc_run_queue\n"
-	"	.balign 16\n"
-	"stub_sc_syscall:\n"
-	"	syscall\n"
-	"	int3\n"
-	"	jmp stub_sc_syscall\n"
-	"	.balign 16\n"
+	".globl stub_sc_park\n"
 	"stub_sc_park:\n"
 	"	mov $39, %eax\n"
 	"	syscall\n"
@@ -99,37 +100,6 @@ __asm__(".section .text.stub_entry,\"ax\",@progbits\n"
 	"	int3\n"
 	"	ud2\n"
 	"	.balign 16\n"
-	"stub_sc_run_queue:\n"
-	"	movabs $0x7fc000010000, %r12\n"
-	"	mov 8(%r12), %r13d\n"
-	"	mov $-7, %rax\n" /* -E2BIG for a count the kernel never writes */
-	"	cmp $120, %r13d\n"
-	"	ja 3f\n"
-	"	add $16, %r12\n"
-	"	xor %r14d, %r14d\n"
-	"1:	cmp %r13d, %r14d\n"
-	"	jae 2f\n"
-	"	mov (%r12), %rax\n"
-	"	mov 8(%r12), %rdi\n"
-	"	mov 16(%r12), %rsi\n"
-	"	mov 24(%r12), %rdx\n"
-	"	mov 32(%r12), %r10\n"
-	"	mov 40(%r12), %r8\n"
-	"	mov 48(%r12), %r9\n"
-	"	syscall\n"
-	"	cmp $-4095, %rax\n"
-	"	jae 3f\n"
-	"	add $56, %r12\n"
-	"	inc %r14d\n"
-	"	jmp 1b\n"
-	"2:	xor %eax, %eax\n"
-	"3:	int3\n"
-	"	jmp stub_sc_run_queue\n"
-	/*
-	 * stub_sc_clone(flags, &mask_all, &ctl_prog): the parent returns the new thread's id;
-	 * the new thread, on the parent's stack but never touching it, blocks every signal,
-	 * installs its filter, stops (int3: rax is the result) and then serves the queue.
-	 */
 	"stub_sc_clone:\n"
 	"	mov %rsi, %r8\n"
 	"	mov %rdx, %r9\n"
@@ -139,23 +109,71 @@ __asm__(".section .text.stub_entry,\"ax\",@progbits\n"
 	"	xor %r10d, %r10d\n"
 	"	syscall\n"
 	"	test %rax, %rax\n"
-	"	jnz 5f\n"
-	"	mov $14, %eax\n"
+	"	jz 1f\n"
+	"	ret\n"
+	"1:	mov $14, %eax\n"
 	"	mov $2, %edi\n"
 	"	mov %r8, %rsi\n"
 	"	xor %edx, %edx\n"
 	"	mov $8, %r10d\n"
 	"	syscall\n"
 	"	test %rax, %rax\n"
-	"	jnz 4f\n"
+	"	jnz 9f\n"
 	"	mov $317, %eax\n"
 	"	mov $1, %edi\n"
 	"	xor %esi, %esi\n"
 	"	mov %r9, %rdx\n"
 	"	syscall\n"
-	"4:	int3\n"
-	"	jmp stub_sc_run_queue\n"
-	"5:	ret\n"
+	"	test %rax, %rax\n"
+	"	jnz 9f\n"
+	"	xor %r12d, %r12d\n"
+	"	jmp 6f\n"
+	"2:	mov $202, %eax\n"
+	"	movabs $0x7fc000012000, %rdi\n"
+	"	xor %esi, %esi\n"
+	"	mov %r12d, %edx\n"
+	"	xor %r10d, %r10d\n"
+	"	syscall\n"
+	"	movabs $0x7fc000012000, %rdi\n"
+	"	mov (%rdi), %eax\n"
+	"	cmp %eax, %r12d\n"
+	"	je 2b\n"
+	"	mov %eax, %r12d\n"
+	"	movabs $0x7fc000010000, %r13\n"
+	"	mov 8(%r13), %r14d\n"
+	"	cmp $120, %r14d\n"
+	"	ja 7f\n"
+	"	add $16, %r13\n"
+	"	xor %r15d, %r15d\n"
+	"3:	cmp %r14d, %r15d\n"
+	"	jae 6f\n"
+	"	mov (%r13), %rax\n"
+	"	mov 8(%r13), %rdi\n"
+	"	mov 16(%r13), %rsi\n"
+	"	mov 24(%r13), %rdx\n"
+	"	mov 32(%r13), %r10\n"
+	"	mov 40(%r13), %r8\n"
+	"	mov 48(%r13), %r9\n"
+	"	syscall\n"
+	"	cmp $-4095, %rax\n"
+	"	jae 7f\n"
+	"	add $56, %r13\n"
+	"	inc %r15d\n"
+	"	jmp 3b\n"
+	"6:	movabs $0x7fc000012010, %rsi\n" /* done */
+	"	jmp 8f\n"
+	"7:	movabs $0x7fc000012018, %rsi\n" /* failed */
+	"8:	mov $1, %eax\n"
+	"	mov $4, %edi\n"
+	"	mov $8, %edx\n"
+	"	syscall\n"
+	"	jmp 2b\n"
+	"9:	movabs $0x7fc000012018, %rsi\n" /* its own setup failed: report, then die */
+	"	mov $1, %eax\n"
+	"	mov $4, %edi\n"
+	"	mov $8, %edx\n"
+	"	syscall\n"
+	"	ud2\n"
 	".text\n");
 
 /* The parts of the x86_64 siginfo the handler reads. */
@@ -214,15 +232,16 @@ static inline uint32_t load_acq(volatile uint32_t *p)
 
 /*
  * Wait until the kernel sets the state back to GUEST: spin first (a fast call is answered
- * within a microsecond or two), then yield the CPU in a loop (so that another stub the
- * kernel resumed meanwhile on this CPU runs at once, with no wake-up across CPUs), then
- * sleep on the futex.
+ * within a microsecond or two, a page fault within some), unless the kernel says it runs
+ * another stub now (nap); then yield the CPU in a loop (so that another stub the kernel
+ * resumed meanwhile on this CPU runs at once, with no wake-up across CPUs), then sleep on
+ * the futex.
  */
 static void wait_for_kernel(volatile struct stub_slot *s, const volatile struct stub_sc_conf *c)
 {
 	uint32_t spin = c->spin, yields = c->yields;
 
-	for (uint32_t i = 0; i < spin; i++) {
+	for (uint32_t i = 0; i < spin && !s->nap; i++) {
 		if (load_acq(&s->state) == STUB_SLOT_GUEST)
 			return;
 		__builtin_ia32_pause();

@@ -99,8 +99,11 @@ static int wait_stop(int pid)
 	return r < 0 ? -errno : status;
 }
 
-/* The body of the vfork child: become a stub (program prog). Only system calls here. */
-static void stub_child(int prog)
+/*
+ * The body of the vfork child: become a stub (program prog; extra, when >= 0 and not 3 or
+ * 4, becomes its descriptor 4). Only system calls here.
+ */
+static void stub_child(int prog, int extra)
 {
 	struct rlimit rl = { 8 << 20, 8 << 20 };
 	char *argv[] = { "umlite-stub", NULL }, *envp[] = { NULL };
@@ -111,9 +114,11 @@ static void stub_child(int prog)
 		fcntl(STUB_PHYSMEM_FD, F_SETFD, 0);
 	else if (dup2(physmem_fd, STUB_PHYSMEM_FD) < 0)
 		_exit(126);
+	if (extra >= 0 && dup2(extra, STUB_PHYSMEM_FD + 1) < 0)
+		_exit(126);
 	for (int fd = 0; fd < 3; fd++)
 		close(fd);
-	syscall(SYS_close_range, STUB_PHYSMEM_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+	syscall(SYS_close_range, STUB_PHYSMEM_FD + (extra >= 0 ? 2 : 1), ~0U, CLOSE_RANGE_CLOEXEC);
 	personality(ADDR_NO_RANDOMIZE);
 	setrlimit(RLIMIT_STACK, &rl);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
@@ -122,7 +127,7 @@ static void stub_child(int prog)
 	_exit(127);
 }
 
-int skas_host_start(int prog_fd, int *pidp)
+int skas_host_start(int prog_fd, int extra_fd, int *pidp)
 {
 	int pid, status;
 	long r;
@@ -131,7 +136,7 @@ int skas_host_start(int prog_fd, int *pidp)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
-		stub_child(prog_fd);
+		stub_child(prog_fd, extra_fd);
 	status = wait_stop(pid);
 	if (status < 0)
 		return status;
@@ -299,7 +304,7 @@ static int host_init(int pmfd)
 	stub_fd = r;
 	if (!os_getenv("UMLITE_NOPIN"))
 		pin_to_current_cpu();
-	r = skas_host_start(stub_fd, &pid);
+	r = skas_host_start(stub_fd, -1, &pid);
 	if (r < 0)
 		return r;
 	r = probe_fp(pid);
@@ -328,7 +333,7 @@ int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
 
 	if (!sp)
 		return -ENOMEM;
-	r = skas_host_start(stub_fd, &sp->pid);
+	r = skas_host_start(stub_fd, -1, &sp->pid);
 	if (r < 0) {
 		free(sp);
 		return (int)r;

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -31,6 +32,8 @@
 
 static uint8_t *code;              /* the stub page: "syscall; ret" at 0, a restorer at 16 */
 static volatile uint32_t word;     /* the pinned futex word */
+static int efd;                    /* the control thread's eventfd */
+static const uint64_t done = 1, failed = 2, other = 3; /* what it may write */
 static volatile long trapped_nr = -1;
 static volatile int *result;       /* shared with the children */
 
@@ -83,7 +86,12 @@ static int under_filter(int ctl, int physfd, int (*fn)(int), int *status)
 {
 	static struct os_bpf_insn prog[256];
 	uint64_t lo = (uint64_t)code, hi = lo + 4096;
-	int len = ctl ? os_seccomp_ctl_filter(prog, 256, lo, hi, (uint64_t)physfd, TASK_SIZE)
+	const struct os_ctl_filter pins = {
+		.code_lo = lo, .code_hi = hi, .physmem_fd = (uint64_t)physfd, .task_size = TASK_SIZE,
+		.seq_word = (uint64_t)&word, .event_fd = (uint64_t)efd,
+		.done_buf = (uint64_t)&done, .failed_buf = (uint64_t)&failed,
+	};
+	int len = ctl ? os_seccomp_ctl_filter(prog, 256, &pins)
 		      : os_seccomp_guest_filter(prog, 256, lo, hi, (uint64_t)&word);
 	pid_t pid;
 
@@ -123,6 +131,8 @@ FIXTURE_SETUP(filters)
 	memcpy(code + 16, restorer, sizeof(restorer));
 	result = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, result);
+	efd = eventfd(0, EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
 	self->physfd = memfd_create("physmem", 0);
 	ASSERT_LE(0, self->physfd);
 	ASSERT_EQ(0, ftruncate(self->physfd, 1 << 20));
@@ -131,6 +141,7 @@ FIXTURE_SETUP(filters)
 FIXTURE_TEARDOWN(filters)
 {
 	close(self->physfd);
+	close(efd);
 }
 
 /* Exit codes of the children: 0 when every expectation held, else the failing step. */
@@ -196,14 +207,23 @@ static int ctl_allowed(int fd)
 		return 2;
 	if (inside(SYS_munmap, a, 8192, 0, 0, 0, 0) != 0)
 		return 3;
+	if (inside(SYS_futex, (long)&word, FUTEX_WAIT, 1, 0, 0, 0) != -EAGAIN)
+		return 4; /* its sleep, on the pinned word */
+	if (inside(SYS_write, efd, (long)&done, 8, 0, 0, 0) != 8)
+		return 5;
+	if (inside(SYS_write, efd, (long)&failed, 8, 0, 0, 0) != 8)
+		return 6;
 	return 0;
 }
 
 TEST_F(filters, the_control_thread_maps_the_physmem_descriptor_below_the_stub)
 {
+	uint64_t v = 0;
 	int st;
 
 	EXPECT_EQ(0, under_filter(1, self->physfd, ctl_allowed, &st));
+	EXPECT_EQ(8, read(efd, &v, 8));
+	EXPECT_EQ(3, v); /* both reports arrived */
 	/* and then its exit, which nothing needs, killed it */
 	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
 }
@@ -238,10 +258,28 @@ static int ctl_exec_bit(int fd)
 	return 0;
 }
 
+static int ctl_other_report(int fd)
+{
+	inside(SYS_write, efd, (long)&other, 8, 0, 0, 0);
+	return 0;
+}
+
+static int ctl_other_fd_report(int fd)
+{
+	inside(SYS_write, 1, (long)&done, 8, 0, 0, 0);
+	return 0;
+}
+
+static int ctl_wake(int fd)
+{
+	inside(SYS_futex, (long)&word, FUTEX_WAKE, 1, 0, 0, 0);
+	return 0;
+}
+
 TEST_F(filters, anything_else_kills_the_control_thread)
 {
 	int (*const fns[])(int) = { ctl_other_fd, ctl_not_fixed, ctl_above, ctl_outside,
-				   ctl_exec_bit };
+				   ctl_exec_bit, ctl_other_report, ctl_other_fd_report, ctl_wake };
 
 	for (unsigned i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
 		int st;

@@ -118,8 +118,7 @@ int os_seccomp_guest_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_
 	return r;
 }
 
-int os_seccomp_ctl_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_lo,
-			  uint64_t code_hi, uint64_t physmem_fd, uint64_t task_size)
+int os_seccomp_ctl_filter(struct os_bpf_insn *prog, size_t max, const struct os_ctl_filter *f)
 {
 	scmp_filter_ctx ctx = new_ctx(SCMP_ACT_KILL_PROCESS);
 	int r;
@@ -127,21 +126,29 @@ int os_seccomp_ctl_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_lo
 	if (!ctx)
 		return -ENOMEM;
 	r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 4,
-			     SCMP_A0(SCMP_CMP_LT, task_size), SCMP_A1(SCMP_CMP_LE, task_size),
+			     SCMP_A0(SCMP_CMP_LT, f->task_size), SCMP_A1(SCMP_CMP_LE, f->task_size),
 			     SCMP_A3(SCMP_CMP_EQ, MAP_SHARED | MAP_FIXED),
-			     SCMP_A4(SCMP_CMP_EQ, physmem_fd));
+			     SCMP_A4(SCMP_CMP_EQ, f->physmem_fd));
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2,
-				     SCMP_A0(SCMP_CMP_LT, task_size),
-				     SCMP_A1(SCMP_CMP_LE, task_size));
+				     SCMP_A0(SCMP_CMP_LT, f->task_size),
+				     SCMP_A1(SCMP_CMP_LE, f->task_size));
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 3,
-				     SCMP_A0(SCMP_CMP_LT, task_size),
-				     SCMP_A1(SCMP_CMP_LE, task_size),
+				     SCMP_A0(SCMP_CMP_LT, f->task_size),
+				     SCMP_A1(SCMP_CMP_LE, f->task_size),
 				     SCMP_A2(SCMP_CMP_MASKED_EQ,
 					     ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC), 0));
 	if (!r)
-		r = export(ctx, prog, max, code_lo, code_hi, SECCOMP_RET_KILL_PROCESS);
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 2,
+				     SCMP_A0(SCMP_CMP_EQ, f->seq_word), SCMP_A1(SCMP_CMP_EQ, FUTEX_WAIT));
+	for (int i = 0; i < 2 && !r; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 3,
+				     SCMP_A0(SCMP_CMP_EQ, f->event_fd),
+				     SCMP_A1(SCMP_CMP_EQ, i ? f->failed_buf : f->done_buf),
+				     SCMP_A2(SCMP_CMP_EQ, 8));
+	if (!r)
+		r = export(ctx, prog, max, f->code_lo, f->code_hi, SECCOMP_RET_KILL_PROCESS);
 	seccomp_release(ctx);
 	return r;
 }

@@ -3,7 +3,8 @@
  * shares with the kernel. Used by the stub program (skas/seccomp_stub.c), the kernel side
  * (skas/seccomp.c) and the host side (skas/seccomp_host.c).
  *
- * A seccomp stub process has two threads and two shared areas, both physmem frames:
+ * A seccomp stub process has two threads and two shared areas, both physmem frames (and
+ * an eventfd at STUB_EVENT_FD, written only by the control thread):
  *   - the request pages at STUB_DATA (struct stub_data, the queue of mmap/munmap/mprotect
  *     calls, then struct stub_sc_conf and the setup area): mapped READ-ONLY in the stub,
  *     written only by the kernel through its own mapping;
@@ -20,12 +21,13 @@
 #include "stub-data.h"
 
 /* Entry points in the seccomp stub's code page (fixed by skas/seccomp_stub.lds). */
-#define STUB_SC_ENTRY_QUEUE (STUB_CODE + 0x00) /* control thread: run the request queue */
-/* STUB_ENTRY_SYSCALL (STUB_CODE + 0x10): "syscall; int3", for ptrace injection */
-#define STUB_SC_ENTRY_PARK (STUB_CODE + 0x20)   /* guest thread: first trap */
-#define STUB_SC_ENTRY_HANDLER (STUB_CODE + 0x30) /* the host signal handler */
-#define STUB_SC_ENTRY_RESTORER (STUB_CODE + 0x40) /* rt_sigreturn */
-#define STUB_SC_ENTRY_SETUP (STUB_CODE + 0x50)  /* guest thread, traced: set the stub up */
+#define STUB_SC_ENTRY_PARK (STUB_CODE + 0x00)     /* guest thread: first trap */
+#define STUB_SC_ENTRY_HANDLER (STUB_CODE + 0x10)  /* the host signal handler */
+#define STUB_SC_ENTRY_RESTORER (STUB_CODE + 0x20) /* rt_sigreturn */
+#define STUB_SC_ENTRY_SETUP (STUB_CODE + 0x30)    /* guest thread, traced: set the stub up */
+
+/* The control thread's eventfd, through which it reports (the kernel has the other end). */
+#define STUB_EVENT_FD (STUB_PHYSMEM_FD + 1)
 
 /* The hand-off slot of the (one) guest thread: a control page, then the signal stack. */
 #define STUB_SLOT (STUB_START + 0x20000UL)
@@ -41,10 +43,16 @@
 
 /* What the stub reads from the request pages (the guest cannot change it). */
 struct stub_sc_conf {
+	uint32_t seq;      /* bumped (then FUTEX_WAKE) by the kernel: run the queue */
 	uint32_t spin;     /* busy-wait iterations (pause) before yielding */
 	uint32_t yields;   /* then sched_yield calls, before sleeping on the futex */
 	uint32_t fsgsbase; /* 1: rd/wrfsbase are usable; 0: arch_prctl */
+	uint64_t done;     /* 1: what the control thread writes to its eventfd when it is done */
+	uint64_t failed;   /* 2: ... when a request failed (or its own setup did) */
 };
+#define STUB_SC_CONF_SEQ (STUB_SC_CONF + 0)
+#define STUB_SC_CONF_DONE (STUB_SC_CONF + 16)
+#define STUB_SC_CONF_FAILED (STUB_SC_CONF + 24)
 
 /*
  * What stub_sc_setup reads (at STUB_SC_SETUP), written by the kernel before it starts the
@@ -93,6 +101,8 @@ struct stub_slot {
 	uint32_t stub_sleeping;   /* the stub is (about to be) in FUTEX_WAIT */
 	uint32_t kernel_sleeping; /* the kernel is (about to be) in FUTEX_WAIT */
 	uint32_t set_bases;       /* kernel -> stub: bit 0 set FS base, bit 1 GS base */
+	uint32_t nap;             /* kernel -> stub: another stub runs now, stop spinning */
+	uint32_t pad;
 	uint64_t fs_base;         /* kernel -> stub: the bases to install */
 	uint64_t gs_base;
 	struct stub_trap trap;    /* stub -> kernel */
