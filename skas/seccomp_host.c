@@ -106,6 +106,7 @@
 #define STUB_YIELDS 500           /* and how many times it yields before sleeping */
 #define WAIT_SLICE_NS 10000000LL  /* futex sleeps at most this long between checks */
 #define KICK_GRACE_NS 50000000ULL /* CPU time a kicked stub may use without answering */
+#define REPORT_TIMEOUT_NS 2000000000ULL /* the control thread's report never takes this */
 
 struct sc_stub {
 	int pid;             /* the guest thread, leader of the thread group */
@@ -265,22 +266,29 @@ static long setup_result(int tid)
 }
 
 /*
- * Wait for the control thread's report on its eventfd: 0 (done), -EIO (it failed), or
- * -ESRCH (the stub died). Sleeps in slices, checking that the stub lives.
+ * Wait for the control thread's report on its eventfd: 0 (done), -EIO (it failed),
+ * -ESRCH (the stub died) or -ETIMEDOUT (no report within REPORT_TIMEOUT_NS: a control
+ * thread never takes that long, so something is wrong; the caller kills the stub).
  */
 static int wait_report(struct sc_stub *sp)
 {
 	struct pollfd p = { .fd = sp->efd, .events = POLLIN };
 	const struct timespec slice = { 0, WAIT_SLICE_NS };
-	uint64_t v;
+	uint64_t v, end = 0;
 
 	for (;;) {
 		if (read(sp->efd, &v, sizeof(v)) == sizeof(v))
 			return v == 1 ? 0 : -EIO;
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;
-		if (ppoll(&p, 1, &slice, NULL) == 0 && check_dead(sp))
+		if (ppoll(&p, 1, &slice, NULL) != 0)
+			continue;
+		if (check_dead(sp))
 			return -ESRCH;
+		if (!end)
+			end = now_ns() + REPORT_TIMEOUT_NS;
+		else if (now_ns() > end)
+			return -ETIMEDOUT;
 	}
 }
 
