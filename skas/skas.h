@@ -41,10 +41,5 @@ int skas_host_load_program(const char *start, const char *end);
  * 0 or -errno.
  */
 int skas_host_start(int prog_fd, int extra_fd, int *pidp);
-/*
- * Run one system call in the stopped stub thread pid at STUB_ENTRY_SYSCALL; returns its
- * result (or -errno when ptrace fails). The thread's registers are clobbered.
- */
-long skas_host_inject(int pid, long nr, const long args[6]);
 
 #endif

@@ -161,7 +161,7 @@ int skas_host_start(int prog_fd, int extra_fd, int *pidp)
  * result. The stub's registers are clobbered (the kernel always sets them before resuming
  * guest code).
  */
-long skas_host_inject(int pid, long nr, const long args[6])
+static long inject_syscall(int pid, long nr, const long args[6])
 {
 	struct user_regs_struct r;
 	long err;
@@ -338,7 +338,7 @@ int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
 		free(sp);
 		return (int)r;
 	}
-	r = skas_host_inject(sp->pid, SYS_mmap, args);
+	r = inject_syscall(sp->pid, SYS_mmap, args);
 	if (r != STUB_DATA) {
 		skas_host_kill(sp);
 		return r < 0 ? (int)r : -EIO;
