@@ -130,7 +130,6 @@ _Static_assert(sizeof(struct os_bpf_insn) == 8, "filter instructions");
 extern const char seccomp_stub_elf_start[], seccomp_stub_elf_end[];
 
 static int prog_fd = -1;
-static int physmem_fd = -1;
 static int guest_cpu = -1;   /* where guest threads run; -1: anywhere */
 static uint32_t stub_spin;   /* pause iterations of the stub's busy wait */
 static uint32_t stub_yields; /* then sched_yield calls */
@@ -658,7 +657,6 @@ int skas_sc_init(int pmfd, struct skas_sc_info *info)
 	r = skas_host_init(pmfd);
 	if (r < 0)
 		return r;
-	physmem_fd = pmfd;
 	stub_spin = calibrate_spin(getenv("SSPIN") ? strtoull(getenv("SSPIN"), NULL, 0) : STUB_SPIN_NS);
 	stub_yields = STUB_YIELDS;
 	kernel_spin_ns = getenv("KSPIN") ? strtoull(getenv("KSPIN"), NULL, 0) : KERNEL_SPIN_NS;
