@@ -657,9 +657,9 @@ int skas_sc_init(int pmfd, struct skas_sc_info *info)
 	r = skas_host_init(pmfd);
 	if (r < 0)
 		return r;
-	stub_spin = calibrate_spin(getenv("SSPIN") ? strtoull(getenv("SSPIN"), NULL, 0) : STUB_SPIN_NS);
+	stub_spin = calibrate_spin(STUB_SPIN_NS);
 	stub_yields = STUB_YIELDS;
-	kernel_spin_ns = getenv("KSPIN") ? strtoull(getenv("KSPIN"), NULL, 0) : KERNEL_SPIN_NS;
+	kernel_spin_ns = KERNEL_SPIN_NS;
 	choose_cpus(&allowed);
 	fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) ? 1 : 0;
 	info->fsgsbase = fsgsbase;
