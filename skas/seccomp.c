@@ -424,6 +424,19 @@ static void decode_trap(const struct stub_trap *t, const struct sc_ucontext *uc,
 	}
 }
 
+/* Say (with debug) when guest threads change CPUs because of host load. */
+static void note_contention(void)
+{
+	static bool was;
+	bool now = skas_sc_contended();
+
+	if (now != was)
+		pr_info("skas=seccomp: host CPUs %s: guest threads on %s, %s hand-off\n",
+			now ? "contended" : "free again", now ? "the kernel's CPU" : "their own CPU",
+			now ? "sleeping" : "spinning");
+	was = now;
+}
+
 /*
  * Resume the guest thread with regs and wait for its next trap. A stub that died, failed
  * a request or handed over a corrupt frame is killed and reported as DIED.
@@ -445,6 +458,7 @@ static int sc_run(void *thr, struct um_regs *regs, struct um_trap *trap)
 			r = fp_to_frame(m, regs);
 	}
 	if (r == 0 && skas_sc_switch(m->host) == 0 && take_trap(m, &t, &uc) == 0) {
+		note_contention();
 		regs->fp_where = UM_FP_IN_THREAD;
 		regs_from_frame(m, &t, &uc, regs->gp);
 		decode_trap(&t, &uc, trap);

@@ -52,6 +52,8 @@ int skas_sc_flush(struct sc_stub *sp);
 int skas_sc_switch(struct sc_stub *sp);
 /* Wait for a hand-off without resuming the stub (its first); 0, or 1 when it is dead. */
 int skas_sc_wait(struct sc_stub *sp);
+/* Are guest threads on the kernel's CPU because the host's CPUs are contended? */
+bool skas_sc_contended(void);
 /* Was the stub killed because it went on running guest code after a kick? */
 bool skas_sc_refused_kick(const struct sc_stub *sp);
 /* Kill the stub (if it still lives) and wait for it; returns its wait status. */

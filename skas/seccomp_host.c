@@ -107,6 +107,9 @@
 #define WAIT_SLICE_NS 10000000LL  /* futex sleeps at most this long between checks */
 #define KICK_GRACE_NS 50000000ULL /* CPU time a kicked stub may use without answering */
 #define REPORT_TIMEOUT_NS 2000000000ULL /* the control thread's report never takes this */
+#define PSI_PERIOD_NS 500000000ULL /* how often host CPU pressure is looked at */
+#define PSI_ON 25.0                /* % of time others wait for a CPU: contended above */
+#define PSI_OFF 10.0               /* ... and no longer below */
 
 struct sc_stub {
 	int pid;             /* the guest thread, leader of the thread group */
@@ -131,9 +134,16 @@ extern const char seccomp_stub_elf_start[], seccomp_stub_elf_end[];
 
 static int prog_fd = -1;
 static int guest_cpu = -1;   /* where guest threads run; -1: anywhere */
-static uint32_t stub_spin;   /* pause iterations of the stub's busy wait */
+static int kernel_cpu = -1;  /* where the kernel runs (pinned); -1: anywhere */
+static uint32_t stub_spin;   /* pause iterations of the stub's busy wait (0: contended) */
 static uint32_t stub_yields; /* then sched_yield calls */
 static uint64_t kernel_spin_ns;
+static uint32_t spin_calibrated; /* stub_spin for STUB_SPIN_NS */
+
+/* Host CPU pressure (PSI), sampled while running: see update_contention(). */
+static int psi_fd = -1;
+static uint64_t psi_next_ns;
+static bool contended;
 static uint32_t fsgsbase;
 static struct os_bpf_insn guest_filter[FILTER_MAX], ctl_filter[FILTER_MAX];
 static const struct os_ctl_filter ctl_pins = {
@@ -334,18 +344,25 @@ static int set_rip(int tid, uint64_t rip)
 	return (int)ptrace_call(PTRACE_SETREGS, tid, NULL, &r);
 }
 
+/* Put the guest thread of sp on its CPU: the guest CPU, or the kernel's when contended. */
+static void place_guest(struct sc_stub *sp)
+{
+	int cpu = contended ? kernel_cpu : guest_cpu;
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(sp->pid, sizeof(set), &set);
+}
+
 /* Let the guest thread go: on its CPU, untraced, into its first hand-off. */
 static int release_guest(struct sc_stub *sp)
 {
 	int r;
 
-	if (guest_cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(guest_cpu, &set);
-		sched_setaffinity(sp->pid, sizeof(set), &set);
-	}
+	place_guest(sp);
 	r = set_rip(sp->pid, STUB_SC_ENTRY_PARK);
 	if (r == 0)
 		r = (int)ptrace_call(PTRACE_DETACH, sp->pid, NULL, NULL);
@@ -452,12 +469,70 @@ int skas_sc_wait(struct sc_stub *sp)
 	return sp->dead ? 1 : wait_handoff(sp);
 }
 
+/* The share of time some task waited for a CPU in the last 10 s (PSI), or -1. */
+static double cpu_pressure(void)
+{
+	char buf[256];
+	double some = -1;
+	long n;
+
+	n = pread(psi_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	if (sscanf(buf, "some avg10=%lf", &some) != 1)
+		return -1;
+	return some;
+}
+
+static void set_stub_spin(struct sc_stub *sp)
+{
+	volatile struct stub_sc_conf *conf = (void *)((char *)sp->req + (STUB_SC_CONF - STUB_DATA));
+
+	conf->spin = stub_spin;
+	conf->yields = stub_yields;
+}
+
+/*
+ * Spinning pays only when the two CPUs are ours: when other host tasks keep waiting for a
+ * CPU (PSI above PSI_ON), guest threads move to the kernel's CPU and both sides sleep on
+ * the futex at once (each hand-off then costs two context switches on one CPU, as with
+ * skas=ptrace); they move back when the pressure falls below PSI_OFF.
+ */
+static void update_contention(uint64_t now)
+{
+	double p;
+	bool c;
+
+	psi_next_ns = now + PSI_PERIOD_NS;
+	p = cpu_pressure();
+	c = p < 0 ? false : contended ? p > PSI_OFF : p > PSI_ON;
+	if (c == contended)
+		return;
+	contended = c;
+	stub_spin = c ? 0 : spin_calibrated;
+	stub_yields = c ? 0 : STUB_YIELDS;
+	kernel_spin_ns = c ? 0 : KERNEL_SPIN_NS;
+	for (struct sc_stub *sp = all_stubs; sp; sp = sp->next) {
+		set_stub_spin(sp);
+		place_guest(sp);
+	}
+}
+
+bool skas_sc_contended(void)
+{
+	return contended;
+}
+
 int skas_sc_switch(struct sc_stub *sp)
 {
 	volatile struct stub_slot *s = sp->slot;
+	uint64_t now;
 
 	if (sp->dead)
 		return 1;
+	if (psi_fd >= 0 && (now = now_ns()) >= psi_next_ns)
+		update_contention(now);
 	if (last_run != sp) {
 		if (last_run)
 			last_run->slot->nap = 1;
@@ -657,13 +732,16 @@ int skas_sc_init(int pmfd, struct skas_sc_info *info)
 	r = skas_host_init(pmfd);
 	if (r < 0)
 		return r;
-	stub_spin = calibrate_spin(STUB_SPIN_NS);
+	spin_calibrated = stub_spin = calibrate_spin(STUB_SPIN_NS);
 	stub_yields = STUB_YIELDS;
 	kernel_spin_ns = KERNEL_SPIN_NS;
 	choose_cpus(&allowed);
 	fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) ? 1 : 0;
 	info->fsgsbase = fsgsbase;
-	info->kernel_cpu = os_getenv("UMLITE_NOPIN") ? -1 : sched_getcpu();
+	kernel_cpu = os_getenv("UMLITE_NOPIN") ? -1 : sched_getcpu();
+	info->kernel_cpu = kernel_cpu;
+	if (guest_cpu >= 0 && kernel_cpu >= 0)
+		psi_fd = open("/proc/pressure/cpu", O_RDONLY | O_CLOEXEC);
 	info->guest_cpu = guest_cpu;
 	info->spin = stub_spin != 0;
 	r = skas_host_load_program(seccomp_stub_elf_start, seccomp_stub_elf_end);
