@@ -515,7 +515,8 @@ static void update_contention(uint64_t now)
 	kernel_spin_ns = c ? 0 : KERNEL_SPIN_NS;
 	for (struct sc_stub *sp = all_stubs; sp; sp = sp->next) {
 		set_stub_spin(sp);
-		place_guest(sp);
+		if (!sp->reaped) /* (a reaped stub's pid may belong to someone else now) */
+			place_guest(sp);
 	}
 }
 
