@@ -79,6 +79,7 @@ struct sc_mm {
 };
 
 static struct skas_sc_info host;
+static struct sc_mm *spare; /* the boot probe's stub, fresh and parked: the first mm's */
 
 /* The kernel address of [addr, addr + len) in the slot's signal stack, or NULL. */
 static void *stack_ptr(struct sc_mm *m, u64 addr, u64 len)
@@ -170,9 +171,15 @@ static void sc_mm_free(struct sc_mm *m)
 
 static int sc_mm_create(void **ctx)
 {
-	struct sc_mm *m = kzalloc(sizeof(*m));
+	struct sc_mm *m;
 	int r;
 
+	if (spare) {
+		*ctx = spare;
+		spare = NULL;
+		return 0;
+	}
+	m = kzalloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
 	m->req_pages = page_alloc(REQ_ORDER, GFP_ZERO);
@@ -486,9 +493,11 @@ static int sc_init(int physmem_fd)
 	if (r < 0)
 		return r;
 	r = parked(ctx);
-	sc_mm_destroy(ctx);
-	if (r < 0)
+	if (r < 0) {
+		sc_mm_destroy(ctx);
 		return -ENOEXEC;
+	}
+	spare = ctx; /* init's address space will be this one */
 	pr_info("skas=seccomp: kernel on CPU %d, guest threads on CPU %d (-1: any), %s\n",
 		host.kernel_cpu, host.guest_cpu,
 		host.spin ? "spinning hand-off" : "sleeping hand-off (one CPU)");

@@ -684,7 +684,7 @@ static void choose_cpus(const cpu_set_t *allowed)
 static uint32_t calibrate_spin(uint64_t ns)
 {
 	uint64_t t0 = now_ns(), dt;
-	const unsigned n = 20000;
+	const unsigned n = 4000;
 
 	for (unsigned i = 0; i < n; i++)
 		__builtin_ia32_pause();
