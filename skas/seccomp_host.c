@@ -13,11 +13,13 @@
  *     the registers and FPU state in that signal frame (seccomp.c), and rt_sigreturn
  *     loads them. No ptrace stop and no sleep on the fast path: the kernel runs on one
  *     CPU and guest threads on another, and both sides busy-wait before sleeping on the
- *     futex (../shared/LIMITS.md: a sleeping wake-up across CPUs costs ~30 us here, a
- *     spinning hand-off ~1.5 us): the kernel KERNEL_SPIN_NS; a stub STUB_SPIN_NS, or
- *     less when the kernel tells it that another stub runs now (slot.nap), then it
- *     yields its CPU STUB_YIELDS times, so that the next stub runs there without a
- *     wake-up. With one CPU nobody spins.
+ *     futex (../shared/LIMITS.md: a sleeping wake-up across CPUs costs ~30 us there, and
+ *     up to several ms on a busy host, when the CPU woken was idle; a spinning hand-off
+ *     ~1.5 us): the kernel KERNEL_SPIN_NS; a stub STUB_SPIN_NS, or less when the kernel
+ *     tells it that another stub runs now (slot.nap), then it yields its CPU for
+ *     STUB_YIELD_NS, so that the next stub runs there without a wake-up and the CPU does
+ *     not go idle between the calls of a process that blocks briefly. With one CPU, or
+ *     while the host's CPUs are contended (update_contention), nobody spins.
  *   - the control thread is created by the stub's setup and sleeps on a futex word in
  *     the request pages (read-only in the stub). To map, unmap or protect guest pages the
  *     kernel writes the calls there, bumps the word, wakes it, and waits for its report
@@ -101,9 +103,9 @@
 #endif
 
 #define FILTER_MAX STUB_SC_FILTER_MAX
-#define KERNEL_SPIN_NS 50000ULL   /* how long the kernel busy-waits before sleeping */
+#define KERNEL_SPIN_NS 2000000ULL /* how long the kernel busy-waits before sleeping */
 #define STUB_SPIN_NS 30000ULL     /* how long a stub busy-waits before yielding */
-#define STUB_YIELDS 500           /* and how many times it yields before sleeping */
+#define STUB_YIELD_NS 300000ULL   /* and how long it yields before sleeping */
 #define WAIT_SLICE_NS 10000000LL  /* futex sleeps at most this long between checks */
 #define KICK_GRACE_NS 50000000ULL /* CPU time a kicked stub may use without answering */
 #define REPORT_TIMEOUT_NS 2000000000ULL /* the control thread's report never takes this */
@@ -136,7 +138,8 @@ static int prog_fd = -1;
 static int guest_cpu = -1;   /* where guest threads run; -1: anywhere */
 static int kernel_cpu = -1;  /* where the kernel runs (pinned); -1: anywhere */
 static uint32_t stub_spin;   /* pause iterations of the stub's busy wait (0: contended) */
-static uint32_t stub_yields; /* then sched_yield calls */
+static uint64_t stub_yield_tsc; /* then TSC ticks of sched_yield calls */
+static uint64_t yield_calibrated; /* stub_yield_tsc for STUB_YIELD_NS */
 static uint64_t kernel_spin_ns;
 static uint32_t spin_calibrated; /* stub_spin for STUB_SPIN_NS */
 
@@ -232,7 +235,7 @@ static void write_setup(volatile struct stub_data *req)
 	unsigned n = sizeof(handled_signals) / sizeof(handled_signals[0]);
 
 	conf->spin = stub_spin;
-	conf->yields = stub_yields;
+	conf->yield_tsc = stub_yield_tsc;
 	conf->fsgsbase = fsgsbase;
 	conf->done = 1;
 	conf->failed = 2;
@@ -490,7 +493,7 @@ static void set_stub_spin(struct sc_stub *sp)
 	volatile struct stub_sc_conf *conf = (void *)((char *)sp->req + (STUB_SC_CONF - STUB_DATA));
 
 	conf->spin = stub_spin;
-	conf->yields = stub_yields;
+	conf->yield_tsc = stub_yield_tsc;
 }
 
 /*
@@ -511,7 +514,7 @@ static void update_contention(uint64_t now)
 		return;
 	contended = c;
 	stub_spin = c ? 0 : spin_calibrated;
-	stub_yields = c ? 0 : STUB_YIELDS;
+	stub_yield_tsc = c ? 0 : yield_calibrated;
 	kernel_spin_ns = c ? 0 : KERNEL_SPIN_NS;
 	for (struct sc_stub *sp = all_stubs; sp; sp = sp->next) {
 		set_stub_spin(sp);
@@ -675,23 +678,26 @@ static void choose_cpus(const cpu_set_t *allowed)
 		}
 	}
 	if (n < 2) {
-		stub_spin = stub_yields = 0;
+		stub_spin = 0;
+		stub_yield_tsc = 0;
 		kernel_spin_ns = 0;
 	}
 }
 
-/* How many pause iterations take ns on this CPU. */
-static uint32_t calibrate_spin(uint64_t ns)
+/* How many pause iterations take STUB_SPIN_NS, and TSC ticks STUB_YIELD_NS, on this CPU. */
+static void calibrate_spin(void)
 {
-	uint64_t t0 = now_ns(), dt;
+	uint64_t t0 = now_ns(), c0 = __builtin_ia32_rdtsc(), dt, dc;
 	const unsigned n = 4000;
 
 	for (unsigned i = 0; i < n; i++)
 		__builtin_ia32_pause();
 	dt = now_ns() - t0;
+	dc = __builtin_ia32_rdtsc() - c0;
 	if (dt == 0)
 		dt = 1;
-	return (uint32_t)(ns * n / dt + 1);
+	spin_calibrated = stub_spin = (uint32_t)(STUB_SPIN_NS * n / dt + 1);
+	yield_calibrated = stub_yield_tsc = (uint64_t)((double)dc / (double)dt * STUB_YIELD_NS);
 }
 
 /* XCR0 and the MXCSR mask as the host reports them in a ptrace-saved image. */
@@ -733,8 +739,7 @@ int skas_sc_init(int pmfd, struct skas_sc_info *info)
 	r = skas_host_init(pmfd);
 	if (r < 0)
 		return r;
-	spin_calibrated = stub_spin = calibrate_spin(STUB_SPIN_NS);
-	stub_yields = STUB_YIELDS;
+	calibrate_spin();
 	kernel_spin_ns = KERNEL_SPIN_NS;
 	choose_cpus(&allowed);
 	fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) ? 1 : 0;

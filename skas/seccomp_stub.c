@@ -233,20 +233,22 @@ static inline uint32_t load_acq(volatile uint32_t *p)
 /*
  * Wait until the kernel sets the state back to GUEST: spin first (a fast call is answered
  * within a microsecond or two, a page fault within some), unless the kernel says it runs
- * another stub now (nap); then yield the CPU in a loop (so that another stub the kernel
- * resumed meanwhile on this CPU runs at once, with no wake-up across CPUs), then sleep on
- * the futex.
+ * another stub now (nap); then yield the CPU for a while (so that another stub the kernel
+ * resumed meanwhile on this CPU runs at once, and the CPU stays awake: waking a sleeping
+ * thread on another CPU costs ~30 us to several ms on these virtual machines), then
+ * sleep on the futex.
  */
 static void wait_for_kernel(volatile struct stub_slot *s, const volatile struct stub_sc_conf *c)
 {
-	uint32_t spin = c->spin, yields = c->yields;
+	uint32_t spin = c->spin;
+	uint64_t budget = c->yield_tsc, t0;
 
 	for (uint32_t i = 0; i < spin && !s->nap; i++) {
 		if (load_acq(&s->state) == STUB_SLOT_GUEST)
 			return;
 		__builtin_ia32_pause();
 	}
-	for (uint32_t i = 0; i < yields; i++) {
+	for (t0 = __builtin_ia32_rdtsc(); __builtin_ia32_rdtsc() - t0 < budget;) {
 		if (load_acq(&s->state) == STUB_SLOT_GUEST)
 			return;
 		sc0(NR_SCHED_YIELD);

@@ -43,12 +43,13 @@
 
 /* What the stub reads from the request pages (the guest cannot change it). */
 struct stub_sc_conf {
-	uint32_t seq;      /* bumped (then FUTEX_WAKE) by the kernel: run the queue */
-	uint32_t spin;     /* busy-wait iterations (pause) before yielding */
-	uint32_t yields;   /* then sched_yield calls, before sleeping on the futex */
-	uint32_t fsgsbase; /* 1: rd/wrfsbase are usable; 0: arch_prctl */
-	uint64_t done;     /* 1: what the control thread writes to its eventfd when it is done */
-	uint64_t failed;   /* 2: ... when a request failed (or its own setup did) */
+	uint32_t seq;       /* bumped (then FUTEX_WAKE) by the kernel: run the queue */
+	uint32_t spin;      /* busy-wait iterations (pause) before yielding */
+	uint32_t fsgsbase;  /* 1: rd/wrfsbase are usable; 0: arch_prctl */
+	uint32_t pad;
+	uint64_t done;      /* 1: what the control thread writes to its eventfd when it is done */
+	uint64_t failed;    /* 2: ... when a request failed (or its own setup did) */
+	uint64_t yield_tsc; /* then yield the CPU this many TSC ticks, before sleeping */
 };
 #define STUB_SC_CONF_SEQ (STUB_SC_CONF + 0)
 #define STUB_SC_CONF_DONE (STUB_SC_CONF + 16)
