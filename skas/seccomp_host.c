@@ -77,6 +77,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -109,9 +110,9 @@
 #define WAIT_SLICE_NS 10000000LL  /* futex sleeps at most this long between checks */
 #define KICK_GRACE_NS 50000000ULL /* CPU time a kicked stub may use without answering */
 #define REPORT_TIMEOUT_NS 2000000000ULL /* the control thread's report never takes this */
-#define PSI_PERIOD_NS 500000000ULL /* how often host CPU pressure is looked at */
-#define PSI_ON 25.0                /* % of time others wait for a CPU: contended above */
-#define PSI_OFF 10.0               /* ... and no longer below */
+#define LOAD_PERIOD_NS 500000000ULL /* how often the host's other load is looked at */
+#define LOAD_ON 0.5                 /* CPUs' worth used by other tasks: contended above */
+#define LOAD_OFF 0.2                /* ... and no longer below */
 
 struct sc_stub {
 	int pid;             /* the guest thread, leader of the thread group */
@@ -143,9 +144,10 @@ static uint64_t yield_calibrated; /* stub_yield_tsc for STUB_YIELD_NS */
 static uint64_t kernel_spin_ns;
 static uint32_t spin_calibrated; /* stub_spin for STUB_SPIN_NS */
 
-/* Host CPU pressure (PSI), sampled while running: see update_contention(). */
-static int psi_fd = -1;
-static uint64_t psi_next_ns;
+/* The host's load from other tasks, sampled while running: see update_contention(). */
+static int stat_fd = -1;           /* /proc/stat */
+static uint64_t load_next_ns;      /* when to sample next */
+static uint64_t last_busy_ns, last_ours_ns, last_sample_ns;
 static bool contended;
 static uint32_t fsgsbase;
 static struct os_bpf_insn guest_filter[FILTER_MAX], ctl_filter[FILTER_MAX];
@@ -472,20 +474,62 @@ int skas_sc_wait(struct sc_stub *sp)
 	return sp->dead ? 1 : wait_handoff(sp);
 }
 
-/* The share of time some task waited for a CPU in the last 10 s (PSI), or -1. */
-static double cpu_pressure(void)
+/* CPU time all the host's CPUs spent busy (user, nice, system, irq, softirq), in ns. */
+static uint64_t host_busy_ns(void)
 {
+	unsigned long long u, n, sy, idle, iow, irq, sirq;
 	char buf[256];
-	double some = -1;
-	long n;
+	long len = pread(stat_fd, buf, sizeof(buf) - 1, 0);
 
-	n = pread(psi_fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	if (sscanf(buf, "some avg10=%lf", &some) != 1)
-		return -1;
-	return some;
+	if (len <= 0)
+		return 0;
+	buf[len] = 0;
+	if (sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu", &u, &n, &sy, &idle, &iow, &irq,
+		   &sirq) != 7)
+		return 0;
+	return (u + n + sy + irq + sirq) * (1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
+}
+
+static uint64_t tv_ns(struct timeval tv)
+{
+	return (uint64_t)tv.tv_sec * 1000000000ULL + (uint64_t)tv.tv_usec * 1000;
+}
+
+/* CPU time of umlite, its reaped stubs and its live ones, in ns. */
+static uint64_t our_cpu_ns(void)
+{
+	struct rusage ru;
+	struct timespec ts;
+	uint64_t t = 0;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == 0)
+		t = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+		t += tv_ns(ru.ru_utime) + tv_ns(ru.ru_stime);
+	for (struct sc_stub *sp = all_stubs; sp; sp = sp->next)
+		if (!sp->reaped)
+			t += stub_cpu_ns(sp->pid);
+	return t;
+}
+
+/*
+ * How many CPUs' worth of time other tasks used since the last sample (our own spinning
+ * does not count), or -1 the first time.
+ */
+static double others_load(uint64_t now)
+{
+	uint64_t busy = host_busy_ns(), ours = our_cpu_ns();
+	double load = -1;
+
+	if (last_sample_ns && busy && now > last_sample_ns) {
+		int64_t others = (int64_t)(busy - last_busy_ns) - (int64_t)(ours - last_ours_ns);
+
+		load = others > 0 ? (double)others / (double)(now - last_sample_ns) : 0;
+	}
+	last_busy_ns = busy;
+	last_ours_ns = ours;
+	last_sample_ns = now;
+	return load;
 }
 
 static void set_stub_spin(struct sc_stub *sp)
@@ -497,19 +541,22 @@ static void set_stub_spin(struct sc_stub *sp)
 }
 
 /*
- * Spinning pays only when the two CPUs are ours: when other host tasks keep waiting for a
- * CPU (PSI above PSI_ON), guest threads move to the kernel's CPU and both sides sleep on
- * the futex at once (each hand-off then costs two context switches on one CPU, as with
- * skas=ptrace); they move back when the pressure falls below PSI_OFF.
+ * Spinning pays only when the two CPUs are ours: when other host tasks use more than
+ * LOAD_ON CPUs' worth of time (/proc/stat's busy time minus our own), guest threads move
+ * to the kernel's CPU and both sides sleep on the futex at once (each hand-off then costs
+ * two context switches on one CPU, as with skas=ptrace); they move back when that falls
+ * below LOAD_OFF. (System-wide CPU pressure would count our own spinners' waiting.)
  */
 static void update_contention(uint64_t now)
 {
-	double p;
+	double load;
 	bool c;
 
-	psi_next_ns = now + PSI_PERIOD_NS;
-	p = cpu_pressure();
-	c = p < 0 ? false : contended ? p > PSI_OFF : p > PSI_ON;
+	load_next_ns = now + LOAD_PERIOD_NS;
+	load = others_load(now);
+	if (load < 0)
+		return;
+	c = contended ? load > LOAD_OFF : load > LOAD_ON;
 	if (c == contended)
 		return;
 	contended = c;
@@ -535,7 +582,7 @@ int skas_sc_switch(struct sc_stub *sp)
 
 	if (sp->dead)
 		return 1;
-	if (psi_fd >= 0 && (now = now_ns()) >= psi_next_ns)
+	if (stat_fd >= 0 && (now = now_ns()) >= load_next_ns)
 		update_contention(now);
 	if (last_run != sp) {
 		if (last_run)
@@ -747,7 +794,7 @@ int skas_sc_init(int pmfd, struct skas_sc_info *info)
 	kernel_cpu = os_getenv("UMLITE_NOPIN") ? -1 : sched_getcpu();
 	info->kernel_cpu = kernel_cpu;
 	if (guest_cpu >= 0 && kernel_cpu >= 0)
-		psi_fd = open("/proc/pressure/cpu", O_RDONLY | O_CLOEXEC);
+		stat_fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
 	info->guest_cpu = guest_cpu;
 	info->spin = stub_spin != 0;
 	r = skas_host_load_program(seccomp_stub_elf_start, seccomp_stub_elf_end);
