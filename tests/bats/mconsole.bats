@@ -47,7 +47,7 @@ start() {
 	local script=$2
 	shift 2
 	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$ROOTFS" \
-		${UMLITE_MODE:+mode=$UMLITE_MODE} umid="$ID" "$@" init=/bin/sh -- -c "$script" \
+		"${MODE_ARGS[@]}" umid="$ID" "$@" init=/bin/sh -- -c "$script" \
 		>"$OUT" 2>"$ERR" </dev/null 3>&- &
 	UPID=$!
 	wait_until "[ -S '$UDIR/$ID/mconsole' ]"
@@ -208,7 +208,7 @@ nlines() { wc -l <"$OUT"; }
 
 @test "a reboot on a terminal: the new kernel takes the terminal back; restored at the end" {
 	run python3 "$BATS_TEST_DIRNAME/pty-run.py" -- timeout -k 5 60 "$UMLITE" mem=128M \
-		initrd="$ROOTFS" ${UMLITE_MODE:+mode=$UMLITE_MODE} init=/bin/sh <<'S'
+		initrd="$ROOTFS" "${MODE_ARGS[@]}" init=/bin/sh <<'S'
 wait #
 send echo first-boot\n
 wait first-boot
