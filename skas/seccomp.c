@@ -2,11 +2,14 @@
  * SKAS over seccomp (skas=seccomp), kernel side: the um_mode_ops table, the request queue,
  * and the guest registers and FPU state in the stub's signal frame.
  *
- * An address space owns two physmem areas (stub-seccomp.h): the request pages (4 frames,
- * read-only in the stub) holding the queue of mmap/munmap/mprotect calls that the stub's
- * control thread executes (seccomp_host.c), and the hand-off slot (8 frames, writable by
- * guest code) holding the trap record and the signal stack on which every trap's host
- * signal frame is built. Design and security argument: seccomp_host.c.
+ * An address space owns the request pages (4 frames, read-only in the stub) holding the
+ * queue of mmap/munmap/mprotect calls that the stub's control thread executes
+ * (seccomp_host.c); each of its threads (struct sc_thread, the mode's thread handle) a
+ * host thread of the stub and a hand-off slot (8 frames, writable by guest code) holding
+ * the trap record and the signal stack on which every trap's host signal frame is built
+ * (stub-seccomp.h). Host threads are never ended: one whose guest thread is gone stays
+ * parked in its hand-off for the next thread_create of the address space. Design and
+ * security argument: seccomp_host.c.
  *
  * Queue: requests are queued (adjacent maps merge) and run before guest code resumes,
  * or when the memory manager flushes: guest code may be running meanwhile, so the mode
@@ -28,6 +31,7 @@
  * XCR0 and the MXCSR mask always come from the host's probe, never from the frame.
  */
 #include "kernel.h"
+#include "list.h"
 #include "mode.h"
 #include "page.h"
 #include "seccomp.h"
@@ -69,25 +73,36 @@ struct sc_ucontext {
 
 struct sc_mm {
 	struct sc_stub *host;
-	struct page *req_pages, *slot_pages;
-	struct stub_data *req;   /* kernel mapping of the request pages */
-	struct stub_slot *slot;  /* kernel mapping of the slot: hostile */
-	bool has_thread;
+	struct page *req_pages;
+	struct stub_data *req;    /* kernel mapping of the request pages */
+	struct list_head threads; /* of struct sc_thread: every host thread of the stub */
+	unsigned nthreads;        /* their number: the next one's slot index */
+};
+
+struct sc_thread {
+	struct sc_mm *mm;
+	struct sc_thr *host;
+	struct page *slot_pages;
+	struct stub_slot *slot;  /* kernel mapping of its slot: hostile */
+	u64 base;                /* the slot's stub address */
 	u64 uc;                  /* checked stub address of the last trap's ucontext; 0: the
-				    stub has not parked in its first hand-off yet */
-	u64 fs_base, gs_base;    /* what the stub thread has, as far as we know */
+				    thread has not parked in its first hand-off yet */
+	u64 fs_base, gs_base;    /* what the host thread has, as far as we know */
+	bool busy;               /* a guest thread runs on it */
+	struct list_head link;   /* in mm->threads */
 };
 
 static struct skas_sc_info host;
 static struct sc_mm *spare; /* the boot probe's stub, fresh and parked: the first mm's */
 
-/* The kernel address of [addr, addr + len) in the slot's signal stack, or NULL. */
-static void *stack_ptr(struct sc_mm *m, u64 addr, u64 len)
+/* The kernel address of [addr, addr + len) in the thread's signal stack, or NULL. */
+static void *stack_ptr(struct sc_thread *t, u64 addr, u64 len)
 {
-	if (addr < STUB_SLOT_STACK || addr > STUB_SLOT + STUB_SLOT_SIZE ||
-	    len > STUB_SLOT + STUB_SLOT_SIZE - addr)
+	u64 lo = t->base + STUB_SLOT_STACK_OFF, end = t->base + STUB_SLOT_SIZE;
+
+	if (addr < lo || addr > end || len > end - addr)
 		return NULL;
-	return (char *)m->slot + (addr - STUB_SLOT);
+	return (char *)t->slot + (addr - t->base);
 }
 
 /* ---- the request queue */
@@ -162,10 +177,15 @@ static int sc_mm_protect(void *ctx, u64 va, u64 len, int prot)
 
 static void sc_mm_free(struct sc_mm *m)
 {
+	while (!list_empty(&m->threads)) {
+		struct sc_thread *t = list_first_entry(&m->threads, struct sc_thread, link);
+
+		list_del(&t->link);
+		page_free(t->slot_pages, STUB_SLOT_ORDER);
+		kfree(t);
+	}
 	if (m->req_pages)
 		page_free(m->req_pages, REQ_ORDER);
-	if (m->slot_pages)
-		page_free(m->slot_pages, STUB_SLOT_ORDER);
 	kfree(m);
 }
 
@@ -182,21 +202,19 @@ static int sc_mm_create(void **ctx)
 	m = kzalloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
+	INIT_LIST_HEAD(&m->threads);
 	m->req_pages = page_alloc(REQ_ORDER, GFP_ZERO);
-	m->slot_pages = page_alloc(STUB_SLOT_ORDER, GFP_ZERO);
-	if (!m->req_pages || !m->slot_pages) {
+	if (!m->req_pages) {
 		sc_mm_free(m);
 		return -ENOMEM;
 	}
 	m->req = page_address(m->req_pages);
-	m->slot = page_address(m->slot_pages);
-	r = skas_sc_spawn(page_to_phys(m->req_pages), m->req, page_to_phys(m->slot_pages),
-			  m->slot, &m->host);
+	r = skas_sc_spawn(page_to_phys(m->req_pages), m->req, &m->host);
 	if (r < 0) {
 		sc_mm_free(m);
 		return r;
 	}
-	*ctx = m; /* its first hand-off is taken when it is first needed (parked()) */
+	*ctx = m;
 	return 0;
 }
 
@@ -208,22 +226,58 @@ static void sc_mm_destroy(void *ctx)
 	sc_mm_free(m);
 }
 
+/* A new host thread of m with a slot of its own (its first hand-off is taken later). */
+static struct sc_thread *thread_new(struct sc_mm *m, int *err)
+{
+	struct sc_thread *t = kzalloc(sizeof(*t));
+
+	*err = -ENOMEM;
+	if (!t)
+		return NULL;
+	t->slot_pages = page_alloc(STUB_SLOT_ORDER, GFP_ZERO);
+	if (!t->slot_pages) {
+		kfree(t);
+		return NULL;
+	}
+	t->mm = m;
+	t->slot = page_address(t->slot_pages);
+	t->base = STUB_SLOT(m->nthreads);
+	*err = skas_sc_thread_new(m->host, m->nthreads, page_to_phys(t->slot_pages), t->slot,
+				  &t->host);
+	if (*err < 0) {
+		page_free(t->slot_pages, STUB_SLOT_ORDER);
+		kfree(t);
+		return NULL;
+	}
+	m->nthreads++;
+	list_add_tail(&t->link, &m->threads);
+	return t;
+}
+
 static int sc_thread_create(void *mm_ctx, void **thr)
 {
 	struct sc_mm *m = mm_ctx;
+	struct sc_thread *t;
+	int r;
 
-	if (m->has_thread)
-		return -EAGAIN; /* one guest thread per address space in this version */
-	m->has_thread = true;
-	*thr = m;
+	list_for_each_entry(t, &m->threads, link) {
+		if (!t->busy)
+			goto found;
+	}
+	t = thread_new(m, &r);
+	if (!t)
+		return r;
+found:
+	t->busy = true;
+	*thr = t;
 	return 0;
 }
 
 static void sc_thread_destroy(void *thr)
 {
-	struct sc_mm *m = thr;
+	struct sc_thread *t = thr;
 
-	m->has_thread = false;
+	t->busy = false; /* parked in its hand-off until the next thread_create */
 }
 
 /* ---- registers */
@@ -232,21 +286,21 @@ static void sc_thread_destroy(void *thr)
  * Copy out the trap record and its frame's ucontext, once, and check where the frame is.
  * 0, or -EIO for a corrupt hand-off (the caller kills the stub).
  */
-static int take_trap(struct sc_mm *m, struct stub_trap *t, struct sc_ucontext *uc)
+static int take_trap(struct sc_thread *th, struct stub_trap *t, struct sc_ucontext *uc)
 {
 	const void *p;
 
-	memcpy(t, (const void *)&m->slot->trap, sizeof(*t));
-	p = stack_ptr(m, t->uc, sizeof(*uc));
+	memcpy(t, (const void *)&th->slot->trap, sizeof(*t));
+	p = stack_ptr(th, t->uc, sizeof(*uc));
 	if (!p || (t->uc & 7)) {
 		pr_warn("skas=seccomp: a stub handed over a frame outside its signal stack\n");
 		return -EIO;
 	}
 	memcpy(uc, p, sizeof(*uc));
-	m->uc = t->uc;
+	th->uc = t->uc;
 	if (t->bases_valid) {
-		m->fs_base = t->fs_base;
-		m->gs_base = t->gs_base;
+		th->fs_base = t->fs_base;
+		th->gs_base = t->gs_base;
 	}
 	return 0;
 }
@@ -255,14 +309,14 @@ static int take_trap(struct sc_mm *m, struct stub_trap *t, struct sc_ucontext *u
  * The stub's first hand-off (its park entry, reached while the kernel was busy elsewhere):
  * taken before the frame is first needed. 0, or -ESRCH when the stub died or was corrupt.
  */
-static int parked(struct sc_mm *m)
+static int parked(struct sc_thread *th)
 {
 	struct sc_ucontext uc;
 	struct stub_trap t;
 
-	if (m->uc)
+	if (th->uc)
 		return 0;
-	if (skas_sc_wait(m->host) || take_trap(m, &t, &uc))
+	if (skas_sc_wait(th->host) || take_trap(th, &t, &uc))
 		return -ESRCH;
 	return 0;
 }
@@ -275,7 +329,7 @@ static const u8 sc_regs[] = { UM_R8, UM_R9, UM_R10, UM_R11, UM_R12, UM_R13, UM_R
 
 _Static_assert(offsetof(struct sigcontext_64, flags) == 17 * 8, "sigcontext layout");
 
-static void regs_from_frame(struct sc_mm *m, const struct stub_trap *t,
+static void regs_from_frame(struct sc_thread *m, const struct stub_trap *t,
 			    const struct sc_ucontext *uc, u64 *r)
 {
 	const u64 *g = (const u64 *)&uc->mc;
@@ -304,7 +358,7 @@ static inline void put64(volatile u64 *p, u64 v)
  * The registers to resume with, into the frame, with an empty saved mask and the slot's
  * signal stack (whatever a crafted rt_sigreturn left there), and the FS/GS bases to set.
  */
-static void regs_to_frame(struct sc_mm *m, const u64 *r)
+static void regs_to_frame(struct sc_thread *m, const u64 *r)
 {
 	struct sc_ucontext *uc = stack_ptr(m, m->uc, sizeof(*uc));
 	volatile u64 *g = (volatile u64 *)&uc->mc;
@@ -314,7 +368,7 @@ static void regs_to_frame(struct sc_mm *m, const u64 *r)
 	for (unsigned i = 0; i < ARRAY_SIZE(sc_regs); i++)
 		put64(&g[i], r[sc_regs[i]]);
 	put64(&uc->uc_sigmask, 0);
-	put64(&uc->ss_sp, STUB_SLOT_STACK);
+	put64(&uc->ss_sp, m->base + STUB_SLOT_STACK_OFF);
 	put64(&uc->ss_size, STUB_SLOT_STACK_SIZE);
 	if (uc->ss_flags)
 		uc->ss_flags = 0;
@@ -333,7 +387,7 @@ static void regs_to_frame(struct sc_mm *m, const u64 *r)
 /* ---- FPU state in the frame */
 
 /* The frame's FPU image: kernel address and size (512: legacy), or NULL. */
-static void *frame_fp(struct sc_mm *m, u64 *size, struct _fpx_sw_bytes *sw)
+static void *frame_fp(struct sc_thread *m, u64 *size, struct _fpx_sw_bytes *sw)
 {
 	struct sc_ucontext *uc = stack_ptr(m, m->uc, sizeof(*uc));
 	u64 addr = uc->mc.fpstate;
@@ -352,7 +406,7 @@ static void *frame_fp(struct sc_mm *m, u64 *size, struct _fpx_sw_bytes *sw)
 
 static int sc_fp_save(void *thr, struct um_regs *regs)
 {
-	struct sc_mm *m = thr;
+	struct sc_thread *m = thr;
 	struct _fpx_sw_bytes sw;
 	char *img = regs->fp;
 	u64 size, bv;
@@ -381,7 +435,7 @@ static int sc_fp_save(void *thr, struct um_regs *regs)
 }
 
 /* Put the kernel's image into the frame, keeping the frame's own software bytes. */
-static int fp_to_frame(struct sc_mm *m, struct um_regs *regs)
+static int fp_to_frame(struct sc_thread *m, struct um_regs *regs)
 {
 	struct _fpx_sw_bytes sw;
 	const char *img = regs->fp;
@@ -450,7 +504,7 @@ static void note_contention(void)
  */
 static int sc_run(void *thr, struct um_regs *regs, struct um_trap *trap)
 {
-	struct sc_mm *m = thr;
+	struct sc_thread *m = thr;
 	struct sc_ucontext uc;
 	struct stub_trap t;
 	int r;
@@ -458,7 +512,7 @@ static int sc_run(void *thr, struct um_regs *regs, struct um_trap *trap)
 	memset(trap, 0, sizeof(*trap));
 	if (parked(m) < 0)
 		goto dead;
-	r = sc_flush(m);
+	r = sc_flush(m->mm);
 	if (r == 0) {
 		regs_to_frame(m, regs->gp);
 		if (regs->fp_where == UM_FP_IN_BUF && regs->fp)
@@ -473,31 +527,34 @@ static int sc_run(void *thr, struct um_regs *regs, struct um_trap *trap)
 	}
 	if (r < 0)
 		pr_warn("skas=seccomp: a request to the stub failed (%s)\n", errname(r));
-	else if (skas_sc_refused_kick(m->host))
+	else if (skas_sc_refused_kick(m->mm->host))
 		pr_warn("skas=seccomp: a guest thread blocked its preemption signal: killed\n");
 dead:
 	trap->kind = UM_TRAP_DIED;
-	trap->status = skas_sc_condemn(m->host);
+	trap->status = skas_sc_condemn(m->mm->host);
 	return 0;
 }
 
 static int sc_init(int physmem_fd)
 {
-	void *ctx;
+	void *ctx, *thr;
 	int r = skas_sc_init(physmem_fd, &host);
 
 	if (r < 0)
 		return r;
-	/* The probe: a whole stub, up to its first hand-off, checked like any other. */
+	/* The probe: a whole stub and a thread, up to its first hand-off, checked as any. */
 	r = sc_mm_create(&ctx);
 	if (r < 0)
 		return r;
-	r = parked(ctx);
+	r = sc_thread_create(ctx, &thr);
+	if (r == 0)
+		r = parked(thr);
 	if (r < 0) {
 		sc_mm_destroy(ctx);
 		return -ENOEXEC;
 	}
-	spare = ctx; /* init's address space will be this one */
+	sc_thread_destroy(thr);
+	spare = ctx; /* init's address space will be this one (and its thread) */
 	pr_info("skas=seccomp: kernel on CPU %d, guest threads on CPU %d (-1: any), %s\n",
 		host.kernel_cpu, host.guest_cpu,
 		host.spin ? "spinning hand-off" : "sleeping hand-off (one CPU)");

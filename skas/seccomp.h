@@ -13,6 +13,7 @@
 #include "mode.h"
 
 struct sc_stub;
+struct sc_thr;
 
 /* What the host side learnt at boot, for the kernel side. */
 struct skas_sc_info {
@@ -30,13 +31,18 @@ struct skas_sc_info {
  */
 int skas_sc_init(int physmem_fd, struct skas_sc_info *info);
 /*
- * Start a stub whose request pages are physmem [req_phys, +STUB_DATA_SIZE) and whose
- * hand-off slot is [slot_phys, +STUB_SLOT_SIZE) (req and slot: the kernel's mappings).
- * Returns once the guest thread is on its way to its first hand-off (skas_sc_wait).
- * 0 or -errno.
+ * Start a stub whose request pages are physmem [req_phys, +STUB_DATA_SIZE) (req: the
+ * kernel's mapping), with no guest thread yet. 0 or -errno.
  */
-int skas_sc_spawn(uint64_t req_phys, void *req, uint64_t slot_phys, void *slot,
-		  struct sc_stub **out);
+int skas_sc_spawn(uint64_t req_phys, void *req, struct sc_stub **out);
+/*
+ * Create guest thread idx of stub sp, whose hand-off slot is physmem [slot_phys,
+ * +STUB_SLOT_SIZE) (slot: the kernel's mapping, zeroed). Returns once the thread is on its
+ * way to its first hand-off (skas_sc_wait). 0, -EAGAIN (idx too big) or -errno (the stub
+ * may then be dead).
+ */
+int skas_sc_thread_new(struct sc_stub *sp, unsigned idx, uint64_t slot_phys, void *slot,
+		       struct sc_thr **out);
 /* Kill and reap a stub. */
 void skas_sc_kill(struct sc_stub *sp);
 /*
@@ -46,12 +52,12 @@ void skas_sc_kill(struct sc_stub *sp);
  */
 int skas_sc_flush(struct sc_stub *sp);
 /*
- * Let the guest thread run (slot state GUEST) and wait for its next hand-off, kicking it
+ * Let guest thread t run (slot state GUEST) and wait for its next hand-off, kicking it
  * when a host interrupt is pending. Returns 0 after a hand-off, 1 when the stub is dead.
  */
-int skas_sc_switch(struct sc_stub *sp);
-/* Wait for a hand-off without resuming the stub (its first); 0, or 1 when it is dead. */
-int skas_sc_wait(struct sc_stub *sp);
+int skas_sc_switch(struct sc_thr *t);
+/* Wait for a hand-off without resuming the thread (its first); 0, or 1 when it is dead. */
+int skas_sc_wait(struct sc_thr *t);
 /* Are guest threads on the kernel's CPU because the host's CPUs are contended? */
 bool skas_sc_contended(void);
 /* Was the stub killed because it went on running guest code after a kick? */

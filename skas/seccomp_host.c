@@ -3,11 +3,18 @@
  * of traps through shared memory, and the control thread that edits their mappings.
  *
  * A guest address space is a host process running the seccomp stub (skas/seccomp_stub.c)
- * with two threads:
- *   - the guest thread runs guest code under a seccomp filter (os/security.c) that traps
- *     (SIGSYS) every system call except, from the stub's code page only, futex WAIT/WAKE
- *     on its slot's state word, rt_sigreturn, sched_yield and arch_prctl(ARCH_SET_FS/GS).
- *     Its handler (the same one for SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP and
+ * with these threads:
+ *   - the leader, the spawner: set up through ptrace (below), then kept in a ptrace stop.
+ *     To make a guest thread the kernel points it at stub_sc_spawn with the thread's slot
+ *     in registers and lets it run to its next int3: it maps the slot and clones. It has
+ *     no filter, blocks every signal, and runs only that code, when the kernel says so.
+ *   - one host thread per guest thread (clones of the leader, never traced) runs guest
+ *     code under a seccomp filter (os/security.c) that it installs before anything else
+ *     and that traps (SIGSYS) every system call except, from the stub's code page only,
+ *     futex WAIT/WAKE on a slot's state word, rt_sigreturn, rt_sigprocmask, sigaltstack
+ *     (the last two can do nothing a crafted rt_sigreturn cannot), sched_yield and
+ *     arch_prctl(ARCH_SET_FS/GS). Each has its own hand-off slot (stub-seccomp.h). Its
+ *     handler (the same one for SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP and
  *     the kick signal) runs on an alternate stack inside the hand-off slot, records the
  *     trap, sets slot.state = KERNEL and waits for GUEST; the kernel reads and rewrites
  *     the registers and FPU state in that signal frame (seccomp.c), and rt_sigreturn
@@ -27,14 +34,19 @@
  *     allows, from the stub page, only mmap of the physmem descriptor (MAP_SHARED |
  *     MAP_FIXED), munmap and mprotect below UM_TASK_SIZE, futex WAIT on that word and its
  *     8-byte reports on the eventfd; anything else kills the process.
- * ptrace is used only to run the stub's setup in the guest thread; then it is detached.
+ * ptrace is used only on the leader: to run the stub's setup, then to spawn guest threads.
+ * A guest thread is never ended: when its guest thread is gone the kernel parks it in its
+ * hand-off for the next thread of the address space (seccomp.c).
  *
  * Security (what a guest with full control of its registers and memory can do):
- *   - Make a host system call: only the guest thread's filter's allowed calls, only from
- *     the stub page. Jumping there with crafted registers yields futex WAIT/WAKE on its
- *     own state word (it can only put itself to sleep or wake the kernel early),
- *     sched_yield, arch_prctl on its own FS/GS base (which wrfsbase does anyway), or
- *     rt_sigreturn. Every other call traps to the kernel, from anywhere, with any
+ *   - Make a host system call: only the guest filter's allowed calls, only from the stub
+ *     page. Jumping there with crafted registers yields futex WAIT/WAKE on a state word
+ *     of its own process's slots (it can only put its own threads to sleep or wake them
+ *     or the kernel early: every waiter re-checks the state), sched_yield, arch_prctl on
+ *     its own FS/GS base (which wrfsbase does anyway), its own signal mask and signal
+ *     stack, or rt_sigreturn. The clone and mmap in stub_sc_spawn trap like any other
+ *     call in a guest thread: only the leader, which has no filter but runs only when
+ *     the kernel resumes it under ptrace, can make them. Every other call traps to the kernel, from anywhere, with any
  *     arguments; the filter cannot be removed, and seccomp/prctl/ptrace themselves trap.
  *   - rt_sigreturn with a crafted frame can set its own registers, host signal mask and
  *     alternate stack. Blocking SIGSYS or a fault signal makes the next forced one fatal
@@ -50,14 +62,18 @@
  *     only the queue in pages that are read-only in the stub, uses no stack and no
  *     writable memory, and reports on an eventfd the guest thread cannot write (write
  *     traps). The kernel checks every queued range itself before queueing it.
- *   - Write the slot, including state, at any time: the kernel copies every field once,
+ *   - Write any slot, including state, at any time: the kernel copies every field once,
  *     checks each one (seccomp.c), and believes nothing it could not have seen from the
  *     guest's own registers. Writing state = KERNEL while it keeps running lets guest
  *     code run concurrently with the kernel's handling of its "trap"; the mode therefore
  *     declares UM_FEAT_GUEST_CONCURRENT, and the memory manager revokes host mappings
  *     (synchronously, through the control thread) before a frame is reused.
  *   - Escape preemption or block the kernel: the kernel never waits for a stub without a
- *     timeout; it checks for death (waitpid) and the kick as above.
+ *     timeout; it checks for death (waitpid, and whether the thread still exists) and
+ *     the kick as above.
+ *   - Race the hand-off from a second thread (writing a slot while the kernel reads it,
+ *     or making a parked thread run by setting its state): the same as writing the slot,
+ *     with guest code running concurrently, which the design above already allows.
  * The escape attempts are tests: tests/guest/escape_test.c, run under both backends, and
  * tests/unit/seccomp_filter_test.c for the filters themselves.
  */
@@ -104,6 +120,7 @@
 #endif
 
 #define FILTER_MAX STUB_SC_FILTER_MAX
+#define TID_MAX 4194304L /* the largest pid_max */
 #define KERNEL_SPIN_NS 2000000ULL /* how long the kernel busy-waits before sleeping */
 #define STUB_SPIN_NS 30000ULL     /* how long a stub busy-waits before yielding */
 #define STUB_YIELD_NS 300000ULL   /* and how long it yields before sleeping */
@@ -114,15 +131,23 @@
 #define LOAD_ON 0.5                 /* CPUs' worth used by other tasks: contended above */
 #define LOAD_OFF 0.2                /* ... and no longer below */
 
+/* A guest thread's host thread. */
+struct sc_thr {
+	struct sc_stub *stub;
+	int tid;
+	volatile struct stub_slot *slot; /* the kernel's mapping of its hand-off slot */
+	struct sc_thr *next;             /* the stub's threads */
+};
+
 struct sc_stub {
-	int pid;             /* the guest thread, leader of the thread group */
+	int pid;             /* the leader (the spawner), traced */
 	int efd;             /* our end of the control thread's eventfd */
 	bool dead;           /* seen dead or killed: no host mapping of it remains */
 	bool reaped;         /* waited for */
 	bool refused_kick;   /* killed for running on after a kick */
 	int status;          /* wait status of the guest thread once dead */
-	volatile struct stub_slot *slot; /* the kernel's mapping of the hand-off slot */
 	volatile struct stub_data *req;  /* the kernel's mapping of the request pages */
+	struct sc_thr *threads;
 	struct sc_stub *next;            /* all live stubs, for shutdown */
 };
 
@@ -159,7 +184,7 @@ static const struct os_ctl_filter ctl_pins = {
 };
 static int guest_len, ctl_len;
 static struct sc_stub *all_stubs;
-static struct sc_stub *last_run; /* the stub that ran last: told to nap when another runs */
+static struct sc_thr *last_run; /* the thread that ran last: told to nap when another runs */
 
 static const int handled_signals[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
 
@@ -245,9 +270,6 @@ static void write_setup(volatile struct stub_data *req)
 	su->act_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER;
 	su->act_restorer = STUB_SC_ENTRY_RESTORER;
 	su->act_mask = ~0ULL;
-	su->stack_sp = STUB_SLOT_STACK;
-	su->stack_flags = 0;
-	su->stack_size = STUB_SLOT_STACK_SIZE;
 	su->mask_all = ~0ULL;
 	su->mask_none = 0;
 	for (unsigned i = 0; i < n; i++)
@@ -307,10 +329,10 @@ static int wait_report(struct sc_stub *sp)
 }
 
 /*
- * Run stub_sc_setup in the stopped guest thread; the control thread it creates (not
- * traced) reports on the eventfd once its filter is in place.
+ * Run stub_sc_setup in the stopped leader; the control thread it creates (not traced)
+ * reports on the eventfd once its filter is in place. The leader stays stopped after.
  */
-static int run_setup(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
+static int run_setup(struct sc_stub *sp, uint64_t req_phys)
 {
 	struct user_regs_struct r;
 	long err = ptrace_call(PTRACE_GETREGS, sp->pid, NULL, &r);
@@ -320,7 +342,6 @@ static int run_setup(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
 		return (int)err;
 	r.rip = STUB_SC_ENTRY_SETUP;
 	r.rdi = req_phys;
-	r.rsi = slot_phys;
 	r.orig_rax = -1;
 	err = ptrace_call(PTRACE_SETREGS, sp->pid, NULL, &r);
 	if (!err)
@@ -336,21 +357,8 @@ static int run_setup(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
 	return err > 0 ? -EIO : (int)err;
 }
 
-/* Point a stopped thread at rip (no system call to restart). */
-static int set_rip(int tid, uint64_t rip)
-{
-	struct user_regs_struct r;
-	long err = ptrace_call(PTRACE_GETREGS, tid, NULL, &r);
-
-	if (err < 0)
-		return (int)err;
-	r.rip = rip;
-	r.orig_rax = -1;
-	return (int)ptrace_call(PTRACE_SETREGS, tid, NULL, &r);
-}
-
-/* Put the guest thread of sp on its CPU: the guest CPU, or the kernel's when contended. */
-static void place_guest(struct sc_stub *sp)
+/* Put a guest thread on its CPU: the guest CPU, or the kernel's when contended. */
+static void place_guest(struct sc_thr *t)
 {
 	int cpu = contended ? kernel_cpu : guest_cpu;
 	cpu_set_t set;
@@ -359,19 +367,7 @@ static void place_guest(struct sc_stub *sp)
 		return;
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	sched_setaffinity(sp->pid, sizeof(set), &set);
-}
-
-/* Let the guest thread go: on its CPU, untraced, into its first hand-off. */
-static int release_guest(struct sc_stub *sp)
-{
-	int r;
-
-	place_guest(sp);
-	r = set_rip(sp->pid, STUB_SC_ENTRY_PARK);
-	if (r == 0)
-		r = (int)ptrace_call(PTRACE_DETACH, sp->pid, NULL, NULL);
-	return r;
+	sched_setaffinity(t->tid, sizeof(set), &set);
 }
 
 /* ---- kicks */
@@ -388,6 +384,7 @@ static uint64_t stub_cpu_ns(int pid)
 }
 
 struct waiter {
+	int tid;
 	bool kicked;
 	uint64_t kick_cpu_ns; /* the stub's CPU time when it was kicked */
 };
@@ -397,7 +394,7 @@ static void maybe_kick(struct sc_stub *sp, struct waiter *w)
 	if (w->kicked || !os_irq_pending())
 		return;
 	w->kick_cpu_ns = stub_cpu_ns(sp->pid);
-	syscall(SYS_tgkill, sp->pid, sp->pid, os_kick_signal());
+	syscall(SYS_tgkill, sp->pid, w->tid, os_kick_signal());
 	w->kicked = true;
 }
 
@@ -405,12 +402,17 @@ static void maybe_kick(struct sc_stub *sp, struct waiter *w)
  * Between sleeps: is the stub dead, or refusing its kick? A stub takes the kick as soon as
  * it runs guest code; one that has run KICK_GRACE_NS of CPU time since without a
  * hand-off has the kick blocked (a crafted rt_sigreturn) and is killed. Time it spent
- * waiting for a CPU does not count. Returns true when the stub is gone.
+ * waiting for a CPU does not count. A thread that no longer exists (it cannot exit: its
+ * exit traps) gets its whole stub killed. Returns true when the stub is gone.
  */
 static bool check_stub(struct sc_stub *sp, struct waiter *w)
 {
 	if (check_dead(sp))
 		return true;
+	if (syscall(SYS_tgkill, sp->pid, w->tid, 0) < 0 && errno == ESRCH) {
+		kill_now(sp);
+		return true;
+	}
 	if (w->kicked && w->kick_cpu_ns && stub_cpu_ns(sp->pid) - w->kick_cpu_ns > KICK_GRACE_NS) {
 		sp->refused_kick = true;
 		kill_now(sp);
@@ -427,10 +429,11 @@ static bool handed_off(volatile struct stub_slot *s)
 }
 
 /* Wait for slot.state == KERNEL: spin, then sleep in slices. 0, or 1 when it died. */
-static int wait_handoff(struct sc_stub *sp)
+static int wait_handoff(struct sc_thr *t)
 {
-	volatile struct stub_slot *s = sp->slot;
-	struct waiter w = { false, 0 };
+	struct sc_stub *sp = t->stub;
+	volatile struct stub_slot *s = t->slot;
+	struct waiter w = { t->tid, false, 0 };
 	uint64_t end = now_ns() + kernel_spin_ns;
 	const struct timespec slice = { 0, WAIT_SLICE_NS };
 
@@ -469,9 +472,9 @@ bool skas_sc_refused_kick(const struct sc_stub *sp)
 	return sp->refused_kick;
 }
 
-int skas_sc_wait(struct sc_stub *sp)
+int skas_sc_wait(struct sc_thr *t)
 {
-	return sp->dead ? 1 : wait_handoff(sp);
+	return t->stub->dead ? 1 : wait_handoff(t);
 }
 
 /* CPU time all the host's CPUs spent busy (user, nice, system, irq, softirq), in ns. */
@@ -565,8 +568,10 @@ static void update_contention(uint64_t now)
 	kernel_spin_ns = c ? 0 : KERNEL_SPIN_NS;
 	for (struct sc_stub *sp = all_stubs; sp; sp = sp->next) {
 		set_stub_spin(sp);
-		if (!sp->reaped) /* (a reaped stub's pid may belong to someone else now) */
-			place_guest(sp);
+		if (sp->reaped) /* (a reaped stub's ids may belong to someone else now) */
+			continue;
+		for (struct sc_thr *t = sp->threads; t; t = t->next)
+			place_guest(t);
 	}
 }
 
@@ -575,26 +580,26 @@ bool skas_sc_contended(void)
 	return contended;
 }
 
-int skas_sc_switch(struct sc_stub *sp)
+int skas_sc_switch(struct sc_thr *t)
 {
-	volatile struct stub_slot *s = sp->slot;
+	volatile struct stub_slot *s = t->slot;
 	uint64_t now;
 
-	if (sp->dead)
+	if (t->stub->dead)
 		return 1;
 	if (stat_fd >= 0 && (now = now_ns()) >= load_next_ns)
 		update_contention(now);
-	if (last_run != sp) {
+	if (last_run != t) {
 		if (last_run)
 			last_run->slot->nap = 1;
 		s->nap = 0;
-		last_run = sp;
+		last_run = t;
 	}
 	__atomic_store_n(&s->state, STUB_SLOT_GUEST, __ATOMIC_SEQ_CST);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&s->stub_sleeping, __ATOMIC_RELAXED))
 		futex_op(&s->state, FUTEX_WAKE, 1, NULL);
-	return wait_handoff(sp);
+	return wait_handoff(t);
 }
 
 /* ---- the control thread */
@@ -618,15 +623,13 @@ int skas_sc_flush(struct sc_stub *sp)
 
 /* ---- life cycle */
 
-static int setup_stub(struct sc_stub *sp, uint64_t req_phys, uint64_t slot_phys)
+static int setup_stub(struct sc_stub *sp, uint64_t req_phys)
 {
 	long r = ptrace_call(PTRACE_SETOPTIONS, sp->pid, NULL,
 			     (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL));
 
 	if (r == 0)
-		r = run_setup(sp, req_phys, slot_phys);
-	if (r == 0)
-		r = release_guest(sp);
+		r = run_setup(sp, req_phys);
 	return (int)r;
 }
 
@@ -644,19 +647,25 @@ static int new_eventfd(void)
 
 static void free_stub(struct sc_stub *sp)
 {
+	while (sp->threads) {
+		struct sc_thr *t = sp->threads;
+
+		sp->threads = t->next;
+		if (last_run == t)
+			last_run = NULL;
+		free(t);
+	}
 	close(sp->efd);
 	free(sp);
 }
 
-int skas_sc_spawn(uint64_t req_phys, void *req, uint64_t slot_phys, void *slot,
-		  struct sc_stub **out)
+int skas_sc_spawn(uint64_t req_phys, void *req, struct sc_stub **out)
 {
 	struct sc_stub *sp = calloc(1, sizeof(*sp));
 	int r;
 
 	if (!sp)
 		return -ENOMEM;
-	sp->slot = slot;
 	sp->req = req;
 	sp->efd = new_eventfd();
 	if (sp->efd < 0) {
@@ -670,7 +679,7 @@ int skas_sc_spawn(uint64_t req_phys, void *req, uint64_t slot_phys, void *slot,
 		free_stub(sp);
 		return r;
 	}
-	r = setup_stub(sp, req_phys, slot_phys);
+	r = setup_stub(sp, req_phys);
 	if (r < 0) {
 		kill_now(sp);
 		free_stub(sp);
@@ -679,6 +688,71 @@ int skas_sc_spawn(uint64_t req_phys, void *req, uint64_t slot_phys, void *slot,
 	sp->next = all_stubs;
 	all_stubs = sp;
 	*out = sp;
+	return 0;
+}
+
+/*
+ * Run stub_sc_spawn in the stopped leader: map slot idx and clone a thread onto it; the
+ * leader stops again at the int3 after. Returns the new thread's id or -errno.
+ */
+static long run_spawn(struct sc_stub *sp, unsigned idx, uint64_t slot_phys)
+{
+	struct user_regs_struct r;
+	long err = ptrace_call(PTRACE_GETREGS, sp->pid, NULL, &r);
+	int st;
+
+	if (err < 0)
+		return err;
+	r.rip = STUB_SC_ENTRY_SPAWN;
+	r.rdi = STUB_SLOT(idx);
+	r.rsi = slot_phys;
+	r.orig_rax = -1;
+	err = ptrace_call(PTRACE_SETREGS, sp->pid, NULL, &r);
+	if (!err)
+		err = ptrace_call(PTRACE_CONT, sp->pid, NULL, NULL);
+	st = err < 0 ? (int)err : wait_stopped(sp->pid);
+	if (st < 0)
+		return st;
+	if (WSTOPSIG(st) != SIGTRAP)
+		return -ECHILD;
+	err = setup_result(sp->pid);
+	if (err == 0 || err > TID_MAX)
+		return -EIO; /* (the mmap's result: never a thread id) */
+	return err;
+}
+
+int skas_sc_thread_new(struct sc_stub *sp, unsigned idx, uint64_t slot_phys, void *slot,
+		       struct sc_thr **out)
+{
+	volatile struct stub_slot *s = slot;
+	struct sc_thr *t;
+	long tid;
+
+	if (sp->dead)
+		return -ESRCH;
+	if (idx >= STUB_SC_MAX_THREADS)
+		return -EAGAIN;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	s->ss_sp = STUB_SLOT(idx) + STUB_SLOT_STACK_OFF;
+	s->ss_flags = 0;
+	s->ss_size = STUB_SLOT_STACK_SIZE;
+	s->state = STUB_SLOT_GUEST;
+	tid = run_spawn(sp, idx, slot_phys);
+	if (tid < 0) {
+		free(t);
+		if (tid != -ENOMEM && tid != -EAGAIN)
+			kill_now(sp); /* a leader that misbehaves is not used again */
+		return (int)tid;
+	}
+	t->stub = sp;
+	t->tid = (int)tid;
+	t->slot = s;
+	t->next = sp->threads;
+	sp->threads = t;
+	place_guest(t);
+	*out = t;
 	return 0;
 }
 
@@ -698,8 +772,6 @@ void skas_sc_kill(struct sc_stub *sp)
 			break;
 		}
 	}
-	if (last_run == sp)
-		last_run = NULL;
 	kill_now(sp);
 	free_stub(sp);
 }
@@ -802,7 +874,8 @@ int skas_sc_init(int pmfd, struct skas_sc_info *info)
 		return r;
 	prog_fd = r;
 	guest_len = os_seccomp_guest_filter(guest_filter, FILTER_MAX, STUB_CODE,
-					    STUB_CODE + STUB_CODE_SIZE, STUB_SLOT);
+					    STUB_CODE + STUB_CODE_SIZE, STUB_SLOTS,
+					    STUB_SLOT_WORD_MASK);
 	ctl_len = os_seccomp_ctl_filter(ctl_filter, FILTER_MAX, &ctl_pins);
 	if (guest_len < 0 || ctl_len < 0)
 		return guest_len < 0 ? guest_len : ctl_len;

@@ -2,24 +2,30 @@
  * The seccomp SKAS stub (skas=seccomp): the only host code in a guest address space's host
  * process. A static program without libc, linked at STUB_CODE by skas/seccomp_stub.lds,
  * exec'd and set up by skas/seccomp_host.c (which explains the whole design and why it is
- * safe). This file is the code that runs afterwards, in its two threads:
+ * safe). This file is the code that runs afterwards, in its threads:
  *
- *   - the guest thread runs guest code. Every system call it makes outside this page, and
- *     every call other than the handful of hand-off calls inside it, raises SIGSYS (the
- *     seccomp filter); faults raise SIGSEGV/SIGBUS/..., the kernel's kick SIGVTALRM. All
- *     of them enter stub_sc_handler on the signal stack in the hand-off slot, which
- *     records the trap, hands it to the kernel (slot.state and a futex on it), waits for
- *     the kernel's answer, installs the FS/GS bases the kernel asks for and returns:
- *     rt_sigreturn then restores the registers the kernel wrote into the frame.
+ *   - the leader (the spawner) stays in a ptrace stop; the kernel runs stub_sc_spawn in
+ *     it to create a guest thread: it maps the thread's hand-off slot and clones. It has
+ *     no filter of its own and never runs anything else (every signal blocked, it is
+ *     traced: nothing but the kernel makes it run).
+ *   - each guest thread runs guest code. It starts in stub_sc_thread_start, which installs
+ *     its seccomp filter first (with every signal blocked, registers and read-only memory
+ *     only), then its signal stack (in its slot) and an empty mask. Every system call it
+ *     makes outside this page, and every call other than the handful of hand-off calls
+ *     inside it, raises SIGSYS (the seccomp filter); faults raise SIGSEGV/SIGBUS/..., the
+ *     kernel's kick SIGVTALRM. All of them enter stub_sc_handler on the signal stack in
+ *     the thread's slot, which records the trap, hands it to the kernel (slot.state and a
+ *     futex on it), waits for the kernel's answer, installs the FS/GS bases the kernel
+ *     asks for and returns: rt_sigreturn then restores the registers the kernel wrote
+ *     into the frame.
  *   - the control thread sleeps on a futex in the read-only request pages; the kernel
  *     bumps it to have the thread execute the mmap/munmap/mprotect calls queued there,
  *     and the thread reports on its eventfd. Its loop uses registers only, no stack and
  *     no writable memory, so guest code cannot steer it (and cannot write the eventfd,
- *     nor wake it: both calls trap in the guest thread).
- * Before any guest code runs, the kernel runs stub_sc_setup once in the (traced) guest
- * thread: it maps the shared areas, installs the handlers and the signal stack, creates
- * the control thread (which installs its own filter and reports) and installs the guest
- * thread's filter last.
+ *     nor wake it: both calls trap in the guest threads).
+ * Before any guest code runs, the kernel runs stub_sc_setup once in the (traced) leader:
+ * it maps the request pages, installs the handlers, blocks every signal in the leader and
+ * creates the control thread (which installs its own filter and reports).
  *
  * Compiled with -mgeneral-regs-only: the handler must not touch the FPU/SSE state (the
  * host saved the guest's in the frame and gives the handler a fresh one; keeping our
@@ -70,10 +76,25 @@ _Static_assert(STUB_SC_CONF_SEQ == 0x7fc000012000UL, "conf address (asm below)")
 _Static_assert(offsetof(struct stub_sc_conf, done) == 16, "conf layout (asm below)");
 _Static_assert(offsetof(struct stub_sc_conf, failed) == 24, "conf layout (asm below)");
 _Static_assert(STUB_EVENT_FD == 4, "eventfd (asm below)");
+_Static_assert(STUB_SLOT_SIZE == 0x8000, "slot size (asm below)");
+_Static_assert(offsetof(struct stub_slot, ss_sp) == 24, "slot layout (asm below)");
+_Static_assert(STUB_SC_SETUP + offsetof(struct stub_sc_setup, guest_prog) == 0x7fc000012158UL,
+	       "guest filter address (asm below)");
+_Static_assert(STUB_SC_SETUP + offsetof(struct stub_sc_setup, mask_none) == 0x7fc000012128UL,
+	       "empty mask address (asm below)");
 
 /*
- * The entry table (offsets fixed in stub-seccomp.h), then stub_sc_clone and the control
- * thread. stub_sc_clone(flags, &mask_all, &ctl_prog) returns the new thread's id to the
+ * The entry table (offsets fixed in stub-seccomp.h), then stub_sc_spawn and the start of a
+ * guest thread, then stub_sc_clone and the control thread.
+ * stub_sc_spawn(slot, slot_phys), run by the kernel in the traced leader: map the slot
+ * (MAP_SHARED | MAP_FIXED of the physmem descriptor), clone a thread whose stack pointer
+ * is the slot's top, stop at the int3 with the result in rax (the new thread's id, or
+ * what failed). The new thread inherits the leader's registers (r12: its slot) and its
+ * mask (everything blocked): it installs the guest filter before anything else, then its
+ * signal stack (slot.ss_*) and an empty mask (both allowed from this page by the filter),
+ * and parks: its first system call, its first hand-off. A failure there is a ud2 with
+ * every signal blocked: the process dies, and the kernel sees it.
+ * stub_sc_clone stub_sc_clone(flags, &mask_all, &ctl_prog) returns the new thread's id to the
  * caller; the new thread runs on the caller's stack pointer but never touches memory
  * other than the read-only request pages: it blocks every signal, installs its filter,
  * reports "done" (or "failed", and dies) on its eventfd, then loops: sleep on conf.seq
@@ -100,6 +121,55 @@ __asm__(".section .text.stub_entry,\"ax\",@progbits\n"
 	"	int3\n"
 	"	ud2\n"
 	"	.balign 16\n"
+	"stub_sc_spawn_entry:\n"
+	"	jmp stub_sc_spawn\n"
+	"	.balign 16\n"
+	"stub_sc_spawn:\n"
+	"	mov %rdi, %r12\n"
+	"	mov %rsi, %r9\n"
+	"	mov $9, %eax\n"
+	"	mov $0x8000, %esi\n"
+	"	mov $3, %edx\n"
+	"	mov $0x11, %r10d\n"
+	"	mov $3, %r8d\n"
+	"	syscall\n"
+	"	cmp %rax, %r12\n"
+	"	jne 1f\n"
+	"	mov $56, %eax\n"
+	"	mov $0x00050f00, %edi\n"
+	"	lea 0x8000(%r12), %rsi\n"
+	"	xor %edx, %edx\n"
+	"	xor %r10d, %r10d\n"
+	"	xor %r8d, %r8d\n"
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jz stub_sc_thread_start\n"
+	"1:	int3\n"
+	"	ud2\n"
+	"stub_sc_thread_start:\n"
+	"	mov $317, %eax\n"
+	"	mov $1, %edi\n"
+	"	xor %esi, %esi\n"
+	"	movabs $0x7fc000012158, %rdx\n"
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 2f\n"
+	"	mov $131, %eax\n"
+	"	lea 24(%r12), %rdi\n"
+	"	xor %esi, %esi\n"
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 2f\n"
+	"	mov $14, %eax\n"
+	"	mov $2, %edi\n"
+	"	movabs $0x7fc000012128, %rsi\n"
+	"	xor %edx, %edx\n"
+	"	mov $8, %r10d\n"
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 2f\n"
+	"	jmp stub_sc_park\n"
+	"2:	ud2\n"
 	"stub_sc_clone:\n"
 	"	mov %rsi, %r8\n"
 	"	mov %rdx, %r9\n"
@@ -287,9 +357,15 @@ void stub_sc_handler(int sig, struct stub_siginfo *si, void *uc);
 
 void stub_sc_handler(int sig, struct stub_siginfo *si, void *uc)
 {
-	volatile struct stub_slot *s = (volatile struct stub_slot *)STUB_SLOT;
 	const volatile struct stub_sc_conf *conf = (const volatile void *)STUB_SC_CONF;
+	uint64_t off = (uint64_t)uc - STUB_SLOTS;
+	volatile struct stub_slot *s;
 	uint32_t fsgsbase = conf->fsgsbase, set;
+
+	/* The frame is on this thread's signal stack, in its slot; anywhere else: die. */
+	if (off >= STUB_SLOTS_SIZE || (off & (STUB_SLOT_SIZE - 1)) < STUB_SLOT_STACK_OFF)
+		__builtin_trap();
+	s = (volatile struct stub_slot *)(STUB_SLOTS + (off & ~(STUB_SLOT_SIZE - 1)));
 
 	s->trap.signo = sig;
 	s->trap.code = si->si_code;
@@ -315,49 +391,34 @@ void stub_sc_handler(int sig, struct stub_siginfo *si, void *uc)
 
 long stub_sc_clone(long flags, const volatile uint64_t *mask_all,
 		   const volatile struct stub_sc_fprog *prog);
-long stub_sc_setup(uint64_t req_phys, uint64_t slot_phys);
-
-/* Map the request pages (read-only) and the slot; 0 or -errno. */
-static long map_shared(uint64_t req_phys, uint64_t slot_phys)
-{
-	long r = sc6(NR_MMAP, STUB_DATA, STUB_DATA_SIZE, PROT_READ, MAP_SHARED | MAP_FIXED,
-		     STUB_PHYSMEM_FD, (long)req_phys);
-
-	if (r == (long)STUB_DATA)
-		r = sc6(NR_MMAP, STUB_SLOT, STUB_SLOT_SIZE, PROT_READ | PROT_WRITE,
-			MAP_SHARED | MAP_FIXED, STUB_PHYSMEM_FD, (long)slot_phys);
-	if (r == (long)STUB_SLOT)
-		return 0;
-	return r < 0 ? r : -EIO;
-}
+long stub_sc_setup(uint64_t req_phys);
 
 /*
- * Run once by the kernel (ptrace) before any guest code: the shared areas, no new
- * privileges and no core dumps, the signal stack and handlers, an empty mask, the control
- * thread, and the guest thread's filter last. Returns 0 or the first failure (-errno).
+ * Run once by the kernel (ptrace) in the leader before any guest thread exists: the
+ * request pages (read-only), no new privileges and no core dumps, the handlers, every
+ * signal blocked in the leader (guest threads start so), and the control thread. Returns
+ * 0 or the first failure (-errno).
  */
-long stub_sc_setup(uint64_t req_phys, uint64_t slot_phys)
+long stub_sc_setup(uint64_t req_phys)
 {
 	const volatile struct stub_sc_setup *su = (const volatile void *)STUB_SC_SETUP;
 	uint32_t n;
-	long r = map_shared(req_phys, slot_phys);
+	long r = sc6(NR_MMAP, STUB_DATA, STUB_DATA_SIZE, PROT_READ, MAP_SHARED | MAP_FIXED,
+		     STUB_PHYSMEM_FD, (long)req_phys);
 
+	r = r == (long)STUB_DATA ? 0 : r < 0 ? r : -EIO;
 	if (!r)
 		r = sc6(NR_PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0);
 	if (!r)
 		r = sc6(NR_PRCTL, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
-	if (!r)
-		r = sc3(NR_SIGALTSTACK, (long)&su->stack_sp, 0, 0);
 	n = su->nsignals;
 	for (uint32_t i = 0; !r && i < n && i < STUB_SC_MAX_SIGNALS; i++)
 		r = sc4(NR_RT_SIGACTION, su->signals[i], (long)&su->act_handler, 0, 8);
 	if (!r)
-		r = sc4(NR_RT_SIGPROCMASK, SIG_SETMASK, (long)&su->mask_none, 0, 8);
+		r = sc4(NR_RT_SIGPROCMASK, SIG_SETMASK, (long)&su->mask_all, 0, 8);
 	if (!r) {
 		r = stub_sc_clone(CLONE_CTL, &su->mask_all, &su->ctl_prog);
 		r = r > 0 ? 0 : r ? r : -EIO;
 	}
-	if (!r)
-		r = sc3(NR_SECCOMP, SECCOMP_SET_MODE_FILTER, 0, (long)&su->guest_prog);
 	return r;
 }

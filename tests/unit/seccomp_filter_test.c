@@ -92,7 +92,7 @@ static int under_filter(int ctl, int physfd, int (*fn)(int), int *status)
 		.done_buf = (uint64_t)&done, .failed_buf = (uint64_t)&failed,
 	};
 	int len = ctl ? os_seccomp_ctl_filter(prog, 256, &pins)
-		      : os_seccomp_guest_filter(prog, 256, lo, hi, (uint64_t)&word);
+		      : os_seccomp_guest_filter(prog, 256, lo, hi, (uint64_t)&word, ~0ULL);
 	pid_t pid;
 
 	*status = -1;
@@ -166,6 +166,8 @@ TEST_F(filters, guest_calls_from_outside_the_stub_page_all_trap)
 static int guest_inside(int fd)
 {
 	uint32_t other = 0;
+	uint64_t mask;
+	stack_t ss;
 
 	if (inside(SYS_futex, (long)&word, FUTEX_WAKE, 1, 0, 0, 0) != 0)
 		return 1; /* allowed: nobody to wake */
@@ -187,6 +189,12 @@ static int guest_inside(int fd)
 		return 9;
 	if (inside(SYS_write, 1, (long)"x", 1, 0, 0, 0) != TRAPPED)
 		return 10;
+	if (inside(SYS_rt_sigprocmask, SIG_SETMASK, 0, (long)&mask, 8, 0, 0) != 0)
+		return 11; /* a new thread's start (as rt_sigreturn can) */
+	if (inside(SYS_sigaltstack, 0, (long)&ss, 0, 0, 0, 0) != 0)
+		return 12;
+	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, 0, &mask, 8) != TRAPPED)
+		return 13; /* not from outside */
 	return 0;
 }
 

@@ -89,7 +89,7 @@ static scmp_filter_ctx new_ctx(uint32_t action)
 }
 
 int os_seccomp_guest_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_lo,
-			    uint64_t code_hi, uint64_t futex_word)
+			    uint64_t code_hi, uint64_t futex_base, uint64_t futex_mask)
 {
 	scmp_filter_ctx ctx = new_ctx(SCMP_ACT_TRAP);
 	int r;
@@ -97,11 +97,17 @@ int os_seccomp_guest_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_
 	if (!ctx)
 		return -ENOMEM;
 	r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 2,
-			     SCMP_A0(SCMP_CMP_EQ, futex_word), SCMP_A1(SCMP_CMP_EQ, FUTEX_WAIT));
+			     SCMP_A0(SCMP_CMP_MASKED_EQ, futex_mask, futex_base),
+			     SCMP_A1(SCMP_CMP_EQ, FUTEX_WAIT));
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 2,
-				     SCMP_A0(SCMP_CMP_EQ, futex_word),
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, futex_mask, futex_base),
 				     SCMP_A1(SCMP_CMP_EQ, FUTEX_WAKE));
+	/* What a crafted rt_sigreturn can do anyway; a new thread's start needs them. */
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigprocmask), 0);
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack), 0);
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0);
 	if (!r)

@@ -102,14 +102,15 @@ struct os_bpf_insn {
 	uint32_t k;
 };
 /*
- * The filter of a seccomp stub's guest thread: from the code page [code_lo, code_hi) only
- * futex WAIT/WAKE on futex_word, rt_sigreturn, sched_yield and arch_prctl(ARCH_SET_FS/GS)
- * run; every
- * other call, and every call from anywhere else, is SECCOMP_RET_TRAP (SIGSYS). Writes at
- * most max instructions to prog; returns their number or -errno.
+ * The filter of a seccomp stub's guest threads: from the code page [code_lo, code_hi) only
+ * futex WAIT/WAKE on a word w with (w & futex_mask) == futex_base (the slots' state
+ * words), rt_sigreturn, rt_sigprocmask, sigaltstack, sched_yield and
+ * arch_prctl(ARCH_SET_FS/GS) run; every other call, and every call from anywhere else, is
+ * SECCOMP_RET_TRAP (SIGSYS). Writes at most max instructions to prog; returns their
+ * number or -errno.
  */
 int os_seccomp_guest_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_lo,
-			    uint64_t code_hi, uint64_t futex_word);
+			    uint64_t code_hi, uint64_t futex_base, uint64_t futex_mask);
 /* What the control thread's filter pins. */
 struct os_ctl_filter {
 	uint64_t code_lo, code_hi; /* the stub's code page */

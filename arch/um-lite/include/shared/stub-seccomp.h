@@ -3,13 +3,17 @@
  * shares with the kernel. Used by the stub program (skas/seccomp_stub.c), the kernel side
  * (skas/seccomp.c) and the host side (skas/seccomp_host.c).
  *
- * A seccomp stub process has two threads and two shared areas, both physmem frames (and
- * an eventfd at STUB_EVENT_FD, written only by the control thread):
+ * A seccomp stub process has three kinds of threads (seccomp_host.c): its leader, the
+ * spawner, kept in a ptrace stop by the kernel and run only to create guest threads; the
+ * control thread, which edits mappings; and one host thread per guest thread, each with a
+ * hand-off slot of its own. Two kinds of shared areas, all physmem frames (and an
+ * eventfd at STUB_EVENT_FD, written only by the control thread):
  *   - the request pages at STUB_DATA (struct stub_data, the queue of mmap/munmap/mprotect
  *     calls, then struct stub_sc_conf and the setup area): mapped READ-ONLY in the stub,
  *     written only by the kernel through its own mapping;
- *   - the hand-off slot at STUB_SLOT (struct stub_slot, then the signal stack): read-write,
- *     so guest code can write every byte of it, and the kernel treats it as hostile.
+ *   - the hand-off slots, slot i at STUB_SLOT(i) (struct stub_slot, then the signal
+ *     stack of guest thread i): read-write, so guest code can write every byte of them,
+ *     and the kernel treats them as hostile.
  * Shared header: stdint types only.
  */
 #ifndef UM_STUB_SECCOMP_H
@@ -24,17 +28,27 @@
 #define STUB_SC_ENTRY_PARK (STUB_CODE + 0x00)     /* guest thread: first trap */
 #define STUB_SC_ENTRY_HANDLER (STUB_CODE + 0x10)  /* the host signal handler */
 #define STUB_SC_ENTRY_RESTORER (STUB_CODE + 0x20) /* rt_sigreturn */
-#define STUB_SC_ENTRY_SETUP (STUB_CODE + 0x30)    /* guest thread, traced: set the stub up */
+#define STUB_SC_ENTRY_SETUP (STUB_CODE + 0x30)    /* leader, traced: set the stub up */
+#define STUB_SC_ENTRY_SPAWN (STUB_CODE + 0x40)    /* leader, traced: a new guest thread */
 
 /* The control thread's eventfd, through which it reports (the kernel has the other end). */
 #define STUB_EVENT_FD (STUB_PHYSMEM_FD + 1)
 
-/* The hand-off slot of the (one) guest thread: a control page, then the signal stack. */
-#define STUB_SLOT (STUB_START + 0x20000UL)
+/*
+ * The hand-off slots: slot i (a control page, then the signal stack) of guest thread i at
+ * STUB_SLOT(i), in an area aligned to its power-of-two size so that the filter can name
+ * every slot's state word, and nothing else, with one masked comparison.
+ */
 #define STUB_SLOT_ORDER 3
 #define STUB_SLOT_SIZE ((1UL << STUB_SLOT_ORDER) * UM_PAGE_SIZE)
-#define STUB_SLOT_STACK (STUB_SLOT + UM_PAGE_SIZE)
+#define STUB_SC_MAX_THREADS 1024
+#define STUB_SLOTS (STUB_START + 0x2000000UL)
+#define STUB_SLOTS_SIZE (STUB_SC_MAX_THREADS * STUB_SLOT_SIZE)
+#define STUB_SLOT(i) (STUB_SLOTS + (uint64_t)(i) * STUB_SLOT_SIZE)
+#define STUB_SLOT_STACK_OFF UM_PAGE_SIZE
 #define STUB_SLOT_STACK_SIZE (STUB_SLOT_SIZE - UM_PAGE_SIZE)
+/* A futex word w is a slot's state word when (w & STUB_SLOT_WORD_MASK) == STUB_SLOTS. */
+#define STUB_SLOT_WORD_MASK (~(STUB_SLOTS_SIZE - 1) | (STUB_SLOT_SIZE - 1))
 
 /* In the read-only request pages, after struct stub_data. */
 #define STUB_SC_CONF (STUB_DATA + 0x2000UL)
@@ -56,9 +70,9 @@ struct stub_sc_conf {
 #define STUB_SC_CONF_FAILED (STUB_SC_CONF + 24)
 
 /*
- * What stub_sc_setup reads (at STUB_SC_SETUP), written by the kernel before it starts the
- * stub: the kernel's struct sigaction for every handled signal, the signal stack (the
- * slot), two signal masks, and the two seccomp filters (struct sock_fprog + program).
+ * What stub_sc_setup and new guest threads read (at STUB_SC_SETUP), written by the kernel
+ * before it starts the stub: the kernel's struct sigaction for every handled signal, two
+ * signal masks, and the two seccomp filters (struct sock_fprog + program).
  */
 #define STUB_SC_FILTER_MAX 256
 #define STUB_SC_MAX_SIGNALS 8
@@ -70,9 +84,6 @@ struct stub_sc_fprog {
 
 struct stub_sc_setup {
 	uint64_t act_handler, act_flags, act_restorer, act_mask; /* struct sigaction */
-	uint64_t stack_sp; /* stack_t */
-	int32_t stack_flags, stack_pad;
-	uint64_t stack_size;
 	uint64_t mask_all, mask_none;
 	int32_t signals[STUB_SC_MAX_SIGNALS];
 	uint32_t nsignals;
@@ -104,6 +115,9 @@ struct stub_slot {
 	uint32_t set_bases;       /* kernel -> stub: bit 0 set FS base, bit 1 GS base */
 	uint32_t nap;             /* kernel -> stub: another stub runs now, stop spinning */
 	uint32_t pad;
+	uint64_t ss_sp;           /* kernel -> new thread: its signal stack (a stack_t) */
+	int32_t ss_flags, ss_pad;
+	uint64_t ss_size;
 	uint64_t fs_base;         /* kernel -> stub: the bases to install */
 	uint64_t gs_base;
 	struct stub_trap trap;    /* stub -> kernel */
