@@ -428,14 +428,19 @@ static bool handed_off(volatile struct stub_slot *s)
 	return __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == STUB_SLOT_KERNEL;
 }
 
-/* Wait for slot.state == KERNEL: spin, then sleep in slices. 0, or 1 when it died. */
+/*
+ * Wait for slot.state == KERNEL: spin, then sleep in slices. 0, or 1 when it died. Guest
+ * code can write the state word (any value: the futex then never sleeps) and wake the
+ * futex at will, so the checks of the stub run every WAIT_SLICE_NS whatever the futex
+ * says, and a word that holds neither state costs the kernel naps, not a busy loop.
+ */
 static int wait_handoff(struct sc_thr *t)
 {
 	struct sc_stub *sp = t->stub;
 	volatile struct stub_slot *s = t->slot;
 	struct waiter w = { t->tid, false, 0 };
-	uint64_t end = now_ns() + kernel_spin_ns;
-	const struct timespec slice = { 0, WAIT_SLICE_NS };
+	uint64_t end = now_ns() + kernel_spin_ns, next_check;
+	const struct timespec slice = { 0, WAIT_SLICE_NS }, nap = { 0, 50000 };
 
 	for (unsigned i = 1;; i++) {
 		if (handed_off(s))
@@ -447,6 +452,7 @@ static int wait_handoff(struct sc_thr *t)
 		}
 		__builtin_ia32_pause();
 	}
+	next_check = now_ns() + WAIT_SLICE_NS;
 	for (;;) {
 		long r;
 
@@ -458,9 +464,14 @@ static int wait_handoff(struct sc_thr *t)
 		if (handed_off(s))
 			break;
 		maybe_kick(sp, &w);
-		if ((r == -ETIMEDOUT || r == -EINTR) && check_stub(sp, &w)) {
-			__atomic_store_n(&s->kernel_sleeping, 0, __ATOMIC_RELAXED);
-			return 1;
+		if (r == -EAGAIN)
+			nanosleep(&nap, NULL);
+		if (r == -ETIMEDOUT || now_ns() >= next_check) {
+			next_check = now_ns() + WAIT_SLICE_NS;
+			if (check_stub(sp, &w)) {
+				__atomic_store_n(&s->kernel_sleeping, 0, __ATOMIC_RELAXED);
+				return 1;
+			}
 		}
 	}
 	__atomic_store_n(&s->kernel_sleeping, 0, __ATOMIC_RELAXED);

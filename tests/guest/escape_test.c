@@ -5,8 +5,10 @@
  * jumps to each with crafted registers (mkdir of a marker, mmap of guessed descriptors,
  * futex on the stub's hand-off word), unmaps and mprotects the stub, scribbles on every
  * stub page it can write, forges a hand-off, blocks SIGSYS, returns through the stub's
- * rt_sigreturn with a mask that blocks every trap and the preemption signal, and makes a
- * system call with a garbage stack pointer.
+ * rt_sigreturn with a mask that blocks every trap and the preemption signal, makes a
+ * system call with a garbage stack pointer, and races the hand-off from a second thread
+ * (rewriting the first thread's slot and saved registers while it makes calls, or its
+ * state word while it spins).
  *
  * Every attempt must end with an error, with the call served by the kernel (the marker
  * appears in the guest's filesystem), or with the attempting process's death; the rest of
@@ -17,6 +19,7 @@
  *   escape_test [--markers=DIR] [harness options]
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <setjmp.h>
@@ -39,7 +42,9 @@
 /* Where um-lite puts its stub (as-layout.h); an attacker finds it by scanning. */
 #define STUB_AREA 0x7fc000000000UL
 #define STUB_AREA_SIZE (256UL * 4096)
-#define STUB_SLOT_GUESS (STUB_AREA + 0x20000UL) /* skas=seccomp's hand-off slot */
+#define STUB_SLOT_GUESS (STUB_AREA + 0x2000000UL) /* skas=seccomp's first hand-off slot */
+#define SLOT_SIZE_GUESS 0x8000UL
+#define SLOT_TRAP_OFF 64 /* the trap record in a slot: signo, code, addr, uc */
 #define MAX_SITES 256
 
 static const char *marker_dir;
@@ -511,19 +516,22 @@ static int scribble_everything(void)
 	for (uint64_t a = STUB_AREA; a < STUB_AREA + STUB_AREA_SIZE; a += 4096)
 		if (accessible((volatile uint8_t *)a, 1))
 			memset((void *)a, 0xa5, 4096);
+	for (uint64_t a = STUB_SLOT_GUESS; a < STUB_SLOT_GUESS + 4 * SLOT_SIZE_GUESS; a += 4096)
+		if (accessible((volatile uint8_t *)a, 1))
+			memset((void *)a, 0xa5, 4096);
 	return still_works(0);
 }
 
 /*
  * skas=seccomp's hand-off slot (stub-seccomp.h; an attacker reads the layout from the
- * binary): state at 0, the trap record at 32 (signo, code, addr, uc). A forged hand-off
+ * binary): state at 0, the trap record at SLOT_TRAP_OFF (signo, code, addr, uc). A forged hand-off
  * says "SIGSYS, frame here" while this process keeps running: the kernel may serve the
  * forged mkdir concurrently, or kill the process, but must stay correct and alive.
  */
 static int forge_hand_off(void)
 {
 	volatile uint32_t *state = (volatile uint32_t *)STUB_SLOT_GUESS;
-	uint64_t *trap = (uint64_t *)(STUB_SLOT_GUESS + 32);
+	uint64_t *trap = (uint64_t *)(STUB_SLOT_GUESS + SLOT_TRAP_OFF);
 	uint64_t uc = STUB_SLOT_GUESS + 0x3000;
 	struct frame *f = (struct frame *)(uc - 8);
 	char path[512];
@@ -567,6 +575,128 @@ TEST(scribbling_on_the_stub_pages_and_forging_a_hand_off_are_survivable)
 			marker_path(path, sizeof(path), "forged", 0);
 			TH_LOG("the forged hand-off was %sserved", exists(path) ? "" : "not ");
 		}
+	}
+	EXPECT_EQ(getpid(), (pid_t)syscall(SYS_getpid));
+}
+
+/* ---- racing the hand-off from a second thread */
+
+struct race {
+	volatile int stop;
+	int mode;
+	uint64_t site;       /* a syscall instruction of the stub */
+	char path[512];      /* what a redirected call would create */
+	uint64_t pages[64];  /* writable stub pages (mode 3) */
+	int npages;
+};
+
+/*
+ * The second thread: while the first runs, rewrite its slot (slot 0: the process's first
+ * thread) again and again. Mode 0: its state word (GUEST, KERNEL, neither); 1: its trap
+ * record (a SIGSYS whose frame is anywhere in the signal stack); 2: the saved registers
+ * of its last trap (a mkdir from a syscall instruction of the stub, as if it had jumped
+ * there); 3: every writable page of the stub area.
+ */
+static void *racer(void *arg)
+{
+	struct race *r = arg;
+	volatile uint32_t *state = (volatile uint32_t *)STUB_SLOT_GUESS;
+	volatile uint64_t *trap = (volatile uint64_t *)(STUB_SLOT_GUESS + SLOT_TRAP_OFF);
+
+	for (unsigned i = 0; !r->stop; i++) {
+		uint64_t uc = trap[2];
+		volatile uint64_t *g = (volatile uint64_t *)(uc + 40); /* uc_mcontext */
+
+		switch (r->mode) {
+		case 0:
+			*state = i % 3;
+			break;
+		case 1:
+			trap[0] = SIGSYS | (1ULL << 32);
+			trap[2] = STUB_SLOT_GUESS + 4096 + (i * 8) % (SLOT_SIZE_GUESS - 8192);
+			break;
+		case 2:
+			if (uc < STUB_SLOT_GUESS + 4096 || uc > STUB_SLOT_GUESS + SLOT_SIZE_GUESS - 512)
+				break;
+			g[13] = SYS_mkdir; /* ax */
+			g[8] = (uint64_t)r->path; /* di */
+			g[9] = 0755; /* si */
+			g[16] = r->site; /* ip */
+			break;
+		default:
+			memset((void *)r->pages[i % r->npages], (int)i, 4096);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* The first thread: calls (mode < 3: mkdir, mmap, munmap, getppid), or none (spin). */
+static void race_work(int calls, double secs)
+{
+	char path[512];
+
+	for (double t0 = now(); now() - t0 < secs;) {
+		if (!calls)
+			continue;
+		marker_path(path, sizeof(path), "raced", 0);
+		syscall(SYS_mkdir, path, 0755);
+		munmap(mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+		       8192);
+		syscall(SYS_getppid);
+	}
+}
+
+static int race_in_child(int mode, int calls)
+{
+	static struct race r;
+	pthread_t th;
+
+	r.mode = mode;
+	r.site = nsites ? sites[0] : 0;
+	snprintf(r.path, sizeof(r.path), "%s", marker_dir);
+	for (uint64_t a = STUB_AREA; a < STUB_AREA + STUB_AREA_SIZE && r.npages < 32; a += 4096)
+		if (accessible((volatile uint8_t *)a, 1))
+			r.pages[r.npages++] = a;
+	for (uint64_t a = STUB_SLOT_GUESS; a < STUB_SLOT_GUESS + 4 * SLOT_SIZE_GUESS; a += 4096)
+		if (accessible((volatile uint8_t *)a, 1))
+			r.pages[r.npages++] = a;
+	if ((mode < 3 && !accessible((volatile uint8_t *)STUB_SLOT_GUESS, 1)) || !r.npages)
+		return 0; /* no hand-off slot (skas=ptrace, native): nothing to race */
+	if (pthread_create(&th, NULL, racer, &r))
+		return 5;
+	race_work(calls, 0.3);
+	r.stop = 1;
+	pthread_join(th, NULL);
+	return 0;
+}
+
+TEST(racing_the_hand_off_from_a_second_thread_reaches_no_host_call)
+{
+	struct timespec nap = { 0, 100 * 1000 * 1000 };
+
+	make_marker_dir();
+	if (stub_present())
+		find_sites();
+	for (int mode = 0; mode < 5; mode++) {
+		int st;
+		double t0;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			altstack();
+			_exit(race_in_child(mode % 4, mode < 4));
+		}
+		ASSERT_LT(0, pid);
+		t0 = now();
+		nanosleep(&nap, NULL); /* the kernel keeps serving others meanwhile */
+		EXPECT_GT(5.0, now() - t0) TH_LOG("mode %d", mode);
+		ASSERT_EQ(pid, waitpid(pid, &st, 0));
+		/* It worked on, or died: never a hang, never a call outside the kernel. */
+		EXPECT_TRUE((WIFEXITED(st) && WEXITSTATUS(st) == 0) || WIFSIGNALED(st))
+			TH_LOG("mode %d: status %#x", mode, st);
+		TH_LOG("race mode %d: %s %d", mode, WIFSIGNALED(st) ? "killed by signal" :
+		       "exited", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 	}
 	EXPECT_EQ(getpid(), (pid_t)syscall(SYS_getpid));
 }
