@@ -259,6 +259,8 @@ S
 @test "sysrq: t lists tasks with states, m memory, e terminates processes, unknown keys help" {
 	start q1 'sleep 100 & echo started; wait; echo WAITED; sleep 100'
 	wait_until "grep -q started '$OUT'"
+	# the sleep is asleep once it has started (its exec takes a moment after the echo)
+	wait_until "mc sysrq t | grep -q 'task:sleep  *state:S'"
 	run mc sysrq t
 	assert_status 0
 	assert_contains "$output" "sysrq: Show State"

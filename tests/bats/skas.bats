@@ -6,6 +6,7 @@ bats_require_minimum_version 1.5.0
 load helpers.bash
 
 @test "debug names the SKAS backend in use" {
+	[[ " ${MODE_ARGS[*]} " != *" mode=tt "* ]] || skip "this run is in TT mode"
 	run --separate-stderr umlite debug init=/bin/true
 	assert_status 0
 	assert_contains "$stderr" "mode: skas="

@@ -36,6 +36,9 @@ static int efd;                    /* the control thread's eventfd */
 static const uint64_t done = 1, failed = 2, other = 3; /* what it may write */
 static volatile long trapped_nr = -1;
 static volatile int *result;       /* shared with the children */
+/* The guest filter's futex words: (w & futex_mask) == futex_base (default: word only). */
+static uint64_t futex_base, futex_mask = ~0ULL;
+static uint8_t *slots;             /* 4 "slots" of 4 KiB, aligned to their 16 KiB */
 
 static void on_sigsys(int sig, siginfo_t *si, void *ucv)
 {
@@ -92,7 +95,9 @@ static int under_filter(int ctl, int physfd, int (*fn)(int), int *status)
 		.done_buf = (uint64_t)&done, .failed_buf = (uint64_t)&failed,
 	};
 	int len = ctl ? os_seccomp_ctl_filter(prog, 256, &pins)
-		      : os_seccomp_guest_filter(prog, 256, lo, hi, (uint64_t)&word, ~0ULL);
+		      : os_seccomp_guest_filter(prog, 256, lo, hi,
+							futex_base ? futex_base : (uint64_t)&word,
+							futex_mask);
 	pid_t pid;
 
 	*status = -1;
@@ -222,6 +227,40 @@ static int ctl_allowed(int fd)
 	if (inside(SYS_write, efd, (long)&failed, 8, 0, 0, 0) != 8)
 		return 6;
 	return 0;
+}
+
+/* Under a filter whose futex words are the state words (offset 0) of the 4 slots. */
+static int guest_slot_words(int fd)
+{
+	for (int i = 0; i < 4; i++)
+		if (inside(SYS_futex, (long)(slots + i * 4096), FUTEX_WAKE, 1, 0, 0, 0) != 0)
+			return 1 + i;
+	if (inside(SYS_futex, (long)(slots + 4096 + 4), FUTEX_WAKE, 1, 0, 0, 0) != TRAPPED)
+		return 5; /* inside a slot, not its state word */
+	if (inside(SYS_futex, (long)(slots + 16384), FUTEX_WAKE, 1, 0, 0, 0) != TRAPPED)
+		return 6; /* past the last slot */
+	if (inside(SYS_futex, (long)(slots - 4096), FUTEX_WAKE, 1, 0, 0, 0) != TRAPPED)
+		return 7; /* before the first */
+	if (inside(SYS_futex, (long)(slots + 4096), FUTEX_CMP_REQUEUE, 1, 0, (long)slots, 0) !=
+	    TRAPPED)
+		return 8;
+	return 0;
+}
+
+TEST_F(filters, guest_futex_calls_name_only_the_slots_state_words)
+{
+	uint8_t *area = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			     0);
+	int st;
+
+	ASSERT_NE(MAP_FAILED, area);
+	slots = (uint8_t *)(((uintptr_t)area + 32768) & ~(uintptr_t)16383);
+	futex_base = (uint64_t)slots;
+	futex_mask = ~(uint64_t)16383 | 4095;
+	EXPECT_EQ(0, under_filter(0, self->physfd, guest_slot_words, &st));
+	futex_base = 0;
+	futex_mask = ~0ULL;
+	munmap(area, 65536);
 }
 
 TEST_F(filters, the_control_thread_maps_the_physmem_descriptor_below_the_stub)
