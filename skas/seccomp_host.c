@@ -44,10 +44,13 @@
  *     of its own process's slots (it can only put its own threads to sleep or wake them
  *     or the kernel early: every waiter re-checks the state), sched_yield, arch_prctl on
  *     its own FS/GS base (which wrfsbase does anyway), its own signal mask and signal
- *     stack, or rt_sigreturn. The clone and mmap in stub_sc_spawn trap like any other
- *     call in a guest thread: only the leader, which has no filter but runs only when
- *     the kernel resumes it under ptrace, can make them. Every other call traps to the kernel, from anywhere, with any
- *     arguments; the filter cannot be removed, and seccomp/prctl/ptrace themselves trap.
+ *     stack, or rt_sigreturn. Every other call traps to the kernel, from anywhere, with
+ *     any arguments; the filter cannot be removed, and seccomp/prctl/ptrace themselves
+ *     trap. The clone and mmap in stub_sc_spawn trap like any other call in a guest
+ *     thread: only the leader, which has no filter but runs only when the kernel resumes
+ *     it under ptrace, can make them. A new thread runs unfiltered for the few
+ *     instructions before its seccomp call, with every signal blocked, on registers the
+ *     kernel set and a program in the read-only pages: guest code cannot steer it.
  *   - rt_sigreturn with a crafted frame can set its own registers, host signal mask and
  *     alternate stack. Blocking SIGSYS or a fault signal makes the next forced one fatal
  *     (the process dies, the kernel sees it). A signal stack outside the slot puts the
@@ -126,6 +129,7 @@
 #define STUB_YIELD_NS 300000ULL   /* and how long it yields before sleeping */
 #define WAIT_SLICE_NS 10000000LL  /* futex sleeps at most this long between checks */
 #define KICK_GRACE_NS 50000000ULL /* CPU time a kicked stub may use without answering */
+#define KICK_SLEEP_NS 1000000000ULL /* how long after its kick a thread may be found asleep */
 #define REPORT_TIMEOUT_NS 2000000000ULL /* the control thread's report never takes this */
 #define LOAD_PERIOD_NS 500000000ULL /* how often the host's other load is looked at */
 #define LOAD_ON 0.5                 /* CPUs' worth used by other tasks: contended above */
@@ -387,6 +391,7 @@ struct waiter {
 	int tid;
 	bool kicked;
 	uint64_t kick_cpu_ns; /* the stub's CPU time when it was kicked */
+	uint64_t kick_ns;     /* and the time */
 };
 
 static void maybe_kick(struct sc_stub *sp, struct waiter *w)
@@ -394,16 +399,42 @@ static void maybe_kick(struct sc_stub *sp, struct waiter *w)
 	if (w->kicked || !os_irq_pending())
 		return;
 	w->kick_cpu_ns = stub_cpu_ns(sp->pid);
+	w->kick_ns = now_ns();
 	syscall(SYS_tgkill, sp->pid, w->tid, os_kick_signal());
 	w->kicked = true;
+}
+
+/* Is host thread tid of process pid asleep (state S in its /proc stat)? */
+static bool thread_asleep(int pid, int tid)
+{
+	char path[64], buf[128];
+	const char *p;
+	long n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'S';
 }
 
 /*
  * Between sleeps: is the stub dead, or refusing its kick? A stub takes the kick as soon as
  * it runs guest code; one that has run KICK_GRACE_NS of CPU time since without a
  * hand-off has the kick blocked (a crafted rt_sigreturn) and is killed. Time it spent
- * waiting for a CPU does not count. A thread that no longer exists (it cannot exit: its
- * exit traps) gets its whole stub killed. Returns true when the stub is gone.
+ * waiting for a CPU does not count. Nor can a thread be asleep KICK_SLEEP_NS after its
+ * kick: guest code sleeps in the host only in a futex call it made from the stub page
+ * with the kick blocked (the hand-off itself sleeps only while the state is KERNEL, and
+ * the kernel re-wakes a thread that missed its wake-up); it is killed too. A thread that
+ * no longer exists (it cannot exit: its exit traps) gets its whole stub killed. Returns
+ * true when the stub is gone.
  */
 static bool check_stub(struct sc_stub *sp, struct waiter *w)
 {
@@ -413,7 +444,8 @@ static bool check_stub(struct sc_stub *sp, struct waiter *w)
 		kill_now(sp);
 		return true;
 	}
-	if (w->kicked && w->kick_cpu_ns && stub_cpu_ns(sp->pid) - w->kick_cpu_ns > KICK_GRACE_NS) {
+	if (w->kicked && ((w->kick_cpu_ns && stub_cpu_ns(sp->pid) - w->kick_cpu_ns > KICK_GRACE_NS) ||
+			  (now_ns() - w->kick_ns > KICK_SLEEP_NS && thread_asleep(sp->pid, w->tid)))) {
 		sp->refused_kick = true;
 		kill_now(sp);
 		return true;
@@ -430,9 +462,10 @@ static bool handed_off(volatile struct stub_slot *s)
 
 /*
  * Wait for slot.state == KERNEL: spin, then sleep in slices. 0, or 1 when it died. Guest
- * code can write the state word (any value: the futex then never sleeps) and wake the
- * futex at will, so the checks of the stub run every WAIT_SLICE_NS whatever the futex
- * says, and a word that holds neither state costs the kernel naps, not a busy loop.
+ * code can write the state word (any value: the futex then never sleeps) and the
+ * stub_sleeping flag (a wake-up missed), and wake the futex at will, so the checks of the
+ * stub, and a wake-up of the thread, run every WAIT_SLICE_NS whatever the futex says, and
+ * a word that holds neither state costs the kernel naps, not a busy loop.
  */
 static int wait_handoff(struct sc_thr *t)
 {
@@ -468,6 +501,8 @@ static int wait_handoff(struct sc_thr *t)
 			nanosleep(&nap, NULL);
 		if (r == -ETIMEDOUT || now_ns() >= next_check) {
 			next_check = now_ns() + WAIT_SLICE_NS;
+			/* guest code may have cleared stub_sleeping: a missed wake-up, again */
+			futex_op(&s->state, FUTEX_WAKE, 1, NULL);
 			if (check_stub(sp, &w)) {
 				__atomic_store_n(&s->kernel_sleeping, 0, __ATOMIC_RELAXED);
 				return 1;
