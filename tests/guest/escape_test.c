@@ -462,6 +462,8 @@ TEST(blocking_the_preemption_signal_neither_starves_others_nor_survives_a_kill)
 	struct timespec nap = { 0, 200 * 1000 * 1000 };
 	int n = stub_present() ? find_sites() : 0;
 
+	if (n > 6)
+		n = 6; /* (which rt_sigreturn it goes through does not matter: keep it short) */
 	for (int i = 0; i <= n; i++) {
 		double t0;
 		int st;
@@ -483,10 +485,17 @@ TEST(futex_on_the_hand_off_word_from_the_stub_does_not_hang_the_kernel)
 {
 	static const int ops[] = { FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT | FUTEX_PRIVATE_FLAG,
 				   FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP };
+	const unsigned nops = sizeof(ops) / sizeof(ops[0]);
 	int n = stub_present() ? find_sites() : 0;
 
+	/*
+	 * Every operation from the first site, one from each other (the filter tests the
+	 * page a call comes from, not the instruction).
+	 */
 	for (int i = 0; i < n; i++) {
-		for (unsigned k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
+		unsigned first = i ? (unsigned)i % nops : 0, end = i ? first + 1 : nops;
+
+		for (unsigned k = first; k < end; k++) {
 			struct jregs r = { .rax = SYS_futex, .rdi = STUB_SLOT_GUESS, .rsi = ops[k],
 					   .rdx = 0, .r10 = 0, .r8 = STUB_AREA + 0x10000,
 					   .r9 = 0, .rip = sites[i] };
