@@ -97,7 +97,7 @@ endif
 KCFLAGS := $(COMMON) -ffreestanding -nostdinc -isystem $(GCCINC) -isystem $(B)/uapi \
 	-Ikernel/include -Idrivers -D__KERNEL_SIDE__
 HCFLAGS := $(COMMON) -D_GNU_SOURCE -Idrivers
-LDLIBS := -lz
+LDLIBS := -lz -lseccomp
 
 # Optional subsystems: their directories are left out of the build when their Kconfig
 # option is off (and so are the host libraries they need).
@@ -116,7 +116,7 @@ HOST_SRCS := $(wildcard arch/um-lite/os/*.c arch/um-lite/x86_64/*.c) \
 ASM_SRCS := $(wildcard arch/um-lite/x86_64/*.S)
 KERN_SRCS := $(filter-out %_host.c,$(wildcard kernel/*.c kernel/*/*.c kernel/*/*/*.c)) \
 	$(filter-out %_host.c,$(wildcard drivers/*/*.c tt/*.c)) \
-	$(filter-out %_host.c skas/stub.c,$(wildcard skas/*.c))
+	$(filter-out %_host.c skas/stub.c skas/seccomp_stub.c,$(wildcard skas/*.c))
 HOST_SRCS := $(filter-out $(OPTIONAL_OUT),$(HOST_SRCS))
 KERN_SRCS := $(filter-out $(OPTIONAL_OUT),$(KERN_SRCS))
 
@@ -143,23 +143,33 @@ $(KERN_OBJS): $(O)/%.o: %.c $(AUTOCONF) $(B)/uapi/.stamp
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
-$(ASM_OBJS): $(O)/%.o: %.S $(AUTOCONF) $(B)/skas/stub.elf
+$(ASM_OBJS): $(O)/%.o: %.S $(AUTOCONF) $(B)/skas/stub.elf $(B)/skas/seccomp_stub.elf
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	$(Q)$(CC) $(HCFLAGS) -DSTUB_ELF='"$(B)/skas/stub.elf"' -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(HCFLAGS) -DSTUB_ELF='"$(B)/skas/stub.elf"' \
+		-DSECCOMP_STUB_ELF='"$(B)/skas/seccomp_stub.elf"' -MMD -MP -c $< -o $@
 
 # The SKAS stub: a tiny static program, no libc, linked at a fixed address above the
 # guest's address space. It is embedded in umlite and exec'd for every address space.
 STUB_CFLAGS := -std=gnu11 -O2 -g -static -nostdlib -ffreestanding -fno-builtin -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
 	-mgeneral-regs-only -Iarch/um-lite/include/shared -include $(AUTOCONF) $(WARN)
-STUB_LDFLAGS := -no-pie -Wl,-T,skas/stub.lds -Wl,--build-id=none -Wl,-z,noexecstack \
-	-Wl,-z,norelro
+STUB_LDCOMMON := -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,norelro
+STUB_LDFLAGS := $(STUB_LDCOMMON) -Wl,-T,skas/stub.lds
 $(B)/skas/stub.elf: skas/stub.c skas/stub.lds $(AUTOCONF) arch/um-lite/include/shared/stub-data.h \
 		arch/um-lite/include/shared/as-layout.h
 	@mkdir -p $(dir $@)
 	@echo "  STUB    $@"
 	$(Q)$(CC) $(STUB_CFLAGS) $(STUB_LDFLAGS) skas/stub.c -o $@
+
+# The seccomp backend's stub (skas=seccomp): same flags, its own entry table and layout.
+$(B)/skas/seccomp_stub.elf: skas/seccomp_stub.c skas/seccomp_stub.lds $(AUTOCONF) \
+		arch/um-lite/include/shared/stub-data.h arch/um-lite/include/shared/stub-seccomp.h \
+		arch/um-lite/include/shared/as-layout.h
+	@mkdir -p $(dir $@)
+	@echo "  STUB    $@"
+	$(Q)$(CC) $(STUB_CFLAGS) $(STUB_LDCOMMON) -Wl,-T,skas/seccomp_stub.lds skas/seccomp_stub.c \
+		-o $@
 
 # Which variant (object directory) the binary was last linked from: a change relinks it.
 VARIANT_STAMP := $(B)/.variant-$(notdir $(UMLITE_BIN))

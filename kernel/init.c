@@ -35,6 +35,7 @@
 #define UMLITE_VERSION "0.1"
 
 const struct um_mode_ops *um_mode;
+static const struct um_mode_ops *skas_backend; /* skas=; NULL: probed at boot */
 bool kernel_debug;
 static u64 mem_size = (u64)CONFIG_PHYSMEM_DEFAULT_MB << 20;
 static const char *initrd_path;
@@ -135,7 +136,7 @@ static bool root_on_disk(void)
 static int set_mode(const char *v)
 {
 	if (!strcmp(v, "skas")) {
-		um_mode = &skas_ptrace_ops;
+		um_mode = NULL; /* the backend: skas=, or probed */
 		return 0;
 	}
 	if (!strcmp(v, "tt") && IS_ENABLED(CONFIG_MODE_TT)) {
@@ -153,16 +154,20 @@ KPARAM("mode", set_mode, KP_VALUE, "mode=skas|tt      execution mode (default sk
 static int set_skas(const char *v)
 {
 	if (!strcmp(v, "ptrace")) {
-		um_mode = &skas_ptrace_ops;
+		skas_backend = &skas_ptrace_ops;
+		return 0;
+	}
+	if (!strcmp(v, "seccomp") && IS_ENABLED(CONFIG_SKAS_SECCOMP)) {
+		skas_backend = &skas_seccomp_ops;
 		return 0;
 	}
 	if (!strcmp(v, "seccomp"))
-		printk(KERN_ERR "skas=seccomp: the seccomp backend is not built in this version\n");
+		printk(KERN_ERR "skas=seccomp: not built in (CONFIG_SKAS_SECCOMP is off)\n");
 	else
 		printk(KERN_ERR "skas=%s: expected ptrace or seccomp\n", v);
 	return -EINVAL;
 }
-KPARAM("skas", set_skas, KP_VALUE, "skas=ptrace       SKAS trap backend");
+KPARAM("skas", set_skas, KP_VALUE, "skas=seccomp|ptrace  SKAS trap backend (default: seccomp where the host allows it)");
 
 static int set_quiet(const char *v)
 {
@@ -355,6 +360,27 @@ static void automount(void)
 	}
 }
 
+/*
+ * Start the execution mode: the one asked for, or SKAS with the seccomp backend when the
+ * host allows it (its init runs a whole stub up to its first hand-off) and ptrace if not.
+ */
+static int mode_start(int physmem_fd)
+{
+	int r;
+
+	if (!um_mode && !skas_backend && IS_ENABLED(CONFIG_SKAS_SECCOMP)) {
+		um_mode = &skas_seccomp_ops;
+		r = um_mode->init(physmem_fd);
+		if (r == 0)
+			return 0;
+		pr_info("skas=seccomp is not usable here (%s): using skas=ptrace\n",
+			os_strerror(r));
+	}
+	if (!um_mode)
+		um_mode = skas_backend ? skas_backend : &skas_ptrace_ops;
+	return um_mode->init(physmem_fd);
+}
+
 int start_kernel(int argc, char **argv)
 {
 	int r, fd;
@@ -376,8 +402,6 @@ int start_kernel(int argc, char **argv)
 	}
 	if (mconsole_init() < 0)
 		return 1;
-	if (!um_mode)
-		um_mode = &skas_ptrace_ops;
 	if (tt_check_options() < 0)
 		return 2;
 	fd = setup_memory();
@@ -385,7 +409,7 @@ int start_kernel(int argc, char **argv)
 		return 1;
 	if (IS_ENABLED(CONFIG_UBD) && ubd_init() < 0)
 		return 1;
-	r = um_mode->init(fd);
+	r = mode_start(fd);
 	if (r < 0) {
 		printk(KERN_ERR "umlite: %s: the host refused what this mode needs: %s\n",
 		       um_mode->name, os_strerror(r));

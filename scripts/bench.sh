@@ -55,6 +55,7 @@ cd "$(dirname "$0")/.." || exit 1
 # umlite configurations, one column each: extra command-line words per entry. Adding a
 # column is adding a line ("skas=seccomp", "mode=tt").
 UMLITE_CONFIGS=(
+	"skas=seccomp"
 	"skas=ptrace"
 	"mode=tt"
 	"mode=tt jail"

@@ -13,6 +13,7 @@ PKGS=(
 	gcc make libc6-dev linux-libc-dev    # compiler, static glibc for guest tests, UAPI headers
 	kconfig-frontends                    # Kconfig: make defconfig / menuconfig
 	zlib1g-dev                           # gzip'd initramfs images
+	libseccomp-dev                       # skas=seccomp: the stubs' seccomp filters
 	busybox-static                       # the default guest userland
 	cpio                                 # packing initramfs images
 	bats                                 # black-box tests

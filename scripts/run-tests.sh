@@ -4,12 +4,14 @@
 #   2. the harness's own self-test;
 #   3. guest tests (build/tests/guest/*_test): natively first (the oracle: a test that
 #      fails natively is a bad test), then inside an instance once per execution mode in
-#      UMLITE_TEST_MODES (default "skas tt tt+jail"), and the filesystem ones again with
+#      UMLITE_TEST_MODES (default "skas=seccomp skas=ptrace tt tt+jail": SKAS under each
+#      of its trap backends, then TT), and the filesystem ones again with
 #      the root on an ext4 disk (build/test.ext4) in each mode;
 #   4. the Bats tests (tests/bats/*.bats), black-box tests of ./umlite, once per mode in
-#      UMLITE_BATS_MODES (default "skas tt tt+jail:busybox"), passed to them as
+#      UMLITE_BATS_MODES (default "skas=seccomp skas=ptrace tt tt+jail:busybox"), passed to them as
 #      UMLITE_MODE; "MODE:a,b" runs only a.bats and b.bats in that mode.
-# A mode is written as its command-line words joined by "+": "tt+jail" is mode=tt jail.
+# A mode is written as its command-line words joined by "+": "tt+jail" is mode=tt jail; a
+# first word that is an option of its own is kept as it is: "skas=ptrace" is skas=ptrace.
 # UMLITE names the kernel binary (default ./umlite; make test-kasan passes its ASan
 # build), UMLITE_SUITES the suites to run (default "unit harness guest bats"). A guest
 # run whose log holds a kernel panic or an AddressSanitizer report fails, whatever the
@@ -50,6 +52,12 @@ suite_broken() {
 	echo "  not ok - $1: $2"
 	failed=$((failed + 1))
 	failed_names+=("$1: $2")
+}
+
+# The command-line words of a mode ("tt+jail", "skas=ptrace") into the array words.
+mode_words() { # MODE
+	read -ra words <<<"${1//+/ }"
+	[[ ${words[0]} == *=* ]] || words[0]=mode=${words[0]}
 }
 
 # A mode's words are accepted by ./umlite (a mode left out of the build is refused).
@@ -114,8 +122,8 @@ if [ -n "$guest_tests" ]; then
 			timeout 120 "$t"
 	done
 	if [ -x "$UMLITE" ] && [ -f $B/test.cpio ]; then
-		for mode in ${UMLITE_TEST_MODES:-skas tt tt+jail}; do
-			read -ra words <<<"mode=${mode//+/ }"
+		for mode in ${UMLITE_TEST_MODES:-skas=seccomp skas=ptrace tt tt+jail}; do
+			mode_words "$mode"
 			echo "== guest tests, ${words[*]}"
 			mode_skipped "$mode" "${words[@]}" && continue
 			for t in $guest_tests; do
@@ -133,8 +141,8 @@ if [ -n "$guest_tests" ]; then
 	if [ -x ./umlite ] && [ -f $B/test.ext4 ] &&
 		grep -q '^#define CONFIG_EXT4 1' $B/autoconf.h; then
 		cows=$(mktemp -d)
-		for mode in ${UMLITE_TEST_MODES:-skas tt tt+jail}; do
-			read -ra words <<<"mode=${mode//+/ }"
+		for mode in ${UMLITE_TEST_MODES:-skas=seccomp skas=ptrace tt tt+jail}; do
+			mode_words "$mode"
 			echo "== guest tests on an ext4 root, ${words[*]}"
 			mode_skipped "ext4-$mode" "${words[@]}" && continue
 			for n in fs_test fsx_test mm_test process_test; do
@@ -151,7 +159,7 @@ fi
 
 if wanted bats && ls tests/bats/*.bats >/dev/null 2>&1; then
 	if command -v bats >/dev/null; then
-		for spec in ${UMLITE_BATS_MODES:-skas tt tt+jail:busybox}; do
+		for spec in ${UMLITE_BATS_MODES:-skas=seccomp skas=ptrace tt tt+jail:busybox}; do
 			mode=${spec%%:*}
 			files=(tests/bats)
 			if [ "$spec" != "$mode" ]; then
@@ -159,8 +167,8 @@ if wanted bats && ls tests/bats/*.bats >/dev/null 2>&1; then
 				files=("${files[@]/#/tests/bats/}")
 				files=("${files[@]/%/.bats}")
 			fi
-			echo "== bats, mode=${mode//+/ }: ${files[*]}"
-			read -ra words <<<"mode=${mode//+/ }"
+			mode_words "$mode"
+			echo "== bats, ${words[*]}: ${files[*]}"
 			mode_skipped "bats/$mode" "${words[@]}" && continue
 			UMLITE=$(realpath "$UMLITE") UMLITE_MODE=${mode//+/ } run_binary_suite "bats/$mode" \
 				"$log/bats-$mode.log" timeout 1200 bats --tap "${files[@]}"

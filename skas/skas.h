@@ -54,4 +54,14 @@ int skas_thread_tid(void *thr);
 int skas_host_dead(const struct stub_proc *sp);
 int skas_host_wait(struct stub_proc *sp, int tid, int kick);
 
+/* For the other SKAS backend (seccomp_host.c), which starts its stubs the same way: */
+/* Copy a stub program into a sealed memfd; returns the descriptor or -errno. */
+int skas_host_load_program(const char *start, const char *end);
+/*
+ * Start the stub program prog_fd, traced and stopped after its exec, with the physmem
+ * file at STUB_PHYSMEM_FD and extra_fd (unless -1; not 3 or 4) at STUB_PHYSMEM_FD + 1.
+ * 0 or -errno.
+ */
+int skas_host_start(int prog_fd, int extra_fd, int *pidp);
+
 #endif

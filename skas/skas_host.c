@@ -121,8 +121,11 @@ static int wait_stop(int pid)
 	return r < 0 ? -errno : status;
 }
 
-/* The body of the vfork child: become a stub. Only system calls here. */
-static void stub_child(void)
+/*
+ * The body of the vfork child: become a stub (program prog; extra, when >= 0 and not 3 or
+ * 4, becomes its descriptor 4). Only system calls here.
+ */
+static void stub_child(int prog, int extra)
 {
 	struct rlimit rl = { 8 << 20, 8 << 20 };
 	char *argv[] = { "umlite-stub", NULL }, *envp[] = { NULL };
@@ -133,19 +136,20 @@ static void stub_child(void)
 		fcntl(STUB_PHYSMEM_FD, F_SETFD, 0);
 	else if (dup2(physmem_fd, STUB_PHYSMEM_FD) < 0)
 		_exit(126);
+	if (extra >= 0 && dup2(extra, STUB_PHYSMEM_FD + 1) < 0)
+		_exit(126);
 	for (int fd = 0; fd < 3; fd++)
 		close(fd);
-	syscall(SYS_close_range, STUB_PHYSMEM_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+	syscall(SYS_close_range, STUB_PHYSMEM_FD + (extra >= 0 ? 2 : 1), ~0U, CLOSE_RANGE_CLOEXEC);
 	personality(ADDR_NO_RANDOMIZE);
 	setrlimit(RLIMIT_STACK, &rl);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
 		_exit(125);
-	syscall(SYS_execveat, stub_fd, "", argv, envp, AT_EMPTY_PATH);
+	syscall(SYS_execveat, prog, "", argv, envp, AT_EMPTY_PATH);
 	_exit(127);
 }
 
-/* Start a stub stopped after its exec, with our ptrace options set. */
-static int start_stub(int *pidp)
+int skas_host_start(int prog_fd, int extra_fd, int *pidp)
 {
 	int pid, status;
 	long r;
@@ -154,7 +158,7 @@ static int start_stub(int *pidp)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
-		stub_child();
+		stub_child(prog_fd, extra_fd);
 	status = wait_stop(pid);
 	if (status < 0)
 		return status;
@@ -295,22 +299,21 @@ static int check_layout(int pid)
 	return bad ? -ENOSPC : 0;
 }
 
-static int load_stub_program(void)
+int skas_host_load_program(const char *start, const char *end)
 {
-	size_t len = (size_t)(stub_elf_end - stub_elf_start);
+	size_t len = (size_t)(end - start);
 	int fd = memfd_create("umlite-stub", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	if (fd < 0)
 		return -errno;
-	if (os_write_all(fd, stub_elf_start, len) != (long)len ||
+	if (os_write_all(fd, start, len) != (long)len ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0) {
 		int err = -errno;
 
 		close(fd);
 		return err ? err : -EIO;
 	}
-	stub_fd = fd;
-	return 0;
+	return fd;
 }
 
 static void pin_to_current_cpu(void)
@@ -325,17 +328,18 @@ static void pin_to_current_cpu(void)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-int skas_host_init(int pmfd)
+static int host_init(int pmfd)
 {
 	int pid, r, status;
 
 	physmem_fd = pmfd;
-	r = load_stub_program();
+	r = skas_host_load_program(stub_elf_start, stub_elf_end);
 	if (r < 0)
 		return r;
+	stub_fd = r;
 	if (!os_getenv("UMLITE_NOPIN"))
 		pin_to_current_cpu();
-	r = start_stub(&pid);
+	r = skas_host_start(stub_fd, -1, &pid);
 	if (r < 0)
 		return r;
 	r = probe_fp(pid);
@@ -344,6 +348,15 @@ int skas_host_init(int pmfd)
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, __WALL);
 	return r;
+}
+
+int skas_host_init(int pmfd)
+{
+	static int result = 1; /* skas=seccomp starts with this too: probe once */
+
+	if (result > 0)
+		result = host_init(pmfd);
+	return result;
 }
 
 static void forget_tid(struct stub_proc *sp, int tid);
@@ -369,7 +382,7 @@ int skas_host_spawn(uint64_t data_phys, void *data, struct stub_proc **out)
 
 	if (!sp)
 		return -ENOMEM;
-	r = start_stub(&sp->pid);
+	r = skas_host_start(stub_fd, -1, &sp->pid);
 	if (r < 0) {
 		free(sp);
 		return (int)r;

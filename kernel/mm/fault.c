@@ -74,10 +74,13 @@ static int fault_in(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte, bool
 	return 0;
 }
 
-/* Make a present copy-on-write page private and writable. */
+/*
+ * Make a present copy-on-write page private and writable. The old frame is released
+ * only once the host mapping points at the new one (UM_FEAT_GUEST_CONCURRENT).
+ */
 static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 {
-	phys_t old = *pte & PTE_FRAME_MASK, f;
+	phys_t old = *pte & PTE_FRAME_MASK, f = 0;
 
 	if (phys_to_page(old)->refcount == 1) {
 		*pte |= PTE_WRITE;
@@ -86,11 +89,15 @@ static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 		if (!f)
 			return -SIGKILL;
 		memcpy(phys_to_virt(f), phys_to_virt(old), PAGE_SIZE);
-		frame_put(old);
 		*pte = f | PTE_PRESENT | PTE_WRITE | (*pte & PTE_HOSTMAP);
 	}
-	if (*pte & PTE_HOSTMAP)
+	if (*pte & PTE_HOSTMAP) {
 		mm_host_map_page(mm, vma, addr, *pte);
+		if (f && (um_mode->features & UM_FEAT_GUEST_CONCURRENT))
+			um_mode->mm_flush(mm->mode_ctx);
+	}
+	if (f)
+		frame_put(old);
 	return 0;
 }
 

@@ -191,6 +191,19 @@ static bool pte_scannable(const struct vma *v, u64 pte)
 	return !v->file || (pte & PTE_WRITE);
 }
 
+/*
+ * The host mapping of addr follows its new entry before the old frame can be freed (a mode
+ * that may run guest code meanwhile applies it at once: UM_FEAT_GUEST_CONCURRENT).
+ */
+static void host_remap(struct mm *mm, struct vma *v, uaddr_t addr, u64 pte)
+{
+	if (!(pte & PTE_HOSTMAP) || !mm->mode_ctx)
+		return;
+	mm_host_map_page(mm, v, addr, pte);
+	if (um_mode->features & UM_FEAT_GUEST_CONCURRENT)
+		um_mode->mm_flush(mm->mode_ctx);
+}
+
 /* Point the entry of addr at the shared frame s, read-only, and drop the page's frame. */
 static void merge_into(struct mm *mm, struct vma *v, uaddr_t addr, u64 *pte, phys_t s)
 {
@@ -198,8 +211,7 @@ static void merge_into(struct mm *mm, struct vma *v, uaddr_t addr, u64 *pte, phy
 
 	frame_get(s);
 	*pte = s | PTE_PRESENT | (*pte & PTE_HOSTMAP);
-	if ((*pte & PTE_HOSTMAP) && mm->mode_ctx)
-		mm_host_map_page(mm, v, addr, *pte);
+	host_remap(mm, v, addr, *pte);
 	frame_put(old);
 }
 
@@ -412,8 +424,7 @@ static int unshare(struct mm *mm, struct vma *v, uaddr_t addr, u64 *pte)
 		return -ENOMEM;
 	memcpy(phys_to_virt(f), phys_to_virt(old), PAGE_SIZE);
 	*pte = f | PTE_PRESENT | PTE_WRITE | (*pte & PTE_HOSTMAP);
-	if ((*pte & PTE_HOSTMAP) && mm->mode_ctx)
-		mm_host_map_page(mm, v, addr, *pte);
+	host_remap(mm, v, addr, *pte);
 	frame_put(old);
 	return 0;
 }

@@ -125,13 +125,20 @@ static void zap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
 	mm->rss--;
 }
 
-/* Release the frames of [start, end), the page tables left empty, and the host mappings. */
+/*
+ * Drop the host mappings of [start, end), then release its frames and the page tables left
+ * empty (the mode makes the unmap take effect before a frame can be reused:
+ * UM_FEAT_GUEST_CONCURRENT).
+ */
 static void zap_range(struct mm *mm, uaddr_t start, uaddr_t end)
 {
+	if (mm->mode_ctx) {
+		um_mode->mm_unmap(mm->mode_ctx, start, end - start);
+		if (um_mode->features & UM_FEAT_GUEST_CONCURRENT)
+			um_mode->mm_flush(mm->mode_ctx);
+	}
 	pte_walk(mm, start, end, zap_pte, NULL);
 	pgtable_trim(mm, start, end);
-	if (mm->mode_ctx)
-		um_mode->mm_unmap(mm->mode_ctx, start, end - start);
 }
 
 int mm_unmap_region(struct mm *mm, uaddr_t addr, u64 len)

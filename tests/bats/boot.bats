@@ -115,9 +115,10 @@ load helpers.bash
 	pid=$!
 	sleep 1
 	kill -TERM "$pid"
-	run wait "$pid"
-	[ "$status" -ne 0 ]
-	sleep 0.2
+	# wait in this shell (run would wait in a subshell, which does not know the job)
+	local rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -ne 0 ]
 	run pgrep -P "$pid"
 	assert_status 1
 }

@@ -24,7 +24,7 @@ teardown() {
 
 # boot ARGS...: boot with disk.ext4 as the root (plus ARGS).
 boot() {
-	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M ${UMLITE_MODE:+mode=$UMLITE_MODE} \
+	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M "${MODE_ARGS[@]}" \
 		ubd0=disk.ext4 root=/dev/ubda "$@"
 }
 
@@ -137,7 +137,7 @@ l" "$output"
 
 # start_bg SCRIPT: boot disk.ext4 in the background running SCRIPT; $pid is umlite's.
 start_bg() {
-	"$UMLITE" mem=128M ${UMLITE_MODE:+mode=$UMLITE_MODE} ubd0=disk.ext4 root=/dev/ubda \
+	"$UMLITE" mem=128M "${MODE_ARGS[@]}" ubd0=disk.ext4 root=/dev/ubda \
 		init=/bin/sh -- -c "$1" >out 2>&1 &
 	pid=$!
 }

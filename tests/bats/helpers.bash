@@ -7,9 +7,14 @@ ROOTFS=${ROOTFS:-$ROOT/build/rootfs.cpio}
 # Every boot gets a timeout: a hung kernel fails its test instead of the suite.
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
 # The execution mode of this run (scripts/run-tests.sh runs the suite once per mode), as
-# command-line words: UMLITE_MODE=tt gives mode=tt, UMLITE_MODE="tt jail" mode=tt jail.
+# command-line words: UMLITE_MODE=tt gives mode=tt, UMLITE_MODE="tt jail" mode=tt jail; a
+# first word that is an option of its own is passed as it is: UMLITE_MODE=skas=ptrace
+# gives skas=ptrace (SKAS with the ptrace backend).
 # Tests that start ./umlite themselves pass "${MODE_ARGS[@]}"; those that do not say why.
-read -ra MODE_ARGS <<<"${UMLITE_MODE:+mode=$UMLITE_MODE}"
+read -ra MODE_ARGS <<<"${UMLITE_MODE:-}"
+if [ ${#MODE_ARGS[@]} -gt 0 ] && [[ ${MODE_ARGS[0]} != *=* ]]; then
+	MODE_ARGS[0]=mode=${MODE_ARGS[0]}
+fi
 
 # umlite ARGS...: boot the busybox initramfs with ARGS (mode and memory defaults added).
 umlite() {

@@ -47,7 +47,7 @@ start() {
 	local script=$2
 	shift 2
 	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$ROOTFS" \
-		${UMLITE_MODE:+mode=$UMLITE_MODE} umid="$ID" "$@" init=/bin/sh -- -c "$script" \
+		"${MODE_ARGS[@]}" umid="$ID" "$@" init=/bin/sh -- -c "$script" \
 		>"$OUT" 2>"$ERR" </dev/null 3>&- &
 	UPID=$!
 	wait_until "[ -S '$UDIR/$ID/mconsole' ]"
@@ -208,7 +208,7 @@ nlines() { wc -l <"$OUT"; }
 
 @test "a reboot on a terminal: the new kernel takes the terminal back; restored at the end" {
 	run python3 "$BATS_TEST_DIRNAME/pty-run.py" -- timeout -k 5 60 "$UMLITE" mem=128M \
-		initrd="$ROOTFS" ${UMLITE_MODE:+mode=$UMLITE_MODE} init=/bin/sh <<'S'
+		initrd="$ROOTFS" "${MODE_ARGS[@]}" init=/bin/sh <<'S'
 wait #
 send echo first-boot\n
 wait first-boot
@@ -259,6 +259,8 @@ S
 @test "sysrq: t lists tasks with states, m memory, e terminates processes, unknown keys help" {
 	start q1 'sleep 100 & echo started; wait; echo WAITED; sleep 100'
 	wait_until "grep -q started '$OUT'"
+	# the sleep is asleep once it has started (its exec takes a moment after the echo)
+	wait_until "mc sysrq t | grep -q 'task:sleep  *state:S'"
 	run mc sysrq t
 	assert_status 0
 	assert_contains "$output" "sysrq: Show State"

@@ -67,6 +67,12 @@ struct um_trap {
 /* Feature bits: what the kernel may rely on. */
 #define UM_FEAT_SEPARATE_KERNEL 0x1 /* guest code cannot address kernel memory */
 #define UM_FEAT_KERNEL_IN_GUEST 0x2 /* kernel memory is mapped in guest processes (TT) */
+/*
+ * Guest code may run while the kernel handles a trap of the same address space (it can
+ * leave the hand-off early: skas=seccomp). A frame may then be reused only after the
+ * host mappings of it are gone: revoke (mm_unmap, or mm_map + mm_flush) before freeing.
+ */
+#define UM_FEAT_GUEST_CONCURRENT 0x4
 
 struct um_mode_ops {
 	const char *name;
@@ -97,6 +103,7 @@ struct um_mode_ops {
 
 extern const struct um_mode_ops *um_mode;
 extern const struct um_mode_ops skas_ptrace_ops;
+extern const struct um_mode_ops skas_seccomp_ops;
 extern const struct um_mode_ops tt_mode_ops;
 
 /*

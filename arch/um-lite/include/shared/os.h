@@ -100,6 +100,40 @@ void os_tty_restore(void);
 /* Terminal size; 0 or -errno. */
 int os_tty_winsize(int fd, unsigned short *rows, unsigned short *cols);
 
+/* ---- os/security.c: seccomp filters for stub processes (libseccomp) */
+/* One classic BPF instruction, laid out as struct sock_filter. */
+struct os_bpf_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+/*
+ * The filter of a seccomp stub's guest threads: from the code page [code_lo, code_hi) only
+ * futex WAIT/WAKE on a word w with (w & futex_mask) == futex_base (the slots' state
+ * words), rt_sigreturn, rt_sigprocmask, sigaltstack, sched_yield and
+ * arch_prctl(ARCH_SET_FS/GS) run; every other call, and every call from anywhere else, is
+ * SECCOMP_RET_TRAP (SIGSYS). Writes at most max instructions to prog; returns their
+ * number or -errno.
+ */
+int os_seccomp_guest_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_lo,
+			    uint64_t code_hi, uint64_t futex_base, uint64_t futex_mask);
+/* What the control thread's filter pins. */
+struct os_ctl_filter {
+	uint64_t code_lo, code_hi; /* the stub's code page */
+	uint64_t physmem_fd;       /* the only descriptor it may mmap */
+	uint64_t task_size;        /* everything it maps, unmaps or protects lies below */
+	uint64_t seq_word;         /* the only futex word it may wait on */
+	uint64_t event_fd;         /* the only descriptor it may write, 8 bytes ... */
+	uint64_t done_buf, failed_buf; /* ... from one of these two addresses */
+};
+/*
+ * The filter of a seccomp stub's control thread: from the code page only mmap of the
+ * physmem descriptor (MAP_SHARED|MAP_FIXED), munmap and mprotect below task_size, futex
+ * WAIT on seq_word and its 8-byte reports on event_fd; anything else kills the process.
+ * Same return convention.
+ */
+int os_seccomp_ctl_filter(struct os_bpf_insn *prog, size_t max, const struct os_ctl_filter *f);
+
 /* ---- os/util.c: process-wide services */
 /* Exit umlite after running the exit functions and restoring the terminal. */
 void os_exit(int status) __attribute__((noreturn));
