@@ -74,7 +74,7 @@ struct sc_ucontext {
 struct sc_mm {
 	struct sc_stub *host;
 	struct page *req_pages;
-	struct stub_data *req;    /* kernel mapping of the request pages */
+	struct stub_queue *req;    /* kernel mapping of the request pages */
 	struct list_head threads; /* of struct sc_thread: every host thread of the stub */
 	unsigned nthreads;        /* their number: the next one's slot index */
 };
@@ -121,7 +121,7 @@ static int sc_flush(void *ctx)
 
 static int queue(struct sc_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
-	struct stub_data *d = m->req;
+	struct stub_queue *d = m->req;
 	struct stub_call *c;
 
 	if (a0 >= UM_TASK_SIZE || a1 > UM_TASK_SIZE - a0)
@@ -147,7 +147,7 @@ static int queue(struct sc_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a
 static int sc_mm_map(void *ctx, u64 va, u64 len, u64 phys, int prot)
 {
 	struct sc_mm *m = ctx;
-	struct stub_data *d = m->req;
+	struct stub_queue *d = m->req;
 
 	if (d->ncalls) {
 		struct stub_call *p = &d->calls[d->ncalls - 1];

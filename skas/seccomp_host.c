@@ -150,13 +150,13 @@ struct sc_stub {
 	bool reaped;         /* waited for */
 	bool refused_kick;   /* killed for running on after a kick */
 	int status;          /* wait status of the guest thread once dead */
-	volatile struct stub_data *req;  /* the kernel's mapping of the request pages */
+	volatile struct stub_queue *req;  /* the kernel's mapping of the request pages */
 	struct sc_thr *threads;
 	struct sc_stub *next;            /* all live stubs, for shutdown */
 };
 
 _Static_assert(sizeof(struct stub_sc_setup) <= STUB_SC_SETUP_SIZE, "setup area too small");
-_Static_assert(sizeof(struct stub_data) <= STUB_SC_CONF - STUB_DATA, "queue overlaps conf");
+_Static_assert(sizeof(struct stub_queue) <= STUB_SC_CONF - STUB_DATA, "queue overlaps conf");
 _Static_assert(sizeof(struct stub_slot) <= UM_PAGE_SIZE, "slot control page");
 _Static_assert(sizeof(struct os_bpf_insn) == 8, "filter instructions");
 
@@ -259,7 +259,7 @@ static bool check_dead(struct sc_stub *sp)
 /* ---- setup */
 
 /* What stub_sc_setup reads, and the stub's configuration, in the request pages. */
-static void write_setup(volatile struct stub_data *req)
+static void write_setup(volatile struct stub_queue *req)
 {
 	struct stub_sc_setup *su = (void *)((char *)req + (STUB_SC_SETUP - STUB_DATA));
 	struct stub_sc_conf *conf = (void *)((char *)req + (STUB_SC_CONF - STUB_DATA));
@@ -274,7 +274,14 @@ static void write_setup(volatile struct stub_data *req)
 	su->act_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER;
 	su->act_restorer = STUB_SC_ENTRY_RESTORER;
 	su->act_mask = ~0ULL;
-	su->mask_all = ~0ULL;
+	/*
+	 * Every signal but SIGTRAP: the leader stops at an int3 after each setup and spawn,
+	 * and a SIGTRAP forced while blocked resets its action to the default in every thread
+	 * of the stub (the host's rule for forced signals), which would make a guest's own
+	 * single-step trap (TF) kill the process instead of reaching the handler. Unblocked,
+	 * the int3's SIGTRAP is a ptrace stop the kernel discards.
+	 */
+	su->mask_all = ~0ULL & ~(1ULL << (SIGTRAP - 1));
 	su->mask_none = 0;
 	for (unsigned i = 0; i < n; i++)
 		su->signals[i] = handled_signals[i];

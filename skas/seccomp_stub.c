@@ -67,8 +67,8 @@
 #define ARCH_SET_FS 0x1002
 #define SIGSYS 31
 
-_Static_assert(offsetof(struct stub_data, ncalls) == 8, "queue layout (asm below)");
-_Static_assert(offsetof(struct stub_data, calls) == 16, "queue layout (asm below)");
+_Static_assert(offsetof(struct stub_queue, ncalls) == 0, "queue layout (asm below)");
+_Static_assert(offsetof(struct stub_queue, calls) == 8, "queue layout (asm below)");
 _Static_assert(sizeof(struct stub_call) == 56, "queue layout (asm below)");
 _Static_assert(STUB_MAX_CALLS == 120, "queue layout (asm below)");
 _Static_assert(STUB_DATA == 0x7fc000010000UL, "queue address (asm below)");
@@ -210,10 +210,10 @@ __asm__(".section .text.stub_entry,\"ax\",@progbits\n"
 	"	je 2b\n"
 	"	mov %eax, %r12d\n"
 	"	movabs $0x7fc000010000, %r13\n"
-	"	mov 8(%r13), %r14d\n"
+	"	mov (%r13), %r14d\n"
 	"	cmp $120, %r14d\n"
 	"	ja 7f\n"
-	"	add $16, %r13\n"
+	"	add $8, %r13\n"
 	"	xor %r15d, %r15d\n"
 	"3:	cmp %r14d, %r15d\n"
 	"	jae 6f\n"

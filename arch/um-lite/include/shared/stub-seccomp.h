@@ -8,7 +8,7 @@
  * control thread, which edits mappings; and one host thread per guest thread, each with a
  * hand-off slot of its own. Two kinds of shared areas, all physmem frames (and an
  * eventfd at STUB_EVENT_FD, written only by the control thread):
- *   - the request pages at STUB_DATA (struct stub_data, the queue of mmap/munmap/mprotect
+ *   - the request pages at STUB_DATA (struct stub_queue, the queue of mmap/munmap/mprotect
  *     calls, then struct stub_sc_conf and the setup area): mapped READ-ONLY in the stub,
  *     written only by the kernel through its own mapping;
  *   - the hand-off slots, slot i at STUB_SLOT(i) (struct stub_slot, then the signal
@@ -50,7 +50,7 @@
 /* A futex word w is a slot's state word when (w & STUB_SLOT_WORD_MASK) == STUB_SLOTS. */
 #define STUB_SLOT_WORD_MASK (~(STUB_SLOTS_SIZE - 1) | (STUB_SLOT_SIZE - 1))
 
-/* In the read-only request pages, after struct stub_data. */
+/* In the read-only request pages, after struct stub_queue. */
 #define STUB_SC_CONF (STUB_DATA + 0x2000UL)
 #define STUB_SC_SETUP (STUB_DATA + 0x2100UL)
 #define STUB_SC_SETUP_SIZE (STUB_DATA_SIZE - 0x2100UL)
