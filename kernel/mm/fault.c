@@ -22,6 +22,7 @@
 #include "mm.h"
 #include "mode.h"
 #include "page.h"
+#include "swap.h"
 #include "task.h"
 
 #include <asm/siginfo.h>
@@ -116,6 +117,8 @@ static void fault_around(struct mm *mm, struct vma *vma, uaddr_t addr)
 		pte = pte_lookup(mm, a, vma->file != NULL);
 		if (!pte)
 			continue;
+		if (*pte & PTE_SWAP)
+			continue; /* swapped out: read back only when touched */
 		if (!(*pte & PTE_PRESENT)) {
 			/* Only file pages are brought in speculatively: they cost no new memory. */
 			if (!vma->file || (vma->flags & VM_SHARED) || fault_in(mm, vma, a, pte, false))
@@ -160,7 +163,11 @@ int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int 
 	pte = pte_lookup(mm, addr, true);
 	if (!pte)
 		return -SIGKILL;
-	if (!(*pte & PTE_PRESENT)) {
+	if (pte_is_swap(*pte)) {
+		r = swap_in_pte(mm, vma, addr, pte);
+		if (r)
+			return r;
+	} else if (!(*pte & PTE_PRESENT)) {
 		r = fault_in(mm, vma, addr, pte, access == UM_ACCESS_WRITE);
 		if (r)
 			return r;

@@ -12,6 +12,7 @@
 #include "mm.h"
 #include "mode.h"
 #include "page.h"
+#include "swap.h"
 #include "slab.h"
 #include "syscall.h"
 #include "task.h"
@@ -112,10 +113,17 @@ static void zap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
 	mm->rss--;
 }
 
+static void zap_swap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
+{
+	swap_free_entry(*pte);
+	*pte = 0;
+}
+
 /* Release the frames of [start, end), the page tables left empty, and the host mappings. */
 static void zap_range(struct mm *mm, uaddr_t start, uaddr_t end)
 {
 	pte_walk(mm, start, end, zap_pte, NULL);
+	pte_walk_swap(mm, start, end, zap_swap_pte, NULL);
 	pgtable_trim(mm, start, end);
 	if (mm->mode_ctx)
 		um_mode->mm_unmap(mm->mode_ctx, start, end - start);
