@@ -121,6 +121,12 @@ bool swap_area_get(unsigned i, struct swap_area_info *out);
 /* At a safe point (a task about to run guest code): reclaim when free memory is low. */
 void vmscan_balance(void);
 /*
+ * A frame for a user page being faulted in (also from within a system call): when none is
+ * free, anonymous pages are swapped out first (never the page cache, which the calling
+ * path may be using). 0 when there is still none.
+ */
+phys_t vmscan_alloc_user_frame(unsigned gfp);
+/*
  * Free up to want frames: clean and dirty page cache, then anonymous pages to swap.
  * Only at a safe point. Returns the frames freed.
  */

@@ -56,7 +56,7 @@ static int fault_in(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte, bool
 			return r == -ENOMEM ? -SIGKILL : -SIGBUS;
 		*pte = f | PTE_PRESENT | (shared && (vma->prot & PROT_WRITE) ? PTE_WRITE : 0);
 	} else {
-		f = frame_alloc(GFP_ZERO);
+		f = vmscan_alloc_user_frame(GFP_ZERO);
 		if (!f)
 			return -SIGKILL;
 		*pte = f | PTE_PRESENT | PTE_WRITE;
@@ -74,7 +74,7 @@ static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 	if (phys_to_page(old)->refcount == 1) {
 		*pte |= PTE_WRITE;
 	} else {
-		f = frame_alloc(GFP_KERNEL);
+		f = vmscan_alloc_user_frame(GFP_KERNEL);
 		if (!f)
 			return -SIGKILL;
 		memcpy(phys_to_virt(f), phys_to_virt(old), PAGE_SIZE);

@@ -159,7 +159,7 @@ int swap_in_pte(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 
 	if (!a)
 		return -SIGBUS;
-	f = frame_alloc(GFP_KERNEL);
+	f = vmscan_alloc_user_frame(GFP_KERNEL);
 	if (!f)
 		return -SIGKILL;
 	if (blkdev_read(a->bdev, slot << PAGE_SHIFT, phys_to_virt(f), PAGE_SIZE) < 0) {

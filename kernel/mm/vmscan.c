@@ -157,6 +157,18 @@ static unsigned long reclaim_anon(unsigned long want, unsigned long *scanned)
 	return s.freed;
 }
 
+phys_t vmscan_alloc_user_frame(unsigned gfp)
+{
+	phys_t f = frame_alloc(gfp);
+	unsigned long scanned = 0, freed;
+
+	if (f || !swap_space_left())
+		return f;
+	freed = reclaim_anon(FAULT_RECLAIM, &scanned);
+	swap_count_scan(scanned, freed);
+	return freed ? frame_alloc(gfp) : 0;
+}
+
 unsigned long vmscan_reclaim(unsigned long want)
 {
 	unsigned long freed = 0, scanned = 0;
