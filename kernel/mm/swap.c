@@ -27,6 +27,7 @@
 #define SWAP_FLAG_PREFER 0x8000
 #define SWAP_FLAG_PRIO_MASK 0x7fff
 #define SWAP_FLAG_ALL 0x7ffff /* PREFER, PRIO, DISCARD and its kinds: accepted */
+#define SWAPOFF_MARGIN 512UL  /* frames swapoff leaves free for the kernel */
 
 struct swap_area {
 	bool active;
@@ -272,6 +273,23 @@ long sys_swapon(const struct sc_args *a)
 	return 0;
 }
 
+/*
+ * Can what s holds come back into memory? Like Linux's check before swapoff: free frames
+ * (less a margin for the kernel) and free slots of the other areas must hold it.
+ */
+static bool room_for(const struct swap_area *s)
+{
+	u64 room = page_nr_free() > SWAPOFF_MARGIN ? page_nr_free() - SWAPOFF_MARGIN : 0;
+
+	for (unsigned i = 0; i < SWAP_MAX_AREAS; i++) {
+		const struct swap_area *o = &areas[i];
+
+		if (o != s && o->active && !o->draining)
+			room += o->map.nr_good - o->map.used;
+	}
+	return s->map.used <= room;
+}
+
 long sys_swapoff(const struct sc_args *a)
 {
 	struct block_device *b;
@@ -289,6 +307,8 @@ long sys_swapoff(const struct sc_args *a)
 	s = area_of(b);
 	if (!s)
 		return -EINVAL;
+	if (!room_for(s))
+		return -ENOMEM;
 	s->draining = true;
 	r = vmscan_unuse((unsigned)(s - areas));
 	if (r < 0) {

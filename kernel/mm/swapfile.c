@@ -65,9 +65,10 @@ int swap_map_init(struct swap_map *m, const struct swap_header_info *info)
 
 	if (info->pages < 2)
 		return -EINVAL;
-	m->count = kzalloc(info->pages * sizeof(*m->count));
+	m->count = kmalloc(info->pages * sizeof(*m->count));
 	if (!m->count)
 		return -ENOMEM;
+	memset(m->count, 0, info->pages * sizeof(*m->count));
 	m->nr = info->pages;
 	m->nr_good = m->nr - 1;
 	m->count[0] = SWAP_MAP_BAD;
