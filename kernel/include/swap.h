@@ -7,7 +7,8 @@
  * A swapped-out page's PTE is not present and holds a swap entry: PTE_SWAP, the area's
  * index (bits 4-7) and the slot (bits 12 and up). Each slot has a use count: the PTEs that
  * hold it (fork copies an entry and counts it again). A slot's data never changes while it
- * is used, so whoever faults it in gets its own private copy; the last user frees the slot.
+ * is used, so whoever faults it in gets its own private copy (or, while a sharer still has
+ * the frame it was written from, that frame copy-on-write); the last user frees the slot.
  */
 #ifndef SWAP_H
 #define SWAP_H
@@ -97,8 +98,9 @@ void swap_count_oom_kill(void);
 /* True when some area has a free slot. */
 bool swap_space_left(void);
 /*
- * Write the present private page at addr (PTE *pte, sole user of its frame) to swap and
- * replace the PTE by a swap entry; the frame is freed. 0, -ENOSPC (no slot), -EIO.
+ * Put the present anonymous page at addr (PTE *pte) on swap and replace the PTE by a swap
+ * entry. Returns 1 when its frame was freed, 0 when other sharers still map it (the frame
+ * then remembers its slot: the swap cache, swap.c), -ENOSPC (no slot) or -EIO.
  */
 int swap_out_pte(struct mm *mm, uaddr_t addr, u64 *pte);
 /* Bring the page of swap entry *pte back: a private frame, PTE made present. 0/-SIGKILL/-SIGBUS. */

@@ -72,6 +72,8 @@ static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 	phys_t old = *pte & PTE_FRAME_MASK, f;
 
 	if (phys_to_page(old)->refcount == 1) {
+		/* Written in place: any copy on swap (swap.h) is no longer its content. */
+		phys_to_page(old)->flags &= ~PG_SWAPCACHE;
 		*pte |= PTE_WRITE;
 	} else {
 		f = vmscan_alloc_user_frame(GFP_KERNEL);

@@ -36,6 +36,7 @@ struct swap_area {
 	char name[128];           /* the path given to swapon, as /proc/swaps shows it */
 	int prio;
 	struct swap_map map;
+	u32 *owner;               /* per slot: the frame number last written to it */
 };
 
 static struct swap_area areas[SWAP_MAX_AREAS];
@@ -126,30 +127,108 @@ bool swap_dup_entry(u64 pte)
 	return a && swap_map_dup(&a->map, swp_slot(pte));
 }
 
-/* ---- pages out and in */
+/* ---- pages out and in
+ *
+ * The swap cache: when one of several sharers of a frame (fork) is swapped out, the frame
+ * stays for the others and remembers its slot (PG_SWAPCACHE, ->private the entry). The
+ * next sharer swapped out takes the same slot without writing it again, and a sharer that
+ * faults back in maps the frame (copy-on-write) instead of reading it. A note is trusted
+ * only while it is provably current: the frame is not written in place (cow_break clears
+ * it), not freed (page_free clears flags), and the slot is still used and was last
+ * written from this frame (owner[]).
+ */
 
-int swap_out_pte(struct mm *mm, uaddr_t addr, u64 *pte)
+static u32 frame_number(const struct page *pg)
 {
-	struct swap_area *a = pick_area();
-	phys_t f = *pte & PTE_FRAME_MASK;
-	u64 slot;
+	return (u32)(page_to_phys(pg) >> PAGE_SHIFT);
+}
 
+static void note_clear(struct page *pg)
+{
+	pg->flags &= ~PG_SWAPCACHE;
+	pg->private = 0;
+}
+
+/* The valid swap entry pg's note names, or 0 (the note is dropped if stale). */
+static u64 note_entry(struct page *pg)
+{
+	struct swap_area *a;
+	u64 e = pg->private, slot;
+
+	if (!(pg->flags & PG_SWAPCACHE))
+		return 0;
+	a = pte_is_swap(e) ? entry_area(e) : NULL;
+	slot = swp_slot(e);
+	if (!a || slot >= a->map.nr || a->owner[slot] != frame_number(pg) ||
+	    !a->map.count[slot] || a->map.count[slot] == SWAP_MAP_BAD) {
+		note_clear(pg);
+		return 0;
+	}
+	return e;
+}
+
+/* A slot for pg: its note's (one more user), or a new one written now. Entry or -errno. */
+static int slot_for(struct page *pg, u64 *entry)
+{
+	struct swap_area *a;
+	u64 e = note_entry(pg), slot;
+
+	if (e && !entry_area(e)->draining && swap_map_dup(&entry_area(e)->map, swp_slot(e))) {
+		*entry = e;
+		return 0;
+	}
+	a = pick_area();
 	if (!a)
 		return -ENOSPC;
 	slot = swap_map_alloc(&a->map);
 	if (!slot)
 		return -ENOSPC;
-	if (blkdev_write(a->bdev, slot << PAGE_SHIFT, phys_to_virt(f), PAGE_SIZE) < 0) {
+	if (blkdev_write(a->bdev, slot << PAGE_SHIFT, page_address(pg), PAGE_SIZE) < 0) {
 		swap_map_put(&a->map, slot);
 		return -EIO;
 	}
+	a->owner[slot] = frame_number(pg);
+	stats.pswpout++;
+	*entry = swp_entry((unsigned)(a - areas), slot);
+	return 0;
+}
+
+int swap_out_pte(struct mm *mm, uaddr_t addr, u64 *pte)
+{
+	phys_t f = *pte & PTE_FRAME_MASK;
+	struct page *pg = phys_to_page(f);
+	bool last = pg->refcount == 1;
+	u64 e;
+	int r = slot_for(pg, &e);
+
+	if (r < 0)
+		return r;
+	if (last) {
+		note_clear(pg);
+	} else {
+		pg->flags |= PG_SWAPCACHE;
+		pg->private = e;
+	}
 	if (*pte & PTE_HOSTMAP)
 		um_mode->mm_unmap(mm->mode_ctx, addr, PAGE_SIZE);
-	*pte = swp_entry((unsigned)(a - areas), slot);
+	*pte = e;
 	mm->rss--;
 	frame_put(f);
-	stats.pswpout++;
-	return 0;
+	return last;
+}
+
+/* The frame still holding entry e's bytes (a sharer's, noted), or 0. */
+static phys_t cached_frame(struct swap_area *a, u64 e)
+{
+	u64 slot = swp_slot(e);
+	struct page *pg;
+
+	if (!a->owner[slot])
+		return 0;
+	pg = &page_array[a->owner[slot]];
+	if (!(pg->flags & PG_SWAPCACHE) || pg->private != e || pg->refcount <= 0)
+		return 0;
+	return page_to_phys(pg);
 }
 
 int swap_in_pte(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
@@ -160,6 +239,15 @@ int swap_in_pte(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 
 	if (!a)
 		return -SIGBUS;
+	f = cached_frame(a, swp_entry(swp_type(*pte), slot));
+	if (f) {
+		/* Shared again with the sharers still holding it: copy-on-write. */
+		frame_get(f);
+		swap_map_put(&a->map, slot);
+		*pte = f | PTE_PRESENT;
+		mm->rss++;
+		return 0;
+	}
 	f = vmscan_alloc_user_frame(GFP_KERNEL);
 	if (!f)
 		return -SIGKILL;
@@ -231,7 +319,15 @@ static int area_setup(struct swap_area *a, struct block_device *b)
 	if (!r)
 		r = swap_map_init(&a->map, &info);
 	kfree(hdr);
-	return r;
+	if (r)
+		return r;
+	a->owner = kmalloc(a->map.nr * sizeof(*a->owner));
+	if (!a->owner) {
+		swap_map_destroy(&a->map);
+		return -ENOMEM;
+	}
+	memset(a->owner, 0, a->map.nr * sizeof(*a->owner));
+	return 0;
 }
 
 long sys_swapon(const struct sc_args *a)
@@ -317,6 +413,8 @@ long sys_swapoff(const struct sc_args *a)
 	}
 	s->active = false;
 	swap_map_destroy(&s->map);
+	kfree(s->owner);
+	s->owner = NULL;
 	if (b->openers > 0)
 		b->openers--;
 	if (s->prio < 0 && s->prio == next_default_prio + 1)

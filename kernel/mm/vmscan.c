@@ -13,8 +13,10 @@
  * bits, so the clock samples them itself: a page the guest has mapped on the host gets a
  * second chance (its host mapping is removed, so a touch re-faults and maps it again); a
  * page still unmapped when the hand comes back has not been touched and goes to swap.
- * Only pages whose frame has one user are swapped (not shared by fork, KSM or a file), so
- * no swap cache is needed and no two processes can ever end up writing one copy.
+ * Frames shared by fork are swapped one mapping at a time through the swap cache (swap.c):
+ * the frame is freed with its last mapping. Frames of KSM and of files (page cache) stay.
+ * Whoever faults a page back in gets a private copy or the cached frame copy-on-write, so
+ * no two processes can ever end up writing one copy.
  *
  * The OOM killer runs only when a fault finds no frame and reclaim freed nothing: it kills
  * the process with the largest resident set (init only when it is alone) with SIGKILL and
@@ -76,14 +78,18 @@ static bool first_user(const struct task *t)
 	return true;
 }
 
-/* One page under the hand: second chance, swap-out, or nothing. */
-static void scan_page(struct mm *mm, uaddr_t addr, u64 *pte, struct scan *s)
+/*
+ * One page under the hand: second chance, swap-out, or nothing. Frames used by others
+ * (fork) are swapped from anonymous mappings only: in a private file mapping they may be
+ * the file's page-cache frames.
+ */
+static void scan_page(struct mm *mm, struct vma *v, uaddr_t addr, u64 *pte, struct scan *s)
 {
 	struct page *pg = phys_to_page(*pte & PTE_FRAME_MASK);
 	int r;
 
 	s->scanned++;
-	if (pg->refcount != 1 || (pg->flags & (PG_KSM | PG_SLAB | PG_RESERVED)))
+	if ((pg->refcount != 1 && v->file) || (pg->flags & (PG_KSM | PG_SLAB | PG_RESERVED)))
 		return;
 	if (*pte & PTE_HOSTMAP) {
 		um_mode->mm_unmap(mm->mode_ctx, addr, PAGE_SIZE);
@@ -91,7 +97,7 @@ static void scan_page(struct mm *mm, uaddr_t addr, u64 *pte, struct scan *s)
 		return;
 	}
 	r = swap_out_pte(mm, addr, pte);
-	if (!r)
+	if (r > 0)
 		s->freed++;
 	else if (r == -ENOSPC)
 		s->no_space = true;
@@ -109,7 +115,7 @@ static bool scan_mm(struct mm *mm, struct scan *s, uaddr_t *cursor)
 		if (v->end <= *cursor || (v->flags & VM_SHARED))
 			continue;
 		while ((pte = pte_next_present(mm, &a, v->end))) {
-			scan_page(mm, a, pte, s);
+			scan_page(mm, v, a, pte, s);
 			a += PAGE_SIZE;
 			if (s->freed >= s->want || s->no_space) {
 				*cursor = a;

@@ -169,6 +169,6 @@ exec 3>/tmp/go; while ! grep -q HOLDING /tmp/hold; do sleep 0.05; done'
 	after=$(awk '$1 == "AFTER" { print $2 }' out)
 	[ $((before - after)) -eq 49152 ]
 	grep -q "SWAPTEST OK" out
-	! grep -q "Out of memory" out
+	run ! grep -q "Out of memory" out
 	[ "$(awk '$1 == "pswpout" { print $2 }' out)" -gt 4000 ]
 }
