@@ -19,7 +19,8 @@
 #                          (`scripts/bench-memory.sh balloon` runs only this one)
 #   balloon under load     the same inflation by 256 MiB of a mem=512M guest whose awk
 #                          holds a 400 MiB string, with a swap device (a sparse ubd file):
-#                          what was in use is swapped out first (pswpout); the wall time
+#                          what was in use is swapped out first (pswpout during the
+#                          inflation); the wall time
 #                          (`scripts/bench-memory.sh balloon-load` runs only this one)
 #
 # The guest and this script take turns: the guest prints a word and reads a line from its
@@ -266,8 +267,10 @@ MemTotal $(mib "$m1") -> $(mib "$m2")"
 balloon_load() {
 	local label="balloon inflate by 256 MiB, 400 MiB in use + swap" t0 d1 r1 out
 	local script='mkswap /dev/ubdb >/dev/null; swapon /dev/ubdb
-		awk "BEGIN { s = sprintf(\"%400000000s\", \"\"); print \"FULL\"; getline x <\"-\";
-			print length(s) }"; grep -E "^pswpout " /proc/vmstat; echo DONE; read x'
+		awk "function vm(l) { while ((getline l <\"/proc/vmstat\") > 0) if (l ~ /^pswpout /)
+			print l; close(\"/proc/vmstat\") }
+		BEGIN { s = sprintf(\"%400000000s\", \"\"); index(s, \"x\"); vm(); print \"FULL\"; getline x;
+			vm(); print length(s) }"; echo DONE; read x'
 	if ! command -v uml_mconsole >/dev/null; then
 		row "$label" "n/a (uml_mconsole not installed)"
 		return
@@ -284,7 +287,9 @@ balloon_load() {
 	d1=$(secs "$t0" "$(now)")
 	go
 	wait_for DONE 1 60
-	out=$(awk '$1 == "pswpout" { printf "%.1f MiB", $2 / 256 }' "$OUT")
+	# pswpout before and after: what the inflation itself pushed to swap
+	out=$(awk '$1 == "pswpout" { v[n++] = $2 } END { if (n == 2) printf "%.1f MiB",
+		(v[1] - v[0]) / 256 }' "$OUT")
 	if [ "$r1" != "OK " ] || ! grep -q '^400000000$' "$OUT"; then
 		row "$label" "n/a (answer: '$r1')"
 	else
