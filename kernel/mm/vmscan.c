@@ -62,12 +62,17 @@ static bool task_dead(const struct task *t)
 	return !t->mm || (t->state & (TASK_ZOMBIE | TASK_DEAD));
 }
 
-/* Is t the first live task of its address space (so each mm is visited once)? */
+/* Does t stand for its address space in a walk over the tasks (so each mm is visited once)? */
 static bool first_user(const struct task *t)
 {
 	const struct task *o;
 
 	if (task_dead(t))
+		return false;
+	/* Threads: the leader stands for them (vfork children are visited twice: harmless). */
+	if (thread_group_leader(t))
+		return true;
+	if (!task_dead(t->group_leader) && t->group_leader->mm == t->mm)
 		return false;
 	list_for_each_entry(o, &task_list, all_tasks) {
 		if (o == t)
