@@ -19,6 +19,7 @@
 #include "mm.h"
 #include "mode.h"
 #include "os.h"
+#include "swap.h"
 #include "syscall.h"
 #include "task.h"
 #include "trace.h"
@@ -130,6 +131,8 @@ static void do_fault(struct task *t, const struct um_trap *trap)
 	if (trap->addr == t->regs.gp[UM_RIP])
 		access = UM_ACCESS_EXEC;
 	r = mm_handle_fault(t->mm, trap->addr, access, trap->code, &code);
+	if (r == -SIGKILL && vmscan_fault_oom())
+		return; /* memory was found (or a victim is dying): the access is retried */
 	if (r == -SIGKILL) {
 		pr_warn("%s[%d]: out of memory in a page fault: killed\n", t->comm, t->pid);
 		task_group_exit(SIGKILL);
@@ -149,6 +152,7 @@ void task_user_loop(void *unused)
 		if (need_resched)
 			schedule();
 		sig_deliver();
+		vmscan_balance();
 		t->in_syscall = false;
 		t0 = ktime_now();
 		r = um_mode->run(t->mode_thread, &t->regs, &trap);

@@ -15,6 +15,7 @@
 #include "init.h"
 #include "os.h"
 #include "page.h"
+#include "swap.h"
 #include "syscall.h"
 #include "task.h"
 #include "uaccess.h"
@@ -198,6 +199,7 @@ long sys_sysinfo(const struct sc_args *a)
 {
 	uaddr_t uinfo = a->arg[0];
 	struct sysinfo si;
+	struct swap_stats sw;
 	u64 up = ktime_now();
 	struct task *t;
 	unsigned procs = 0;
@@ -208,6 +210,9 @@ long sys_sysinfo(const struct sc_args *a)
 	si.uptime = (long)(up / 1000000000ULL + (up % 1000000000ULL ? 1 : 0));
 	si.totalram = page_nr_total() * PAGE_SIZE;
 	si.freeram = page_nr_free() * PAGE_SIZE;
+	swap_get_stats(&sw);
+	si.totalswap = sw.total * PAGE_SIZE;
+	si.freeswap = sw.free * PAGE_SIZE;
 	si.procs = (u16)min(procs, 0xffffU);
 	si.mem_unit = 1;
 	return copy_to_user(uinfo, &si, sizeof(si)) ? -EFAULT : 0;

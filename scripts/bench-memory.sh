@@ -21,6 +21,11 @@
 #   balloon                uml_mconsole config mem=-256M, then mem=+256M, on an idle
 #                          mem=512M guest: the wall time of each, MemTotal after each
 #                          (`scripts/bench-memory.sh balloon` runs only this one)
+#   balloon under load     the same inflation by 256 MiB of a mem=512M guest whose awk
+#                          holds a 400 MiB string, with a swap device (a sparse ubd file):
+#                          what was in use is swapped out first (pswpout during the
+#                          inflation); the wall time
+#                          (`scripts/bench-memory.sh balloon-load` runs only this one)
 #
 # The guest and this script take turns: the guest prints a word and reads a line from its
 # console (a FIFO held open here), so every measurement is taken while the guest waits.
@@ -262,6 +267,41 @@ MemTotal $(mib "$m1") -> $(mib "$m2")"
 	stop_instance
 }
 
+# balloon under load: mem=512M, 400 MiB held by awk, swap on ubdb; config mem=-256M.
+balloon_load() {
+	local label="balloon inflate by 256 MiB, 400 MiB in use + swap" t0 d1 r1 out
+	local script='mkswap /dev/ubdb >/dev/null; swapon /dev/ubdb
+		awk "function vm(l) { while ((getline l <\"/proc/vmstat\") > 0) if (l ~ /^pswpout /)
+			print l; close(\"/proc/vmstat\") }
+		BEGIN { s = sprintf(\"%400000000s\", \"\"); index(s, \"x\"); vm(); print \"FULL\"; getline x;
+			vm(); print length(s) }"; echo DONE; read x'
+	if ! command -v uml_mconsole >/dev/null; then
+		row "$label" "n/a (uml_mconsole not installed)"
+		return
+	fi
+	truncate -s 512M "$WORK/swap.img"
+	if ! HOME=$WORK start ball mem=512M umid=benchball initrd="$ROOTFS" \
+		ubdb="$WORK/swap.img" init=/bin/sh -- -c "$script" || ! wait_for FULL 1 60; then
+		row "$label" n/a
+		stop_instance
+		return
+	fi
+	t0=$(now)
+	r1=$(HOME=$WORK uml_mconsole benchball config mem=-256M 2>&1)
+	d1=$(secs "$t0" "$(now)")
+	go
+	wait_for DONE 1 60
+	# pswpout before and after: what the inflation itself pushed to swap
+	out=$(awk '$1 == "pswpout" { v[n++] = $2 } END { if (n == 2) printf "%.1f MiB",
+		(v[1] - v[0]) / 256 }' "$OUT")
+	if [ "$r1" != "OK " ] || ! grep -q '^400000000$' "$OUT"; then
+		row "$label" "n/a (answer: '$r1')"
+	else
+		row "$label" "$d1 (uml_mconsole run); swapped out ${out:-n/a}"
+	fi
+	stop_instance
+}
+
 # ---------------------------------------------------------------- several instances
 
 # memstat UMID_DIR FIELD: one figure of an instance's mconsole memstat reply.
@@ -380,11 +420,13 @@ main() {
 		row "page sharing" "n/a ($BENCH_CPIO missing)"
 	fi
 	balloon
+	balloon_load
 	many 10
 	manager
 }
 
 [ "${1:-}" = balloon ] && { balloon; exit; }
+[ "${1:-}" = balloon-load ] && { balloon_load; exit; }
 [ "${1:-}" = many ] && { many "${2:-10}"; exit; }
 [ "${1:-}" = manager ] && { manager; exit; }
 main "$@"

@@ -18,6 +18,7 @@
 #include "kernel.h"
 #include "mconsole.h"
 #include "page.h"
+#include "swap.h"
 #include "params.h"
 #include "slab.h"
 #include "mconsole/mconsole_kern.h"
@@ -148,6 +149,9 @@ static int mem_shrink(unsigned long frames, const char *asked, const char **erro
 {
 	unsigned long taken = balloon_inflate(frames);
 
+	/* What is not free is reclaimed (page cache, swap) a batch at a time, never killed for. */
+	while (taken < frames && vmscan_reclaim(min(frames - taken, 4096UL)))
+		taken += balloon_inflate(frames - taken);
 	if (taken == frames)
 		return 0;
 	ksnprintf(mem_msg, sizeof(mem_msg), "Could take only %luM of the %.16s asked: the "

@@ -100,6 +100,9 @@ u64 *pte_lookup(struct mm *mm, uaddr_t addr, bool create);
 /* Call fn for each present entry in [start, end). */
 void pte_walk(struct mm *mm, uaddr_t start, uaddr_t end,
 	      void (*fn)(struct mm *mm, uaddr_t addr, u64 *pte, void *arg), void *arg);
+/* Call fn for each swap entry (swapped-out page, swap.h) in [start, end). */
+void pte_walk_swap(struct mm *mm, uaddr_t start, uaddr_t end,
+		   void (*fn)(struct mm *mm, uaddr_t addr, u64 *pte, void *arg), void *arg);
 /* Release every table page (entries must already be cleared). */
 void pgtable_free(struct mm *mm);
 /* Release the table pages left empty in [start, end) (after the range was unmapped). */

@@ -19,6 +19,7 @@
 #define PG_HEAD 0x8     /* head of an allocated block of 2^order frames */
 #define PG_CLEAN 0x10   /* free block known to read as zero (released to the host) */
 #define PG_KSM 0x20     /* a frame shared by content (mm/ksm.c holds a reference) */
+#define PG_SWAPCACHE 0x40 /* anonymous frame whose bytes are also on swap: ->private (swap.h) */
 
 struct page {
 	u32 flags;

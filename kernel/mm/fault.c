@@ -22,6 +22,7 @@
 #include "mm.h"
 #include "mode.h"
 #include "page.h"
+#include "swap.h"
 #include "task.h"
 
 #include <asm/siginfo.h>
@@ -64,7 +65,7 @@ static int fault_in(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte, bool
 			return r == -ENOMEM ? -SIGKILL : -SIGBUS;
 		*pte = f | PTE_PRESENT | (shared && (vma->prot & PROT_WRITE) ? PTE_WRITE : 0);
 	} else {
-		f = frame_alloc(GFP_ZERO | GFP_USER);
+		f = vmscan_alloc_user_frame(GFP_ZERO | GFP_USER);
 		if (!f)
 			return -SIGKILL;
 		*pte = f | PTE_PRESENT | PTE_WRITE;
@@ -83,9 +84,11 @@ static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 	phys_t old = *pte & PTE_FRAME_MASK, f = 0;
 
 	if (phys_to_page(old)->refcount == 1) {
+		/* Written in place: any copy on swap (swap.h) is no longer its content. */
+		phys_to_page(old)->flags &= ~PG_SWAPCACHE;
 		*pte |= PTE_WRITE;
 	} else {
-		f = frame_alloc(GFP_USER);
+		f = vmscan_alloc_user_frame(GFP_USER);
 		if (!f)
 			return -SIGKILL;
 		memcpy(phys_to_virt(f), phys_to_virt(old), PAGE_SIZE);
@@ -132,6 +135,8 @@ static void fault_around(struct mm *mm, struct vma *vma, uaddr_t addr)
 		pte = pte_lookup(mm, a, vma->file != NULL);
 		if (!pte)
 			continue;
+		if (*pte & PTE_SWAP)
+			continue; /* swapped out: read back only when touched */
 		if (*pte & PTE_IDLE_SAMPLE)
 			continue; /* a sample is mapped only by its own touch */
 		if (!(*pte & PTE_PRESENT)) {
@@ -178,7 +183,11 @@ int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int 
 	pte = pte_lookup(mm, addr, true);
 	if (!pte)
 		return -SIGKILL;
-	if (!(*pte & PTE_PRESENT)) {
+	if (pte_is_swap(*pte)) {
+		r = swap_in_pte(mm, vma, addr, pte);
+		if (r)
+			return r;
+	} else if (!(*pte & PTE_PRESENT)) {
 		r = fault_in(mm, vma, addr, pte, access == UM_ACCESS_WRITE);
 		if (r)
 			return r;

@@ -9,6 +9,7 @@
 #include "mode.h"
 #include "page.h"
 #include "slab.h"
+#include "swap.h"
 
 struct mm *mm_alloc(void)
 {
@@ -48,6 +49,12 @@ static void put_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
 	*pte = 0;
 }
 
+static void put_swap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
+{
+	swap_free_entry(*pte);
+	*pte = 0;
+}
+
 void mm_put(struct mm *mm)
 {
 	struct vma *v, *n;
@@ -61,6 +68,7 @@ void mm_put(struct mm *mm)
 	mm->mode_ctx = NULL;
 	list_for_each_entry_safe(v, n, &mm->vmas, link) {
 		pte_walk(mm, v->start, v->end, put_pte, NULL);
+		pte_walk_swap(mm, v->start, v->end, put_swap_pte, NULL);
 		list_del(&v->link);
 		if (v->file)
 			file_put(v->file);
@@ -97,6 +105,22 @@ static void fork_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
 	fw->child->rss++;
 }
 
+/* A swapped-out page: the child holds the slot too (swap.h). */
+static void fork_swap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
+{
+	struct fork_walk *fw = arg;
+	u64 *cpte;
+
+	if (fw->err)
+		return;
+	cpte = pte_lookup(fw->child, addr, true);
+	if (!cpte || !swap_dup_entry(*pte)) {
+		fw->err = -ENOMEM;
+		return;
+	}
+	*cpte = *pte;
+}
+
 static int fork_vma(struct mm *old, struct mm *new, struct vma *v)
 {
 	struct vma *c = kmalloc(sizeof(*c));
@@ -110,6 +134,7 @@ static int fork_vma(struct mm *old, struct mm *new, struct vma *v)
 	list_add_tail(&c->link, &new->vmas);
 	new->nr_vmas++;
 	pte_walk(old, v->start, v->end, fork_pte, &fw);
+	pte_walk_swap(old, v->start, v->end, fork_swap_pte, &fw);
 	/* The parent's writable private pages are copy-on-write now: read-only on the host. */
 	if (!(v->flags & VM_SHARED) && (v->prot & PROT_WRITE))
 		mm_host_protect(old, v->start, v->end, mm_host_prot(v->prot, false));

@@ -12,6 +12,7 @@
 #include "mm.h"
 #include "mode.h"
 #include "page.h"
+#include "swap.h"
 #include "slab.h"
 #include "syscall.h"
 #include "task.h"
@@ -125,10 +126,16 @@ static void zap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
 	mm->rss--;
 }
 
+static void zap_swap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
+{
+	swap_free_entry(*pte);
+	*pte = 0;
+}
+
 /*
- * Drop the host mappings of [start, end), then release its frames and the page tables left
- * empty (the mode makes the unmap take effect before a frame can be reused:
- * UM_FEAT_GUEST_CONCURRENT).
+ * Drop the host mappings of [start, end), then release its frames, its swap entries and
+ * the page tables left empty (the mode makes the unmap take effect before a frame can be
+ * reused: UM_FEAT_GUEST_CONCURRENT).
  */
 static void zap_range(struct mm *mm, uaddr_t start, uaddr_t end)
 {
@@ -138,6 +145,7 @@ static void zap_range(struct mm *mm, uaddr_t start, uaddr_t end)
 			um_mode->mm_flush(mm->mode_ctx);
 	}
 	pte_walk(mm, start, end, zap_pte, NULL);
+	pte_walk_swap(mm, start, end, zap_swap_pte, NULL);
 	pgtable_trim(mm, start, end);
 }
 

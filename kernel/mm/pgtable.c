@@ -7,6 +7,7 @@
 #include "kernel.h"
 #include "mm.h"
 #include "page.h"
+#include "swap.h"
 
 #define PT_ENTRIES 512
 #define PT_PRESENT 0x1ULL
@@ -44,7 +45,8 @@ u64 *pte_lookup(struct mm *mm, uaddr_t addr, bool create)
 }
 
 static void walk_level(struct mm *mm, u64 *table, int level, uaddr_t base, uaddr_t start,
-		       uaddr_t end, void (*fn)(struct mm *, uaddr_t, u64 *, void *), void *arg)
+		       uaddr_t end, void (*fn)(struct mm *, uaddr_t, u64 *, void *), void *arg,
+		       u64 want)
 {
 	u64 span = 1ULL << (PAGE_SHIFT + 9 * level);
 
@@ -54,11 +56,11 @@ static void walk_level(struct mm *mm, u64 *table, int level, uaddr_t base, uaddr
 		if (lo >= end)
 			break;
 		if (level == 0) {
-			if (table[i] & PTE_PRESENT)
+			if ((table[i] & (PTE_PRESENT | PTE_SWAP)) == want)
 				fn(mm, lo, &table[i], arg);
 		} else if (table[i] & PT_PRESENT) {
 			walk_level(mm, pt_table(table[i]), level - 1, lo, max(start, lo), end, fn,
-				   arg);
+				   arg, want);
 		}
 	}
 }
@@ -67,7 +69,14 @@ void pte_walk(struct mm *mm, uaddr_t start, uaddr_t end,
 	      void (*fn)(struct mm *mm, uaddr_t addr, u64 *pte, void *arg), void *arg)
 {
 	if (start < end)
-		walk_level(mm, mm->pgd, 3, 0, start, end, fn, arg);
+		walk_level(mm, mm->pgd, 3, 0, start, end, fn, arg, PTE_PRESENT);
+}
+
+void pte_walk_swap(struct mm *mm, uaddr_t start, uaddr_t end,
+		   void (*fn)(struct mm *mm, uaddr_t addr, u64 *pte, void *arg), void *arg)
+{
+	if (start < end)
+		walk_level(mm, mm->pgd, 3, 0, start, end, fn, arg, PTE_SWAP);
 }
 
 static void free_level(u64 *table, int level)

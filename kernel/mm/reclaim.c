@@ -15,6 +15,7 @@
 #include "mm.h"
 #include "page.h"
 #include "sched.h"
+#include "swap.h"
 
 #define RELEASE_PERIOD_MS 100
 #define NS_PER_MS 1000000ULL
@@ -39,7 +40,10 @@ int reclaim_drop_caches(unsigned long mode)
 {
 	if (mode < 1 || mode > 3)
 		return -EINVAL;
-	/* The page cache is tmpfs (not droppable); what is free goes back to the host now. */
+	/* 1 and 3: the ext4 page cache (written back, then dropped where nothing maps it). */
+	if (mode & 1)
+		vmscan_drop_page_cache();
+	/* What is free goes back to the host now (tmpfs is memory, not a droppable cache). */
 	frames_released += page_release_free();
 	return 0;
 }

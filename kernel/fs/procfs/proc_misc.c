@@ -21,6 +21,7 @@
 #include "params.h"
 #include "sched.h"
 #include "slab.h"
+#include "swap.h"
 #include "sysrq.h"
 #include "task.h"
 #include "procfs.h"
@@ -41,6 +42,20 @@ static void meminfo_line(struct procfs_buf *b, const char *name, unsigned long k
 	procfs_printf(b, "%s%*lu kB\n", name, len < 16 ? 24 - len : 6, kb);
 }
 
+#ifdef CONFIG_EXT4
+extern u64 ext4_cached_pages;
+#endif
+
+/* The page cache of files on disks (tmpfs is memory, as Linux's Shmem). */
+static unsigned long meminfo_cached_kb(void)
+{
+#ifdef CONFIG_EXT4
+	return ext4_cached_pages * (PAGE_SIZE / 1024);
+#else
+	return 0;
+#endif
+}
+
 static int show_meminfo(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
 {
 	static const char *const zeros[] = {
@@ -52,12 +67,23 @@ static int show_meminfo(struct procfs_buf *b, const struct proc_inode *pi, struc
 	};
 	unsigned long total = page_nr_total() * (PAGE_SIZE / 1024);
 	unsigned long free = page_nr_free() * (PAGE_SIZE / 1024);
+	struct swap_stats sw;
 
 	meminfo_line(b, "MemTotal:", total);
 	meminfo_line(b, "MemFree:", free);
 	meminfo_line(b, "MemAvailable:", free);
-	for (unsigned i = 0; i < ARRAY_SIZE(zeros); i++)
-		meminfo_line(b, zeros[i], 0);
+	swap_get_stats(&sw);
+	for (unsigned i = 0; i < ARRAY_SIZE(zeros); i++) {
+		unsigned long v = 0;
+
+		if (!strcmp(zeros[i], "SwapTotal:"))
+			v = sw.total * (PAGE_SIZE / 1024);
+		else if (!strcmp(zeros[i], "SwapFree:"))
+			v = sw.free * (PAGE_SIZE / 1024);
+		else if (!strcmp(zeros[i], "Cached:"))
+			v = meminfo_cached_kb();
+		meminfo_line(b, zeros[i], v);
+	}
 	meminfo_line(b, "CommitLimit:", total / 2);
 	meminfo_line(b, "Committed_AS:", total - free);
 	meminfo_line(b, "VmallocTotal:", 34359738367UL);
@@ -449,12 +475,13 @@ static struct proc_entry root_entries[] = {
 	PROC_FILE("partitions", 0444, show_partitions),
 	PROC_LINK("self", self_readlink),
 	PROC_FILE("stat", 0444, show_stat),
-	PROC_TEXT("swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"),
+	PROC_FILE("swaps", 0444, procfs_show_swaps),
 	PROC_DIR("sys", 0555, sys_entries),
 	PROC_FILE_RW("sysrq-trigger", 0200, NULL, write_sysrq_trigger),
 	PROC_LINK("thread-self", thread_self_readlink),
 	PROC_FILE("uptime", 0444, show_uptime),
 	PROC_FILE("version", 0444, show_version),
+	PROC_FILE("vmstat", 0444, procfs_show_vmstat),
 };
 
 struct proc_entry procfs_root = {

@@ -137,4 +137,8 @@ extern struct proc_entry procfs_root;
 /* The mount table as root (a task's root directory) sees it, /proc/PID/mounts format. */
 int procfs_show_mounts(struct procfs_buf *b, const struct path *root);
 
+/* proc_swap.c: /proc/swaps and /proc/vmstat */
+int procfs_show_swaps(struct procfs_buf *b, const struct proc_inode *pi, struct task *t);
+int procfs_show_vmstat(struct procfs_buf *b, const struct proc_inode *pi, struct task *t);
+
 #endif

@@ -1,0 +1,351 @@
+/*
+ * Reclaim under memory pressure and the OOM killer.
+ *
+ * When free frames fall under a low watermark (checked each time a task is about to run
+ * guest code, a safe point where no kernel path holds a page-table entry or a frame without
+ * a reference), or when a page fault finds no free frame, a reclaim pass frees memory in
+ * Linux's order: the ext4 page cache first (dirty inodes written back, then their clean
+ * pages that nothing maps dropped: ext4_cache.c), then anonymous pages of private mappings
+ * written to swap.
+ *
+ * Anonymous victims are chosen by a clock over every address space (there is no reverse
+ * map: the hand walks the tasks' page tables as ksm.c does). The host gives no accessed
+ * bits, so the clock samples them itself: a page the guest has mapped on the host gets a
+ * second chance (its host mapping is removed, so a touch re-faults and maps it again); a
+ * page still unmapped when the hand comes back has not been touched and goes to swap.
+ * Frames shared by fork are swapped one mapping at a time through the swap cache (swap.c):
+ * the frame is freed with its last mapping. Frames of KSM and of files (page cache) stay.
+ * Whoever faults a page back in gets a private copy or the cached frame copy-on-write, so
+ * no two processes can ever end up writing one copy.
+ *
+ * The OOM killer runs only when a fault finds no frame and reclaim freed nothing: it kills
+ * the process with the largest resident set (init only when it is alone) with SIGKILL and
+ * logs it as Linux does.
+ *
+ * Layer: memory management, above the page allocator, swap (swap.c) and the page cache.
+ */
+#include "kernel.h"
+#include "mm.h"
+#include "mode.h"
+#include "page.h"
+#include "sched.h"
+#include "sig.h"
+#include "swap.h"
+#include "task.h"
+
+#define LOW_MIN_FRAMES 256UL  /* the low watermark is 1/64 of memory, at least 1 MiB */
+#define FAULT_RECLAIM 256UL   /* frames a failed fault asks reclaim for */
+#define OOM_WAIT_TRIES 10000  /* retries while a victim dies before the faulting task goes */
+
+#ifdef CONFIG_EXT4
+u64 ext4_cache_reclaim(u64 want);
+#else
+static u64 ext4_cache_reclaim(u64 want)
+{
+	return 0;
+}
+#endif
+
+static int hand_pid;          /* the clock: the task whose address space it is in */
+static uaddr_t hand_addr;     /* and the address it stopped at */
+static u64 balance_failed_at; /* jiffies of the last pass that freed nothing */
+static bool balance_failed;
+static unsigned oom_waits;
+
+struct scan {
+	unsigned long want, freed, scanned;
+	bool no_space;
+};
+
+static bool task_dead(const struct task *t)
+{
+	return !t->mm || (t->state & (TASK_ZOMBIE | TASK_DEAD));
+}
+
+/* Does t stand for its address space in a walk over the tasks (so each mm is visited once)? */
+static bool first_user(const struct task *t)
+{
+	const struct task *o;
+
+	if (task_dead(t))
+		return false;
+	/* Threads: the leader stands for them (vfork children are visited twice: harmless). */
+	if (thread_group_leader(t))
+		return true;
+	if (!task_dead(t->group_leader) && t->group_leader->mm == t->mm)
+		return false;
+	list_for_each_entry(o, &task_list, all_tasks) {
+		if (o == t)
+			return true;
+		if (o->mm == t->mm && !task_dead(o))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * One page under the hand: second chance, swap-out, or nothing. Frames used by others
+ * (fork) are swapped from anonymous mappings only: in a private file mapping they may be
+ * the file's page-cache frames.
+ */
+static void scan_page(struct mm *mm, struct vma *v, uaddr_t addr, u64 *pte, struct scan *s)
+{
+	struct page *pg = phys_to_page(*pte & PTE_FRAME_MASK);
+	int r;
+
+	s->scanned++;
+	if ((pg->refcount != 1 && v->file) || (pg->flags & (PG_KSM | PG_SLAB | PG_RESERVED)))
+		return;
+	if (*pte & PTE_HOSTMAP) {
+		um_mode->mm_unmap(mm->mode_ctx, addr, PAGE_SIZE);
+		*pte &= ~PTE_HOSTMAP;
+		return;
+	}
+	r = swap_out_pte(mm, addr, pte);
+	if (r > 0)
+		s->freed++;
+	else if (r == -ENOSPC)
+		s->no_space = true;
+}
+
+/* Move the hand over mm from *cursor; true when the pass is done (want met, no space). */
+static bool scan_mm(struct mm *mm, struct scan *s, uaddr_t *cursor)
+{
+	struct vma *v;
+
+	list_for_each_entry(v, &mm->vmas, link) {
+		uaddr_t a = max(v->start, *cursor);
+		u64 *pte;
+
+		if (v->end <= *cursor || (v->flags & VM_SHARED))
+			continue;
+		while ((pte = pte_next_present(mm, &a, v->end))) {
+			scan_page(mm, v, a, pte, s);
+			a += PAGE_SIZE;
+			if (s->freed >= s->want || s->no_space) {
+				*cursor = a;
+				return true;
+			}
+		}
+	}
+	*cursor = 0;
+	return false;
+}
+
+static struct task *next_task(struct task *t)
+{
+	struct list_head *n = t->all_tasks.next;
+
+	if (n == &task_list)
+		n = n->next;
+	return list_entry(n, struct task, all_tasks);
+}
+
+/* Swap out up to want anonymous pages; two turns of the clock at most. */
+static unsigned long reclaim_anon(unsigned long want, unsigned long *scanned)
+{
+	struct scan s = { .want = want };
+	struct task *t = hand_pid ? task_by_pid(hand_pid) : NULL;
+	unsigned n = 0;
+
+	if (list_empty(&task_list))
+		return 0;
+	list_for_each_entry(t, &task_list, all_tasks)
+		n++;
+	t = hand_pid ? task_by_pid(hand_pid) : NULL;
+	if (!t || task_dead(t)) {
+		t = list_first_entry(&task_list, struct task, all_tasks);
+		hand_addr = 0;
+	}
+	for (unsigned step = 0; step < 2 * n + 2; step++) {
+		if (first_user(t) && scan_mm(t->mm, &s, &hand_addr))
+			break;
+		hand_addr = 0;
+		t = next_task(t);
+	}
+	hand_pid = t->pid;
+	*scanned += s.scanned;
+	return s.freed;
+}
+
+phys_t vmscan_alloc_user_frame(unsigned gfp)
+{
+	phys_t f = frame_alloc(gfp);
+	unsigned long scanned = 0, freed;
+
+	if (f || !swap_space_left())
+		return f;
+	freed = reclaim_anon(FAULT_RECLAIM, &scanned);
+	swap_count_scan(scanned, freed);
+	return freed ? frame_alloc(gfp) : 0;
+}
+
+unsigned long vmscan_reclaim(unsigned long want)
+{
+	unsigned long freed = 0, scanned = 0;
+
+	freed = ext4_cache_reclaim(want);
+	scanned += freed;
+	if (freed < want && swap_space_left())
+		freed += reclaim_anon(want - freed, &scanned);
+	swap_count_scan(scanned, freed);
+	return freed;
+}
+
+void vmscan_drop_page_cache(void)
+{
+	ext4_cache_reclaim(~0ULL);
+}
+
+void vmscan_balance(void)
+{
+	unsigned long total = page_nr_total(), free = page_nr_free();
+	unsigned long low = max(total / 64, LOW_MIN_FRAMES);
+
+	if (free >= low)
+		return;
+	/* A pass that found nothing is not repeated at every return to the guest. */
+	if (balance_failed && jiffies - balance_failed_at < 10)
+		return;
+	balance_failed = !vmscan_reclaim(2 * low - free);
+	balance_failed_at = jiffies;
+}
+
+/* ---- the OOM killer */
+
+struct rss_count {
+	unsigned long anon, file, shmem;
+	struct vma *vma;
+};
+
+static void count_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
+{
+	struct rss_count *c = arg;
+
+	if (!c->vma->file)
+		c->anon++;
+	else if (c->vma->flags & VM_SHARED)
+		c->shmem++;
+	else if (phys_to_page(*pte & PTE_FRAME_MASK)->refcount == 1)
+		c->anon++; /* a private copy of a file page */
+	else
+		c->file++;
+}
+
+static void oom_report(struct task *t)
+{
+	struct rss_count c = { 0 };
+	unsigned long vm = 0;
+	struct vma *v;
+
+	list_for_each_entry(v, &t->mm->vmas, link) {
+		vm += (v->end - v->start) >> 10;
+		c.vma = v;
+		pte_walk(t->mm, v->start, v->end, count_pte, &c);
+	}
+	pr_err("Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, "
+	       "file-rss:%lukB, shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:0\n",
+	       t->group_leader->pid, t->group_leader->comm, vm, c.anon * 4, c.file * 4,
+	       c.shmem * 4, t->cred.uid, (t->mm->rss / 512 + 1) * 4);
+	swap_count_oom_kill();
+}
+
+/* The process with the largest resident set; init only when nothing else has memory. */
+static struct task *oom_select(void)
+{
+	struct task *t, *best = NULL;
+
+	list_for_each_entry(t, &task_list, all_tasks) {
+		if (!thread_group_leader(t) || task_dead(t) || t->pid == 1)
+			continue;
+		if (!best || t->mm->rss > best->mm->rss)
+			best = t;
+	}
+	if (!best) {
+		t = task_by_pid(1);
+		best = t && !task_dead(t) ? t : NULL;
+	}
+	return best;
+}
+
+bool vmscan_fault_oom(void)
+{
+	struct task *victim;
+
+	if (vmscan_reclaim(FAULT_RECLAIM)) {
+		oom_waits = 0;
+		return true;
+	}
+	victim = oom_select();
+	if (!victim || victim->mm == current->mm) {
+		pr_warn("%s invoked oom-killer: order=0, oom_score_adj=0\n", current->comm);
+		oom_report(current);
+		oom_waits = 0;
+		return false;
+	}
+	if (sig_fatal_pending(victim)) {
+		/* Already killed: let it run and exit, then try again. */
+		need_resched = true;
+		return ++oom_waits < OOM_WAIT_TRIES;
+	}
+	pr_warn("%s invoked oom-killer: order=0, oom_score_adj=0\n", current->comm);
+	oom_report(victim);
+	sig_send_process(victim, SIGKILL, NULL);
+	need_resched = true;
+	return true;
+}
+
+/* ---- swapoff */
+
+struct unuse {
+	unsigned type;
+	int err;
+};
+
+static void unuse_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
+{
+	struct unuse *u = arg;
+	struct vma *v;
+
+	if (u->err || swp_type(*pte) != u->type)
+		return;
+	v = vma_find(mm, addr);
+	if (v && swap_in_pte(mm, v, addr, pte) < 0)
+		u->err = -ENOMEM;
+}
+
+/* One pass over every address space; -ENOMEM when a frame was missing. */
+static int unuse_all(unsigned type)
+{
+	struct unuse u = { .type = type };
+	struct task *t;
+	struct vma *v;
+
+	list_for_each_entry(t, &task_list, all_tasks) {
+		if (!first_user(t))
+			continue;
+		list_for_each_entry(v, &t->mm->vmas, link) {
+			pte_walk_swap(t->mm, v->start, v->end, unuse_pte, &u);
+			if (u.err)
+				return u.err;
+		}
+	}
+	return 0;
+}
+
+int vmscan_unuse(unsigned type)
+{
+	struct swap_area_info info;
+
+	while (unuse_all(type) < 0) {
+		/* Make room (other areas, page cache); nothing freed: Linux's ENOMEM. */
+		if (!vmscan_reclaim(FAULT_RECLAIM))
+			return -ENOMEM;
+	}
+	if (swap_area_get(type, &info) && info.used_kb) {
+		pr_warn("swapoff: %s: %lu kB still in use by no process\n", info.name,
+			info.used_kb);
+		return -EBUSY;
+	}
+	return 0;
+}

@@ -1,0 +1,164 @@
+/*
+ * Guest test: swapon(2) and swapoff(2) refusals a user meets (a missing path, a character
+ * device, a path that is not an active area, bad flags), the same natively and in um-lite,
+ * and anonymous memory that keeps every byte when it is written, read back, shared by fork
+ * and written again (under memory pressure in um-lite when tests/bats/swap.bats runs it).
+ *
+ * With arguments it is a helper of tests/bats/swap.bats:
+ *  - "fill MIB": map and fill MIB of anonymous memory with a pattern that differs per
+ *    page and word, check it, fork: the child checks the same bytes, overwrites its copy
+ *    and checks that, the parent checks its own copy is unchanged. Prints SWAPTEST OK, or
+ *    SWAPTEST BAD with the count of wrong words; exits 0 or 1.
+ *  - "hold MIB": fill MIB, print HOLDING, wait for a line on stdin, check, print
+ *    SWAPTEST OK or BAD (the memory stays in use while the host acts: the balloon).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/swap.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define PG 4096
+#define WORDS (PG / 8)
+
+static uint64_t pattern(size_t page, size_t word, uint64_t seed)
+{
+	return (page << 24) ^ (word << 4) ^ (seed * 0x9e3779b97f4a7c15ULL);
+}
+
+static void fill(uint64_t *p, size_t pages, uint64_t seed)
+{
+	for (size_t i = 0; i < pages; i++)
+		for (size_t w = 0; w < WORDS; w++)
+			p[i * WORDS + w] = pattern(i, w, seed);
+}
+
+static size_t check(const uint64_t *p, size_t pages, uint64_t seed)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < pages; i++)
+		for (size_t w = 0; w < WORDS; w++)
+			bad += p[i * WORDS + w] != pattern(i, w, seed);
+	return bad;
+}
+
+static uint64_t *map_filled(long mib, size_t *pages)
+{
+	uint64_t *p;
+
+	*pages = (size_t)mib * 256;
+	p = mmap(NULL, *pages * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	fill(p, *pages, 1);
+	return p;
+}
+
+static int report(size_t bad)
+{
+	if (bad)
+		printf("SWAPTEST BAD %zu\n", bad);
+	else
+		printf("SWAPTEST OK\n");
+	fflush(stdout);
+	return bad ? 1 : 0;
+}
+
+static int fill_main(long mib)
+{
+	size_t pages, bad;
+	uint64_t *p = map_filled(mib, &pages);
+	int status;
+	pid_t pid;
+
+	bad = check(p, pages, 1);
+	pid = fork();
+	if (pid == 0) {
+		size_t b = check(p, pages, 1);
+
+		fill(p, pages, 2);
+		b += check(p, pages, 2);
+		_exit(b ? 1 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		printf("child failed\n");
+		bad++;
+	}
+	bad += check(p, pages, 1);
+	return report(bad);
+}
+
+static int hold_main(long mib)
+{
+	size_t pages;
+	uint64_t *p = map_filled(mib, &pages);
+	char line[16];
+
+	printf("HOLDING\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	return report(check(p, pages, 1));
+}
+
+TEST(swapon_missing_path_is_enoent)
+{
+	errno = 0;
+	ASSERT_EQ(-1, swapon("/no/such/swap", 0));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+TEST(swapon_character_device_is_einval)
+{
+	errno = 0;
+	ASSERT_EQ(-1, swapon("/dev/null", 0));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(swapoff_of_no_area_is_einval)
+{
+	errno = 0;
+	ASSERT_EQ(-1, swapoff("/dev/null"));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(memory_written_forked_and_rewritten_keeps_every_byte)
+{
+	size_t pages;
+	uint64_t *p = map_filled(8, &pages);
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, check(p, pages, 1));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		size_t b = check(p, pages, 1);
+
+		fill(p, pages, 3);
+		_exit(b || check(p, pages, 3));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(0, check(p, pages, 1));
+	munmap(p, pages * PG);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "fill"))
+		return fill_main(atol(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return hold_main(atol(argv[2]));
+	return test_harness_run(argc, argv);
+}
