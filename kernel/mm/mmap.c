@@ -1,5 +1,6 @@
 /*
- * VMAs and the memory system calls: mmap, munmap, mprotect, brk, madvise, msync, mremap.
+ * VMAs and the memory system calls: mmap, munmap, mprotect, brk, madvise, msync (mremap is
+ * in mremap.c).
  *
  * An address space's VMAs are a list sorted by start address. Mapping never touches the
  * page table (pages come in on fault); unmapping releases the frames of the range and
@@ -16,6 +17,7 @@
 #include "syscall.h"
 #include "task.h"
 #include "as-layout.h"
+#include "internal.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
 
@@ -37,7 +39,7 @@ struct vma *vma_find(struct mm *mm, uaddr_t addr)
 	return v && v->start <= addr ? v : NULL;
 }
 
-static void vma_insert(struct mm *mm, struct vma *n)
+void vma_insert(struct mm *mm, struct vma *n)
 {
 	struct vma *v;
 
@@ -49,7 +51,7 @@ static void vma_insert(struct mm *mm, struct vma *n)
 	mm->nr_vmas++;
 }
 
-static void vma_free(struct mm *mm, struct vma *v)
+void vma_free(struct mm *mm, struct vma *v)
 {
 	list_del(&v->link);
 	mm->nr_vmas--;
@@ -58,8 +60,7 @@ static void vma_free(struct mm *mm, struct vma *v)
 	kfree(v);
 }
 
-/* Split v at addr (inside it); returns the upper part, or NULL on allocation failure. */
-static struct vma *vma_split(struct mm *mm, struct vma *v, uaddr_t addr)
+struct vma *vma_split(struct mm *mm, struct vma *v, uaddr_t addr)
 {
 	struct vma *n = kmalloc(sizeof(*n));
 
@@ -83,8 +84,7 @@ static bool vma_can_merge(const struct vma *a, const struct vma *b)
 	       !b->file;
 }
 
-/* Merge v with its neighbours when they are compatible anonymous mappings. */
-static void vma_merge_around(struct mm *mm, struct vma *v)
+void vma_merge_around(struct mm *mm, struct vma *v)
 {
 	struct vma *prev, *next;
 
@@ -112,8 +112,7 @@ static void zap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
 	mm->rss--;
 }
 
-/* Release the frames of [start, end), the page tables left empty, and the host mappings. */
-static void zap_range(struct mm *mm, uaddr_t start, uaddr_t end)
+void mm_zap_range(struct mm *mm, uaddr_t start, uaddr_t end)
 {
 	pte_walk(mm, start, end, zap_pte, NULL);
 	pgtable_trim(mm, start, end);
@@ -141,7 +140,7 @@ int mm_unmap_region(struct mm *mm, uaddr_t addr, u64 len)
 		vma_free(mm, v);
 		v = next;
 	}
-	zap_range(mm, addr, end);
+	mm_zap_range(mm, addr, end);
 	return 0;
 }
 
@@ -413,7 +412,7 @@ long sys_madvise(const struct sc_args *a)
 			if (!v || v->start >= addr + len)
 				break;
 			if (!(v->flags & VM_SHARED))
-				zap_range(current->mm, max(cur, v->start), min(addr + len, v->end));
+				mm_zap_range(current->mm, max(cur, v->start), min(addr + len, v->end));
 		}
 		return 0;
 	case MADV_NORMAL:
