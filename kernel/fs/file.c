@@ -499,8 +499,11 @@ static long fcntl_file_cmd(struct file *f, unsigned cmd, unsigned long arg)
 		return 0;
 	case F_GETLEASE:
 		return F_UNLCK;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		return memfd_fcntl(f, cmd, arg);
 	default:
-		return -EINVAL; /* OFD locks, leases, notify, seals */
+		return -EINVAL; /* OFD locks, leases, notify */
 	}
 }
 

@@ -469,6 +469,10 @@ int pipe_create(struct file **rd, struct file **wr, unsigned flags);
 /* ---- fs/tmpfs: unnamed memory files (MAP_SHARED|MAP_ANONYMOUS, memfd_create) */
 /* A new unlinked tmpfs regular file of size bytes, opened read-write; ERR_PTR on failure. */
 struct file *tmpfs_anon_file(const char *name, u64 size);
+/* fcntl F_ADD_SEALS / F_GET_SEALS (tmpfs/memfd.c): -EINVAL on files that are not tmpfs's. */
+long memfd_fcntl(struct file *f, unsigned cmd, unsigned long arg);
+/* /proc's name of an unnamed tmpfs file: "/memfd:NAME (deleted)" or "/dev/zero (deleted)". */
+long memfd_proc_name(struct inode *inode, char *buf, size_t size);
 
 /* ---- fs/devfs: devtmpfs and the memory devices (called by tmpfs_init) */
 int devfs_init(void);
