@@ -346,6 +346,11 @@ static ssize_t rw_vec(struct file *f, uaddr_t uiov, unsigned long nr, loff_t *po
 	return r;
 }
 
+ssize_t vfs_iovec_rw(struct file *f, uaddr_t uiov, unsigned long nr, bool write)
+{
+	return rw_vec(f, uiov, nr, &f->pos, write, false);
+}
+
 long sys_read(const struct sc_args *a)
 {
 	struct file *f = fd_get((int)a->arg[0]);
