@@ -145,6 +145,18 @@ struct inode_operations {
 	 * mapping. Returns 0, -ENXIO beyond end of file, or -errno.
 	 */
 	int (*get_page)(struct inode *inode, u64 index, bool for_write, phys_t *frame);
+	/*
+	 * Extended attributes (fs/xattr.c has checked the name, its namespace and the
+	 * caller's rights). getxattr copies the value into buf (XATTR_SIZE_MAX bytes) and
+	 * returns its length, -ENODATA when absent; listxattr packs the NUL-terminated names
+	 * into buf (XATTR_LIST_MAX bytes) and returns their length; setxattr takes
+	 * XATTR_CREATE / XATTR_REPLACE (-EEXIST / -ENODATA). NULL: -EOPNOTSUPP.
+	 */
+	ssize_t (*getxattr)(struct inode *inode, const char *name, void *buf);
+	ssize_t (*listxattr)(struct inode *inode, char *buf);
+	int (*setxattr)(struct inode *inode, const char *name, const void *val, size_t size,
+			int flags);
+	int (*removexattr)(struct inode *inode, const char *name);
 };
 
 struct file_operations {
@@ -465,6 +477,17 @@ void poll_wait(struct file *f, struct wait_queue_head *wq, struct poll_table *pt
 struct pipe;
 /* Create a pipe's two open files (read end, write end). */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+
+/* ---- fs/xattr.c: extended attributes kept in memory (tmpfs), a list of struct xattr_simple */
+/* The value of name in list into buf (when not NULL); its length or -ENODATA. */
+ssize_t xattr_simple_get(struct list_head *list, const char *name, void *buf);
+/* The names in list, NUL-terminated, into buf (XATTR_LIST_MAX bytes); their length. */
+ssize_t xattr_simple_list(struct list_head *list, char *buf);
+/* Set (val non-NULL) or remove (val NULL) name, with XATTR_CREATE/REPLACE flags. */
+int xattr_simple_set(struct list_head *list, const char *name, const void *val, size_t size,
+		     int flags);
+/* Free every attribute of list. */
+void xattr_simple_free(struct list_head *list);
 
 /* ---- fs/tmpfs: unnamed memory files (MAP_SHARED|MAP_ANONYMOUS, memfd_create) */
 /* A new unlinked tmpfs regular file of size bytes, opened read-write; ERR_PTR on failure. */

@@ -321,6 +321,7 @@ static long tmpfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 const struct inode_operations tmpfs_file_iops = {
 	.setattr = tmpfs_setattr,
 	.get_page = tmpfs_get_page,
+	TMPFS_XATTR_IOPS,
 };
 
 const struct file_operations tmpfs_file_fops = {
