@@ -222,4 +222,38 @@ TEST_F(x, trusted_is_for_root_only)
 	ASSERT_EQ(0, removexattr(self->file, "trusted.t"));
 }
 
-TEST_HARNESS_MAIN
+/*
+ * "xattr_test set PATH" gives PATH a small user attribute, a trusted one and a 3000-byte
+ * one (in an attribute block on ext4); "xattr_test check PATH" verifies them (exit 0).
+ * tests/bats/xattr.bats uses them across reboots of an ext4 disk, judged by debugfs.
+ */
+static int persist(const char *op, const char *path)
+{
+	char big[3000], back[3000], buf[16] = { 0 };
+	int fd;
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	if (!strcmp(op, "set")) {
+		fd = open(path, O_CREAT | O_WRONLY, 0644);
+		if (fd < 0)
+			return 2;
+		close(fd);
+		return setxattr(path, "user.kept", "value", 5, 0) ||
+		       setxattr(path, "trusted.t", "tv", 2, 0) ||
+		       setxattr(path, "user.big", big, sizeof(big), 0) ? 3 : 0;
+	}
+	if (getxattr(path, "user.kept", buf, sizeof(buf)) != 5 || strcmp(buf, "value"))
+		return 4;
+	if (getxattr(path, "user.big", back, sizeof(back)) != sizeof(back) ||
+	    memcmp(big, back, sizeof(big)))
+		return 5;
+	return getxattr(path, "trusted.t", buf, sizeof(buf)) == 2 ? 0 : 6;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && (!strcmp(argv[1], "set") || !strcmp(argv[1], "check")))
+		return persist(argv[1], argv[2]);
+	return test_harness_run(argc, argv);
+}
