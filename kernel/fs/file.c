@@ -118,6 +118,8 @@ void file_put(struct file *f)
 	BUG_ON(f->refcount <= 0);
 	if (--f->refcount > 0)
 		return;
+	if (f->f_op != &path_fops)
+		fsnotify_file(f, (f->mode & FMODE_WRITE) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
 	locks_remove_flock(f);
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->inode, f);

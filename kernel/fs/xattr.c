@@ -185,8 +185,10 @@ static long do_setxattr(const struct path *p, struct inode *inode, uaddr_t uname
 	if (!r)
 		r = inode->i_op->setxattr ? inode->i_op->setxattr(inode, name, val, size, flags) :
 					    -EOPNOTSUPP;
-	if (!r)
+	if (!r) {
 		inode_touch(inode, false, false, true);
+		fsnotify_inode(inode, p->dentry, IN_ATTRIB);
+	}
 out:
 	kfree(val);
 	return r;
@@ -271,8 +273,10 @@ static long do_removexattr(const struct path *p, struct inode *inode, uaddr_t un
 	if (!r)
 		r = inode->i_op->removexattr ? inode->i_op->removexattr(inode, name) :
 					       -EOPNOTSUPP;
-	if (!r)
+	if (!r) {
 		inode_touch(inode, false, false, true);
+		fsnotify_inode(inode, p->dentry, IN_ATTRIB);
+	}
 	return r;
 }
 

@@ -26,6 +26,8 @@
 
 #include "kernel.h"
 #include "list.h"
+
+#include <linux/inotify.h>
 #include "sched.h"
 
 #include <linux/fcntl.h>
@@ -477,6 +479,34 @@ void poll_wait(struct file *f, struct wait_queue_head *wq, struct poll_table *pt
 struct pipe;
 /* Create a pipe's two open files (read end, write end). */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+
+/* ---- fs/notify.c: inotify events; the hooks cost one test while nobody watches */
+extern unsigned fsnotify_watches;
+/*
+ * Event mask (IN_*) on inode, reached by the dentry d (may be NULL): to the inode's
+ * watches, and for child events to those of d's parent with d's name.
+ */
+void fsnotify_event(struct inode *inode, struct dentry *d, u32 mask);
+/* Event mask about the entry name of directory dir (create, delete, moves with cookie). */
+void fsnotify_name(struct inode *dir, const char *name, int len, u32 mask, u32 cookie);
+/* A fresh cookie tying an IN_MOVED_FROM to its IN_MOVED_TO. */
+u32 fsnotify_cookie(void);
+static inline void fsnotify_file(struct file *f, u32 mask)
+{
+	if (fsnotify_watches && f->path.dentry && f->inode)
+		fsnotify_event(f->inode, f->path.dentry, mask);
+}
+static inline void fsnotify_inode(struct inode *inode, struct dentry *d, u32 mask)
+{
+	if (fsnotify_watches)
+		fsnotify_event(inode, d, mask);
+}
+static inline void fsnotify_dirent(struct inode *dir, const char *name, int len, u32 mask,
+				   u32 cookie)
+{
+	if (fsnotify_watches)
+		fsnotify_name(dir, name, len, mask, cookie);
+}
 
 /* ---- fs/xattr.c: extended attributes kept in memory (tmpfs), a list of struct xattr_simple */
 /* The value of name in list into buf (when not NULL); its length or -ENODATA. */
