@@ -293,6 +293,8 @@ static long do_inotify_init(unsigned flags)
 	struct file *f;
 	long r;
 
+	if (!IS_ENABLED(CONFIG_INOTIFY))
+		return -ENOSYS;
 	if (flags & ~(IN_CLOEXEC | IN_NONBLOCK))
 		return -EINVAL;
 	if (nr_instances >= INOTIFY_MAX_INSTANCES)

@@ -616,9 +616,9 @@ size_t pipe_peek(struct file *f, void *buf, size_t n)
 	for (done = 0; done < n;) {
 		u64 off = rd % p->size;
 		size_t in_page = off & ~PAGE_MASK, chunk = min(n - done, PAGE_SIZE - in_page);
+		char *src = (char *)page_address(p->pages[off >> PAGE_SHIFT]) + in_page;
 
-		memcpy((char *)buf + done, (char *)page_address(p->pages[off >> PAGE_SHIFT]) + in_page,
-		       chunk);
+		memcpy((char *)buf + done, src, chunk);
 		done += chunk;
 		rd += chunk;
 	}

@@ -407,12 +407,12 @@ long sys_madvise(const struct sc_args *a)
 	case MADV_DONTNEED:
 	case MADV_FREE:
 		/* Private anonymous pages read back as zero afterwards; file pages reload. */
-		for (uaddr_t cur = addr; cur < addr + len; cur = v->end) {
+		for (uaddr_t cur = addr, end = addr + len; cur < end; cur = v->end) {
 			v = vma_find_next(current->mm, cur);
-			if (!v || v->start >= addr + len)
+			if (!v || v->start >= end)
 				break;
 			if (!(v->flags & VM_SHARED))
-				mm_zap_range(current->mm, max(cur, v->start), min(addr + len, v->end));
+				mm_zap_range(current->mm, max(cur, v->start), min(end, v->end));
 		}
 		return 0;
 	case MADV_NORMAL:
