@@ -524,6 +524,8 @@ void xattr_simple_free(struct list_head *list);
 struct file *tmpfs_anon_file(const char *name, u64 size);
 /* fcntl F_ADD_SEALS / F_GET_SEALS (tmpfs/memfd.c): -EINVAL on files that are not tmpfs's. */
 long memfd_fcntl(struct file *f, unsigned cmd, unsigned long arg);
+/* Does a write seal (F_SEAL_WRITE, F_SEAL_FUTURE_WRITE) forbid writable shared maps of f? */
+bool memfd_write_sealed(struct file *f);
 /* /proc's name of an unnamed tmpfs file: "/memfd:NAME (deleted)" or "/dev/zero (deleted)". */
 long memfd_proc_name(struct inode *inode, char *buf, size_t size);
 

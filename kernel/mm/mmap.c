@@ -276,6 +276,9 @@ int mm_protect_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot)
 		v = vma_find(mm, cur);
 		if (!v)
 			return -ENOMEM;
+		if ((prot & PROT_WRITE) && (v->flags & VM_SHARED) && v->file &&
+		    (!(v->file->mode & FMODE_WRITE) || memfd_write_sealed(v->file)))
+			return -EACCES;
 		cur = v->end;
 	}
 	for (cur = addr; cur < end; cur = v->end) {

@@ -153,6 +153,10 @@ TEST(write_seal_refuses_writes_and_writable_mappings)
 	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_EQ('m', p[0]);
+	/* Nor can a read-only shared mapping be made writable. */
+	errno = 0;
+	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
 	munmap(p, 4096);
 	/* A private writable mapping is still fine: its writes stay private. */
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);

@@ -73,6 +73,11 @@ int memfd_mmap(struct file *f, struct vma *vma)
 	return 0;
 }
 
+bool memfd_write_sealed(struct file *f)
+{
+	return f->f_op == &tmpfs_file_fops && (seals_of(f->inode) & SEALS_WRITE);
+}
+
 /* Does any address space map inode shared and writable? */
 static bool mapped_writable(struct inode *inode)
 {
