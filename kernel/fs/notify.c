@@ -253,35 +253,23 @@ static const struct file_operations inotify_fops = {
 	.llseek = vfs_no_llseek,
 };
 
-/* A new instance file named "anon_inode:inotify" in /proc; ERR_PTR on failure. */
+/* A new instance file, "anon_inode:inotify" in /proc; ERR_PTR on failure. */
 static struct file *inotify_file(unsigned flags)
 {
 	struct inotify_dev *dev = kzalloc(sizeof(*dev));
-	struct inode *inode = inode_alloc(NULL, 0600);
-	struct dentry *d = dentry_alloc(NULL, "inotify", 7);
-	struct file *f = NULL;
+	struct file *f;
 
-	if (dev && inode && d) {
-		INIT_LIST_HEAD(&dev->watches);
-		INIT_LIST_HEAD(&dev->events);
-		wait_queue_init(&dev->wq);
-		dev->next_wd = 1;
-		f = file_alloc_anon(inode, &inotify_fops, O_RDONLY | (flags & O_NONBLOCK), dev);
-		if (IS_ERR(f))
-			f = NULL;
-	}
-	if (!f) {
-		kfree(dev);
-		if (d)
-			dentry_put(d);
-		if (inode)
-			inode_put(inode);
+	if (!dev)
 		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&dev->watches);
+	INIT_LIST_HEAD(&dev->events);
+	wait_queue_init(&dev->wq);
+	dev->next_wd = 1;
+	f = file_anon_named("inotify", &inotify_fops, O_RDONLY | (flags & O_NONBLOCK), dev);
+	if (IS_ERR(f)) {
+		kfree(dev);
+		return f;
 	}
-	d->sb = inode->sb;
-	d->flags |= DCACHE_NOCACHE;
-	d_instantiate(d, inode); /* takes over our inode reference */
-	f->path.dentry = d;
 	nr_instances++;
 	return f;
 }

@@ -390,6 +390,13 @@ struct file *file_open_path(const struct path *p, int flags);
 struct file *file_alloc_anon(struct inode *inode, const struct file_operations *fop,
 			     unsigned flags, void *private);
 
+/*
+ * An open file on a new anonymous inode that /proc shows as "anon_inode:NAME" (fs/anon_file.c);
+ * ERR_PTR(-ENOMEM) on failure. private and flags as for file_alloc_anon.
+ */
+struct file *file_anon_named(const char *name, const struct file_operations *fops,
+			     unsigned flags, void *private);
+
 /* ---- fs/file.c: open files and descriptor tables */
 void file_get(struct file *f);
 void file_put(struct file *f);
