@@ -5,7 +5,8 @@
  * signal_struct, compared by address only, never followed), so that a pid reused by a
  * later process is not mistaken for it. poll reports POLLIN once the process has exited
  * (every thread gone: a zombie or reaped), woken by exit through pidfd_group_exited.
- * Reading a pidfd is EINVAL, as on Linux. pidfd_getfd and waitid(P_PIDFD) are not offered.
+ * Reading a pidfd is EINVAL, as on Linux. pidfd_send_signal also takes an open /proc/PID
+ * directory, as Linux does. pidfd_getfd and waitid(P_PIDFD) are not offered.
  */
 #include "kernel.h"
 #include "fs.h"
@@ -109,12 +110,15 @@ long sys_pidfd_send_signal(const struct sc_args *a)
 	f = fd_get((int)a->arg[0]);
 	if (!f)
 		return -EBADF;
-	if (f->f_op != &pidfd_fops) {
-		file_put(f);
-		return -EBADF;
+	if (f->f_op == &pidfd_fops) {
+		t = pidfd_task(f->private);
+		r = t ? 0 : -ESRCH;
+	} else {
+		r = procfs_dir_pid(f);
+		t = r > 0 ? task_by_pid((int)r) : NULL;
+		if (r > 0)
+			r = t ? 0 : -ESRCH;
 	}
-	t = pidfd_task(f->private);
-	r = t ? 0 : -ESRCH;
 	if (!r && uinfo) {
 		if (copy_from_user(&info, uinfo, sizeof(info)))
 			r = -EFAULT;

@@ -546,6 +546,8 @@ void devtmpfs_blkdev_removed(struct block_device *b);
 /* ---- fs/procfs, fs/sysfs */
 /* Register the "proc" filesystem type; called at boot before the automatic mounts. */
 int procfs_init(void);
+/* The pid an open /proc/PID directory names; -ESRCH when gone, -EBADF for other files. */
+int procfs_dir_pid(struct file *f);
 /* Register the "sysfs" filesystem type; called at boot before the automatic mounts. */
 int sysfs_init(void);
 

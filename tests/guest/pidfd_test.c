@@ -78,6 +78,29 @@ TEST(send_signal_kills_the_named_process)
 	close(fd);
 }
 
+TEST(a_proc_pid_directory_is_a_pidfd_too)
+{
+	char path[32];
+	int fd, st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0, pidfd_send_signal(fd, SIGKILL, NULL, 0));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFSIGNALED(st));
+	EXPECT_EQ(SIGKILL, WTERMSIG(st));
+	errno = 0;
+	EXPECT_EQ(-1, pidfd_send_signal(fd, SIGTERM, NULL, 0));
+	EXPECT_EQ(ESRCH, errno);
+	close(fd);
+}
+
 TEST(errors_match_linux)
 {
 	int fd = pidfd_open(getpid(), 0), pfd[2];
