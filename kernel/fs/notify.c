@@ -16,7 +16,7 @@
  * takes whole events (EINVAL when the first does not fit), blocking unless O_NONBLOCK;
  * poll reports POLLIN while events wait; FIONREAD gives the bytes queued. A watch ends
  * with IN_IGNORED after inotify_rm_watch, IN_ONESHOT's one event, or the inode's deletion
- * (IN_DELETE_SELF, sent when its last link goes).
+ * (IN_DELETE_SELF, sent when its last link goes) or its filesystem's unmount (IN_UNMOUNT).
  */
 #include "kernel.h"
 #include "fs.h"
@@ -32,7 +32,7 @@
 #include <linux/poll.h>
 
 #define INOTIFY_MAX_QUEUED 16384   /* /proc/sys/fs/inotify/max_queued_events */
-#define INOTIFY_MAX_INSTANCES 1024 /* in all (Linux: 128 per user) */
+#define INOTIFY_MAX_INSTANCES 512  /* in all (Linux: 128 per user) */
 #define INOTIFY_MAX_WATCHES 65536  /* in all */
 #define EVENT_HDR ((u32)sizeof(struct inotify_event))
 /* The events a directory's watch gets about a child, named. */
@@ -172,6 +172,19 @@ void fsnotify_event(struct inode *inode, struct dentry *d, u32 mask)
 void fsnotify_name(struct inode *dir, const char *name, int len, u32 mask, u32 cookie)
 {
 	deliver(dir, mask, cookie, name, len);
+}
+
+void fsnotify_sb_gone(struct super_block *sb)
+{
+	struct inotify_watch *w, *n;
+
+	list_for_each_entry_safe(w, n, &all_watches, all_link) {
+		if (w->inode->sb != sb)
+			continue;
+		queue_event(w->dev, w->wd, IN_UNMOUNT | (S_ISDIR(w->inode->mode) ? IN_ISDIR : 0), 0,
+			    NULL, 0);
+		watch_free(w, true);
+	}
 }
 
 u32 fsnotify_cookie(void)

@@ -496,6 +496,8 @@ extern unsigned fsnotify_watches;
 void fsnotify_event(struct inode *inode, struct dentry *d, u32 mask);
 /* Event mask about the entry name of directory dir (create, delete, moves with cookie). */
 void fsnotify_name(struct inode *dir, const char *name, int len, u32 mask, u32 cookie);
+/* sb is unmounted: its watches end (IN_UNMOUNT, IN_IGNORED) and drop their inodes. */
+void fsnotify_sb_gone(struct super_block *sb);
 /* A fresh cookie tying an IN_MOVED_FROM to its IN_MOVED_TO. */
 u32 fsnotify_cookie(void);
 static inline void fsnotify_file(struct file *f, u32 mask)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -320,6 +321,31 @@ TEST_F(in, a_full_queue_reports_overflow)
 	}
 	EXPECT_EQ(1, overflow);
 	EXPECT_EQ(16385, n);
+}
+
+TEST_F(in, unmounting_ends_the_watches)
+{
+	char mnt[96], f[128];
+	int wd, fwd, n;
+
+	path_in(mnt, self->dir, "mnt");
+	ASSERT_EQ(0, mkdir(mnt, 0755));
+	if (mount("none", mnt, "tmpfs", 0, NULL))
+		SKIP(return, "cannot mount tmpfs here (%s)", strerror(errno));
+	path_in(f, mnt, "f");
+	close(open(f, O_CREAT | O_WRONLY, 0644));
+	wd = inotify_add_watch(self->fd, mnt, IN_CREATE);
+	fwd = inotify_add_watch(self->fd, f, IN_MODIFY);
+	ASSERT_GT(wd, 0);
+	ASSERT_GT(fwd, 0);
+	ASSERT_EQ(0, umount(mnt));
+	n = drain(self->fd, self->evs);
+	EXPECT_EQ(4, n);
+	EXPECT_GE(find(self->evs, n, 0, wd, IN_UNMOUNT | IN_ISDIR, ""), 0);
+	EXPECT_GE(find(self->evs, n, 0, wd, IN_IGNORED, ""), 0);
+	EXPECT_GE(find(self->evs, n, 0, fwd, IN_UNMOUNT, ""), 0);
+	EXPECT_GE(find(self->evs, n, 0, fwd, IN_IGNORED, ""), 0);
+	EXPECT_EQ(0, rmdir(mnt));
 }
 
 TEST_HARNESS_MAIN
