@@ -283,6 +283,7 @@ static bool exit_release(struct task *t, int code)
 			wake_up_process(sig->group_exec_task);
 		return false;
 	}
+	pidfd_group_exited();
 	return true;
 }
 

@@ -60,7 +60,8 @@ shared_libs() {
 	ldd "$1" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
 }
 
-# populate_extra DIR SUBDIR PROG...: PROG... installed (mode 0755) into DIR/SUBDIR, with
+# populate_extra DIR SUBDIR PROG...: PROG... installed (mode 0755, debugging information
+# stripped) into DIR/SUBDIR, with
 # the shared libraries of dynamic ones at their host paths.
 populate_extra() {
 	local r=$1 sub=$2 p lib
@@ -68,6 +69,9 @@ populate_extra() {
 	mkdir -p "$r/$sub"
 	for p in "$@"; do
 		install -m 0755 "$p" "$r/$sub/"
+		# The image gets no debugging information (a quarter of a test program's size,
+		# and the image lives in guest memory); gdb reads it from the host's copy.
+		strip --strip-debug "$r/$sub/${p##*/}" 2>/dev/null || true
 		while read -r lib; do
 			[ -n "$lib" ] || continue
 			mkdir -p "$r$(dirname "$lib")"

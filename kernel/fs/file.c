@@ -118,6 +118,8 @@ void file_put(struct file *f)
 	BUG_ON(f->refcount <= 0);
 	if (--f->refcount > 0)
 		return;
+	if (f->f_op != &path_fops)
+		fsnotify_file(f, (f->mode & FMODE_WRITE) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
 	locks_remove_flock(f);
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->inode, f);
@@ -499,8 +501,11 @@ static long fcntl_file_cmd(struct file *f, unsigned cmd, unsigned long arg)
 		return 0;
 	case F_GETLEASE:
 		return F_UNLCK;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		return memfd_fcntl(f, cmd, arg);
 	default:
-		return -EINVAL; /* OFD locks, leases, notify, seals */
+		return -EINVAL; /* OFD locks, leases, notify */
 	}
 }
 

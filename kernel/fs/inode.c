@@ -128,11 +128,29 @@ void inode_fill_stat(struct inode *inode, struct stat *st)
 	st->st_ctime_nsec = inode->ctime.nsec;
 }
 
+/* The inotify event of an attribute change, as Linux's fsnotify_change picks it. */
+static u32 setattr_event(unsigned valid)
+{
+	u32 mask = 0;
+
+	if (valid & (ATTR_UID | ATTR_GID | ATTR_MODE))
+		mask |= IN_ATTRIB;
+	if (valid & ATTR_SIZE)
+		mask |= IN_MODIFY;
+	if ((valid & (ATTR_ATIME | ATTR_MTIME)) == (ATTR_ATIME | ATTR_MTIME))
+		mask |= IN_ATTRIB;
+	else if (valid & ATTR_ATIME)
+		mask |= IN_ACCESS;
+	else if (valid & ATTR_MTIME)
+		mask |= IN_MODIFY;
+	return mask;
+}
+
 /*
  * Apply ia to an inode: through the filesystem's ->setattr when it has one, else by
  * copying the fields (a size change then is -EPERM: no data to resize).
  */
-int inode_setattr(struct dentry *d, struct inode *inode, const struct iattr *ia)
+static int inode_setattr_fs(struct dentry *d, struct inode *inode, const struct iattr *ia)
 {
 	if (inode->i_op && inode->i_op->setattr)
 		return inode->i_op->setattr(d, ia);
@@ -151,4 +169,19 @@ int inode_setattr(struct dentry *d, struct inode *inode, const struct iattr *ia)
 	if (ia->valid & ATTR_CTIME)
 		inode->ctime = ia->ctime;
 	return 0;
+}
+
+/* inode_setattr_fs, then the inotify events of the change. */
+int inode_setattr(struct dentry *d, struct inode *inode, const struct iattr *ia)
+{
+	int r = inode_setattr_fs(d, inode, ia);
+	u32 mask = r ? 0 : setattr_event(ia->valid);
+
+	/* One event per kind, as Linux sends them. */
+	for (u32 bit = 1; mask; bit <<= 1) {
+		if (mask & bit)
+			fsnotify_inode(inode, d, bit);
+		mask &= ~bit;
+	}
+	return r;
 }

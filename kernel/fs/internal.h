@@ -121,10 +121,22 @@ int locks_flock(struct file *f, unsigned cmd);
 extern const struct file_operations fifo_fops;
 void pipe_inode_release(struct inode *inode);
 long pipe_fcntl(struct file *f, unsigned cmd, unsigned long arg);
+/* The pipe behind an open pipe or FIFO file, or NULL (splice.c). */
+struct pipe *pipe_from_file(struct file *f);
+/* Wait for data in f's pipe: bytes there, 0 at end of file, -EAGAIN or -EINTR. */
+ssize_t pipe_wait_data(struct file *f, bool nonblock);
+/* Wait for room in f's pipe: bytes free, -EPIPE (SIGPIPE sent), -EAGAIN or -EINTR. */
+ssize_t pipe_wait_room(struct file *f, bool nonblock);
+/* Copy up to n bytes from the head of f's pipe without taking them; bytes copied. */
+size_t pipe_peek(struct file *f, void *buf, size_t n);
+/* Drop n bytes from the head of f's pipe (after pipe_peek) and wake writers. */
+void pipe_consume(struct file *f, size_t n);
 
 /* ---- read_write.c */
 ssize_t vfs_read(struct file *f, struct iov_iter *to, loff_t *pos);
 ssize_t vfs_write(struct file *f, struct iov_iter *from, loff_t *pos);
+/* readv/writev of a guest iovec array on f at its position (vmsplice). */
+ssize_t vfs_iovec_rw(struct file *f, uaddr_t uiov, unsigned long nr, bool write);
 #define MAX_RW_COUNT (0x7fffffffL & (long)PAGE_MASK)
 
 /* ---- stat.c */

@@ -179,6 +179,10 @@ static long create_at(int dirfd, const char *name, const struct create_req *r,
 		dir_changed(op.parent.dentry->inode);
 		if (r->kind == CR_LINK)
 			inode_touch(op.d->inode, false, false, true);
+		if (r->kind == CR_LINK)
+			fsnotify_inode(op.d->inode, NULL, IN_ATTRIB);
+		fsnotify_dirent(op.parent.dentry->inode, op.d->name, op.d->namelen,
+				IN_CREATE | (r->kind == CR_DIR ? IN_ISDIR : 0), 0);
 	}
 	nameop_end(&op);
 	return err;
@@ -273,6 +277,20 @@ long vfs_link_at(int olddirfd, const char *oldname, int newdirfd, const char *ne
 
 /* ---- removal */
 
+/* The events of a removal done, in Linux's order: the inode's, then IN_DELETE in dir. */
+static void fsnotify_removed(struct inode *dir, struct dentry *d, bool isdir)
+{
+	struct inode *inode = d->inode;
+
+	if (!fsnotify_watches)
+		return;
+	if (!isdir)
+		fsnotify_event(inode, NULL, IN_ATTRIB); /* the link count changed */
+	if (isdir || !inode->nlink)
+		fsnotify_event(inode, NULL, IN_DELETE_SELF);
+	fsnotify_name(dir, d->name, d->namelen, IN_DELETE | (isdir ? IN_ISDIR : 0), 0);
+}
+
 static long rmdir_at(int dirfd, const char *name)
 {
 	struct nameop op;
@@ -297,6 +315,7 @@ static long rmdir_at(int dirfd, const char *name)
 	if (!err)
 		err = dir->i_op && dir->i_op->rmdir ? dir->i_op->rmdir(dir, op.d) : -EPERM;
 	if (!err) {
+		fsnotify_removed(dir, op.d, true);
 		d_delete(op.d);
 		dir_changed(dir);
 	}
@@ -329,6 +348,7 @@ static long unlink_at(int dirfd, const char *name)
 		err = dir->i_op && dir->i_op->unlink ? dir->i_op->unlink(dir, op.d) : -EPERM;
 	if (!err) {
 		inode_touch(op.d->inode, false, false, true);
+		fsnotify_removed(dir, op.d, false);
 		d_delete(op.d);
 		dir_changed(dir);
 	}
@@ -389,6 +409,31 @@ static int rename_check(struct nameop *o, struct nameop *n, unsigned flags)
 	return err;
 }
 
+/* The events of a rename done (before the dentry tree moves: the names are the old ones). */
+static void rename_notify(struct nameop *o, struct nameop *n, unsigned flags)
+{
+	struct inode *odir = o->parent.dentry->inode, *ndir = n->parent.dentry->inode;
+	struct inode *moved = o->d->inode, *target = n->d->inode;
+	u32 isdir = S_ISDIR(moved->mode) ? IN_ISDIR : 0, cookie;
+
+	if (!fsnotify_watches)
+		return;
+	cookie = fsnotify_cookie();
+	fsnotify_name(odir, o->d->name, o->d->namelen, IN_MOVED_FROM | isdir, cookie);
+	fsnotify_name(ndir, n->d->name, n->d->namelen, IN_MOVED_TO | isdir, cookie);
+	fsnotify_event(moved, NULL, IN_MOVE_SELF);
+	if (target && (flags & RENAME_EXCHANGE)) {
+		isdir = S_ISDIR(target->mode) ? IN_ISDIR : 0;
+		cookie = fsnotify_cookie();
+		fsnotify_name(ndir, n->d->name, n->d->namelen, IN_MOVED_FROM | isdir, cookie);
+		fsnotify_name(odir, o->d->name, o->d->namelen, IN_MOVED_TO | isdir, cookie);
+		fsnotify_event(target, NULL, IN_MOVE_SELF);
+	} else if (target) {
+		fsnotify_event(target, NULL, target->nlink && !S_ISDIR(target->mode) ?
+				       IN_ATTRIB : IN_DELETE_SELF);
+	}
+}
+
 static int rename_do(struct nameop *o, struct nameop *n, unsigned flags)
 {
 	struct dentry *od = o->d, *nd = n->d;
@@ -397,6 +442,7 @@ static int rename_do(struct nameop *o, struct nameop *n, unsigned flags)
 
 	if (err)
 		return err;
+	rename_notify(o, n, flags);
 	if (flags & RENAME_EXCHANGE) {
 		err = d_exchange(od, nd);
 	} else {

@@ -135,6 +135,7 @@ static struct file *open_existing(const struct path *p, int flags, bool created)
 			return ERR_PTR(err);
 		}
 	}
+	fsnotify_file(f, IN_OPEN);
 	return f;
 }
 
@@ -159,6 +160,7 @@ static struct file *open_create_new(struct path *parent, struct dentry *d, int f
 		err = -EIO;
 	if (err)
 		return ERR_PTR(err);
+	fsnotify_dirent(dir, d->name, d->namelen, IN_CREATE, 0);
 	return open_existing(&p, flags, true);
 }
 

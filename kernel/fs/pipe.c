@@ -561,3 +561,84 @@ long pipe_fcntl(struct file *f, unsigned cmd, unsigned long arg)
 		return (long)p->size;
 	return pipe_resize(p, arg);
 }
+
+/* ---- splice(2), tee(2), vmsplice(2) support (splice.c) */
+
+struct pipe *pipe_from_file(struct file *f)
+{
+	return f->f_op == &pipe_fops ? f->private : NULL;
+}
+
+ssize_t pipe_wait_data(struct file *f, bool nonblock)
+{
+	struct pipe *p = f->private;
+	int r;
+
+	while (p->wr == p->rd) {
+		if (!p->writers)
+			return 0;
+		if (nonblock)
+			return -EAGAIN;
+		r = wait_event_interruptible(p->rd_wait, p->wr != p->rd || !p->writers);
+		if (r)
+			return r;
+	}
+	return (ssize_t)min(p->wr - p->rd, (u64)MAX_RW_COUNT);
+}
+
+ssize_t pipe_wait_room(struct file *f, bool nonblock)
+{
+	struct pipe *p = f->private;
+	int r;
+
+	for (;;) {
+		if (!p->readers) {
+			sig_send_task(current, SIGPIPE, NULL);
+			return -EPIPE;
+		}
+		if (pipe_room(p, false))
+			return (ssize_t)pipe_room(p, false);
+		if (nonblock)
+			return -EAGAIN;
+		r = wait_event_interruptible(p->wr_wait, !p->readers || pipe_room(p, false));
+		if (r)
+			return r;
+	}
+}
+
+size_t pipe_peek(struct file *f, void *buf, size_t n)
+{
+	struct pipe *p = f->private;
+	u64 rd = p->rd;
+	size_t done;
+
+	n = min(n, (size_t)(p->wr - p->rd));
+	for (done = 0; done < n;) {
+		u64 off = rd % p->size;
+		size_t in_page = off & ~PAGE_MASK, chunk = min(n - done, PAGE_SIZE - in_page);
+		char *src = (char *)page_address(p->pages[off >> PAGE_SHIFT]) + in_page;
+
+		memcpy((char *)buf + done, src, chunk);
+		done += chunk;
+		rd += chunk;
+	}
+	return done;
+}
+
+void pipe_consume(struct file *f, size_t n)
+{
+	struct pipe *p = f->private;
+
+	p->rd += min((u64)n, p->wr - p->rd);
+	/* Packets wholly consumed go; one consumed in part keeps its rest. */
+	while (p->pkt_count && p->pkts[p->pkt_head].end <= p->rd) {
+		p->pkt_head = (p->pkt_head + 1) % p->npages;
+		p->pkt_count--;
+	}
+	if (p->pkt_count && p->pkts[p->pkt_head].start < p->rd)
+		p->pkts[p->pkt_head].start = p->rd;
+	if (n) {
+		wake_up_key(&p->wr_wait, POLLOUT | POLLWRNORM);
+		inode_touch(p->inode, true, false, false);
+	}
+}

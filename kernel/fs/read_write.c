@@ -223,6 +223,7 @@ static int rw_check_range(struct file *f, loff_t *pos, size_t count)
 /* Read from f into the iterator at *pos (f->pos for read(2)); bytes read or -errno. */
 ssize_t vfs_read(struct file *f, struct iov_iter *to, loff_t *pos)
 {
+	ssize_t r;
 	int err;
 
 	if (!(f->mode & FMODE_READ))
@@ -234,12 +235,16 @@ ssize_t vfs_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	err = rw_check_range(f, pos, to->count);
 	if (err)
 		return err;
-	return f->f_op->read(f, to, pos);
+	r = f->f_op->read(f, to, pos);
+	if (r > 0)
+		fsnotify_file(f, IN_ACCESS);
+	return r;
 }
 
 /* Write the iterator to f at *pos (the end of file with O_APPEND); bytes written or -errno. */
 ssize_t vfs_write(struct file *f, struct iov_iter *from, loff_t *pos)
 {
+	ssize_t r;
 	int err;
 
 	if (!(f->mode & FMODE_WRITE))
@@ -253,7 +258,10 @@ ssize_t vfs_write(struct file *f, struct iov_iter *from, loff_t *pos)
 	err = rw_check_range(f, pos, from->count);
 	if (err)
 		return err;
-	return f->f_op->write(f, from, pos);
+	r = f->f_op->write(f, from, pos);
+	if (r > 0)
+		fsnotify_file(f, IN_MODIFY);
+	return r;
 }
 
 /* Read into a kernel buffer; pos NULL means the file position. */
@@ -344,6 +352,11 @@ static ssize_t rw_vec(struct file *f, uaddr_t uiov, unsigned long nr, loff_t *po
 	if (segs != fast)
 		kfree(segs);
 	return r;
+}
+
+ssize_t vfs_iovec_rw(struct file *f, uaddr_t uiov, unsigned long nr, bool write)
+{
+	return rw_vec(f, uiov, nr, &f->pos, write, false);
 }
 
 long sys_read(const struct sc_args *a)

@@ -119,6 +119,7 @@ static void prune_tree(struct dentry *root)
 
 static void sb_kill(struct super_block *sb)
 {
+	fsnotify_sb_gone(sb);
 	if (sb->type && sb->type->kill_sb) {
 		sb->type->kill_sb(sb);
 		return;

@@ -26,6 +26,8 @@
 
 #include "kernel.h"
 #include "list.h"
+
+#include <linux/inotify.h>
 #include "sched.h"
 
 #include <linux/fcntl.h>
@@ -145,6 +147,18 @@ struct inode_operations {
 	 * mapping. Returns 0, -ENXIO beyond end of file, or -errno.
 	 */
 	int (*get_page)(struct inode *inode, u64 index, bool for_write, phys_t *frame);
+	/*
+	 * Extended attributes (fs/xattr.c has checked the name, its namespace and the
+	 * caller's rights). getxattr copies the value into buf (XATTR_SIZE_MAX bytes) and
+	 * returns its length, -ENODATA when absent; listxattr packs the NUL-terminated names
+	 * into buf (XATTR_LIST_MAX bytes) and returns their length; setxattr takes
+	 * XATTR_CREATE / XATTR_REPLACE (-EEXIST / -ENODATA). NULL: -EOPNOTSUPP.
+	 */
+	ssize_t (*getxattr)(struct inode *inode, const char *name, void *buf);
+	ssize_t (*listxattr)(struct inode *inode, char *buf);
+	int (*setxattr)(struct inode *inode, const char *name, const void *val, size_t size,
+			int flags);
+	int (*removexattr)(struct inode *inode, const char *name);
 };
 
 struct file_operations {
@@ -376,6 +390,13 @@ struct file *file_open_path(const struct path *p, int flags);
 struct file *file_alloc_anon(struct inode *inode, const struct file_operations *fop,
 			     unsigned flags, void *private);
 
+/*
+ * An open file on a new anonymous inode that /proc shows as "anon_inode:NAME" (fs/anon_file.c);
+ * ERR_PTR(-ENOMEM) on failure. private and flags as for file_alloc_anon.
+ */
+struct file *file_anon_named(const char *name, const struct file_operations *fops,
+			     unsigned flags, void *private);
+
 /* ---- fs/file.c: open files and descriptor tables */
 void file_get(struct file *f);
 void file_put(struct file *f);
@@ -466,9 +487,56 @@ struct pipe;
 /* Create a pipe's two open files (read end, write end). */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
 
+/* ---- fs/notify.c: inotify events; the hooks cost one test while nobody watches */
+extern unsigned fsnotify_watches;
+/*
+ * Event mask (IN_*) on inode, reached by the dentry d (may be NULL): to the inode's
+ * watches, and for child events to those of d's parent with d's name.
+ */
+void fsnotify_event(struct inode *inode, struct dentry *d, u32 mask);
+/* Event mask about the entry name of directory dir (create, delete, moves with cookie). */
+void fsnotify_name(struct inode *dir, const char *name, int len, u32 mask, u32 cookie);
+/* sb is unmounted: its watches end (IN_UNMOUNT, IN_IGNORED) and drop their inodes. */
+void fsnotify_sb_gone(struct super_block *sb);
+/* A fresh cookie tying an IN_MOVED_FROM to its IN_MOVED_TO. */
+u32 fsnotify_cookie(void);
+static inline void fsnotify_file(struct file *f, u32 mask)
+{
+	if (fsnotify_watches && f->path.dentry && f->inode)
+		fsnotify_event(f->inode, f->path.dentry, mask);
+}
+static inline void fsnotify_inode(struct inode *inode, struct dentry *d, u32 mask)
+{
+	if (fsnotify_watches)
+		fsnotify_event(inode, d, mask);
+}
+static inline void fsnotify_dirent(struct inode *dir, const char *name, int len, u32 mask,
+				   u32 cookie)
+{
+	if (fsnotify_watches)
+		fsnotify_name(dir, name, len, mask, cookie);
+}
+
+/* ---- fs/xattr.c: extended attributes kept in memory (tmpfs), a list of struct xattr_simple */
+/* The value of name in list into buf (when not NULL); its length or -ENODATA. */
+ssize_t xattr_simple_get(struct list_head *list, const char *name, void *buf);
+/* The names in list, NUL-terminated, into buf (XATTR_LIST_MAX bytes); their length. */
+ssize_t xattr_simple_list(struct list_head *list, char *buf);
+/* Set (val non-NULL) or remove (val NULL) name, with XATTR_CREATE/REPLACE flags. */
+int xattr_simple_set(struct list_head *list, const char *name, const void *val, size_t size,
+		     int flags);
+/* Free every attribute of list. */
+void xattr_simple_free(struct list_head *list);
+
 /* ---- fs/tmpfs: unnamed memory files (MAP_SHARED|MAP_ANONYMOUS, memfd_create) */
 /* A new unlinked tmpfs regular file of size bytes, opened read-write; ERR_PTR on failure. */
 struct file *tmpfs_anon_file(const char *name, u64 size);
+/* fcntl F_ADD_SEALS / F_GET_SEALS (tmpfs/memfd.c): -EINVAL on files that are not tmpfs's. */
+long memfd_fcntl(struct file *f, unsigned cmd, unsigned long arg);
+/* Does a write seal (F_SEAL_WRITE, F_SEAL_FUTURE_WRITE) forbid writable shared maps of f? */
+bool memfd_write_sealed(struct file *f);
+/* /proc's name of an unnamed tmpfs file: "/memfd:NAME (deleted)" or "/dev/zero (deleted)". */
+long memfd_proc_name(struct inode *inode, char *buf, size_t size);
 
 /* ---- fs/devfs: devtmpfs and the memory devices (called by tmpfs_init) */
 int devfs_init(void);
@@ -480,6 +548,8 @@ void devtmpfs_blkdev_removed(struct block_device *b);
 /* ---- fs/procfs, fs/sysfs */
 /* Register the "proc" filesystem type; called at boot before the automatic mounts. */
 int procfs_init(void);
+/* The pid an open /proc/PID directory names; -ESRCH when gone, -EBADF for other files. */
+int procfs_dir_pid(struct file *f);
 /* Register the "sysfs" filesystem type; called at boot before the automatic mounts. */
 int sysfs_init(void);
 

@@ -249,6 +249,10 @@ void task_notify_parent_stop(struct task *t, int why);
 /* Resource usage of t's process (who: RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_BOTH, RUSAGE_THREAD). */
 void task_rusage(struct task *t, int who, struct rusage *ru);
 
+/* ---- kernel/pidfd.c */
+/* The last thread of a process is gone: wake the pollers of pidfds. */
+void pidfd_group_exited(void);
+
 /* ---- kernel/exec.c */
 /*
  * Replace current's program by the executable at path (kernel strings; NULL-terminated argv

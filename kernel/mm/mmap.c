@@ -1,5 +1,6 @@
 /*
- * VMAs and the memory system calls: mmap, munmap, mprotect, brk, madvise, msync, mremap.
+ * VMAs and the memory system calls: mmap, munmap, mprotect, brk, madvise, msync (mremap is
+ * in mremap.c).
  *
  * An address space's VMAs are a list sorted by start address. Mapping never touches the
  * page table (pages come in on fault); unmapping releases the frames of the range and
@@ -17,6 +18,7 @@
 #include "syscall.h"
 #include "task.h"
 #include "as-layout.h"
+#include "internal.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
 
@@ -38,7 +40,7 @@ struct vma *vma_find(struct mm *mm, uaddr_t addr)
 	return v && v->start <= addr ? v : NULL;
 }
 
-static void vma_insert(struct mm *mm, struct vma *n)
+void vma_insert(struct mm *mm, struct vma *n)
 {
 	struct vma *v;
 
@@ -50,7 +52,7 @@ static void vma_insert(struct mm *mm, struct vma *n)
 	mm->nr_vmas++;
 }
 
-static void vma_free(struct mm *mm, struct vma *v)
+void vma_free(struct mm *mm, struct vma *v)
 {
 	list_del(&v->link);
 	mm->nr_vmas--;
@@ -65,7 +67,7 @@ static void vma_free(struct mm *mm, struct vma *v)
  * and the list costs O(n) per operation: a guest splitting a big mapping page by page
  * would otherwise eat all memory and slow the whole kernel down.
  */
-static struct vma *vma_new(struct mm *mm)
+struct vma *vma_new(struct mm *mm)
 {
 	if (mm->nr_vmas >= VMA_MAX || page_nr_free() <= page_nr_reserved())
 		return NULL;
@@ -73,7 +75,7 @@ static struct vma *vma_new(struct mm *mm)
 }
 
 /* Split v at addr (inside it); returns the upper part, or NULL on allocation failure. */
-static struct vma *vma_split(struct mm *mm, struct vma *v, uaddr_t addr)
+struct vma *vma_split(struct mm *mm, struct vma *v, uaddr_t addr)
 {
 	struct vma *n = vma_new(mm);
 
@@ -97,8 +99,7 @@ static bool vma_can_merge(const struct vma *a, const struct vma *b)
 	       !b->file;
 }
 
-/* Merge v with its neighbours when they are compatible anonymous mappings. */
-static void vma_merge_around(struct mm *mm, struct vma *v)
+void vma_merge_around(struct mm *mm, struct vma *v)
 {
 	struct vma *prev, *next;
 
@@ -137,7 +138,7 @@ static void zap_swap_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
  * the page tables left empty (the mode makes the unmap take effect before a frame can be
  * reused: UM_FEAT_GUEST_CONCURRENT).
  */
-static void zap_range(struct mm *mm, uaddr_t start, uaddr_t end)
+void mm_zap_range(struct mm *mm, uaddr_t start, uaddr_t end)
 {
 	if (mm->mode_ctx) {
 		um_mode->mm_unmap(mm->mode_ctx, start, end - start);
@@ -169,7 +170,7 @@ int mm_unmap_region(struct mm *mm, uaddr_t addr, u64 len)
 		vma_free(mm, v);
 		v = next;
 	}
-	zap_range(mm, addr, end);
+	mm_zap_range(mm, addr, end);
 	return 0;
 }
 
@@ -314,7 +315,9 @@ int mm_protect_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot)
 		v = vma_find(mm, cur);
 		if (!v)
 			return -ENOMEM;
-		if ((prot & PROT_WRITE) && (v->flags & VM_NOWRITE))
+		if ((prot & PROT_WRITE) &&
+		    ((v->flags & VM_NOWRITE) ||
+		     ((v->flags & VM_SHARED) && v->file && memfd_write_sealed(v->file))))
 			return -EACCES;
 		cur = v->end;
 	}
@@ -449,12 +452,12 @@ long sys_madvise(const struct sc_args *a)
 	case MADV_DONTNEED:
 	case MADV_FREE:
 		/* Private anonymous pages read back as zero afterwards; file pages reload. */
-		for (uaddr_t cur = addr; cur < addr + len; cur = v->end) {
+		for (uaddr_t cur = addr, end = addr + len; cur < end; cur = v->end) {
 			v = vma_find_next(current->mm, cur);
-			if (!v || v->start >= addr + len)
+			if (!v || v->start >= end)
 				break;
 			if (!(v->flags & VM_SHARED))
-				zap_range(current->mm, max(cur, v->start), min(addr + len, v->end));
+				mm_zap_range(current->mm, max(cur, v->start), min(end, v->end));
 		}
 		return 0;
 	case MADV_NORMAL:

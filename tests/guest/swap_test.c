@@ -11,6 +11,8 @@
  *    SWAPTEST BAD with the count of wrong words; exits 0 or 1.
  *  - "hold MIB": fill MIB, print HOLDING, wait for a line on stdin, check, print
  *    SWAPTEST OK or BAD (the memory stays in use while the host acts: the balloon).
+ *  - "hold-remap MIB": the same, but before checking, mremap moves the memory (grown by
+ *    a page) to another address, swapped-out pages and all.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -98,7 +100,7 @@ static int fill_main(long mib)
 	return report(bad);
 }
 
-static int hold_main(long mib)
+static int hold_main(long mib, int remap)
 {
 	size_t pages;
 	uint64_t *p = map_filled(mib, &pages);
@@ -108,6 +110,21 @@ static int hold_main(long mib)
 	fflush(stdout);
 	if (!fgets(line, sizeof(line), stdin))
 		return 1;
+	if (remap) {
+		/* a free range elsewhere, reserved then handed to mremap as the target */
+		void *to = mmap(NULL, (pages + 1) * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+				-1, 0);
+		uint64_t *q = to == MAP_FAILED ? MAP_FAILED :
+			      mremap(p, pages * PG, (pages + 1) * PG, MREMAP_MAYMOVE | MREMAP_FIXED,
+				     to);
+
+		if (q == MAP_FAILED || q == p) {
+			perror("mremap");
+			return 1;
+		}
+		printf("MOVED\n");
+		p = q;
+	}
 	return report(check(p, pages, 1));
 }
 
@@ -159,6 +176,8 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "fill"))
 		return fill_main(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "hold"))
-		return hold_main(atol(argv[2]));
+		return hold_main(atol(argv[2]), 0);
+	if (argc == 3 && !strcmp(argv[1], "hold-remap"))
+		return hold_main(atol(argv[2]), 1);
 	return test_harness_run(argc, argv);
 }

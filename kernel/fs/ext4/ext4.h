@@ -81,6 +81,16 @@ static inline bool ext4_ro(const struct super_block *sb)
 	return !EXT4_SB(sb)->rw || !EXT4_SB(sb)->h;
 }
 
+/* ---- ext4_xattr.c: extended attributes of every ext4 inode (inode_operations) */
+ssize_t ext4_getxattr(struct inode *inode, const char *name, void *buf);
+ssize_t ext4_listxattr(struct inode *inode, char *buf);
+int ext4_setxattr(struct inode *inode, const char *name, const void *val, size_t size,
+		  int flags);
+int ext4_removexattr(struct inode *inode, const char *name);
+#define EXT4_XATTR_IOPS                                                            \
+	.getxattr = ext4_getxattr, .listxattr = ext4_listxattr,                    \
+	.setxattr = ext4_setxattr, .removexattr = ext4_removexattr
+
 extern const struct inode_operations ext4_dir_iops, ext4_file_iops, ext4_symlink_iops,
 	ext4_special_iops;
 extern const struct file_operations ext4_dir_fops, ext4_file_fops, ext4_noopen_fops;

@@ -454,16 +454,16 @@ const struct inode_operations ext4_dir_iops = {
 	.unlink = ext4_unlink,
 	.rmdir = ext4_rmdir,
 	.rename = ext4_rename,
-	.setattr = ext4_setattr,
+	.setattr = ext4_setattr,	EXT4_XATTR_IOPS,
 };
 
 const struct inode_operations ext4_symlink_iops = {
 	.readlink = ext4_readlink,
-	.setattr = ext4_setattr,
+	.setattr = ext4_setattr,	EXT4_XATTR_IOPS,
 };
 
 const struct inode_operations ext4_special_iops = {
-	.setattr = ext4_setattr,
+	.setattr = ext4_setattr,	EXT4_XATTR_IOPS,
 };
 
 const struct file_operations ext4_dir_fops = {

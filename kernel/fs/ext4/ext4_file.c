@@ -688,7 +688,7 @@ int ext4_setattr(struct dentry *d, const struct iattr *ia)
 
 const struct inode_operations ext4_file_iops = {
 	.setattr = ext4_setattr,
-	.get_page = ext4_get_page,
+	.get_page = ext4_get_page,	EXT4_XATTR_IOPS,
 };
 
 const struct file_operations ext4_file_fops = {

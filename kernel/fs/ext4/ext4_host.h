@@ -158,6 +158,22 @@ int ext4h_relink(struct ext4h_fs *fs, uint32_t dir, const char *name, uint32_t i
 /* Set the ".." entry of directory dir to parent. */
 int ext4h_set_dotdot(struct ext4h_fs *fs, uint32_t dir, uint32_t parent);
 
+/* ---- ext4_xattr_host.c: extended attributes (full names: "user.x") */
+#define EXT4H_XATTR_CREATE 0x1  /* fail with -EEXIST when the attribute exists */
+#define EXT4H_XATTR_REPLACE 0x2 /* fail with -ENODATA when it does not */
+/* The value of name into buf (size bytes); its length, -ENODATA, -ERANGE, -EOPNOTSUPP. */
+long ext4h_xattr_get(struct ext4h_fs *fs, uint32_t ino, const char *name, void *buf,
+		     size_t size);
+/* The names (NUL-terminated, system.* left out) into buf; their length or -E2BIG. */
+long ext4h_xattr_list(struct ext4h_fs *fs, uint32_t ino, char *buf, size_t size);
+/*
+ * Set name to len bytes at val, or remove it when val is NULL (-ENODATA when absent);
+ * flags EXT4H_XATTR_*. Written at once; *out (may be NULL) gets the attributes afterwards
+ * (blocks change when an attribute block is allocated or freed).
+ */
+int ext4h_xattr_set(struct ext4h_fs *fs, uint32_t ino, const char *name, const void *val,
+		    size_t len, int flags, struct ext4h_attr *out);
+
 /* ---- ext4_io_host.c: the io_manager (used by ext4_host.c) */
 /* Block-cache statistics of a mounted filesystem (for tests and /proc later). */
 void ext4h_io_stats(struct ext4h_fs *fs, uint64_t *hits, uint64_t *misses);

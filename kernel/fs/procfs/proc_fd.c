@@ -40,10 +40,10 @@ long procfs_file_name(struct file *f, char *buf)
 		return ksnprintf(buf, PATH_MAX_LEN, "pipe:[%llu]", (unsigned long long)in->ino);
 	if (in && S_ISSOCK(in->mode))
 		return ksnprintf(buf, PATH_MAX_LEN, "socket:[%llu]", (unsigned long long)in->ino);
+	if (in && S_ISREG(in->mode)) /* shared anonymous memory, memfd */
+		return memfd_proc_name(in, buf, PATH_MAX_LEN);
 	if (d)
 		return ksnprintf(buf, PATH_MAX_LEN, "anon_inode:%.*s", d->namelen, d->name);
-	if (in && S_ISREG(in->mode)) /* shared anonymous memory */
-		return ksnprintf(buf, PATH_MAX_LEN, "/dev/zero (deleted)");
 	return ksnprintf(buf, PATH_MAX_LEN, "anon_inode:[%s]",
 			 in && in->sb && in->sb->type ? in->sb->type->name : "unknown");
 }

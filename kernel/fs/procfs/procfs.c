@@ -647,3 +647,27 @@ int procfs_init(void)
 		done = true;
 	return r;
 }
+
+/*
+ * The process an open /proc/PID directory names (pidfd_send_signal takes those as pidfds,
+ * as Linux does): its pid, -ESRCH when it is gone, -EBADF when f is no such directory.
+ */
+int procfs_dir_pid(struct file *f)
+{
+	struct inode *inode = f->inode;
+	struct dentry *d = f->path.dentry;
+	struct proc_inode *pi;
+	char name[16];
+	int len;
+
+	if (!inode || !d || !S_ISDIR(inode->mode) || !inode->sb ||
+	    inode->sb->magic != PROC_SUPER_MAGIC)
+		return -EBADF;
+	pi = inode->private;
+	if (!pi || pi->thread || pi->pid <= 0)
+		return -EBADF;
+	len = ksnprintf(name, sizeof(name), "%d", pi->pid);
+	if (d->namelen != len || memcmp(d->name, name, (size_t)len))
+		return -EBADF; /* a directory below /proc/PID */
+	return procfs_task(pi) ? pi->pid : -ESRCH;
+}

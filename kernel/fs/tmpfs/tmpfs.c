@@ -228,6 +228,8 @@ static void tmpfs_evict_inode(struct inode *inode)
 	if (S_ISREG(inode->mode))
 		tmpfs_free_pages(inode, 0);
 	kfree(ti->link);
+	kfree(ti->memfd_name);
+	xattr_simple_free(&ti->xattrs);
 	kfree(ti);
 	inode->private = NULL;
 	if (TMPFS_SB(inode->sb))
@@ -293,6 +295,8 @@ struct inode *tmpfs_new_inode(struct super_block *sb, struct inode *dir, u32 mod
 		return ERR_PTR(-ENOMEM);
 	}
 	inode->private = ti;
+	INIT_LIST_HEAD(&ti->xattrs);
+	ti->seals = F_SEAL_SEAL; /* only memfd_create(MFD_ALLOW_SEALING) files take seals */
 	sbi->nr_inodes++;
 	if (dir && (dir->mode & S_ISGID)) {
 		inode->gid = dir->gid;

@@ -35,6 +35,10 @@ struct tmpfs_inode {
 	struct pcache pages;  /* page index -> frame (pcache.h); pages.nr: frames present */
 	char *link;           /* symlink target (kmalloc'd, NUL-terminated) */
 	u64 next_cookie;      /* directories: next readdir position (starts at 2) */
+	char *memfd_name;     /* memfd_create files: "memfd:NAME" (kmalloc'd), else NULL */
+	unsigned seals;       /* regular files: F_SEAL_* (memfd.c); F_SEAL_SEAL by default */
+	struct list_head xattrs; /* extended attributes (fs/xattr.c's simple store) */
+	size_t xattr_bytes;   /* their names and values, charged against a limit */
 };
 
 static inline struct tmpfs_inode *TMPFS_I(const struct inode *inode)
@@ -102,6 +106,24 @@ static inline u64 tmpfs_cookie(const struct dentry *d)
 /* Free the data frames from page index first on (all of them when first is 0). */
 void tmpfs_free_pages(struct inode *inode, u64 first);
 int tmpfs_setattr(struct dentry *d, const struct iattr *ia);
+
+/* ---- tmpfs_xattr.c: extended attributes of every tmpfs inode (inode_operations) */
+ssize_t tmpfs_getxattr(struct inode *inode, const char *name, void *buf);
+ssize_t tmpfs_listxattr(struct inode *inode, char *buf);
+int tmpfs_setxattr(struct inode *inode, const char *name, const void *val, size_t size,
+		   int flags);
+int tmpfs_removexattr(struct inode *inode, const char *name);
+#define TMPFS_XATTR_IOPS                                                           \
+	.getxattr = tmpfs_getxattr, .listxattr = tmpfs_listxattr,                  \
+	.setxattr = tmpfs_setxattr, .removexattr = tmpfs_removexattr
+
+/* ---- memfd.c: seals (F_ADD_SEALS, F_GET_SEALS) and memfd_create */
+/* May a write of len bytes at pos happen under inode's seals? 0 or -EPERM. */
+int memfd_check_write(struct inode *inode, u64 pos, u64 len);
+/* May the size change from old to size? 0 or -EPERM. */
+int memfd_check_resize(struct inode *inode, u64 old, u64 size);
+/* ->mmap of tmpfs files: no shared writable mapping of a write-sealed file. */
+int memfd_mmap(struct file *f, struct vma *vma);
 
 /* ---- fs/devfs/devfs.c: registers "devtmpfs" and the memory devices. */
 

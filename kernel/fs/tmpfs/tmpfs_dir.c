@@ -349,15 +349,18 @@ const struct inode_operations tmpfs_dir_iops = {
 	.rmdir = tmpfs_rmdir,
 	.rename = tmpfs_rename,
 	.setattr = tmpfs_setattr,
+	TMPFS_XATTR_IOPS,
 };
 
 const struct inode_operations tmpfs_symlink_iops = {
 	.readlink = tmpfs_readlink,
 	.setattr = tmpfs_setattr,
+	TMPFS_XATTR_IOPS,
 };
 
 const struct inode_operations tmpfs_special_iops = {
 	.setattr = tmpfs_setattr,
+	TMPFS_XATTR_IOPS,
 };
 
 const struct file_operations tmpfs_dir_fops = {

@@ -158,6 +158,9 @@ static ssize_t tmpfs_write(struct file *f, struct iov_iter *from, loff_t *pos)
 		return 0;
 	if (p >= TMPFS_MAX_BYTES)
 		return -EFBIG;
+	err = memfd_check_write(inode, p, from->count);
+	if (err)
+		return err;
 	if (p > inode->size)
 		zero_tail(inode, inode->size);
 	while (from->count && p < TMPFS_MAX_BYTES) {
@@ -214,6 +217,8 @@ static int tmpfs_truncate(struct inode *inode, u64 size)
 
 	if (size > TMPFS_MAX_BYTES)
 		return -EFBIG;
+	if (memfd_check_resize(inode, old, size))
+		return -EPERM;
 	if (size < old) {
 		tmpfs_free_pages(inode, DIV_ROUND_UP(size, PAGE_SIZE));
 		zero_tail(inode, size);
@@ -284,6 +289,11 @@ static long tmpfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 		return -EOPNOTSUPP; /* as Linux's tmpfs */
 	if (end > TMPFS_MAX_BYTES)
 		return -EFBIG;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && memfd_check_write(inode, start, 0))
+		return -EPERM;
+	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) && end > inode->size &&
+	    memfd_check_resize(inode, inode->size, end))
+		return -EPERM;
 	if (mode & FALLOC_FL_PUNCH_HOLE) {
 		p0 = DIV_ROUND_UP(start, PAGE_SIZE);
 		p1 = end >> PAGE_SHIFT;
@@ -311,6 +321,7 @@ static long tmpfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 const struct inode_operations tmpfs_file_iops = {
 	.setattr = tmpfs_setattr,
 	.get_page = tmpfs_get_page,
+	TMPFS_XATTR_IOPS,
 };
 
 const struct file_operations tmpfs_file_fops = {
@@ -318,4 +329,5 @@ const struct file_operations tmpfs_file_fops = {
 	.write = tmpfs_write,
 	.fsync = tmpfs_file_fsync,
 	.fallocate = tmpfs_fallocate,
+	.mmap = memfd_mmap,
 };
