@@ -119,6 +119,8 @@ void file_put(struct file *f)
 	if (--f->refcount > 0)
 		return;
 	locks_remove_flock(f);
+	if (f->f_ep)
+		eventpoll_release(f);
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->inode, f);
 	path_put(&f->path);
