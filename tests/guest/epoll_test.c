@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -206,6 +208,58 @@ TEST(edge_triggered_socket_in_and_out)
 	EXPECT_EQ(0, poll_now(ep, NULL));
 	close(sv[0]);
 	close(sv[1]);
+	close(ep);
+}
+
+static void *tcp_client(void *arg)
+{
+	struct sockaddr_in *sa = arg;
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+
+	sleep_ms(30);
+	if (connect(c, (struct sockaddr *)sa, sizeof(*sa)))
+		abort();
+	sleep_ms(30);
+	if (write(c, "hello", 5) != 5)
+		abort();
+	sleep_ms(30);
+	close(c);
+	return NULL;
+}
+
+TEST(edge_triggered_tcp_accept_data_and_close)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) };
+	socklen_t len = sizeof(sa);
+	int ep = epoll_create1(0), l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), c;
+	struct epoll_event ev;
+	char buf[16];
+	pthread_t th;
+
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, bind(l, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, listen(l, 4));
+	ASSERT_EQ(0, getsockname(l, (struct sockaddr *)&sa, &len));
+	ASSERT_EQ(0, add(ep, l, EPOLLIN | EPOLLET, 1));
+	ASSERT_EQ(0, pthread_create(&th, NULL, tcp_client, &sa));
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, 5000));
+	EXPECT_EQ(1, ev.data.u64);
+	c = accept4(l, NULL, NULL, SOCK_NONBLOCK);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, add(ep, c, EPOLLIN | EPOLLRDHUP | EPOLLET, 2));
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, 5000));
+	EXPECT_EQ(2, ev.data.u64);
+	EXPECT_EQ(EPOLLIN, ev.events);
+	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0)); /* no new edge while unread */
+	EXPECT_EQ(5, read(c, buf, sizeof(buf)));
+	EXPECT_EQ(-1, read(c, buf, sizeof(buf)));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, 5000)); /* the peer closes */
+	EXPECT_EQ(EPOLLIN | EPOLLRDHUP, ev.events & (EPOLLIN | EPOLLRDHUP));
+	EXPECT_EQ(0, read(c, buf, sizeof(buf)));
+	pthread_join(th, NULL);
+	close(c);
+	close(l);
 	close(ep);
 }
 
