@@ -33,6 +33,7 @@
 
 #define EP_HASH 64
 #define EP_MAX_NESTS 4
+#define EP_BATCH 32 /* events copied to the guest at a time */
 #define EP_PRIVATE_BITS (EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
 #define EP_EXCLUSIVE_OK (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET | \
 			 EPOLLEXCLUSIVE)
@@ -467,36 +468,54 @@ static void ep_list_move_all(struct list_head *from, struct list_head *to)
 }
 
 /*
- * Report up to max ready items to the guest array uev: the count, or -EFAULT when none
- * could be written. Items not reached stay ready.
+ * Take up to max events off the transfer list tx into kev: each item is re-polled, and
+ * a level-triggered one goes back on the ready list, an EPOLLONESHOT one is disabled. No
+ * sleeping here, so no item can go away under us.
+ */
+static int ep_collect(struct eventpoll *ep, struct list_head *tx, struct epoll_event *kev,
+		      int max)
+{
+	int n = 0;
+
+	while (!list_empty(tx) && n < max) {
+		struct epitem *epi = list_first_entry(tx, struct epitem, rdllink);
+
+		list_del_init(&epi->rdllink);
+		kev[n].events = ep_item_poll(epi, NULL);
+		if (!kev[n].events)
+			continue;
+		kev[n++].data = epi->event.data;
+		if (epi->event.events & EPOLLONESHOT)
+			epi->event.events &= EP_PRIVATE_BITS;
+		else if (!(epi->event.events & EPOLLET))
+			list_add_tail(&epi->rdllink, &ep->rdllist);
+	}
+	return n;
+}
+
+/*
+ * Report up to max ready items to the guest array uev, in batches copied from a kernel
+ * buffer (a copy may fault pages in and sleep; items may change meanwhile). Returns the
+ * count, or -EFAULT when none could be written (the events of that batch are consumed).
+ * Items not reached stay ready.
  */
 static long ep_send_events(struct eventpoll *ep, uaddr_t uev, int max)
 {
+	struct epoll_event kev[EP_BATCH];
 	struct list_head tx;
 	long n = 0;
 
 	INIT_LIST_HEAD(&tx);
 	ep_list_move_all(&ep->rdllist, &tx);
 	while (!list_empty(&tx) && n < max) {
-		struct epitem *epi = list_first_entry(&tx, struct epitem, rdllink);
-		struct epoll_event ev;
+		int k = ep_collect(ep, &tx, kev, (int)min((long)EP_BATCH, max - n));
 
-		list_del_init(&epi->rdllink);
-		ev.events = ep_item_poll(epi, NULL);
-		if (!ev.events)
-			continue;
-		ev.data = epi->event.data;
-		if (copy_to_user(uev + n * sizeof(ev), &ev, sizeof(ev))) {
-			list_add(&epi->rdllink, &tx);
+		if (k && copy_to_user(uev + n * sizeof(kev[0]), kev, k * sizeof(kev[0]))) {
 			if (!n)
 				n = -EFAULT;
 			break;
 		}
-		n++;
-		if (epi->event.events & EPOLLONESHOT)
-			epi->event.events &= EP_PRIVATE_BITS;
-		else if (!(epi->event.events & EPOLLET))
-			list_add_tail(&epi->rdllink, &ep->rdllist);
+		n += k;
 	}
 	ep_list_move_all(&tx, &ep->rdllist);
 	return n;
