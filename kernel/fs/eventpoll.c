@@ -315,9 +315,8 @@ static size_t ep_show_fdinfo(struct file *f, char *buf, size_t size)
 
 			if (n + 120 >= size)
 				return n;
-			n += ksnprintf(buf + n, size - n,
-				       "tfd: %8d events: %8x data: %16llx  pos:%lld ino:%llx sdev:%x\n",
-				       epi->fd, epi->event.events,
+			n += ksnprintf(buf + n, size - n, "tfd: %8d events: %8x data: %16llx"
+				       "  pos:%lld ino:%llx sdev:%x\n", epi->fd, epi->event.events,
 				       (unsigned long long)epi->event.data,
 				       (long long)epi->file->pos,
 				       (unsigned long long)(in ? in->ino : 0),
