@@ -32,6 +32,7 @@
 #include "trace.h"
 
 #include <asm/unistd.h>
+#include <linux/poll.h>
 
 #define SIG_STOP_SET (sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
 #define SIG_IGNORE_SET (sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT))
@@ -98,8 +99,10 @@ struct sighand *sighand_alloc(void)
 {
 	struct sighand *sh = kzalloc(sizeof(*sh));
 
-	if (sh)
+	if (sh) {
 		sh->refcount = 1;
+		wait_queue_init(&sh->signalfd_wqh);
+	}
 	return sh;
 }
 
@@ -111,13 +114,18 @@ struct sighand *sighand_copy(const struct sighand *old)
 		return NULL;
 	memcpy(sh->action, old->action, sizeof(sh->action));
 	sh->refcount = 1;
+	wait_queue_init(&sh->signalfd_wqh);
 	return sh;
 }
 
 void sighand_put(struct sighand *sh)
 {
-	if (sh && --sh->refcount == 0)
-		kfree(sh);
+	if (!sh || --sh->refcount > 0)
+		return;
+	/* signalfd pollers (epoll items) still queued: detach them, their removal is a no-op */
+	while (!list_empty(&sh->signalfd_wqh.head))
+		list_del_init(sh->signalfd_wqh.head.next);
+	kfree(sh);
 }
 
 /* Discard the signals of mask pending anywhere in t's process. */
@@ -356,8 +364,10 @@ static int send_signal(struct task *t, int sig, const siginfo_t *info, bool grou
 	if (!prepare_signal(t, sig))
 		return 0;
 	r = queue_signal(t, group ? &t->signal->shared_pending : &t->pending, sig, &k);
-	if (r == 0)
+	if (r == 0) {
+		wake_up_key(&t->sighand->signalfd_wqh, POLLIN);
 		complete_signal(t, sig, group);
+	}
 	return r;
 }
 

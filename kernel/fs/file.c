@@ -121,6 +121,8 @@ void file_put(struct file *f)
 	if (f->f_op != &path_fops)
 		fsnotify_file(f, (f->mode & FMODE_WRITE) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
 	locks_remove_flock(f);
+	if (f->f_ep)
+		eventpoll_release(f);
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->inode, f);
 	path_put(&f->path);

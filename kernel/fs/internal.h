@@ -83,6 +83,12 @@ void inode_fill_stat(struct inode *inode, struct stat *st);
 /* Apply an attribute change through ->setattr or the generic copy. */
 int inode_setattr(struct dentry *d, struct inode *inode, const struct iattr *ia);
 
+/* ---- select.c: the signal masks of ppoll, pselect6 and epoll_pwait */
+/* Install the guest sigset at umask (size must be 8) for a wait: 0, -EINVAL, -EFAULT. */
+int poll_set_sigmask(uaddr_t umask, size_t size);
+/* Put the old mask back: now, or after the handler frame when interrupted is true. */
+void poll_restore_sigmask(bool interrupted);
+
 /* ---- file.c */
 /* Like fd_get, but O_PATH descriptors are returned too. */
 struct file *fd_get_raw(int fd);

@@ -333,9 +333,14 @@ static int fifo_wait_partner(struct wait_queue_head *wq, const unsigned *counter
 	return wait_event_interruptible(*wq, *counter != seen);
 }
 
-/* Join p as a reader, a writer or both; may wait for the other side. 0 or -errno. */
+/*
+ * Join p as a reader, a writer or both; may wait for the other side. 0 or -errno. A pipe(2)
+ * reopened through /proc/PID/fd never waits (nor gives ENXIO), as on Linux: its other end
+ * may be gone for good (a writer that wrote and exited before `cat /dev/stdin` opened).
+ */
 static int fifo_join(struct pipe *p, struct file *f)
 {
+	bool named = !p->inode || p->inode->sb != anon_sb();
 	int err = 0;
 
 	switch (f->mode & (FMODE_READ | FMODE_WRITE)) {
@@ -344,18 +349,18 @@ static int fifo_join(struct pipe *p, struct file *f)
 		p->readers++;
 		f->dir_pos = p->w_counter;
 		pipe_wake_all(p);
-		if (!p->writers && !(f->flags & O_NONBLOCK))
+		if (named && !p->writers && !(f->flags & O_NONBLOCK))
 			err = fifo_wait_partner(&p->rd_wait, &p->w_counter);
 		if (err)
 			p->readers--;
 		return err;
 	case FMODE_WRITE:
-		if (!p->readers && (f->flags & O_NONBLOCK))
+		if (named && !p->readers && (f->flags & O_NONBLOCK))
 			return -ENXIO;
 		p->w_counter++;
 		p->writers++;
 		pipe_wake_all(p);
-		if (!p->readers)
+		if (named && !p->readers)
 			err = fifo_wait_partner(&p->wr_wait, &p->r_counter);
 		if (err)
 			p->writers--;

@@ -50,7 +50,9 @@ struct poll_chunk {
 	struct poll_entry e[POLL_CHUNK_ENTRIES];
 };
 
-struct poll_table {
+/* select's and poll's table: the public poll_table (fs.h) and its registrations. */
+struct poll_wqueues {
+	struct poll_table pt; /* qproc = poll_queue */
 	struct task *task;
 	bool triggered;  /* a queue woke us since the last sleep */
 	int error;       /* -ENOMEM when a registration could not be made */
@@ -61,8 +63,11 @@ struct poll_table {
 
 /* ---- poll tables */
 
-static void poll_table_init(struct poll_table *pt)
+static void poll_queue(struct file *f, struct wait_queue_head *wq, struct poll_table *p);
+
+static void poll_table_init(struct poll_wqueues *pt)
 {
+	pt->pt.qproc = poll_queue;
 	pt->task = current;
 	pt->triggered = false;
 	pt->error = 0;
@@ -72,14 +77,14 @@ static void poll_table_init(struct poll_table *pt)
 
 static bool pollwake(struct wait_entry *we, unsigned key)
 {
-	struct poll_table *pt = we->private;
+	struct poll_wqueues *pt = we->private;
 
 	pt->triggered = true;
 	wake_up_process(pt->task);
 	return true;
 }
 
-static struct poll_entry *poll_new_entry(struct poll_table *pt)
+static struct poll_entry *poll_new_entry(struct poll_wqueues *pt)
 {
 	struct poll_chunk *c = pt->chunks;
 
@@ -96,13 +101,19 @@ static struct poll_entry *poll_new_entry(struct poll_table *pt)
 	return &c->e[c->used++];
 }
 
-/* Register the poller of pt on wq for file f (no-op without a table). */
+/* Register the poller of a table on wq for file f (no-op without a table). */
 void poll_wait(struct file *f, struct wait_queue_head *wq, struct poll_table *pt)
 {
+	if (pt && wq && pt->qproc)
+		pt->qproc(f, wq, pt);
+}
+
+/* poll and select's registration: an entry holding a reference on f, waking the task. */
+static void poll_queue(struct file *f, struct wait_queue_head *wq, struct poll_table *p)
+{
+	struct poll_wqueues *pt = container_of(p, struct poll_wqueues, pt);
 	struct poll_entry *e;
 
-	if (!pt || !wq)
-		return;
 	e = poll_new_entry(pt);
 	if (!e) {
 		pt->error = -ENOMEM;
@@ -124,7 +135,7 @@ static void poll_entry_free(struct poll_entry *e)
 		file_put(e->file);
 }
 
-static void poll_freewait(struct poll_table *pt)
+static void poll_freewait(struct poll_wqueues *pt)
 {
 	struct poll_chunk *c, *next;
 
@@ -144,7 +155,7 @@ static void poll_freewait(struct poll_table *pt)
  * Sleep until a registered queue wakes us, the deadline or a signal: 0 at the deadline,
  * -ERESTARTSYS for a signal, 1 otherwise.
  */
-static int poll_sleep(struct poll_table *pt, u64 deadline)
+static int poll_sleep(struct poll_wqueues *pt, u64 deadline)
 {
 	int r = 1;
 
@@ -165,9 +176,9 @@ static int poll_sleep(struct poll_table *pt, u64 deadline)
 	return r;
 }
 
-static unsigned file_poll(struct file *f, struct poll_table *pt)
+static unsigned file_poll(struct file *f, struct poll_wqueues *pt)
 {
-	return f->f_op->poll ? f->f_op->poll(f, pt) : DEFAULT_POLLMASK;
+	return f->f_op->poll ? f->f_op->poll(f, pt ? &pt->pt : NULL) : DEFAULT_POLLMASK;
 }
 
 /* ---- deadlines and timeouts */
@@ -228,7 +239,8 @@ static long timeout_write_back(uaddr_t ut, bool ts, u64 deadline, long ret)
 
 /* ---- signal masks of ppoll and pselect6 */
 
-static int poll_set_sigmask(uaddr_t umask, size_t size)
+/* Install the guest signal mask at umask for a wait (the old one kept in saved_sigmask). */
+int poll_set_sigmask(uaddr_t umask, size_t size)
 {
 	ksigset_t mask;
 
@@ -242,9 +254,13 @@ static int poll_set_sigmask(uaddr_t umask, size_t size)
 	return 0;
 }
 
-static void poll_restore_sigmask(long ret)
+/*
+ * Undo poll_set_sigmask: at once, or (interrupted: true) after a signal handler's frame is
+ * built, so that the handler runs under the mask the call installed.
+ */
+void poll_restore_sigmask(bool interrupted)
 {
-	if (ret == -ERESTARTNOHAND) {
+	if (interrupted) {
 		current->restore_sigmask = true;
 		return;
 	}
@@ -254,7 +270,7 @@ static void poll_restore_sigmask(long ret)
 
 /* ---- poll */
 
-static unsigned poll_one_fd(const struct pollfd *p, struct poll_table *pt)
+static unsigned poll_one_fd(const struct pollfd *p, struct poll_wqueues *pt)
 {
 	struct file *f;
 	unsigned mask;
@@ -272,7 +288,7 @@ static unsigned poll_one_fd(const struct pollfd *p, struct poll_table *pt)
 /* The poll loop: fills revents; returns the ready count, or -ERESTARTNOHAND, -ENOMEM. */
 static long do_poll(struct pollfd *fds, unsigned nfds, u64 deadline)
 {
-	struct poll_table table, *pt = &table;
+	struct poll_wqueues table, *pt = &table;
 	bool timed_out = deadline_passed(deadline);
 	long count;
 	int r;
@@ -350,7 +366,7 @@ long sys_ppoll(const struct sc_args *a)
 		return r;
 	r = do_sys_poll(a->arg[0], (unsigned)a->arg[1], deadline);
 	if (umask)
-		poll_restore_sigmask(r);
+		poll_restore_sigmask(r == -ERESTARTNOHAND);
 	if (uts)
 		r = timeout_write_back(uts, true, deadline, r);
 	return r;
@@ -365,7 +381,7 @@ struct fdsets {
 };
 
 /* Poll one descriptor named in the sets and record what is ready; returns the bits set. */
-static int select_one(struct fdsets *s, int fd, struct poll_table *pt)
+static int select_one(struct fdsets *s, int fd, struct poll_wqueues *pt)
 {
 	u64 bit = 1ULL << (fd % 64);
 	size_t w = fd / 64;
@@ -392,7 +408,7 @@ static int select_one(struct fdsets *s, int fd, struct poll_table *pt)
 	return n;
 }
 
-static int select_scan(struct fdsets *s, int n, struct poll_table *pt)
+static int select_scan(struct fdsets *s, int n, struct poll_wqueues *pt)
 {
 	int count = 0;
 
@@ -421,7 +437,7 @@ static int select_check_fds(const struct fdsets *s, int n)
 
 static long do_select(struct fdsets *s, int n, u64 deadline)
 {
-	struct poll_table table, *pt = &table;
+	struct poll_wqueues table, *pt = &table;
 	bool timed_out = deadline_passed(deadline);
 	long count;
 	int r;
@@ -538,7 +554,7 @@ long sys_pselect6(const struct sc_args *a)
 		return r;
 	r = core_select((int)a->arg[0], a->arg[1], a->arg[2], a->arg[3], deadline);
 	if (sig[0])
-		poll_restore_sigmask(r);
+		poll_restore_sigmask(r == -ERESTARTNOHAND);
 	if (uts)
 		r = timeout_write_back(uts, true, deadline, r);
 	return r;

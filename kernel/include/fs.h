@@ -181,6 +181,11 @@ struct file_operations {
 	 * _ZERO_RANGE; the VFS checked the arguments). NULL: -EOPNOTSUPP.
 	 */
 	long (*fallocate)(struct file *f, int mode, loff_t off, loff_t len);
+	/*
+	 * Extra lines of /proc/PID/fdinfo/N (eventfd-count:, tfd:, sigmask: ...) written into
+	 * buf (size bytes, NUL-terminated); returns the length. NULL: none.
+	 */
+	size_t (*show_fdinfo)(struct file *f, char *buf, size_t size);
 };
 
 struct inode {
@@ -305,6 +310,7 @@ struct file {
 	int refcount;              /* descriptors and kernel users */
 	void *private;             /* the filesystem's or driver's per-open data */
 	u64 dir_pos;               /* pipes: w_counter seen at open (pipe.c); getdents uses pos */
+	void *f_ep;                /* epoll registrations of this file (eventpoll.c), or NULL */
 };
 
 struct fs_struct {
@@ -478,9 +484,27 @@ extern const struct file_operations blkdev_open_fops;
 struct fs_struct *fs_struct_alloc_root(void);
 
 /* ---- fs/select.c: poll tables */
-struct poll_table;
+/*
+ * What ->poll's poll_wait calls do with a wait queue: select and poll queue their task,
+ * epoll queues a callback that marks its item ready (eventpoll.c).
+ */
+typedef void (*poll_queue_proc)(struct file *f, struct wait_queue_head *wq,
+				struct poll_table *pt);
+struct poll_table {
+	poll_queue_proc qproc;
+};
 /* Register the poller on wq (no-op when pt is NULL). */
 void poll_wait(struct file *f, struct wait_queue_head *wq, struct poll_table *pt);
+
+/* ---- fs/eventpoll.c, eventfd.c, timerfd.c, signalfd.c (CONFIG_EVENTFDS) */
+/* The last reference to f went: drop its epoll registrations (file_put calls it). */
+void eventpoll_release(struct file *f);
+/*
+ * An open file on a new anonymous inode whose /proc/PID/fd link reads "anon_inode:NAME"
+ * (NAME like "[eventfd]"); flags: O_* status flags with O_RDWR etc. ERR_PTR on failure.
+ */
+struct file *anon_inode_file(const char *name, const struct file_operations *fop,
+			     unsigned flags, void *private);
 
 /* ---- fs/pipe.c */
 struct pipe;

@@ -7,6 +7,7 @@
 
 #include "kernel.h"
 #include "list.h"
+#include "sched.h"
 
 #include <asm/signal.h>
 #include <asm/siginfo.h>
@@ -29,6 +30,7 @@ struct ksigaction {
 struct sighand {
 	int refcount;
 	struct ksigaction action[KNSIG];
+	struct wait_queue_head signalfd_wqh; /* signalfd pollers: woken when a signal is queued */
 };
 
 /* A queued signal with its siginfo. */

@@ -353,4 +353,21 @@ TEST(dev_null_zero_and_full_behave)
 	close(fd);
 }
 
+TEST(a_pipe_reopened_through_proc_does_not_wait_for_its_gone_writer)
+{
+	char path[64], buf[8];
+	int p[2], fd;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(2, write(p[1], "hi", 2));
+	close(p[1]); /* like `echo hi | cat /dev/stdin` when echo is done first */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(2, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(0, read(fd, buf, sizeof(buf)));
+	close(fd);
+	close(p[0]);
+}
+
 TEST_HARNESS_MAIN

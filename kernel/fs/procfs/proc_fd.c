@@ -128,6 +128,22 @@ static int mount_id(const struct mount *mnt)
 	return 0;
 }
 
+/* The lines a file kind adds (eventfd-count:, tfd:, sigmask: ...). */
+static int show_fdinfo_extra(struct procfs_buf *b, struct file *f)
+{
+	char *buf;
+
+	if (!f->f_op || !f->f_op->show_fdinfo)
+		return 0;
+	buf = kmalloc(PAGE_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	f->f_op->show_fdinfo(f, buf, PAGE_SIZE);
+	procfs_printf(b, "%s", buf);
+	kfree(buf);
+	return 0;
+}
+
 static int show_fdinfo(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
 {
 	struct file *f = fd_file(pi, t);
@@ -146,7 +162,7 @@ static int show_fdinfo(struct procfs_buf *b, const struct proc_inode *pi, struct
 	procfs_printf(b, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n", (long long)f->pos,
 		      flags, mount_id(f->path.mnt),
 		      (unsigned long long)(f->inode ? f->inode->ino : 0));
-	return 0;
+	return show_fdinfo_extra(b, f);
 }
 
 static long fd_next(const struct proc_inode *dir, long from)
