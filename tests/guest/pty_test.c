@@ -256,6 +256,39 @@ TEST(hangup_when_either_side_closes)
 	close(s);
 }
 
+TEST(the_master_before_the_slave_opens_and_after_it_closes)
+{
+	struct pollfd p;
+	char buf[16], *name;
+	int m, s;
+
+	m = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+	ASSERT_LE(0, m);
+	ASSERT_EQ(0, unlockpt(m));
+	name = ptsname(m);
+	ASSERT_NE(NULL, name);
+	/* no slave yet: nothing to read, but no hang-up either */
+	EXPECT_EQ(-1, read(m, buf, sizeof(buf)));
+	EXPECT_EQ(EAGAIN, errno);
+	p = (struct pollfd){ .fd = m, .events = POLLIN | POLLOUT };
+	ASSERT_EQ(1, poll(&p, 1, 0));
+	EXPECT_EQ(POLLOUT, p.revents);
+	s = open(name, O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, s);
+	close(s);
+	EXPECT_EQ(-1, read(m, buf, sizeof(buf)));
+	EXPECT_EQ(EIO, errno);
+	ASSERT_EQ(1, poll(&p, 1, 0));
+	EXPECT_EQ(POLLOUT | POLLHUP, p.revents);
+	/* input written meanwhile waits for the next slave */
+	ASSERT_EQ(4, write(m, "abc\n", 4));
+	s = open(name, O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(4, read(s, buf, sizeof(buf)));
+	close(s);
+	close(m);
+}
+
 static volatile sig_atomic_t got_sig;
 
 static void on_sig(int sig)
