@@ -174,15 +174,17 @@ static void ptm_release(struct inode *inode, struct file *f)
 
 static ssize_t ring_copy_out(struct pty *p, struct iov_iter *to)
 {
-	size_t done = 0;
+	size_t done = 0, data;
+	bool fault = false;
 
 	if (p->packet) {
-		unsigned char data = TIOCPKT_DATA;
+		unsigned char kind = TIOCPKT_DATA;
 
-		if (iter_copy_to(to, &data, 1) != 1)
+		if (iter_copy_to(to, &kind, 1) != 1)
 			return -EFAULT;
 		done = 1;
 	}
+	data = done;
 	while (to->count && ring_used(p)) {
 		unsigned off = p->rtail % PTY_RING;
 		size_t chunk = min(min((size_t)ring_used(p), (size_t)(PTY_RING - off)), to->count);
@@ -190,11 +192,13 @@ static ssize_t ring_copy_out(struct pty *p, struct iov_iter *to)
 
 		p->rtail += (unsigned)c;
 		done += c;
-		if (c < chunk)
+		if (c < chunk) {
+			fault = true;
 			break;
+		}
 	}
 	wake_up(&p->slave.write_wait);
-	return done > (p->packet ? 1u : 0u) ? (ssize_t)done : -EFAULT;
+	return fault && done == data ? -EFAULT : (ssize_t)done;
 }
 
 static ssize_t ptm_read(struct file *f, struct iov_iter *to, loff_t *pos)
