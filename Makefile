@@ -175,7 +175,13 @@ $(UMLITE_BIN): $(OBJS) $(VARIANT_STAMP)
 umlite-gdb.py:
 	$(Q)ln -sfn scripts/gdb/umlite-gdb.py $@
 
-all: $(UMLITE_BIN) umlite-gdb.py
+all: $(UMLITE_BIN) umlite-gdb.py umlite-balance
+
+# The host-side memory manager (tools/): plain C, no kernel code.
+umlite-balance: tools/umlite-balance.c tools/balance_policy.c tools/balance_policy.h
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE tools/umlite-balance.c \
+		tools/balance_policy.c -o $@
 
 -include $(DEPS)
 
@@ -286,7 +292,7 @@ deps:
 	$(Q)scripts/deps.sh
 
 # What `make test` builds before scripts/run-tests.sh runs every suite.
-TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite umlite-gdb.py $(B)/rootfs.cpio $(B)/test.cpio \
+TEST_DEPS := $(UNIT_TESTS) $(HARNESS_SELFTEST) umlite umlite-gdb.py umlite-balance $(B)/rootfs.cpio $(B)/test.cpio \
 	$(GUEST_TESTS) $(DISK_IMAGES)
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(TEST_DEPS)
@@ -318,14 +324,14 @@ gdb: deps umlite umlite-gdb.py $(B)/rootfs.cpio
 	$(Q)gdb -q -iex 'add-auto-load-safe-path $(CURDIR)' --args ./umlite mem=$(MEM) \
 		initrd=$(B)/rootfs.cpio init=/bin/sh $(ARGS)
 
-bench: deps umlite $(B)/rootfs.cpio $(BENCH_PROGS)
+bench: deps umlite umlite-balance $(B)/rootfs.cpio $(RUN_DEPS) $(BENCH_PROGS)
 	$(Q)scripts/bench.sh
 
 check: umlite
 	$(Q)scripts/check.sh --all
 
 clean:
-	rm -rf $(B) umlite umlite-gdb.py
+	rm -rf $(B) umlite umlite-gdb.py umlite-balance
 
 distclean: clean
 	rm -f .config .config.old

@@ -14,6 +14,10 @@
 #                          pages_sharing, the physmem file before and after, how long the
 #                          scanner took, and its CPU time (ksmd's, from /proc/PID/stat in
 #                          the guest) while merging and once everything is merged
+#   10 instances           ten instances booted from build/rootfs.ext4, each with its own
+#                          COW file, against ten times one (PSS sums)
+#   memory manager         umlite-balance --budget 1G over two mem=1G instances: how much
+#                          memory moves to the one that gets busy, and how fast
 #   balloon                uml_mconsole config mem=-256M, then mem=+256M, on an idle
 #                          mem=512M guest: the wall time of each, MemTotal after each
 #                          (`scripts/bench-memory.sh balloon` runs only this one)
@@ -258,6 +262,104 @@ MemTotal $(mib "$m1") -> $(mib "$m2")"
 	stop_instance
 }
 
+# ---------------------------------------------------------------- several instances
+
+# memstat UMID_DIR FIELD: one figure of an instance's mconsole memstat reply.
+memstat() {
+	uml_mconsole "$1/mconsole" memstat 2>/dev/null | sed 's/^OK //' |
+		awk -v f="$2" '$1 == f { print $2 }'
+}
+
+# PSS of the umlite process whose umid directory is $1, and of its stubs.
+umid_pss_kb() {
+	local UPID
+	UPID=$(cat "$1/pid" 2>/dev/null) || { echo 0; return; }
+	pss_kb
+}
+
+# many N: N instances booted from build/rootfs.ext4, each through its own COW file, each
+# having read every program and library once; the sum of their PSS against N times one.
+many() {
+	local n=$1 i one=0 sum=0 d=$WORK/many pids=() script
+	local label="$n instances from one image (own COW files)"
+	script='ls -lR /bin /sbin /usr /etc >/dev/null 2>&1; busybox --list >/dev/null; echo READY
+		sleep 60'
+	if [ ! -f build/rootfs.ext4 ] || ! command -v uml_mconsole >/dev/null; then
+		row "$label" "n/a (build/rootfs.ext4 or uml_mconsole missing)"
+		return
+	fi
+	mkdir -p "$d"
+	for ((i = 0; i <= n; i++)); do
+		# (in a subshell: its death by SIGKILL below is not reported by this shell)
+		(timeout -k 5 "$TIMEOUT" "$UMLITE" mem=128M umid="m$i" uml_dir="$d" \
+			ubd0="$WORK/m$i.cow,build/rootfs.ext4" root=/dev/ubda init=/bin/sh -- \
+			-c "$script" >"$WORK/m$i.out" 2>&1 </dev/null; true) 2>/dev/null &
+		pids+=($!)
+		if [ "$i" = 0 ]; then # the single instance, measured alone first
+			for _ in $(seq 500); do grep -q READY "$WORK/m0.out" && break; sleep 0.02; done
+			sleep 0.3
+			one=$(umid_pss_kb "$d/m0")
+			kill -9 "$(cat "$d/m0/pid")" 2>/dev/null
+		fi
+	done
+	for ((i = 1; i <= n; i++)); do
+		for _ in $(seq 1500); do grep -q READY "$WORK/m$i.out" && break; sleep 0.02; done
+	done
+	sleep 0.5
+	for ((i = 1; i <= n; i++)); do sum=$((sum + $(umid_pss_kb "$d/m$i"))); done
+	for ((i = 1; i <= n; i++)); do kill -9 "$(cat "$d/m$i/pid" 2>/dev/null)" 2>/dev/null; done
+	{ wait "${pids[@]}"; } 2>/dev/null
+	row "$label" "PSS $(mib "$sum") against $n x one = $(mib $((one * n))) \
+(no sharing between instances yet: DESIGN.md)"
+}
+
+# manager: two mem=1G instances under umlite-balance --budget 1G; once they sit at half
+# each, one starts using 480 MiB actively; how much memory moves to it, and how fast.
+manager() {
+	local label="umlite-balance: memory moved to a busy instance" d=$WORK/mgr pids=()
+	local m0 m t0 tlast m_last=0 i
+	if [ ! -x ./umlite-balance ] || [ ! -f "$BENCH_CPIO" ] || ! command -v uml_mconsole >/dev/null
+	then
+		row "$label" "n/a (umlite-balance, $BENCH_CPIO or uml_mconsole missing)"
+		return
+	fi
+	mkdir -p "$d"
+	(timeout -k 5 "$TIMEOUT" "$UMLITE" mem=1G umid=idle uml_dir="$d" initrd="$BENCH_CPIO" \
+		init=/bin/sh -- -c 'sleep 50' >"$WORK/idle.out" 2>&1 </dev/null; true) 2>/dev/null &
+	pids+=($!)
+	mkfifo "$WORK/busy.in"
+	exec 8<>"$WORK/busy.in"
+	(timeout -k 5 "$TIMEOUT" "$UMLITE" mem=1G umid=busy uml_dir="$d" initrd="$BENCH_CPIO" \
+		init=/bin/sh -- -c 'read x; /bench/churn 480 20' >"$WORK/busy.out" 2>&1 <"$WORK/busy.in"; true) 2>/dev/null &
+	pids+=($!)
+	for _ in $(seq 200); do [ -S "$d/busy/mconsole" ] && [ -S "$d/idle/mconsole" ] && break
+		sleep 0.05; done
+	./umlite-balance --budget 1G --period 0.5 --uml-dir "$d" >"$WORK/mgr.log" 2>&1 &
+	pids+=($!)
+	sleep 3
+	m0=$(memstat "$d/busy" mem_kb)
+	echo >&8
+	for _ in $(seq 1500); do grep -q READY "$WORK/busy.out" && break; sleep 0.01; done
+	t0=$(now) tlast=$t0
+	for ((i = 0; i < 40; i++)); do
+		m=$(memstat "$d/busy" mem_kb)
+		if [ -n "$m" ] && [ "$m" != "$m_last" ]; then
+			m_last=$m tlast=$(now)
+		fi
+		sleep 0.25
+	done
+	exec 8>&-
+	kill -9 "$(cat "$d/busy/pid" 2>/dev/null)" "$(cat "$d/idle/pid" 2>/dev/null)" 2>/dev/null
+	kill "${pids[2]}" 2>/dev/null # the manager exits on SIGTERM
+	{ wait "${pids[@]}"; } 2>/dev/null
+	if [ -z "$m0" ] || [ "$m_last" = 0 ]; then
+		row "$label" n/a
+		return
+	fi
+	row "$label" "$(mib $((m_last - m0))) (busy $(mib "$m0") -> $(mib "$m_last")), \
+settled $(secs "$t0" "$tlast") after it got busy"
+}
+
 main() {
 	if [ ! -x "$UMLITE" ] || [ ! -f "$ROOTFS" ]; then
 		echo "bench-memory: $UMLITE or $ROOTFS missing" >&2
@@ -278,7 +380,11 @@ main() {
 		row "page sharing" "n/a ($BENCH_CPIO missing)"
 	fi
 	balloon
+	many 10
+	manager
 }
 
 [ "${1:-}" = balloon ] && { balloon; exit; }
+[ "${1:-}" = many ] && { many "${2:-10}"; exit; }
+[ "${1:-}" = manager ] && { manager; exit; }
 main "$@"

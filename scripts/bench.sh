@@ -95,7 +95,7 @@ FLOOR_LABELS=(
 )
 
 BENCH_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill floor_sigsys floor_sysemu floor_tt)
-GUEST_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill)
+GUEST_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill churn)
 
 QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 0 ] && QUICK=

@@ -11,6 +11,8 @@
  * this), so it works whether or not the guest mounted /proc.
  */
 #include "kernel.h"
+#include "mm.h"
+#include "page.h"
 #include "fs.h"
 #include "init.h"
 #include "mconsole.h"
@@ -38,7 +40,8 @@ static const char help_text[] =
 	"    go - Continue after a 'stop'\n"
 	"    log <string> - Write <string> into the kernel log\n"
 	"    proc <file> - Return the contents of the guest's /proc/<file>\n"
-	"    stack <pid> - Return the state and kernel stack of task <pid>\n";
+	"    stack <pid> - Return the state and kernel stack of task <pid>\n"
+	"    memstat - Memory figures for a memory manager (starts active-memory sampling)\n";
 
 static void cmd_version(struct mc_request *req)
 {
@@ -202,6 +205,29 @@ static void cmd_proc(struct mc_request *req)
 	file_put(f);
 }
 
+/*
+ * memstat: what tools/umlite-balance needs, one "name value" per line, sizes in KiB.
+ * The first request starts active-memory sampling (mm/idle_sample.c).
+ */
+static void cmd_memstat(struct mc_request *req)
+{
+	unsigned long total = page_nr_total(), free = page_nr_free();
+	unsigned long kb = PAGE_SIZE / 1024;
+	struct idle_sample_stats st;
+	char buf[480];
+
+	idle_sample_start();
+	idle_sample_get(&st);
+	ksnprintf(buf, sizeof(buf),
+		  "boot_kb %lu\nmem_kb %lu\nballoon_kb %lu\nfree_kb %lu\nused_kb %lu\n"
+		  "backed_kb %lu\nactive_permille %u\nslow_permille %u\nfast_permille %u\n"
+		  "sample_periods %lu\nsampled_pages %lu\ntouched_pages %lu\n",
+		  page_nr_boot_total() * kb, total * kb, balloon_nr_frames() * kb, free * kb,
+		  (total - free) * kb, (total - free + page_nr_dirty()) * kb, st.active_pm,
+		  st.slow_pm, st.fast_pm, st.periods, st.sampled, st.touched);
+	mconsole_reply(req, buf, false, false);
+}
+
 static const struct {
 	void (*fn)(struct mc_request *req);
 	bool at_once;
@@ -212,7 +238,7 @@ static const struct {
 	[MC_CMD_SYSRQ] = { cmd_sysrq, true },      [MC_CMD_CAD] = { cmd_cad, true },
 	[MC_CMD_STOP] = { mconsole_stop, false },  [MC_CMD_GO] = { mconsole_go, true },
 	[MC_CMD_LOG] = { cmd_log, true },          [MC_CMD_PROC] = { cmd_proc, false },
-	[MC_CMD_STACK] = { cmd_stack, true },
+	[MC_CMD_STACK] = { cmd_stack, true },      [MC_CMD_MEMSTAT] = { cmd_memstat, true },
 };
 
 bool mconsole_cmd_at_once(enum mc_command cmd)

@@ -18,6 +18,7 @@ static const char *const command_names[MC_CMD_NR] = {
 	[MC_CMD_SYSRQ] = "sysrq",     [MC_CMD_CAD] = "cad",       [MC_CMD_STOP] = "stop",
 	[MC_CMD_GO] = "go",           [MC_CMD_LOG] = "log",       [MC_CMD_PROC] = "proc",
 	[MC_CMD_STACK] = "stack",
+	[MC_CMD_MEMSTAT] = "memstat",
 };
 
 static uint32_t get_u32(const void *buf, size_t off)

@@ -90,6 +90,7 @@ enum mc_command {
 	MC_CMD_LOG,
 	MC_CMD_PROC,
 	MC_CMD_STACK,
+	MC_CMD_MEMSTAT, /* ours: memory figures for tools/umlite-balance */
 	MC_CMD_NR,
 };
 

@@ -26,6 +26,7 @@ struct ksm_mm;
 #define PTE_PRESENT 0x1
 #define PTE_WRITE 0x2
 #define PTE_HOSTMAP 0x4 /* the mode has (or has queued) a host mapping of this page */
+#define PTE_IDLE_SAMPLE 0x100 /* unmapped from the host to see if it is touched (idle_sample.c) */
 #define PTE_FRAME_MASK 0x000ffffffffff000ULL
 
 /* vma->flags */
@@ -124,5 +125,25 @@ void mm_exec_layout(struct mm *mm);
 int mm_check_file_map(struct file *f, unsigned prot, unsigned vmflags);
 /* The hidden file behind a MAP_SHARED|MAP_ANONYMOUS mapping (referenced), or ERR_PTR. */
 struct file *mm_shared_anon_file(u64 len);
+
+/* ---- mm/idle_sample.c: active memory estimated by sampling (ESX) */
+struct idle_sample_stats {
+	bool running;
+	unsigned active_pm;        /* estimated active fraction, per mille: max(slow, fast) */
+	unsigned slow_pm, fast_pm; /* the two moving averages */
+	unsigned last_pm;          /* the last period's fraction */
+	unsigned long periods;     /* periods completed */
+	unsigned long sampled, touched; /* totals since sampling started */
+	unsigned long resident;    /* host-mapped guest pages at the last period's start */
+};
+/* Start sampling (once; later calls do nothing). */
+void idle_sample_start(void);
+/* Start sampling at boot when memsample=1 asked for it (called from reclaim_init). */
+void idle_sample_boot(void);
+void idle_sample_get(struct idle_sample_stats *s);
+/* A sampled page was touched (mm_handle_fault, after clearing PTE_IDLE_SAMPLE). */
+void idle_sample_touched(void);
+/* An address space is going away: drop its samples. */
+void idle_sample_mm_exit(struct mm *mm);
 
 #endif

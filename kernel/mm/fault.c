@@ -116,6 +116,8 @@ static void fault_around(struct mm *mm, struct vma *vma, uaddr_t addr)
 		pte = pte_lookup(mm, a, vma->file != NULL);
 		if (!pte)
 			continue;
+		if (*pte & PTE_IDLE_SAMPLE)
+			continue; /* a sample is mapped only by its own touch */
 		if (!(*pte & PTE_PRESENT)) {
 			/* Only file pages are brought in speculatively: they cost no new memory. */
 			if (!vma->file || (vma->flags & VM_SHARED) || fault_in(mm, vma, a, pte, false))
@@ -164,6 +166,10 @@ int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int 
 		r = fault_in(mm, vma, addr, pte, access == UM_ACCESS_WRITE);
 		if (r)
 			return r;
+	}
+	if ((*pte & PTE_IDLE_SAMPLE) && from_host) {
+		*pte &= ~(u64)PTE_IDLE_SAMPLE;
+		idle_sample_touched();
 	}
 	if (host_accerr) {
 		if (!(*pte & PTE_WRITE) && (vma->prot & PROT_WRITE))

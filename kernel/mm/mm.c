@@ -55,6 +55,7 @@ void mm_put(struct mm *mm)
 	if (--mm->refcount > 0)
 		return;
 	ksm_mm_exit(mm);
+	idle_sample_mm_exit(mm);
 	/* The stub goes first: no host mapping outlives the frames it points at. */
 	um_mode->mm_destroy(mm->mode_ctx);
 	mm->mode_ctx = NULL;

@@ -12,6 +12,7 @@
  * (kernel/time.c) in whatever context handles interrupts.
  */
 #include "kernel.h"
+#include "mm.h"
 #include "page.h"
 #include "sched.h"
 
@@ -31,6 +32,7 @@ void reclaim_init(void)
 {
 	release_timer.fn = release_tick;
 	ktimer_arm(&release_timer, ktime_now() + RELEASE_PERIOD_MS * NS_PER_MS);
+	idle_sample_boot();
 }
 
 int reclaim_drop_caches(unsigned long mode)
