@@ -13,6 +13,7 @@
  */
 #include "kernel.h"
 #include "console.h"
+#include "devpts.h"
 #include "fs.h"
 #include "init.h"
 #include "kern_util.h"
@@ -357,6 +358,8 @@ static void automount(void)
 		if (r < 0)
 			pr_warn("cannot mount %s on %s: %s\n", mounts[i].type, mounts[i].dir,
 				errname(r));
+		else if (!strcmp(mounts[i].type, "devtmpfs"))
+			devpts_automount();
 	}
 }
 

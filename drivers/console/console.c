@@ -4,6 +4,9 @@
  * processing is the line discipline (tty.c), the ioctls and sessions are tty_ioctl.c, the
  * host is reached only through os.h.
  *
+ * Reading, writing and polling are the generic tty code (tty_io.c); this file supplies
+ * where output goes (one host write per batch) and the host side.
+ *
  * Two ways to run (console_init): with a terminal on stdin, the host terminal goes to raw
  * mode and the line discipline does canonical input, echo and the job-control characters
  * with Linux's default console termios; otherwise (pipes, files) it starts with a termios
@@ -36,44 +39,6 @@
 
 #include <linux/major.h>
 
-#define DECISECOND_NS 100000000ULL
-#define WRITE_CHUNK 512      /* bytes copied from the writer at a time */
-#define WRITE_OUT_MAX 16384  /* processed output held for one host write */
-
-static struct tty console = {
-	.read_wait = { LIST_HEAD_INIT(console.read_wait.head) },
-	.write_wait = { LIST_HEAD_INIT(console.write_wait.head) },
-	.in_fd = 0,
-	.out_fd = 1,
-};
-
-/* A sink that sends its contents to a host descriptor when full and when flushed. */
-struct host_out {
-	struct ldisc_sink sink;
-	int fd;
-	long err; /* first host write error */
-};
-
-static void host_flush(struct ldisc_sink *s)
-{
-	struct host_out *o = s->priv;
-	long r;
-
-	if (s->len) {
-		r = os_write_all(o->fd, s->buf, s->len);
-		if (r < 0 && !o->err)
-			o->err = r;
-	}
-	s->len = 0;
-}
-
-static void host_out_init(struct host_out *o, int fd, char *buf, size_t cap)
-{
-	o->sink = (struct ldisc_sink){ .buf = buf, .cap = cap, .flush = host_flush, .priv = o };
-	o->fd = fd;
-	o->err = 0;
-}
-
 static bool host_winsize(struct tty *tty, struct winsize *ws)
 {
 	unsigned short rows, cols;
@@ -85,29 +50,32 @@ static bool host_winsize(struct tty *tty, struct winsize *ws)
 	return true;
 }
 
-void tty_signal_fg(struct tty *tty, int sig)
+static long console_out(struct tty *tty, const char *buf, size_t n)
 {
-	if (tty->pgrp > 0)
-		sig_send_pgrp(tty->pgrp, sig, NULL);
+	long r = os_write_all(tty->out_fd, buf, n);
+
+	if (r == -EPIPE)
+		tty->host_hup = true; /* console_write hangs up */
+	return r < 0 ? r : 0;
 }
 
-void tty_receive(struct tty *tty, const unsigned char *buf, size_t n)
+static size_t console_write_room(struct tty *tty)
 {
-	char ebuf[256];
-	struct host_out o;
-	u64 sigs;
-	int sig;
-
-	host_out_init(&o, tty->out_fd, ebuf, sizeof(ebuf));
-	sigs = ldisc_receive(&tty->ld, buf, n, &o.sink);
-	host_flush(&o.sink);
-	for (sig = 1; sig <= KNSIG; sig++)
-		if (sigs & sigmask(sig))
-			tty_signal_fg(tty, sig);
-	wake_up(&tty->read_wait);
-	if (!tty->ld.stopped)
-		wake_up(&tty->write_wait);
+	return SIZE_MAX;
 }
+
+static const struct tty_ops console_ops = {
+	.out = console_out,
+	.write_room = console_write_room,
+};
+
+static struct tty console = {
+	.read_wait = { LIST_HEAD_INIT(console.read_wait.head) },
+	.write_wait = { LIST_HEAD_INIT(console.write_wait.head) },
+	.ops = &console_ops,
+	.in_fd = 0,
+	.out_fd = 1,
+};
 
 /* ---- console.h: the host side */
 
@@ -126,7 +94,7 @@ int console_init(void)
 		tty->winsize = (struct winsize){ 0 };
 	tty->pgrp = tty->session = 0;
 	/* a closed stdin is at end of file (polling it would never block) */
-	tty->host_eof = os_read(tty->in_fd, &probe, 0) == -EBADF;
+	tty->eof = os_read(tty->in_fd, &probe, 0) == -EBADF;
 	tty->devnum = MKDEV(TTY_MAJOR, 1);
 	tty->ready = true;
 	return 0;
@@ -136,7 +104,7 @@ int console_host_fd(void)
 {
 	struct tty *tty = &console;
 
-	if (!tty->ready || tty->host_eof || !ldisc_input_room(&tty->ld))
+	if (!tty->ready || tty->eof || !ldisc_input_room(&tty->ld))
 		return -1;
 	return tty->in_fd;
 }
@@ -147,7 +115,7 @@ static void host_input_ended(struct tty *tty)
 	struct ldisc *ld = &tty->ld;
 	unsigned char eof = ld->termios.c_cc[VEOF];
 
-	tty->host_eof = true;
+	tty->eof = true;
 	if ((ld->termios.c_lflag & ICANON) && eof && ld->head != ld->canon_head) {
 		ld->lnext = false;
 		ldisc_receive(ld, &eof, 1, NULL);
@@ -161,7 +129,7 @@ void console_poll(void)
 	unsigned char buf[256];
 	int round;
 
-	if (!tty->ready || tty->host_eof)
+	if (!tty->ready || tty->eof)
 		return;
 	for (round = 0; round < 16; round++) {
 		size_t room = ldisc_input_room(&tty->ld);
@@ -232,188 +200,36 @@ struct tty *console_tty(void)
 	return &console;
 }
 
-/* ---- reading */
-
-/*
- * Sleep on read_wait until woken or until deadline (ns, 0: none). Returns 0 when woken,
- * 1 at the deadline, -ERESTARTSYS for a signal.
- */
-static int tty_wait_input(struct tty *tty, u64 deadline)
-{
-	struct wait_entry we = { .task = current };
-	int r = 0;
-
-	wait_add(&tty->read_wait, &we);
-	if (deadline) {
-		r = schedule_until(deadline);
-		r = r == 0 ? 1 : (r < 0 ? r : 0);
-	} else {
-		task_set_state(current, TASK_INTERRUPTIBLE);
-		if (!signal_pending(current))
-			schedule();
-		task_set_state(current, TASK_RUNNING);
-		if (signal_pending(current))
-			r = -ERESTARTSYS;
-	}
-	wait_remove(&we);
-	return r;
-}
-
-/* Move input to the reader: at most one line in canonical mode. Bytes, or -EFAULT. */
-static long copy_input(struct tty *tty, struct iov_iter *to)
-{
-	unsigned char kbuf[256];
-	size_t total = 0, n, c;
-	bool done = false;
-
-	while (to->count && !done) {
-		n = ldisc_read(&tty->ld, kbuf, min(sizeof(kbuf), to->count), &done);
-		if (!n)
-			break;
-		c = iter_copy_to(to, kbuf, n);
-		total += c;
-		if (c < n)
-			return total ? (long)total : -EFAULT;
-	}
-	return (long)total;
-}
-
-/*
- * One attempt at a read with the current termios: 1 when the read is complete (with
- * *copied bytes, 0 at end of file), 0 when it has to wait, -EFAULT. Non-canonical reads
- * follow VMIN/VTIME; *deadline is the VTIME timer (0: none).
- */
-static int read_some(struct tty *tty, struct iov_iter *to, size_t *copied, u64 *deadline)
-{
-	const cc_t *cc = tty->ld.termios.c_cc;
-	long n;
-
-	if (tty->ld.termios.c_lflag & ICANON) {
-		if (!ldisc_read_ready(&tty->ld))
-			return tty->host_eof ? 1 : 0;
-		n = copy_input(tty, to);
-		if (n < 0)
-			return (int)n;
-		*copied += (size_t)n;
-		return 1;
-	}
-	if (ldisc_chars_readable(&tty->ld)) {
-		n = copy_input(tty, to);
-		if (n < 0)
-			return (int)n;
-		*copied += (size_t)n;
-		if (!to->count || *copied >= (cc[VMIN] ? cc[VMIN] : 1u))
-			return 1;
-		if (cc[VTIME])
-			*deadline = ktime_now() + cc[VTIME] * DECISECOND_NS;
-		return 0;
-	}
-	if (tty->host_eof || (!cc[VMIN] && !cc[VTIME]))
-		return 1;
-	return 0;
-}
-
 static ssize_t console_read(struct file *f, struct iov_iter *to, loff_t *pos)
 {
-	struct tty *tty = &console;
-	const struct termios *t = &tty->ld.termios;
-	size_t copied = 0;
-	u64 deadline = 0;
-	int r;
-
-	if (!to->count)
-		return 0;
-	if (!(t->c_lflag & ICANON) && !t->c_cc[VMIN] && t->c_cc[VTIME])
-		deadline = ktime_now() + t->c_cc[VTIME] * DECISECOND_NS;
-	for (;;) {
-		r = tty_job_check(tty, SIGTTIN);
-		if (r)
-			return copied ? (ssize_t)copied : r;
-		r = read_some(tty, to, &copied, &deadline);
-		if (r)
-			return copied ? (ssize_t)copied : (r < 0 ? r : 0);
-		if (f->flags & O_NONBLOCK)
-			return copied ? (ssize_t)copied : -EAGAIN;
-		r = tty_wait_input(tty, deadline);
-		if (r)
-			return copied ? (ssize_t)copied : (r < 0 ? r : 0);
-	}
-}
-
-/* ---- writing */
-
-static long wait_output_started(struct tty *tty, struct file *f)
-{
-	if (!tty->ld.stopped)
-		return 0;
-	if (f->flags & O_NONBLOCK)
-		return -EAGAIN;
-	return wait_event_interruptible(tty->write_wait, !tty->ld.stopped);
+	return tty_read(&console, f, to);
 }
 
 static ssize_t console_write(struct file *f, struct iov_iter *from, loff_t *pos)
 {
 	struct tty *tty = &console;
-	unsigned char in[WRITE_CHUNK];
-	char fallback[256], *out;
-	size_t done = 0, want, got, cap;
-	struct host_out o;
-	long r;
+	ssize_t r;
 
-	if (!from->count)
-		return 0;
 	if (tty->host_hup)
 		return -EIO;
-	if (tty->ld.termios.c_lflag & TOSTOP) {
-		r = tty_job_check(tty, SIGTTOU);
-		if (r)
-			return r;
-	}
-	r = wait_output_started(tty, f);
-	if (r)
-		return r;
-	cap = min(from->count * 2 + 64, (size_t)WRITE_OUT_MAX);
-	out = kmalloc(cap);
-	if (out)
-		host_out_init(&o, tty->out_fd, out, cap);
-	else
-		host_out_init(&o, tty->out_fd, fallback, sizeof(fallback));
-	while (from->count) {
-		want = min(from->count, sizeof(in));
-		got = iter_copy_from(in, from, want);
-		ldisc_output(&tty->ld, in, got, &o.sink);
-		done += got;
-		if (got < want)
-			break;
-	}
-	host_flush(&o.sink);
-	kfree(out);
-	if (o.err == -EPIPE && !tty->host_hup) {
+	r = tty_write(tty, f, from);
+	if (tty->host_hup) {
 		/*
 		 * Nobody reads the host side any more (umlite | head): hang up, as a terminal
 		 * that goes away does, rather than let a writer that ignores EIO spin forever.
 		 */
-		tty->host_hup = true;
 		tty_signal_fg(tty, SIGHUP);
 		tty_signal_fg(tty, SIGCONT);
-	}
-	if (o.err)
 		return -EIO;
-	return done ? (ssize_t)done : -EFAULT;
+	}
+	return r;
 }
 
 /* ---- the rest of the file operations */
 
 static unsigned console_fop_poll(struct file *f, struct poll_table *pt)
 {
-	struct tty *tty = &console;
-	unsigned mask = POLLOUT | POLLWRNORM;
-
-	poll_wait(f, &tty->read_wait, pt);
-	poll_wait(f, &tty->write_wait, pt);
-	if (ldisc_read_ready(&tty->ld) || tty->host_eof)
-		mask |= POLLIN | POLLRDNORM;
-	return mask;
+	return tty_poll(&console, f, pt);
 }
 
 static long console_fop_ioctl(struct file *f, unsigned cmd, u64 arg)
@@ -427,8 +243,8 @@ static loff_t console_llseek(struct file *f, loff_t off, int whence)
 }
 
 /*
- * /dev/tty is the caller's controlling terminal (-ENXIO without one; the console is the
- * only terminal so far). Opening the console itself makes it the controlling terminal of
+ * /dev/tty is the caller's controlling terminal (-ENXIO without one): the console, or a
+ * pty slave whose driver takes the open file over. Opening the console itself makes it the controlling terminal of
  * a session leader that has none, unless O_NOCTTY or write-only.
  */
 static int console_open(struct inode *inode, struct file *f)
@@ -436,8 +252,11 @@ static int console_open(struct inode *inode, struct file *f)
 	struct tty *tty = &console;
 	struct signal_struct *s = current->signal;
 
-	if (inode->rdev == MKDEV(TTYAUX_MAJOR, 0))
-		return s && s->tty ? 0 : -ENXIO;
+	if (inode->rdev == MKDEV(TTYAUX_MAJOR, 0)) {
+		if (!s || !s->tty)
+			return -ENXIO;
+		return s->tty == tty ? 0 : pty_reopen_slave(s->tty, f);
+	}
 	if (s && !(f->flags & O_NOCTTY) && (f->flags & O_ACCMODE) != O_WRONLY &&
 	    s->sid == current->tgid && !s->tty && !tty->session)
 		tty_set_ctty(tty);
@@ -463,5 +282,8 @@ int console_register_devices(void)
 	r = chrdev_register(TTYAUX_MAJOR, 1, 1, "console", &console_fops);
 	if (r < 0)
 		return r;
-	return chrdev_register(TTY_MAJOR, 0, 2, "tty", &console_fops);
+	r = chrdev_register(TTY_MAJOR, 0, 2, "tty", &console_fops);
+	if (r < 0)
+		return r;
+	return pty_register_devices();
 }

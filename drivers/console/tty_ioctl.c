@@ -2,7 +2,7 @@
  * Terminal control for struct tty (tty_dev.h): job control (which process group may read,
  * write and change the terminal), controlling terminals and sessions, and the terminal
  * ioctls (termios, window size, foreground group, queues). Layer: between the tty driver
- * (console.c, which calls tty_ioctl and tty_job_check) and the process model (task.h,
+ * (console.c, pty.c and tty_io.c call tty_ioctl and tty_job_check) and the process model (task.h,
  * sig.h). Process groups and sessions are found by walking task_list.
  *
  * Rules as in Linux: a controlling terminal belongs to one session (tty->session) and has
@@ -92,8 +92,7 @@ void tty_set_ctty(struct tty *tty)
 	s->tty = tty;
 }
 
-/* tty stops being anybody's controlling terminal. */
-static void tty_clear_ctty(struct tty *tty)
+void tty_clear_ctty(struct tty *tty)
 {
 	struct task *t;
 
@@ -165,16 +164,21 @@ static long tty_set_termios(struct tty *tty, unsigned cmd, u64 arg)
 	return 0;
 }
 
+void tty_resize(struct tty *tty, const struct winsize *ws)
+{
+	if (!memcmp(ws, &tty->winsize, sizeof(*ws)))
+		return;
+	tty->winsize = *ws;
+	tty_signal_fg(tty, SIGWINCH);
+}
+
 static long tty_set_winsize(struct tty *tty, u64 arg)
 {
 	struct winsize ws;
 
 	if (copy_from_user(&ws, arg, sizeof(ws)))
 		return -EFAULT;
-	if (!memcmp(&ws, &tty->winsize, sizeof(ws)))
-		return 0;
-	tty->winsize = ws;
-	tty_signal_fg(tty, SIGWINCH);
+	tty_resize(tty, &ws);
 	return 0;
 }
 
@@ -220,6 +224,8 @@ static long tty_make_ctty(struct tty *tty, struct file *f, u64 arg)
 		return 0;
 	if (!leader || s->tty)
 		return -EPERM;
+	if (tty->hungup)
+		return -EIO;
 	if (tty->session) {
 		if (arg != 1 || !capable_root())
 			return -EPERM;
@@ -263,9 +269,11 @@ static long tty_flush(struct tty *tty, u64 arg)
 	case TCIFLUSH:
 	case TCIOFLUSH:
 		ldisc_flush_input(&tty->ld);
+		if (tty->ops->input_taken)
+			tty->ops->input_taken(tty);
 		return 0;
 	case TCOFLUSH:
-		return 0; /* output is never queued */
+		return 0; /* output is never held back on this side */
 	}
 	return -EINVAL;
 }
@@ -354,5 +362,5 @@ long tty_ioctl(struct tty *tty, struct file *f, unsigned cmd, u64 arg)
 	case TIOCGETD:
 		return put_user((int)N_TTY_LDISC, arg) ? -EFAULT : 0;
 	}
-	return -ENOTTY; /* TIOCGPTN and the rest: not a pty master, not a serial line */
+	return -ENOTTY; /* not a serial line; pty.c handles TIOCGPTN and the pty ioctls */
 }

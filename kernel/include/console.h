@@ -27,8 +27,15 @@ void console_write_kernel(const char *s, size_t len);
 void console_shutdown(void);
 /* The console tty (the controlling terminal init gets). */
 struct tty *console_tty(void);
-/* Register /dev/console (5:1), /dev/tty (5:0), /dev/tty0 and tty1 (4:0-1); called at boot. */
+/*
+ * Register /dev/console (5:1), /dev/tty (5:0), /dev/tty0 and tty1 (4:0-1), and the pty
+ * devices (/dev/ptmx, the slaves); called at boot.
+ */
 int console_register_devices(void);
+/* The device number of tty (tty_nr of /proc/PID/stat: 5:1, or 136+:N for pts/N). */
+u32 tty_devnum(const struct tty *tty);
+/* The foreground process group of tty (tpgid), or 0. */
+int tty_fg_pgrp(const struct tty *tty);
 /* A session leader exits: its controlling tty loses its session (SIGHUP to the fg group). */
 void tty_session_leader_exit(struct tty *tty, int sid);
 

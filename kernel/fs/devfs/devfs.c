@@ -10,10 +10,12 @@
  *
  * The memory devices (major 1) are the drivers behind null, zero, full, random and
  * urandom, registered with chrdev_register by devfs_init (which tmpfs_init calls, so one
- * boot hook sets up both). tty and console (major 5) belong to the console driver.
+ * boot hook sets up both, and devpts with them). tty, console and ptmx (major 5) belong to
+ * the console and pty drivers.
  */
 #include "kernel.h"
 #include "blkdev.h"
+#include "devpts.h"
 #include "fs.h"
 #include "mm.h"
 #include "os.h"
@@ -164,6 +166,7 @@ static const struct devfs_node {
 	{ "urandom", S_IFCHR | 0666, MEM_MAJOR, 9, NULL, &random_fops },
 	{ "tty", S_IFCHR | 0666, TTYAUX_MAJOR, 0, NULL, NULL },
 	{ "console", S_IFCHR | 0600, TTYAUX_MAJOR, 1, NULL, NULL },
+	{ "ptmx", S_IFCHR | 0666, TTYAUX_MAJOR, 2, NULL, NULL },
 	{ "pts", S_IFDIR | 0755, 0, 0, NULL, NULL },
 	{ "shm", S_IFDIR | 01777, 0, 0, NULL, NULL },
 	{ "fd", S_IFLNK | 0777, 0, 0, "/proc/self/fd", NULL },
@@ -267,6 +270,9 @@ static struct file_system_type devtmpfs_fs_type = {
 int devfs_init(void)
 {
 	int r = register_filesystem(&devtmpfs_fs_type);
+
+	if (!r)
+		r = devpts_init();
 
 	for (unsigned i = 0; !r && i < ARRAY_SIZE(devfs_nodes); i++) {
 		const struct devfs_node *n = &devfs_nodes[i];

@@ -9,6 +9,7 @@
  * the thread's. Guest memory of the task (cmdline, environ) is read with mm_copy_from.
  */
 #include "kernel.h"
+#include "console.h"
 #include "fs.h"
 #include "../internal.h"
 #include "mm.h"
@@ -172,7 +173,7 @@ static void stat_head(struct procfs_buf *b, const struct proc_inode *pi, struct 
 
 	procfs_printf(b, "%d (%.16s) %c %d %d %d %d %d", pi->thread ? t->pid : t->tgid, t->comm,
 		      task_state_char(t), task_ppid(t), sig ? sig->pgid : 0, sig ? sig->sid : 0,
-		      tty ? (int)MKDEV(5, 1) : 0, tty ? sig->pgid : -1);
+		      tty ? (int)tty_devnum(sig->tty) : 0, tty ? tty_fg_pgrp(sig->tty) : -1);
 	put_fields(b, v, ARRAY_SIZE(v));
 }
 
