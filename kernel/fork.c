@@ -392,8 +392,14 @@ static void clone_identity(struct task *c, u64 flags)
 	}
 	c->personality = p->personality;
 	c->nice = p->nice;
+	c->policy = p->policy;
+	c->rt_priority = p->rt_priority;
+	c->sched_reset_on_fork = p->sched_reset_on_fork;
+	c->ioprio = p->ioprio;
+	sched_policy_fork(c);
 	c->dumpable = p->dumpable;
 	c->no_new_privs = p->no_new_privs;
+	c->keepcaps = p->keepcaps;
 }
 
 /* Give the child its pid and parent (or thread group), and make it visible. */

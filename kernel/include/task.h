@@ -133,10 +133,15 @@ struct task {
 	bool vfork_done;          /* vfork parent: set by task_vfork_done to wake it */
 	bool did_exec;            /* has exec'd since fork (setpgid's EACCES) */
 	bool no_new_privs;        /* PR_SET_NO_NEW_PRIVS */
+	bool keepcaps;            /* PR_SET_KEEPCAPS (kept across fork, cleared by execve) */
 	bool child_subreaper;     /* PR_SET_CHILD_SUBREAPER: orphans are reparented to us */
 	u8 dumpable;              /* PR_SET_DUMPABLE (0 or 1) */
 	int pdeath_signal;        /* PR_SET_PDEATHSIG: sent to us when our parent exits */
 	int nice;                 /* -20..19 (getpriority/setpriority) */
+	int policy;               /* SCHED_NORMAL... (kernel/sched_policy.c: stored only) */
+	int rt_priority;          /* 1..99 for SCHED_FIFO/SCHED_RR, else 0 */
+	bool sched_reset_on_fork; /* SCHED_RESET_ON_FORK */
+	u16 ioprio;               /* ioprio_set's value (0: IOPRIO_CLASS_NONE) */
 };
 
 /* AddressSanitizer's redzones make kernel frames bigger: KASAN builds get 4x the stack. */
@@ -255,6 +260,12 @@ static inline void task_set_return(struct task *t, long v)
 {
 	t->regs.gp[UM_RAX] = (u64)v;
 }
+
+/* ---- kernel/sched_policy.c */
+/* May current change t's scheduling (t's owner, or root)? */
+bool sched_may_change(const struct task *t);
+/* fork: give child (a copy of its parent's fields) its policy (SCHED_RESET_ON_FORK). */
+void sched_policy_fork(struct task *child);
 
 /* ---- kernel/cred.c */
 bool capable_root(void);
