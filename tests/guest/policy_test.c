@@ -1,7 +1,8 @@
 /*
  * Guest test: process attributes that Debian's tools read and set (chrt, ionice, taskset,
  * setpriv, coreutils): scheduling policies and their limits, sched_setattr/getattr, I/O
- * priorities, fadvise64/readahead, prctl's keepcaps, securebits and ambient set.
+ * priorities, fadvise64/readahead, prctl's keepcaps, securebits and ambient set, and
+ * syslog(2) as dmesg reads the kernel log (never clearing it: the native run is the host's).
  * Runs natively (the oracle) and inside um-lite. Only non-real-time policies are set, so
  * the native run does not disturb the host.
  */
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -177,6 +179,30 @@ TEST(prctl_keepcaps_securebits_and_ambient)
 	EXPECT_EQ(0, prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
 	EXPECT_EQ(0, prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, 0, 0, 0));
 	EXPECT_EQ(0, prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0));
+}
+
+/* dmesg: the log's size, then its newest whole "<level>[time] text" lines. */
+TEST(syslog_reads_whole_records_of_the_kernel_log)
+{
+	static char buf[1 << 16];
+	int size = klogctl(10 /* SIZE_BUFFER */, NULL, 0), n;
+
+	ASSERT_GT(size, 0);
+	n = klogctl(3 /* READ_ALL */, buf, sizeof(buf));
+	ASSERT_GT(n, 0);
+	EXPECT_EQ('<', buf[0]);
+	EXPECT_EQ('>', buf[2]);
+	EXPECT_EQ('\n', buf[n - 1]);
+	n = klogctl(3, buf, 200);
+	ASSERT_GE(n, 0);
+	EXPECT_LE(n, 200);
+	if (n > 0)
+		EXPECT_EQ('<', buf[0]);
+	EXPECT_EQ(0, klogctl(3, buf, 0));
+	EXPECT_EQ(-1, klogctl(3, NULL, 10));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, klogctl(42, buf, 10));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_HARNESS_MAIN
