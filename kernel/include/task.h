@@ -52,6 +52,8 @@ struct signal_struct {
 	/* ITIMER_REAL / alarm() */
 	struct ktimer real_timer;
 	u64 real_interval_ns;
+	/* ITIMER_VIRTUAL, ITIMER_PROF: CPU time left and reload (0: disarmed) */
+	u64 cpu_timer_value[2], cpu_timer_interval[2];
 };
 
 struct mm;
@@ -260,6 +262,10 @@ static inline void task_set_return(struct task *t, long v)
 {
 	t->regs.gp[UM_RAX] = (u64)v;
 }
+
+/* ---- kernel/time_sys.c */
+/* CPU time t just used (user, system): counts down its process's ITIMER_VIRTUAL/PROF. */
+void itimer_account(struct task *t, u64 user_ns, u64 sys_ns);
 
 /* ---- kernel/sched_policy.c */
 /* May current change t's scheduling (t's owner, or root)? */

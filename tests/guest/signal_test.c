@@ -1,11 +1,12 @@
 /*
  * Guest test: signals. Handlers with siginfo, masks and pending sets, system-call restart,
- * alarm, the alternate stack, faults turned into SIGSEGV, and register state (general and
+ * alarm, the CPU-time interval timers, the alternate stack, faults turned into SIGSEGV, and register state (general and
  * SSE/AVX) restored by sigreturn. Runs natively (the oracle) and inside um-lite.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +161,51 @@ TEST(alarm_delivers_sigalrm)
 	while (!got_sig)
 		pause();
 	EXPECT_EQ(SIGALRM, got_sig);
+}
+
+static volatile sig_atomic_t cpu_ticks;
+
+static void on_cpu_tick(int sig)
+{
+	cpu_ticks++;
+}
+
+/* Busy in user mode (and in system calls for ITIMER_PROF) until n ticks or ~10 s. */
+static void spin_until_ticks(int n, bool syscalls)
+{
+	time_t t0 = time(NULL);
+	volatile unsigned long x = 0;
+
+	while (cpu_ticks < n && time(NULL) - t0 < 10) {
+		for (int i = 0; i < 100000; i++)
+			x += i;
+		if (syscalls)
+			getppid();
+	}
+}
+
+TEST(itimer_virtual_and_prof_count_cpu_time)
+{
+	struct itimerval it = { { 0, 20000 }, { 0, 30000 } }, got;
+	int which[2] = { ITIMER_VIRTUAL, ITIMER_PROF }, sig[2] = { SIGVTALRM, SIGPROF };
+
+	for (int i = 0; i < 2; i++) {
+		cpu_ticks = 0;
+		signal(sig[i], on_cpu_tick);
+		ASSERT_EQ(0, setitimer(which[i], &it, NULL));
+		ASSERT_EQ(0, getitimer(which[i], &got));
+		EXPECT_EQ(20000, got.it_interval.tv_usec);
+		EXPECT_GT(got.it_value.tv_usec, 0); /* Linux rounds it up to its tick */
+		spin_until_ticks(3, i == 1);
+		EXPECT_GE(cpu_ticks, 3);
+		memset(&got, 0, sizeof(got));
+		ASSERT_EQ(0, setitimer(which[i], &got, NULL));
+		ASSERT_EQ(0, getitimer(which[i], &got));
+		EXPECT_EQ(0, got.it_value.tv_sec + got.it_value.tv_usec);
+		signal(sig[i], SIG_DFL);
+	}
+	EXPECT_EQ(-1, setitimer(42, &it, NULL));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST(handlers_run_on_the_alternate_stack)
