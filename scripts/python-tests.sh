@@ -36,7 +36,7 @@ if [ ! -f "$image" ] || [ "$tree/../.done" -nt "$image" ]; then
 fi
 out=build/python-tests
 mkdir -p "$out"
-env=(/usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root
+env=(/usr/bin/env --default-signal -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root
 	LC_ALL=C.UTF-8 TERM=dumb)
 
 # native MODULE LOG: the module in a chroot of an overlay over the tree.
