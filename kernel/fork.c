@@ -136,6 +136,7 @@ struct signal_struct *task_signal_alloc(void)
 	sig->cont_reported = true;
 	rlimits_init(sig->rlim);
 	INIT_LIST_HEAD(&sig->real_timer.link);
+	INIT_LIST_HEAD(&sig->posix_timers);
 	return sig;
 }
 
@@ -146,6 +147,7 @@ static void signal_put(struct signal_struct *sig)
 		return;
 	}
 	ktimer_cancel(&sig->real_timer);
+	posix_timers_release(sig);
 	sigpending_flush(&sig->shared_pending);
 	kfree(sig);
 }

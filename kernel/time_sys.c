@@ -367,8 +367,7 @@ long sys_clock_nanosleep(const struct sc_args *a)
 
 /* ---- ITIMER_REAL and alarm */
 
-/* The live process whose signal_struct is s, or NULL. */
-static struct task *process_of(const struct signal_struct *s)
+struct task *signal_live_task(const struct signal_struct *s)
 {
 	struct task *t;
 
@@ -382,7 +381,7 @@ static struct task *process_of(const struct signal_struct *s)
 static void real_timer_fn(struct ktimer *kt)
 {
 	struct signal_struct *s = container_of(kt, struct signal_struct, real_timer);
-	struct task *t = process_of(s);
+	struct task *t = signal_live_task(s);
 	u64 now, next, step;
 
 	if (!t)

@@ -54,6 +54,9 @@ struct signal_struct {
 	u64 real_interval_ns;
 	/* ITIMER_VIRTUAL, ITIMER_PROF: CPU time left and reload (0: disarmed) */
 	u64 cpu_timer_value[2], cpu_timer_interval[2];
+	/* timer_create's timers (kernel/posix_timers.c) and the next id to try */
+	struct list_head posix_timers;
+	int next_timer_id;
 };
 
 struct mm;
@@ -266,6 +269,14 @@ static inline void task_set_return(struct task *t, long v)
 /* ---- kernel/time_sys.c */
 /* CPU time t just used (user, system): counts down its process's ITIMER_VIRTUAL/PROF. */
 void itimer_account(struct task *t, u64 user_ns, u64 sys_ns);
+/* A live (not zombie) thread of the process whose signal_struct is s, or NULL. */
+struct task *signal_live_task(const struct signal_struct *s);
+
+/* ---- kernel/posix_timers.c */
+/* Delete every POSIX timer of the process (exec, exit, the signal_struct's end). */
+void posix_timers_release(struct signal_struct *s);
+/* A timer's signal is being taken: set its si_overrun to the overruns counted until now. */
+void posix_timer_dequeued(struct signal_struct *s, siginfo_t *info);
 
 /* ---- kernel/sched_policy.c */
 /* May current change t's scheduling (t's owner, or root)? */

@@ -1,6 +1,6 @@
 /*
  * Guest test: signals. Handlers with siginfo, masks and pending sets, system-call restart,
- * alarm, the CPU-time interval timers, the alternate stack, faults turned into SIGSEGV, and register state (general and
+ * alarm, the CPU-time interval timers, POSIX timers (timer_create), the alternate stack, faults turned into SIGSEGV, and register state (general and
  * SSE/AVX) restored by sigreturn. Runs natively (the oracle) and inside um-lite.
  */
 #include <errno.h>
@@ -206,6 +206,43 @@ TEST(itimer_virtual_and_prof_count_cpu_time)
 	}
 	EXPECT_EQ(-1, setitimer(42, &it, NULL));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(posix_timer_signals_with_si_timer_value_and_overruns)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN + 1 };
+	struct itimerspec its = { .it_value = { 0, 20000000 } }, cur;
+	sigset_t set;
+	siginfo_t si;
+	timer_t id;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN + 1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	ev.sigev_value.sival_int = 1234;
+	ASSERT_EQ(0, timer_create(CLOCK_MONOTONIC, &ev, &id));
+	ASSERT_EQ(0, timer_settime(id, 0, &its, NULL));
+	ASSERT_EQ(0, timer_gettime(id, &cur));
+	EXPECT_GT(cur.it_value.tv_nsec, 0);
+	ASSERT_EQ(SIGRTMIN + 1, sigwaitinfo(&set, &si));
+	EXPECT_EQ(SI_TIMER, si.si_code);
+	EXPECT_EQ(1234, si.si_value.sival_int);
+	ASSERT_EQ(0, timer_gettime(id, &cur));
+	EXPECT_EQ(0, cur.it_value.tv_sec + cur.it_value.tv_nsec);
+	/* a 2 ms period while the signal stays blocked: one signal, the rest overruns */
+	its.it_value.tv_nsec = 2000000;
+	its.it_interval.tv_nsec = 2000000;
+	ASSERT_EQ(0, timer_settime(id, 0, &its, NULL));
+	usleep(100000);
+	ASSERT_EQ(SIGRTMIN + 1, sigwaitinfo(&set, &si));
+	EXPECT_GT(si.si_overrun, 5);
+	EXPECT_EQ(si.si_overrun, timer_getoverrun(id));
+	ASSERT_EQ(0, timer_delete(id));
+	EXPECT_EQ(-1, timer_gettime(id, &cur));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, timer_create(12345, &ev, &id));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, sigprocmask(SIG_UNBLOCK, &set, NULL));
 }
 
 TEST(handlers_run_on_the_alternate_stack)
