@@ -156,7 +156,9 @@ void task_user_loop(void *unused)
 		t->in_syscall = false;
 		t0 = ktime_now();
 		r = um_mode->run(t->mode_thread, &t->regs, &trap);
-		t->utime_ns += ktime_now() - t0;
+		t0 = ktime_now() - t0;
+		t->utime_ns += t0;
+		itimer_account(t, t0, 0);
 		if (r < 0) {
 			pr_err("%s[%d]: %s: cannot run guest code: %s\n", t->comm, t->pid, um_mode->name,
 			       errname(r));
@@ -168,7 +170,9 @@ void task_user_loop(void *unused)
 			t0 = ktime_now() - t->offcpu_ns;
 			do_syscall(t);
 			/* system time: the call's duration less the time it slept or waited */
-			t->stime_ns += ktime_now() - t->offcpu_ns - t0;
+			t0 = ktime_now() - t->offcpu_ns - t0;
+			t->stime_ns += t0;
+			itimer_account(t, 0, t0);
 			break;
 		case UM_TRAP_FAULT:
 			do_fault(t, &trap);

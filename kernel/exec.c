@@ -313,6 +313,9 @@ static void exec_commit(struct exec_binprm *b, struct mm *mm, void *thread,
 	t->robust_list_len = 0;
 	t->did_exec = true;
 	t->dumpable = 1;
+	t->keepcaps = false;
+	if (t->signal)
+		posix_timers_release(t->signal);
 	task_vfork_done(t);
 }
 

@@ -241,6 +241,7 @@ static void exit_group_dead(struct task *t)
 	struct signal_struct *sig = t->signal;
 
 	ktimer_cancel(&sig->real_timer);
+	posix_timers_release(sig);
 	sigpending_flush(&sig->shared_pending);
 	if (sig->sid == t->tgid && sig->tty)
 		tty_session_leader_exit(sig->tty, sig->sid);

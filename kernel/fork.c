@@ -137,6 +137,7 @@ struct signal_struct *task_signal_alloc(void)
 	sig->cont_reported = true;
 	rlimits_init(sig->rlim);
 	INIT_LIST_HEAD(&sig->real_timer.link);
+	INIT_LIST_HEAD(&sig->posix_timers);
 	return sig;
 }
 
@@ -147,6 +148,7 @@ static void signal_put(struct signal_struct *sig)
 		return;
 	}
 	ktimer_cancel(&sig->real_timer);
+	posix_timers_release(sig);
 	sigpending_flush(&sig->shared_pending);
 	kfree(sig);
 }
@@ -393,8 +395,14 @@ static void clone_identity(struct task *c, u64 flags)
 	}
 	c->personality = p->personality;
 	c->nice = p->nice;
+	c->policy = p->policy;
+	c->rt_priority = p->rt_priority;
+	c->sched_reset_on_fork = p->sched_reset_on_fork;
+	c->ioprio = p->ioprio;
+	sched_policy_fork(c);
 	c->dumpable = p->dumpable;
 	c->no_new_privs = p->no_new_privs;
+	c->keepcaps = p->keepcaps;
 }
 
 /* Give the child its pid and parent (or thread group), and make it visible. */

@@ -153,6 +153,11 @@ unsigned long printk_log_size(void)
 	return log_end - log_start;
 }
 
+unsigned long printk_log_capacity(void)
+{
+	return LOG_SIZE;
+}
+
 unsigned long printk_log_pos(void)
 {
 	return log_end;

@@ -220,6 +220,8 @@ int sig_dequeue(struct task *t, ksigset_t mask, siginfo_t *info)
 
 	if (!sig)
 		sig = dequeue_from(&t->signal->shared_pending, mask, info);
+	if (sig && info->si_code == SI_TIMER)
+		posix_timer_dequeued(t->signal, info);
 	sig_recalc(t);
 	return sig;
 }

@@ -402,6 +402,22 @@ static long prctl_flags(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 			return -EINVAL;
 		t->no_new_privs = true;
 		return 0;
+	case PR_SET_KEEPCAPS:
+		if (arg2 > 1)
+			return -EINVAL;
+		t->keepcaps = arg2 != 0;
+		return 0;
+	case PR_GET_KEEPCAPS:
+		return t->keepcaps;
+	case PR_GET_SECUREBITS:
+		return 0; /* no securebits are set (and none can be: capabilities are not kept) */
+	case PR_CAP_AMBIENT:
+		/* The ambient set is always empty: reading and clearing it work. */
+		if (arg2 == PR_CAP_AMBIENT_IS_SET)
+			return arg3 <= CAP_LAST_CAP ? 0 : -EINVAL;
+		if (arg2 == PR_CAP_AMBIENT_CLEAR_ALL)
+			return 0;
+		return arg2 == PR_CAP_AMBIENT_RAISE || arg2 == PR_CAP_AMBIENT_LOWER ? -EPERM : -EINVAL;
 	case PR_GET_NO_NEW_PRIVS:
 		if (arg2 || arg3 || arg4 || arg5)
 			return -EINVAL;
@@ -523,14 +539,6 @@ long sys_sched_getaffinity(const struct sc_args *a)
 	return copy_to_user(umask, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
 }
 
-/* May current change t's scheduling (Linux's check_same_owner, or root)? */
-static bool sched_permitted(const struct task *t)
-{
-	u32 euid = current->cred.euid;
-
-	return capable_root() || euid == t->cred.euid || euid == t->cred.uid;
-}
-
 long sys_sched_setaffinity(const struct sc_args *a)
 {
 	int pid = (int)a->arg[0];
@@ -544,7 +552,7 @@ long sys_sched_setaffinity(const struct sc_args *a)
 	t = task_lookup(pid);
 	if (!t)
 		return -ESRCH;
-	if (!sched_permitted(t))
+	if (!sched_may_change(t))
 		return -EPERM;
 	return (mask & 1) ? 0 : -EINVAL;
 }
@@ -558,27 +566,6 @@ long sys_getcpu(const struct sc_args *a)
 	if (unode && put_user((u32)0, unode))
 		return -EFAULT;
 	return 0;
-}
-
-long sys_sched_getscheduler(const struct sc_args *a)
-{
-	int pid = (int)a->arg[0];
-
-	if (pid < 0)
-		return -EINVAL;
-	return task_lookup(pid) ? SCHED_NORMAL : -ESRCH;
-}
-
-long sys_sched_getparam(const struct sc_args *a)
-{
-	int pid = (int)a->arg[0];
-	uaddr_t uparam = a->arg[1];
-
-	if (pid < 0 || !uparam)
-		return -EINVAL;
-	if (!task_lookup(pid))
-		return -ESRCH;
-	return put_user((int)0, uparam) ? -EFAULT : 0; /* struct sched_param: sched_priority */
 }
 
 static bool prio_match(const struct task *p, int which, int who)
@@ -628,7 +615,7 @@ static int set_one_nice(struct task *p, int nice, int err)
 {
 	u64 nice_rlim = (u64)(20 - nice);
 
-	if (!sched_permitted(p))
+	if (!sched_may_change(p))
 		return -EPERM;
 	if (nice < p->nice && !capable_root() && nice_rlim > p->signal->rlim[RLIMIT_NICE].rlim_cur)
 		return -EACCES;

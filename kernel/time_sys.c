@@ -367,8 +367,7 @@ long sys_clock_nanosleep(const struct sc_args *a)
 
 /* ---- ITIMER_REAL and alarm */
 
-/* The live process whose signal_struct is s, or NULL. */
-static struct task *process_of(const struct signal_struct *s)
+struct task *signal_live_task(const struct signal_struct *s)
 {
 	struct task *t;
 
@@ -382,7 +381,7 @@ static struct task *process_of(const struct signal_struct *s)
 static void real_timer_fn(struct ktimer *kt)
 {
 	struct signal_struct *s = container_of(kt, struct signal_struct, real_timer);
-	struct task *t = process_of(s);
+	struct task *t = signal_live_task(s);
 	u64 now, next, step;
 
 	if (!t)
@@ -419,22 +418,80 @@ static void itimer_set(struct signal_struct *s, u64 value, u64 interval)
 	ktimer_arm(&s->real_timer, deadline_after(value));
 }
 
+/* ---- ITIMER_VIRTUAL (user time) and ITIMER_PROF (user and system time) */
+
+static const int cpu_timer_signal[2] = { SIGVTALRM, SIGPROF };
+
+void itimer_account(struct task *t, u64 user_ns, u64 sys_ns)
+{
+	struct signal_struct *s = t->signal;
+
+	if (!s)
+		return;
+	for (int i = 0; i < 2; i++) {
+		u64 used = i == 0 ? user_ns : user_ns + sys_ns;
+
+		if (!s->cpu_timer_value[i] || !used)
+			continue;
+		if (used < s->cpu_timer_value[i]) {
+			s->cpu_timer_value[i] -= used;
+			continue;
+		}
+		/* expired: reload (what was overrun counts against the next period) */
+		used -= s->cpu_timer_value[i];
+		s->cpu_timer_value[i] = 0;
+		if (s->cpu_timer_interval[i]) {
+			u64 step = max(s->cpu_timer_interval[i], ITIMER_MIN_NS);
+
+			s->cpu_timer_value[i] = step - used % step;
+		}
+		sig_send_process(t->group_leader ? t->group_leader : t, cpu_timer_signal[i], NULL);
+	}
+}
+
+static void cpu_itimer_get(const struct signal_struct *s, int i,
+			   struct __kernel_old_itimerval *v)
+{
+	memset(v, 0, sizeof(*v));
+	ns_timeval(s->cpu_timer_value[i], &v->it_value);
+	ns_timeval(s->cpu_timer_interval[i], &v->it_interval);
+}
+
+static void any_itimer_get(const struct signal_struct *s, int which,
+			   struct __kernel_old_itimerval *v)
+{
+	if (which == ITIMER_REAL)
+		itimer_get(s, v);
+	else
+		cpu_itimer_get(s, which == ITIMER_VIRTUAL ? 0 : 1, v);
+}
+
 long sys_setitimer(const struct sc_args *a)
 {
 	int which = (int)a->arg[0];
 	uaddr_t unew = a->arg[1], uold = a->arg[2];
 	struct signal_struct *s = current->signal;
 	struct __kernel_old_itimerval nv, ov;
+	u64 value, interval;
 
 	memset(&nv, 0, sizeof(nv));
 	if (unew && copy_from_user(&nv, unew, sizeof(nv)))
 		return -EFAULT;
 	if (!timeval_valid(&nv.it_value) || !timeval_valid(&nv.it_interval))
 		return -EINVAL;
-	if (which != ITIMER_REAL)
+	if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
 		return -EINVAL;
-	itimer_get(s, &ov);
-	itimer_set(s, timeval_ns(&nv.it_value), timeval_ns(&nv.it_interval));
+	any_itimer_get(s, which, &ov);
+	value = timeval_ns(&nv.it_value);
+	interval = timeval_ns(&nv.it_interval);
+	if (which == ITIMER_REAL) {
+		itimer_set(s, value, interval);
+	} else {
+		int i = which == ITIMER_VIRTUAL ? 0 : 1;
+
+		s->cpu_timer_value[i] = value;
+		s->cpu_timer_interval[i] = value ? interval : 0;
+	}
 	if (uold && copy_to_user(uold, &ov, sizeof(ov)))
 		return -EFAULT;
 	return 0;
@@ -445,9 +502,9 @@ long sys_getitimer(const struct sc_args *a)
 	int which = (int)a->arg[0];
 	struct __kernel_old_itimerval v;
 
-	if (which != ITIMER_REAL)
+	if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
 		return -EINVAL;
-	itimer_get(current->signal, &v);
+	any_itimer_get(current->signal, which, &v);
 	return copy_to_user(a->arg[1], &v, sizeof(v)) ? -EFAULT : 0;
 }
 

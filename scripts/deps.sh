@@ -24,6 +24,7 @@ PKGS=(
 	python3                              # pseudo-terminal console tests
 	gdb                                  # kernel debugging (make gdb) and its tests
 	strace                               # the judge of strace= output in the tests
+	debootstrap                          # Debian images: mkrootfs.sh debian, debian.bats
 )
 
 mode=install

@@ -79,3 +79,61 @@ populate_extra() {
 		done < <(shared_libs "$p")
 	done
 }
+
+# The packages of the Debian image on top of debootstrap's minbase: what issue 4's
+# scenarios use (python3 and its venv, ps/top/free, perl, a pager), plus DEBIAN_EXTRA.
+DEBIAN_PKGS="python3 python3-venv procps perl-base less"
+
+# debian_tree SUITE: print the path of an installed Debian tree (debootstrap minbase plus
+# DEBIAN_PKGS), made and cached under DEBIAN_CACHE on first use (root and a mirror needed
+# then). A tree is complete once its .done stamp exists; a half-made one is started again.
+debian_tree() {
+	local suite=$1 mirror=${MIRROR:-http://deb.debian.org/debian}
+	local pkgs key cache dir
+	pkgs=$(echo "$DEBIAN_PKGS ${DEBIAN_EXTRA:-}" | tr ' ' '\n' | sed '/^$/d' | sort -u |
+		paste -sd, -)
+	key=$(printf '%s %s %s\n' "$suite" "$mirror" "$pkgs" | md5sum | cut -c1-8)
+	cache=${DEBIAN_CACHE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/debian}
+	dir=$cache/$suite-$key
+	if [ -f "$dir/.done" ]; then
+		echo "$dir/tree"
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] || die "debian images need root (debootstrap)"
+	command -v debootstrap >/dev/null ||
+		die "debootstrap not found: apt-get install debootstrap"
+	debian_umount "$dir/tree"
+	rm -rf "$dir"
+	mkdir -p "$dir" "$cache/debs"
+	echo "mkrootfs: debootstrap $suite ($pkgs) into $dir/tree" >&2
+	if ! debootstrap --variant=minbase --include="$pkgs" --cache-dir="$cache/debs" \
+		"$suite" "$dir/tree" "$mirror" >"$dir/debootstrap.log" 2>&1; then
+		debian_umount "$dir/tree"
+		tail -n 5 "$dir/debootstrap.log" >&2
+		die "debootstrap failed (log: $dir/debootstrap.log)"
+	fi
+	debian_umount "$dir/tree"
+	debian_configure "$dir/tree"
+	touch "$dir/.done"
+	echo "$dir/tree"
+}
+
+# debian_configure TREE: what an installed system has and debootstrap leaves out.
+debian_configure() {
+	local t=$1
+	echo umlite >"$t/etc/hostname"
+	printf '127.0.0.1\tlocalhost\n127.0.1.1\tumlite\n::1\t\tlocalhost ip6-localhost\n' \
+		>"$t/etc/hosts"
+	printf '/dev/ubda / ext4 defaults 0 1\n' >"$t/etc/fstab"
+	# the .debs are in the cache's debs/ already
+	rm -f "$t"/var/cache/apt/archives/*.deb
+}
+
+# debian_umount TREE: what debootstrap may have left mounted in TREE (after a failure).
+debian_umount() {
+	local m
+	for m in proc sys dev/pts dev; do
+		mountpoint -q "$1/$m" 2>/dev/null && umount -l "$1/$m"
+	done
+	return 0
+}

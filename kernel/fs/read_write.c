@@ -26,6 +26,7 @@
 #include "uaccess.h"
 
 #include <asm/ioctls.h>
+#include <linux/fadvise.h>
 #include <linux/fs.h>
 #include <linux/uio.h>
 
@@ -710,6 +711,40 @@ long sys_flock(const struct sc_args *a)
 	if (!f)
 		return -EBADF;
 	r = locks_flock(f, (unsigned)a->arg[1]);
+	file_put(f);
+	return r;
+}
+
+/*
+ * fadvise64: the advice is checked and accepted; the page cache does its own reading
+ * ahead and writing back, so none changes what is cached. FIFOs give ESPIPE, as in Linux.
+ */
+long sys_fadvise64(const struct sc_args *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+	long long len = (long long)a->arg[2];
+	int advice = (int)a->arg[3];
+	long r = 0;
+
+	if (!f)
+		return -EBADF;
+	if (S_ISFIFO(f->inode->mode))
+		r = -ESPIPE;
+	else if (len < 0 || advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE)
+		r = -EINVAL;
+	file_put(f);
+	return r;
+}
+
+/* readahead: accepted on files that have data to read ahead (regular files, disks). */
+long sys_readahead(const struct sc_args *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = S_ISREG(f->inode->mode) || S_ISBLK(f->inode->mode) ? 0 : -EINVAL;
 	file_put(f);
 	return r;
 }

@@ -18,6 +18,8 @@ size_t printk_log_read(char *buf, size_t len, unsigned long *pos);
 size_t printk_last_message(unsigned long since, char *buf, size_t len);
 /* Bytes currently held in the log. */
 unsigned long printk_log_size(void);
+/* The ring's size in bytes (syslog's SIZE_BUFFER). */
+unsigned long printk_log_capacity(void);
 /* The position (for printk_log_read) where the next message will be stored. */
 unsigned long printk_log_pos(void);
 

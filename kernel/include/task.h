@@ -52,6 +52,11 @@ struct signal_struct {
 	/* ITIMER_REAL / alarm() */
 	struct ktimer real_timer;
 	u64 real_interval_ns;
+	/* ITIMER_VIRTUAL, ITIMER_PROF: CPU time left and reload (0: disarmed) */
+	u64 cpu_timer_value[2], cpu_timer_interval[2];
+	/* timer_create's timers (kernel/posix_timers.c) and the next id to try */
+	struct list_head posix_timers;
+	int next_timer_id;
 };
 
 struct mm;
@@ -134,10 +139,15 @@ struct task {
 	bool vfork_done;          /* vfork parent: set by task_vfork_done to wake it */
 	bool did_exec;            /* has exec'd since fork (setpgid's EACCES) */
 	bool no_new_privs;        /* PR_SET_NO_NEW_PRIVS */
+	bool keepcaps;            /* PR_SET_KEEPCAPS (kept across fork, cleared by execve) */
 	bool child_subreaper;     /* PR_SET_CHILD_SUBREAPER: orphans are reparented to us */
 	u8 dumpable;              /* PR_SET_DUMPABLE (0 or 1) */
 	int pdeath_signal;        /* PR_SET_PDEATHSIG: sent to us when our parent exits */
 	int nice;                 /* -20..19 (getpriority/setpriority) */
+	int policy;               /* SCHED_NORMAL... (kernel/sched_policy.c: stored only) */
+	int rt_priority;          /* 1..99 for SCHED_FIFO/SCHED_RR, else 0 */
+	bool sched_reset_on_fork; /* SCHED_RESET_ON_FORK */
+	u16 ioprio;               /* ioprio_set's value (0: IOPRIO_CLASS_NONE) */
 };
 
 /* AddressSanitizer's redzones make kernel frames bigger: KASAN builds get 4x the stack. */
@@ -269,6 +279,24 @@ static inline void task_set_return(struct task *t, long v)
 {
 	t->regs.gp[UM_RAX] = (u64)v;
 }
+
+/* ---- kernel/time_sys.c */
+/* CPU time t just used (user, system): counts down its process's ITIMER_VIRTUAL/PROF. */
+void itimer_account(struct task *t, u64 user_ns, u64 sys_ns);
+/* A live (not zombie) thread of the process whose signal_struct is s, or NULL. */
+struct task *signal_live_task(const struct signal_struct *s);
+
+/* ---- kernel/posix_timers.c */
+/* Delete every POSIX timer of the process (exec, exit, the signal_struct's end). */
+void posix_timers_release(struct signal_struct *s);
+/* A timer's signal is being taken: set its si_overrun to the overruns counted until now. */
+void posix_timer_dequeued(struct signal_struct *s, siginfo_t *info);
+
+/* ---- kernel/sched_policy.c */
+/* May current change t's scheduling (t's owner, or root)? */
+bool sched_may_change(const struct task *t);
+/* fork: give child (a copy of its parent's fields) its policy (SCHED_RESET_ON_FORK). */
+void sched_policy_fork(struct task *child);
 
 /* ---- kernel/cred.c */
 bool capable_root(void);

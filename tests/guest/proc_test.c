@@ -1,6 +1,6 @@
 /*
  * Guest test: /proc and identity. /proc/self, per-process files (stat, status, cmdline,
- * maps, fd, exe), system files (meminfo, uptime, mounts), uname and ids.
+ * maps, fd, exe, mountinfo), system files (meminfo, uptime, mounts), uname and ids.
  * Runs natively (the oracle) and inside um-lite.
  */
 #include <errno.h>
@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
@@ -139,6 +141,34 @@ TEST(mounts_list_proc)
 
 	ASSERT_NE(NULL, s);
 	EXPECT_NE(NULL, strstr(s, " /proc proc "));
+}
+
+/* df and findmnt read mountinfo: ids, the device (as stat says), root, mount point, type. */
+TEST(mountinfo_describes_proc_as_stat_sees_it)
+{
+	char *s = slurp("/proc/self/mountinfo"), *line, root[256], where[256], type[64];
+	unsigned maj, min;
+	int id, parent, found = 0;
+	struct stat st;
+
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, stat("/proc", &st));
+	for (line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+		char *dash = strstr(line, " - ");
+
+		ASSERT_NE(NULL, dash);
+		ASSERT_EQ(6, sscanf(line, "%d %d %u:%u %255s %255s", &id, &parent, &maj, &min,
+				    root, where));
+		ASSERT_EQ(1, sscanf(dash, " - %63s", type));
+		EXPECT_GT(id, 0);
+		if (strcmp(where, "/proc") == 0 && strcmp(type, "proc") == 0) {
+			EXPECT_EQ(major(st.st_dev), maj);
+			EXPECT_EQ(minor(st.st_dev), min);
+			EXPECT_STREQ("/", root);
+			found++;
+		}
+	}
+	EXPECT_EQ(1, found);
 }
 
 TEST(uname_says_linux_x86_64)

@@ -1,11 +1,12 @@
 /*
  * Guest test: signals. Handlers with siginfo, masks and pending sets, system-call restart,
- * alarm, the alternate stack, faults turned into SIGSEGV, and register state (general and
+ * alarm, the CPU-time interval timers, POSIX timers (timer_create), the alternate stack, faults turned into SIGSEGV, and register state (general and
  * SSE/AVX) restored by sigreturn. Runs natively (the oracle) and inside um-lite.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +161,88 @@ TEST(alarm_delivers_sigalrm)
 	while (!got_sig)
 		pause();
 	EXPECT_EQ(SIGALRM, got_sig);
+}
+
+static volatile sig_atomic_t cpu_ticks;
+
+static void on_cpu_tick(int sig)
+{
+	cpu_ticks++;
+}
+
+/* Busy in user mode (and in system calls for ITIMER_PROF) until n ticks or ~10 s. */
+static void spin_until_ticks(int n, bool syscalls)
+{
+	time_t t0 = time(NULL);
+	volatile unsigned long x = 0;
+
+	while (cpu_ticks < n && time(NULL) - t0 < 10) {
+		for (int i = 0; i < 100000; i++)
+			x += i;
+		if (syscalls)
+			getppid();
+	}
+}
+
+TEST(itimer_virtual_and_prof_count_cpu_time)
+{
+	struct itimerval it = { { 0, 20000 }, { 0, 30000 } }, got;
+	int which[2] = { ITIMER_VIRTUAL, ITIMER_PROF }, sig[2] = { SIGVTALRM, SIGPROF };
+
+	for (int i = 0; i < 2; i++) {
+		cpu_ticks = 0;
+		signal(sig[i], on_cpu_tick);
+		ASSERT_EQ(0, setitimer(which[i], &it, NULL));
+		ASSERT_EQ(0, getitimer(which[i], &got));
+		EXPECT_EQ(20000, got.it_interval.tv_usec);
+		EXPECT_GT(got.it_value.tv_usec, 0); /* Linux rounds it up to its tick */
+		spin_until_ticks(3, i == 1);
+		EXPECT_GE(cpu_ticks, 3);
+		memset(&got, 0, sizeof(got));
+		ASSERT_EQ(0, setitimer(which[i], &got, NULL));
+		ASSERT_EQ(0, getitimer(which[i], &got));
+		EXPECT_EQ(0, got.it_value.tv_sec + got.it_value.tv_usec);
+		signal(sig[i], SIG_DFL);
+	}
+	EXPECT_EQ(-1, setitimer(42, &it, NULL));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(posix_timer_signals_with_si_timer_value_and_overruns)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN + 1 };
+	struct itimerspec its = { .it_value = { 0, 20000000 } }, cur;
+	sigset_t set;
+	siginfo_t si;
+	timer_t id;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN + 1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	ev.sigev_value.sival_int = 1234;
+	ASSERT_EQ(0, timer_create(CLOCK_MONOTONIC, &ev, &id));
+	ASSERT_EQ(0, timer_settime(id, 0, &its, NULL));
+	ASSERT_EQ(0, timer_gettime(id, &cur));
+	EXPECT_GT(cur.it_value.tv_nsec, 0);
+	ASSERT_EQ(SIGRTMIN + 1, sigwaitinfo(&set, &si));
+	EXPECT_EQ(SI_TIMER, si.si_code);
+	EXPECT_EQ(1234, si.si_value.sival_int);
+	ASSERT_EQ(0, timer_gettime(id, &cur));
+	EXPECT_EQ(0, cur.it_value.tv_sec + cur.it_value.tv_nsec);
+	/* a 2 ms period while the signal stays blocked: one signal, the rest overruns */
+	its.it_value.tv_nsec = 2000000;
+	its.it_interval.tv_nsec = 2000000;
+	ASSERT_EQ(0, timer_settime(id, 0, &its, NULL));
+	usleep(100000);
+	ASSERT_EQ(SIGRTMIN + 1, sigwaitinfo(&set, &si));
+	EXPECT_GT(si.si_overrun, 5);
+	EXPECT_EQ(si.si_overrun, timer_getoverrun(id));
+	ASSERT_EQ(0, timer_delete(id));
+	EXPECT_EQ(-1, timer_gettime(id, &cur));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, timer_create(12345, &ev, &id));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, sigprocmask(SIG_UNBLOCK, &set, NULL));
 }
 
 TEST(handlers_run_on_the_alternate_stack)

@@ -115,7 +115,8 @@ static void fd_init_inode(struct inode *inode, const struct proc_inode *pi, stru
 	inode->mode = mode;
 }
 
-static int mount_id(const struct mount *mnt)
+/* A mount's id (fdinfo's mnt_id, mountinfo's first field): its place in mount order. */
+int procfs_mount_id(const struct mount *mnt)
 {
 	const struct mount *m;
 	int id = 1;
@@ -160,7 +161,7 @@ static int show_fdinfo(struct procfs_buf *b, const struct proc_inode *pi, struct
 	if (fs->cloexec && (fs->cloexec[pi->fd / 64] >> (pi->fd % 64) & 1))
 		flags |= O_CLOEXEC;
 	procfs_printf(b, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n", (long long)f->pos,
-		      flags, mount_id(f->path.mnt),
+		      flags, procfs_mount_id(f->path.mnt),
 		      (unsigned long long)(f->inode ? f->inode->ino : 0));
 	return show_fdinfo_extra(b, f);
 }

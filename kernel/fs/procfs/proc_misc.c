@@ -279,6 +279,64 @@ int procfs_show_mounts(struct procfs_buf *b, const struct path *root)
 	return 0;
 }
 
+/* The path of d within its filesystem ("/" for the superblock's root), escaped. */
+static void mountinfo_root(struct procfs_buf *b, const struct dentry *d, char *buf)
+{
+	size_t pos = PATH_MAX_LEN - 1;
+
+	buf[pos] = '\0';
+	for (; d && d->parent && d != d->sb->root; d = d->parent) {
+		if ((size_t)d->namelen + 1 > pos)
+			break;
+		pos -= d->namelen;
+		memcpy(buf + pos, d->name, d->namelen);
+		buf[--pos] = '/';
+	}
+	mounts_escaped(b, buf[pos] ? buf + pos : "/");
+}
+
+static void mountinfo_one(struct procfs_buf *b, const struct mount *m, const char *where,
+			  char *buf)
+{
+	bool ro = m->sb && (m->sb->flags & MS_RDONLY);
+	u32 dev = m->sb ? m->sb->dev : 0;
+	int id = procfs_mount_id(m);
+
+	procfs_printf(b, "%d %d %u:%u ", id, m->parent ? procfs_mount_id(m->parent) : id,
+		      MAJOR(dev), MINOR(dev));
+	mountinfo_root(b, m->root, buf);
+	procfs_write(b, " ", 1);
+	mounts_escaped(b, where);
+	procfs_write(b, " ", 1);
+	mounts_options(b, m);
+	procfs_printf(b, " - %s ", m->sb && m->sb->type ? m->sb->type->name : "none");
+	mounts_escaped(b, m->source ? m->source : "none");
+	procfs_printf(b, " %s\n", ro ? "ro" : "rw");
+}
+
+int procfs_show_mountinfo(struct procfs_buf *b, const struct path *root)
+{
+	char *where = kmalloc(PATH_MAX_LEN), *buf = kmalloc(PATH_MAX_LEN);
+	struct mount *m;
+
+	if (!where || !buf) {
+		kfree(where);
+		kfree(buf);
+		return -ENOMEM;
+	}
+	list_for_each_entry(m, &mount_list, link) {
+		struct path p = { m, m->root };
+		bool deleted, unreachable;
+		long n = path_to_string_ex(&p, root, where, PATH_MAX_LEN, &deleted, &unreachable);
+
+		if (n >= 0 && !unreachable)
+			mountinfo_one(b, m, where, buf);
+	}
+	kfree(where);
+	kfree(buf);
+	return 0;
+}
+
 /* ---- small system files */
 
 /* The filesystem types that may be built in; those registered are listed. */

@@ -472,6 +472,11 @@ static int show_mounts(struct procfs_buf *b, const struct proc_inode *pi, struct
 	return t->fs ? procfs_show_mounts(b, &t->fs->root) : 0;
 }
 
+static int show_mountinfo(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	return t->fs ? procfs_show_mountinfo(b, &t->fs->root) : 0;
+}
+
 /* ---- maps */
 
 static void maps_name(struct procfs_buf *b, struct mm *mm, struct vma *v, char *name)
@@ -635,6 +640,7 @@ static struct proc_entry pid_entries[] = {
 	PROC_FILE("limits", 0444, show_limits),
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps, .max = MAPS_MAX,
 	  .flags = PE_PRIVATE },
+	PROC_FILE("mountinfo", 0444, show_mountinfo),
 	PROC_FILE("mounts", 0444, show_mounts),
 	PROC_FILE("oom_score", 0444, show_zero),
 	PROC_FILE_RW("oom_score_adj", 0644, show_zero, write_ignore),

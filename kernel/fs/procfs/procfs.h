@@ -123,6 +123,8 @@ extern const struct proc_dyn procfs_pid_dyn; /* the numbered children of /proc *
 extern const struct proc_dyn procfs_fd_dyn, procfs_fdinfo_dyn;
 /* How Linux names p as seen from current's root, into buf (PATH_MAX_LEN); its length. */
 long procfs_path_name(const struct path *p, char *buf);
+/* A mount's id (fdinfo's mnt_id, mountinfo's first field): its place in mount order. */
+int procfs_mount_id(const struct mount *mnt);
 /* The name of an open file: its path, or "pipe:[ino]", "socket:[ino]", "anon_inode:...". */
 long procfs_file_name(struct file *f, char *buf);
 
@@ -136,6 +138,8 @@ extern struct proc_entry procfs_sys_net_entries[PROCFS_SYS_NET_NR];
 extern struct proc_entry procfs_root;
 /* The mount table as root (a task's root directory) sees it, /proc/PID/mounts format. */
 int procfs_show_mounts(struct procfs_buf *b, const struct path *root);
+/* The same table in /proc/PID/mountinfo's format (ids, dev, root within the filesystem). */
+int procfs_show_mountinfo(struct procfs_buf *b, const struct path *root);
 
 /* proc_swap.c: /proc/swaps and /proc/vmstat */
 int procfs_show_swaps(struct procfs_buf *b, const struct proc_inode *pi, struct task *t);
