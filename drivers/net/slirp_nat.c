@@ -38,6 +38,7 @@ void nat_conn_drop(struct nat_conn *c)
 	if (c->proxy) {
 		if (c->proxy->peer || c->proxy->listener)
 			tcp_nat_reset(c->proxy, -ECONNRESET);
+		c->proxy->nat = NULL;
 		sock_put(&c->proxy->sk);
 		c->proxy = NULL;
 	}
@@ -62,6 +63,7 @@ static struct inet_sock *nat_proxy_new(struct nat_conn *c)
 	p->sk.rcvbuf = NAT_PROXY_RCVBUF;
 	p->sk.opt |= SOCK_OPT_OOBINLINE; /* urgent bytes stay in the stream */
 	p->connected = true;
+	p->nat = c;
 	c->proxy = p;
 	c->we.func = nat_proxy_wake;
 	c->we.private = c;

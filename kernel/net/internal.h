@@ -141,7 +141,8 @@ struct inet_sock {
 	struct list_head synq;       /* listener: connectors waiting for room */
 	struct list_head q_link;     /* in a listener's acceptq or synq */
 	int backlog, nr_accept;
-	void *nat;                   /* UDP: its NAT state (drivers/net/slirp.c), or NULL */
+	void *nat;                   /* NAT state (drivers/net/slirp_nat.c): a UDP socket's host
+				      * socket, or a TCP proxy's connection; NULL otherwise */
 };
 
 #define inet_sk(s) container_of(s, struct inet_sock, sk)

@@ -475,7 +475,8 @@ static ssize_t tcp_push(struct inet_sock *is, struct inet_sock *p, struct kmsg *
 		}
 		skb_set_owner(skb, s);
 		skb_queue_rcv(&p->sk, skb);
-		netdev_lo_count(n);
+		if (!p->nat) /* a NAT proxy's traffic is eth0's (drivers/net/slirp_nat.c) */
+			netdev_lo_count(n);
 		sent += n;
 	}
 	return sent ? (ssize_t)sent : err;
