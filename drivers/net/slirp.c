@@ -37,6 +37,7 @@ static struct {
 	u32 resolver;              /* network order; 0: none */
 	u16 resolver_port;
 	bool resolver_given;
+	bool restricted;           /* restrict=on: no connections out, only hostfwd in */
 } cfg = { .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }, .resolver_port = 53 };
 
 static struct net_device *slirp_dev;
@@ -183,9 +184,15 @@ static int parse_slirp_field(const char *name, const char *s, size_t len)
 		       (int)len - 9, s + 9);
 		return -EINVAL;
 	}
+	if ((len == 11 && !strncmp(s, "restrict=on", 11)) ||
+	    (len == 12 && !strncmp(s, "restrict=off", 12))) {
+		cfg.restricted = len == 11;
+		return 0;
+	}
 	if (!parse_mac(s, len, cfg.mac))
 		return 0;
-	printk(KERN_ERR "%s=slirp: unknown setting '%.*s' (MAC, hostfwd=..., resolver=...)\n",
+	printk(KERN_ERR "%s=slirp: unknown setting '%.*s' (MAC, hostfwd=..., resolver=..., "
+			"restrict=on|off)\n",
 	       name, (int)len, s);
 	return -EINVAL;
 }
@@ -258,7 +265,8 @@ static int set_eth(const char *w)
 }
 KPARAM("eth", set_eth, KP_PREFIX,
        "eth0=slirp[,hostfwd=tcp|udp:[HOSTADDR]:PORT-:GUESTPORT][,resolver=IP[:PORT]]\n"
-       "                  rootless NAT: 10.0.2.15, gateway 10.0.2.2 (the host), DNS 10.0.2.3");
+       "                  [,restrict=on] rootless NAT: 10.0.2.15, gateway 10.0.2.2 (the\n"
+       "                  host's 127.0.0.1), DNS 10.0.2.3; restrict=on: hostfwd only");
 
 /* vec<N>:transport=... (UML's vector drivers): none in this build. */
 static int set_vec(const char *w)
@@ -289,6 +297,8 @@ int slirp_map_out(const struct inaddr *a, u16 port, u32 *ip, u16 *hport)
 	u32 d = net_ntohl(inaddr_v4(a));
 
 	*hport = port;
+	if (cfg.restricted)
+		return -ENETUNREACH; /* QEMU's restrict=on: nothing leaves the instance */
 	if (d == SLIRP_HOST) {
 		*ip = net_htonl(0x7f000001);
 		return 0;

@@ -203,7 +203,7 @@ static void nat_tcp_step(struct nat_conn *c)
 		nat_watch(c, c->connecting ? SLIRP_EV_OUT : 0);
 		return; /* hostfwd: waiting for room in the guest's accept queue */
 	}
-	if (p->sk.err == -ECONNRESET || (!p->peer && p->tcp_state == TCP_SYN_SENT)) {
+	if (p->sk.err || (!p->peer && p->tcp_state == TCP_SYN_SENT)) {
 		nat_conn_kill(c, true); /* the guest reset the connection (or never took it) */
 		return;
 	}

@@ -117,6 +117,22 @@ status=0"
 	assert_equal "echo:hello from 10.0.2.2:$port" "$output"
 }
 
+@test "restrict=on: nothing leaves the instance, hostfwd still comes in" {
+	local port out=$BATS_TEST_TMPDIR/guest.out got=""
+	port=$(free_port)
+	slirp_run rootfs.cpio "eth0=slirp,restrict=on,hostfwd=tcp:127.0.0.1:$port-:80" -- \
+		"nc 10.0.2.2 $port </dev/null; echo out=\$?; echo in | nc -l -p 80" >"$out" 2>&1 &
+	local gpid=$!
+	for _ in $(seq 100); do
+		got=$(busybox nc 127.0.0.1 "$port" </dev/null 2>/dev/null) && [ -n "$got" ] && break
+		sleep 0.1
+	done
+	wait "$gpid"
+	assert_equal "in" "$got"
+	assert_contains "$(cat "$out")" "Network is unreachable"
+	assert_contains "$(cat "$out")" "out=1"
+}
+
 @test "hostfwd=udp: a host client's datagram reaches a guest UDP server, which answers" {
 	[ -f "$UDIR/test.cpio" ] || skip "no build/test.cpio"
 	local port out=$BATS_TEST_TMPDIR/guest.out
