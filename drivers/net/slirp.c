@@ -191,6 +191,11 @@ static int parse_slirp_field(const char *name, const char *s, size_t len)
 	}
 	if (!parse_mac(s, len, cfg.mac))
 		return 0;
+	if (s[0] == '/') { /* UML's third field: the slirp program, which we do not need */
+		pr_warn("%s=slirp: '%.*s' ignored: the NAT is built into the kernel\n", name,
+			(int)len, s);
+		return 0;
+	}
 	printk(KERN_ERR "%s=slirp: unknown setting '%.*s' (MAC, hostfwd=..., resolver=..., "
 			"restrict=on|off)\n",
 	       name, (int)len, s);

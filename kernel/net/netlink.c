@@ -214,7 +214,7 @@ static void rtnl_fill_link(struct nl_buf *b, const struct net_device *d,
 			   const struct nlmsghdr *req, u32 portid, u16 flags)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	static const u8 bcast[6];
+	static const u8 none[6], all[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	size_t off = nlb_begin(b, RTM_NEWLINK, flags, req, portid);
 
 	ifi.ifi_type = (u16)d->type;
@@ -233,7 +233,7 @@ static void rtnl_fill_link(struct nl_buf *b, const struct net_device *d,
 	nlb_u8(b, IFLA_CARRIER, 1);
 	nlb_attr(b, IFLA_QDISC, "noqueue", 8);
 	nlb_attr(b, IFLA_ADDRESS, d->hwaddr, sizeof(d->hwaddr));
-	nlb_attr(b, IFLA_BROADCAST, bcast, sizeof(bcast));
+	nlb_attr(b, IFLA_BROADCAST, d == netdev_lo ? none : all, 6); /* Ethernet's ff:ff:.. */
 	rtnl_link_stats(b, d);
 	nlb_end(b, off);
 }

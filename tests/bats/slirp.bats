@@ -175,6 +175,11 @@ status=0"
 	assert_contains "$output" "bad resolver '300.1.1.1'"
 	run slirp_run rootfs.cpio eth0=wormhole -- true
 	assert_contains "$output" "eth0=wormhole: unknown transport"
+	# UML's own syntax: eth0=slirp,MAC,SLIRP-PROGRAM (the program is not needed here)
+	run slirp_run rootfs.cpio eth0=slirp,fe:fd:01:02:03:04,/usr/bin/slirp -- \
+		'cat /sys/class/net/eth0/address 2>/dev/null || ip link show eth0'
+	assert_status 0
+	assert_contains "$output" "link/ether fe:fd:01:02:03:04 brd ff:ff:ff:ff:ff:ff"
 }
 
 @test "hostfwd on a host port that is taken fails the boot with a clear error" {
