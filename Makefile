@@ -208,7 +208,7 @@ $(B)/tests/guest/libdynprobe.so: tests/guest/dynamic_lib.c
 	$(Q)$(CC) $(filter-out -static,$(GUEST_CFLAGS)) -fPIC -shared $< -o $@
 
 # Tools the Bats tests run inside an instance (tests/bats/slirp.bats).
-GUEST_TOOLS := $(B)/tests/guest/udp_echo
+GUEST_TOOLS := $(B)/tests/guest/nat_tool
 
 $(B)/test.cpio: $(B)/rootfs.cpio $(GUEST_TESTS) $(GUEST_LIBS) $(GUEST_TOOLS) scripts/mkinitramfs.sh
 	@echo "  CPIO    $@"

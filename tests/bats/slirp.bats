@@ -92,6 +92,27 @@ status=0"
 	assert_contains "$output" "refused=1"
 }
 
+@test "a non-blocking connect through the NAT: EINPROGRESS, then POLLOUT or the host's refusal" {
+	[ -f "$UDIR/test.cpio" ] || skip "no build/test.cpio"
+	local port out=$BATS_TEST_TMPDIR/sink.out
+	port=$(free_port)
+	start_peer "$out" sink "$port"
+	run slirp_run test.cpio eth0=slirp -- "/tests/nat_tool connect 10.0.2.2 $port
+		/tests/nat_tool connect 10.0.2.2 $((port + 1)); /tests/nat_tool connect 10.0.2.7 80"
+	assert_status 0
+	assert_equal "connect: Operation now in progress
+poll: 1 POLLOUT
+SO_ERROR: 0
+local: 10.0.2.15
+peer: 10.0.2.2:$port
+connect: Operation now in progress
+poll: 1 POLLOUT POLLERR
+SO_ERROR: Connection refused
+connect: Operation now in progress
+poll: 1 POLLOUT POLLERR
+SO_ERROR: No route to host" "$output"
+}
+
 @test "hostfwd=tcp makes a guest server reachable from the host, both ways" {
 	local port out=$BATS_TEST_TMPDIR/guest.out got=""
 	port=$(free_port)
@@ -112,7 +133,7 @@ status=0"
 	local port out=$BATS_TEST_TMPDIR/peer.out
 	port=$(free_port)
 	start_peer "$out" udp-echo "$port"
-	run slirp_run test.cpio eth0=slirp -- "/tests/udp_echo client 10.0.2.2 $port hello"
+	run slirp_run test.cpio eth0=slirp -- "/tests/nat_tool client 10.0.2.2 $port hello"
 	assert_status 0
 	assert_equal "echo:hello from 10.0.2.2:$port" "$output"
 }
@@ -138,7 +159,7 @@ status=0"
 	local port out=$BATS_TEST_TMPDIR/guest.out
 	port=$(free_port)
 	slirp_run test.cpio "eth0=slirp,hostfwd=udp:127.0.0.1:$port-:5353" -- \
-		'/tests/udp_echo server 5353 1' >"$out" 2>&1 &
+		'/tests/nat_tool server 5353 1' >"$out" 2>&1 &
 	local gpid=$!
 	run /usr/bin/python3 "$PEER" udp-ask "$port" ping
 	wait "$gpid"

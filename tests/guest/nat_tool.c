@@ -1,9 +1,13 @@
 /*
- * A UDP tool for tests/bats/slirp.bats (not a test by itself: busybox has no UDP nc).
- *   udp_echo server PORT N      answer N datagrams with "echo:" + the datagram, then exit
- *   udp_echo client IP PORT MSG send MSG, print the reply and its source (3 s timeout)
+ * A network tool for tests/bats/slirp.bats (not a test by itself: busybox has no UDP nc
+ * and no non-blocking connect).
+ *   nat_tool server PORT N      answer N UDP datagrams with "echo:" + the datagram
+ *   nat_tool client IP PORT MSG send MSG over UDP, print the reply and its source (3 s)
+ *   nat_tool connect IP PORT    non-blocking TCP connect: poll, SO_ERROR, the addresses
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +23,7 @@ static int server(int port, int n)
 	char buf[2048], out[2100];
 
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		perror("udp_echo: bind");
+		perror("nat_tool: bind");
 		return 1;
 	}
 	printf("listening\n");
@@ -30,7 +34,7 @@ static int server(int port, int n)
 		ssize_t r = recvfrom(fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from, &len);
 
 		if (r < 0) {
-			perror("udp_echo: recvfrom");
+			perror("nat_tool: recvfrom");
 			return 1;
 		}
 		buf[r] = '\0';
@@ -55,12 +59,12 @@ static int client(const char *ip, int port, const char *msg)
 		return 2;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
-		perror("udp_echo: sendto");
+		perror("nat_tool: sendto");
 		return 1;
 	}
 	r = recvfrom(fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from, &len);
 	if (r < 0) {
-		perror("udp_echo: recvfrom");
+		perror("nat_tool: recvfrom");
 		return 1;
 	}
 	buf[r] = '\0';
@@ -68,12 +72,41 @@ static int client(const char *ip, int port, const char *msg)
 	return 0;
 }
 
+static int nb_connect(const char *ip, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) }, me, peer;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), err = 0, r;
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(err);
+
+	if (fd < 0 || inet_pton(AF_INET, ip, &a.sin_addr) != 1)
+		return 2;
+	r = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	printf("connect: %s\n", r ? strerror(errno) : "done");
+	r = poll(&p, 1, 3000);
+	printf("poll: %d%s%s\n", r, (p.revents & POLLOUT) ? " POLLOUT" : "",
+	       (p.revents & POLLERR) ? " POLLERR" : "");
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	printf("SO_ERROR: %s\n", err ? strerror(err) : "0");
+	if (err)
+		return 0;
+	len = sizeof(me);
+	getsockname(fd, (struct sockaddr *)&me, &len);
+	printf("local: %s\n", inet_ntoa(me.sin_addr));
+	len = sizeof(peer);
+	if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
+		printf("peer: %s:%d\n", inet_ntoa(peer.sin_addr), ntohs(peer.sin_port));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "connect"))
+		return nb_connect(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "server"))
 		return server(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "client"))
 		return client(argv[2], atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: udp_echo server PORT N | client IP PORT MSG\n");
+	fprintf(stderr, "usage: nat_tool server PORT N | client IP PORT MSG | connect IP PORT\n");
 	return 2;
 }
