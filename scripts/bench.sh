@@ -95,9 +95,11 @@ FLOOR_LABELS=(
 	"floor_tt_1core|PTRACE_SYSCALL + nullification (TT), one core"
 )
 
-BENCH_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill natstream floor_sigsys
-	floor_sysemu floor_tt)
-GUEST_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill natstream)
+BENCH_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill floor_sigsys floor_sysemu floor_tt)
+GUEST_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill)
+# NAT throughput to a host sink (eth0=slirp; start_sink below)
+BENCH_PROGS+=(natstream)
+GUEST_PROGS+=(natstream)
 
 QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 0 ] && QUICK=
