@@ -97,9 +97,6 @@ FLOOR_LABELS=(
 
 BENCH_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill floor_sigsys floor_sysemu floor_tt)
 GUEST_PROGS=(getppid spawn pipe fault fileio filerand thread tcp exit0 fill)
-# NAT throughput to a host sink (eth0=slirp; start_sink below)
-BENCH_PROGS+=(natstream)
-GUEST_PROGS+=(natstream)
 
 QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 0 ] && QUICK=
@@ -314,6 +311,8 @@ boot_time() {
 # through eth0=slirp; runsc runs with --network=none, so its cell stays n/a).
 SINK_PORT=0
 SINK_PID=""
+BENCH_PROGS+=(natstream)
+GUEST_PROGS+=(natstream)
 start_sink() {
 	local i
 	SINK_PORT=$((20000 + RANDOM % 20000))
