@@ -223,9 +223,12 @@ $(B)/tests/guest/libdynprobe.so: tests/guest/dynamic_lib.c
 	@echo "  GUEST   $@"
 	$(Q)$(CC) $(filter-out -static,$(GUEST_CFLAGS)) -fPIC -shared $< -o $@
 
-$(B)/test.cpio: $(B)/rootfs.cpio $(GUEST_TESTS) $(GUEST_LIBS) scripts/mkinitramfs.sh
+# Tools the Bats tests run inside an instance (tests/bats/slirp.bats).
+GUEST_TOOLS := $(B)/tests/guest/nat_tool
+
+$(B)/test.cpio: $(B)/rootfs.cpio $(GUEST_TESTS) $(GUEST_LIBS) $(GUEST_TOOLS) scripts/mkinitramfs.sh
 	@echo "  CPIO    $@"
-	$(Q)scripts/mkinitramfs.sh tests $@ $(GUEST_TESTS) $(GUEST_LIBS)
+	$(Q)scripts/mkinitramfs.sh tests $@ $(GUEST_TESTS) $(GUEST_LIBS) $(GUEST_TOOLS)
 
 # The same userland as ext4 disk images (made without root by mke2fs -d).
 $(B)/rootfs.ext4: scripts/mkrootfs.sh scripts/rootfs-lib.sh $(BUSYBOX)

@@ -2,11 +2,12 @@
  * Host interrupts: the pending bits set by host signal handlers (os/signal.c) are
  * handled here, in kernel context, at the defined points: after a mode's run() returns,
  * in the idle loop, and before returning to guest code. The mconsole socket is read on
- * its SIGIO and, in case one was missed, on every tick.
+ * its SIGIO and, in case one was missed, on every tick; so are eth0=slirp's host sockets.
  */
 #include "kernel.h"
 #include "console.h"
 #include "mconsole.h"
+#include "net.h"
 #include "os.h"
 #include "task.h"
 #include "init.h"
@@ -20,8 +21,10 @@ void irq_handle(void)
 		console_poll();
 	}
 	ktimer_run();
-	if (bits & (OS_IRQ_IO | OS_IRQ_TICK))
+	if (bits & (OS_IRQ_IO | OS_IRQ_TICK)) {
 		mconsole_poll();
+		slirp_poll();
+	}
 	if (bits & OS_IRQ_HOSTINT)
 		console_host_interrupt();
 	if (bits & OS_IRQ_WINCH)

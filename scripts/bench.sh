@@ -73,6 +73,7 @@ WORKLOADS=(
 	"tcp     | tcp_rtt tcp_stream       | @N@                 | 20000  5000  500"
 	"thread  | thread_spawn futex_pingpong | @N@              | 2000   500   100"
 	"filerand | filerand_write filerand_read | @TMP@/rand.dat 32 @N@ | 20000 5000 2000"
+	"natstream | nat_stream             | @HOST@ @PORT@ @N@   | 4096   1024  256"
 )
 
 # The workloads measured again with the guest's root on an ext4 disk (the ext4 env).
@@ -202,6 +203,7 @@ run_once() {
 	umlite:*)
 		local extra=()
 		read -ra extra <<<"${env#umlite:}"
+		[ "$prog" = natstream ] && extra+=(eth0=slirp) # to the host's sink via 10.0.2.2
 		timeout -k 5 "$TIMEOUT" "$UMLITE" "${extra[@]}" mem=256M initrd=build/bench.cpio \
 			"init=/bench/$prog" -- "$@" </dev/null 2>>"$log" ;;
 	ext4:*)
@@ -221,16 +223,17 @@ measure() {
 	local prog results template counts
 	IFS='|' read -r prog results template counts <<<"$line"
 	prog=$(trim "$prog")
-	local c words args=() w n i out rc bindir=$BIN tmp=$SCRATCH
+	local c words args=() w n i out rc bindir=$BIN tmp=$SCRATCH host=127.0.0.1
 	read -ra c <<<"$counts"
 	n=${c[$idx]:-${c[0]}}
 	case $env in
-	umlite:* | ext4:*) bindir=/bench tmp=/tmp ;;
+	umlite:* | ext4:*) bindir=/bench tmp=/tmp host=10.0.2.2 ;;
 	runsc) tmp=/tmp ;;
 	esac
 	read -ra words <<<"$template"
 	for w in "${words[@]}"; do
-		w=${w//@N@/$n}; w=${w//@BIN@/$bindir}; args+=("${w//@TMP@/$tmp}")
+		w=${w//@N@/$n}; w=${w//@BIN@/$bindir}; w=${w//@HOST@/$host}
+		w=${w//@PORT@/$SINK_PORT}; args+=("${w//@TMP@/$tmp}")
 	done
 	for ((i = 0; i < REPEAT; i++)); do
 		if [ -n "${BROKEN[$env]:-}" ]; then
@@ -305,6 +308,25 @@ boot_time() {
 	BOOT[$env]=$(awk -v t="$total" -v n="$BOOT_RUNS" 'BEGIN { printf "%.2f\n", t / n / 1e6 }')
 }
 
+# The host-side server of the natstream workload (native: 127.0.0.1, umlite: 10.0.2.2
+# through eth0=slirp; runsc runs with --network=none, so its cell stays n/a).
+SINK_PORT=0
+SINK_PID=""
+BENCH_PROGS+=(natstream)
+GUEST_PROGS+=(natstream)
+start_sink() {
+	local i
+	SINK_PORT=$((20000 + RANDOM % 20000))
+	"$BIN/natstream" sink "$SINK_PORT" >"$SCRATCH/sink.out" 2>&1 &
+	SINK_PID=$!
+	trap 'kill "$SINK_PID" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+	for ((i = 0; i < 100; i++)); do
+		grep -q ready "$SCRATCH/sink.out" && return 0
+		sleep 0.05
+	done
+	NOTES+=("natstream: the host sink did not start (port $SINK_PORT)")
+}
+
 # ---------------------------------------------------------------- the floors' mapping
 
 floor_for() {
@@ -331,6 +353,7 @@ main() {
 	mkdir -p "$LOGDIR"
 	rm -f "$LOGDIR"/*.log
 	build_programs || { say "cannot build the bench programs"; exit 1; }
+	start_sink
 
 	local envs=(native) cfg have_umlite="" have_runsc=""
 	[ -x "$UMLITE" ] && have_umlite=1

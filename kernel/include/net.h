@@ -289,6 +289,10 @@ struct proto_ops {
 /* A family's constructor: allocate and initialise (sock_init) a socket of type/protocol. */
 typedef int (*net_create_fn)(int type, int protocol, bool kern, struct socket **out);
 
+/* ---- drivers/net/slirp.c */
+/* Serve eth0=slirp's host sockets that are ready (on SIGIO and on the tick). */
+void slirp_poll(void);
+
 /* ---- socket.c */
 /* Initialise the generic part of a new socket (refcount 1, default buffers). */
 void sock_init(struct socket *s, int family, int type, int protocol,

@@ -5,9 +5,9 @@
  * SIOCGIFNAME, SIOCGIFMTU, SIOCGIFHWADDR, ...), which ifconfig, glibc's if_nametoindex and
  * Python use.
  *
- * A NIC (a later eth0=slirp/tuntap/daemon) is one more struct net_device with its ops and
- * addresses on this list: the lookups here already consider every device's addresses,
- * and rtnetlink and /proc/net read the same list. Changing interfaces (SIOCS*) needs root
+ * A NIC (eth0=slirp, drivers/net/slirp.c) is one more struct net_device with its
+ * addresses and default gateway on this list: the lookups here consider every device's
+ * addresses, and rtnetlink and /proc/net read the same list. Changing interfaces (SIOCS*) needs root
  * and only the flags and MTU can be changed; the addresses of lo are fixed.
  */
 #include "kernel.h"
@@ -155,7 +155,7 @@ int netdev_init(void)
 		return err;
 	list_add_tail(&lo->link, &netdev_list);
 	netdev_lo = lo;
-	return 0;
+	return nat_netdev_init();
 }
 
 /* ---- ioctls */

@@ -8,8 +8,8 @@
  * addresses (lo: 127.0.0.0/8 and ::1), so a protocol hands its data straight to the
  * receiving socket. Addresses are kept in IPv6 form, IPv4 ones as ::ffff:a.b.c.d, which
  * makes dual-stack sockets (AF_INET6 without IPV6_V6ONLY) fall out naturally. A
- * destination that is not local gives ENETUNREACH; a NIC driver under net_device would
- * add the routes that lead elsewhere (internal.h).
+ * destination that is not local gives ENETUNREACH, unless eth0=slirp gives a default
+ * route: TCP and UDP to other IPv4 addresses then go through the NAT (drivers/net/slirp.c).
  *
  * Bind rules (Linux's): two sockets of one protocol conflict on a port when their
  * addresses overlap (equal, or either the wildcard, per family view; an AF_INET6 socket
@@ -131,6 +131,10 @@ int inet_route_check(struct inet_sock *is, const struct inaddr *a)
 	}
 	if (inaddr_is_any(a) || netdev_addr_is_local(a))
 		return 0;
+	if ((is->sk.type == SOCK_STREAM || is->sk.type == SOCK_DGRAM) &&
+	    (is->sk.protocol == IPPROTO_TCP || is->sk.protocol == IPPROTO_UDP) &&
+	    nat_route(a, NULL))
+		return 0; /* out through eth0=slirp */
 	return -ENETUNREACH;
 }
 
@@ -142,6 +146,8 @@ void inet_source_for(struct inet_sock *is, const struct inaddr *a, struct inaddr
 		*src = is->saddr;
 		return;
 	}
+	if (!inaddr_is_any(a) && !netdev_addr_is_local(a) && nat_route(a, src))
+		return; /* the NIC's address */
 	if (!inaddr_is_any(a) && !inaddr_is_loopback(a)) {
 		*src = *a; /* another address of ours: the route to it uses it as source */
 		return;

@@ -90,6 +90,7 @@ struct net_device {
 	u8 hwaddr[6];
 	struct list_head addrs;    /* of struct net_ifaddr */
 	u64 rx_packets, rx_bytes, tx_packets, tx_bytes;
+	u32 gateway;               /* IPv4 default route via this address (network order), 0: none */
 	const struct netdev_ops *ops;
 };
 
@@ -140,6 +141,8 @@ struct inet_sock {
 	struct list_head synq;       /* listener: connectors waiting for room */
 	struct list_head q_link;     /* in a listener's acceptq or synq */
 	int backlog, nr_accept;
+	void *nat;                   /* NAT state (drivers/net/slirp_nat.c): a UDP socket's host
+				      * socket, or a TCP proxy's connection; NULL otherwise */
 };
 
 #define inet_sk(s) container_of(s, struct inet_sock, sk)
@@ -193,6 +196,34 @@ void tcp_init_sock(struct inet_sock *is);
 /* Deliver a locally sent IP payload of protocol proto to the raw sockets and responders. */
 void icmp_local_deliver(bool v6, const struct inaddr *src, const struct inaddr *dst,
 			const void *msg, size_t len);
+
+/* ---- tcp.c: connections through NAT (the proxy p stands for the host end) */
+/* Link the connecting guest socket g with proxy p; both wait in SYN_SENT. */
+void tcp_nat_link(struct inet_sock *g, struct inet_sock *p);
+/* The host connection is made: the guest's connect completes. */
+void tcp_nat_established(struct inet_sock *p);
+/* The host refused or reset the connection: the guest sees err; p is unlinked. */
+void tcp_nat_reset(struct inet_sock *p, int err);
+/* The host sent its FIN: the guest reads end of file after the data. */
+void tcp_nat_fin(struct inet_sock *p);
+/* A host connection to the guest's listener at (a, port): established or queued. */
+int tcp_nat_connect_in(struct inet_sock *p, const struct inaddr *a, u16 port);
+
+/* The UDP socket that receives a datagram from (src, sport) to (dst, dport), or NULL. */
+struct inet_sock *udp_nat_lookup(const struct inaddr *src, u16 sport, const struct inaddr *dst,
+				 u16 dport);
+
+/* ---- drivers/net/slirp.c: NAT to the host's network (eth0=slirp) */
+/* Is there a route for a through a NIC (and the source address it uses in *src)? */
+bool nat_route(const struct inaddr *a, struct inaddr *src);
+/* Start a TCP connection of is to (a, port) through the host; 0 or -errno. */
+int nat_tcp_connect(struct inet_sock *is, const struct inaddr *a, u16 port);
+/* Send m from UDP socket is to (a, port) through the host: bytes or -errno. */
+ssize_t nat_udp_send(struct inet_sock *is, const struct inaddr *a, u16 port, struct kmsg *m);
+/* The UDP socket is closes: its host socket goes. */
+void nat_udp_release(struct inet_sock *is);
+/* Set up the NICs given on the command line (after lo). */
+int nat_netdev_init(void);
 
 /* ---- unix_gc.c */
 /* Count (d = 1) or uncount (d = -1) the AF_UNIX sockets among fp's files as in flight. */

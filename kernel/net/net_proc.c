@@ -205,14 +205,39 @@ static int show_if_inet6(struct procfs_buf *b, const struct proc_inode *pi, stru
 	return 0;
 }
 
-/* IPv4 routes of the main table; lo's routes are in the local table, so none yet. */
+static void route_line(struct procfs_buf *b, const char *dev, u32 dst, u32 gw, u32 mask)
+{
+	size_t start = b->len;
+
+	/* the addresses' network-order bytes read as a number, as Linux prints them */
+	procfs_printf(b, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0", dev, dst, gw,
+		      gw ? 3 : 1, mask);
+	pad_line(b, start, 127);
+}
+
+/* IPv4 routes of the main table (lo's are in the local table): a NIC's default and subnet. */
 static int show_route(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
 {
 	size_t start = b->len;
+	struct net_device *d;
+	struct net_ifaddr *ifa;
 
 	procfs_printf(b, "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU"
 			 "\tWindow\tIRTT");
 	pad_line(b, start, 127);
+	list_for_each_entry(d, &netdev_list, link) {
+		if (d == netdev_lo)
+			continue;
+		list_for_each_entry(ifa, &d->addrs, link) {
+			u32 mask = ifa->prefixlen ? net_htonl(0xffffffffu << (32 - ifa->prefixlen)) : 0;
+
+			if (ifa->v6)
+				continue;
+			if (d->gateway)
+				route_line(b, d->name, 0, d->gateway, 0);
+			route_line(b, d->name, inaddr_v4(&ifa->addr) & mask, 0, mask);
+		}
+	}
 	return 0;
 }
 

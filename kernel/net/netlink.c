@@ -214,7 +214,7 @@ static void rtnl_fill_link(struct nl_buf *b, const struct net_device *d,
 			   const struct nlmsghdr *req, u32 portid, u16 flags)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	static const u8 bcast[6];
+	static const u8 none[6], all[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	size_t off = nlb_begin(b, RTM_NEWLINK, flags, req, portid);
 
 	ifi.ifi_type = (u16)d->type;
@@ -233,7 +233,7 @@ static void rtnl_fill_link(struct nl_buf *b, const struct net_device *d,
 	nlb_u8(b, IFLA_CARRIER, 1);
 	nlb_attr(b, IFLA_QDISC, "noqueue", 8);
 	nlb_attr(b, IFLA_ADDRESS, d->hwaddr, sizeof(d->hwaddr));
-	nlb_attr(b, IFLA_BROADCAST, bcast, sizeof(bcast));
+	nlb_attr(b, IFLA_BROADCAST, d == netdev_lo ? none : all, 6); /* Ethernet's ff:ff:.. */
 	rtnl_link_stats(b, d);
 	nlb_end(b, off);
 }
@@ -266,6 +266,7 @@ struct rt_entry {
 	u8 dst[16];
 	int dst_len, table, type, scope, oif;
 	u8 src[16];  /* preferred source (IPv4 only) */
+	u32 gw;      /* gateway (IPv4, network order), 0: none */
 };
 
 static void rt_add(struct rt_entry *rt, int *n, const struct net_ifaddr *ifa, const u8 *dst,
@@ -313,6 +314,14 @@ static int rt_collect(struct rt_entry *rt)
 
 	list_for_each_entry(d, &netdev_list, link) {
 		list_for_each_entry(ifa, &d->addrs, link) {
+			if (!ifa->v6 && d->gateway && n < RT_MAX) { /* the default route first */
+				static const u8 any[4];
+
+				rt_add(rt, &n, ifa, any, 0, RT_TABLE_MAIN, RTN_UNICAST,
+				       RT_SCOPE_UNIVERSE, d->ifindex);
+				rt[n - 1].gw = d->gateway;
+				memset(rt[n - 1].src, 0, 4);
+			}
 			if (!ifa->v6)
 				rt_add_v4(rt, &n, d, ifa);
 			else
@@ -344,8 +353,11 @@ static void rtnl_fill_route(struct nl_buf *b, const struct rt_entry *e,
 	m.rtm_type = (u8)e->type;
 	nlb_data(b, &m, sizeof(m));
 	nlb_u32(b, RTA_TABLE, (u32)e->table);
-	nlb_attr(b, RTA_DST, e->dst, alen);
-	if (!e->v6)
+	if (e->dst_len)
+		nlb_attr(b, RTA_DST, e->dst, alen);
+	if (e->gw)
+		nlb_attr(b, RTA_GATEWAY, &e->gw, 4);
+	else if (!e->v6)
 		nlb_attr(b, RTA_PREFSRC, e->src, alen);
 	if (e->v6)
 		nlb_u32(b, RTA_PRIORITY, 0);

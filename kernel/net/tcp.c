@@ -134,6 +134,8 @@ static void tcp_synq_del(struct inet_sock *c)
 {
 	struct inet_sock *l = c->listener;
 
+	if (!l) /* a NAT connection waits for the host instead (drivers/net/slirp.c) */
+		return;
 	list_del_init(&c->q_link);
 	c->listener = NULL;
 	sock_put(&l->sk);
@@ -313,6 +315,12 @@ static void tcp_start(struct inet_sock *is, const struct inaddr *a, u16 port)
 		sock_wake(&is->sk);
 		return;
 	}
+	if (!l && !netdev_addr_is_local(a)) {
+		err = nat_tcp_connect(is, a, port); /* through eth0=slirp */
+		if (err)
+			tcp_refuse(is, err);
+		return;
+	}
 	if (!l) {
 		tcp_refuse(is, -ECONNREFUSED);
 		return;
@@ -467,7 +475,8 @@ static ssize_t tcp_push(struct inet_sock *is, struct inet_sock *p, struct kmsg *
 		}
 		skb_set_owner(skb, s);
 		skb_queue_rcv(&p->sk, skb);
-		netdev_lo_count(n);
+		if (!p->nat) /* a NAT proxy's traffic is eth0's (drivers/net/slirp_nat.c) */
+			netdev_lo_count(n);
 		sent += n;
 	}
 	return sent ? (ssize_t)sent : err;
@@ -650,6 +659,73 @@ static int tcp_shutdown(struct socket *s, int how)
 	s->shutdown |= mode;
 	sock_wake(s);
 	return 0;
+}
+
+/*
+ * ---- NAT (drivers/net/slirp.c): the host end of a connection through eth0=slirp is a
+ * proxy inet_sock with no file, the peer of the guest's socket. The guest's data lands on
+ * the proxy's receive queue (so the guest is flow-controlled by the proxy's SO_RCVBUF
+ * exactly as by a local peer's); the driver moves it to the host socket and queues what
+ * the host sends on the guest's socket, charged to the proxy.
+ */
+
+void tcp_nat_link(struct inet_sock *g, struct inet_sock *p)
+{
+	sock_get(&p->sk);
+	g->peer = p;
+	sock_get(&g->sk);
+	p->peer = g;
+	g->tcp_state = TCP_SYN_SENT;
+	p->tcp_state = TCP_SYN_SENT;
+}
+
+void tcp_nat_established(struct inet_sock *p)
+{
+	struct inet_sock *g = p->peer;
+
+	p->tcp_state = TCP_ESTABLISHED;
+	if (g && g->tcp_state == TCP_SYN_SENT) {
+		g->tcp_state = TCP_ESTABLISHED;
+		sock_wake(&g->sk);
+	}
+}
+
+void tcp_nat_reset(struct inet_sock *p, int err)
+{
+	struct inet_sock *g = p->peer;
+
+	if (p->listener)
+		tcp_synq_del(p);
+	if (g && g != p) {
+		g->sk.err = err;
+		tcp_set_close(g);
+		g->sk.shutdown = SHUTDOWN_MASK;
+		g->peer_gone = false;
+		sock_wake(&g->sk);
+	}
+	tcp_unlink_peer(p);
+	p->tcp_state = TCP_CLOSE;
+}
+
+void tcp_nat_fin(struct inet_sock *p)
+{
+	if (p->sk.shutdown & SEND_SHUTDOWN)
+		return;
+	tcp_send_fin(p);
+	p->sk.shutdown |= SEND_SHUTDOWN;
+}
+
+int tcp_nat_connect_in(struct inet_sock *p, const struct inaddr *a, u16 port)
+{
+	struct inet_sock *l = tcp_lookup_listener(a, port);
+
+	if (!l)
+		return -ECONNREFUSED;
+	if (tcp_acceptq_full(l)) {
+		tcp_synq_add(p, l);
+		return 0;
+	}
+	return tcp_establish(p, l);
 }
 
 const struct proto_ops tcp_ops = {

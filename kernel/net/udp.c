@@ -59,6 +59,12 @@ static struct inet_sock *udp_lookup(struct list_head *table, const struct inaddr
 	return best;
 }
 
+struct inet_sock *udp_nat_lookup(const struct inaddr *src, u16 sport, const struct inaddr *dst,
+				 u16 dport)
+{
+	return udp_lookup(&udp_bind_table, src, sport, dst, dport);
+}
+
 static void udp_disconnect(struct inet_sock *is)
 {
 	is->connected = false;
@@ -174,6 +180,8 @@ static ssize_t udp_sendmsg(struct socket *s, struct kmsg *m)
 		return sock_epipe(m->flags);
 	if (m->len > (size_t)(inaddr_is_v4(&a) ? UDP_MAX_V4 : UDP_MAX_V6))
 		return -EMSGSIZE;
+	if (!netdev_addr_is_local(&a))
+		return nat_udp_send(is, &a, port, m);
 	inet_source_for(is, &a, &src);
 	r = udp_lookup(udp_table(s), &src, is->sport, &a, port);
 	if (!r) {
@@ -224,6 +232,8 @@ static void udp_release(struct socket *s)
 {
 	struct inet_sock *is = inet_sk(s);
 
+	if (is->nat)
+		nat_udp_release(is);
 	skb_purge_rcv(s);
 	inet_unbind(is);
 	list_del_init(&is->all_link);
