@@ -38,7 +38,7 @@ start() {
 
 # stat UMID FIELD: one figure of the instance's memstat reply.
 stat_of() {
-	uml_mconsole "$UDIR/$1/mconsole" memstat 2>/dev/null | sed 's/^OK //' | awk -v f="$2" '$1 == f { print $2 }'
+	timeout 10 uml_mconsole "$UDIR/$1/mconsole" memstat 2>/dev/null | sed 's/^OK //' | awk -v f="$2" '$1 == f { print $2 }'
 }
 
 wait_socket() {

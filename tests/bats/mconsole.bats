@@ -60,7 +60,7 @@ finish() {
 	UPID=
 }
 
-mc() { uml_mconsole "$ID" "$@"; }
+mc() { timeout 10 uml_mconsole "$ID" "$@"; }
 nlines() { wc -l <"$OUT"; }
 
 @test "mconsole version names um-lite and its kernel release" {

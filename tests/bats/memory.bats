@@ -259,7 +259,7 @@ family() {
 	pid=$(umlite_pid)
 	read -r _ _ before _ < <(grep IDLE out)
 	phys=$(physmem_kb "$pid")
-	run uml_mconsole bal config mem=-64M
+	run timeout 10 uml_mconsole bal config mem=-64M
 	[ "$output" = "OK " ]
 	# The balloon's frames are punched at once: taking them costs the host nothing.
 	echo "MemTotal $before kB; physmem file $phys KiB, $(physmem_kb "$pid") KiB inflated" >&2
@@ -278,7 +278,7 @@ family() {
 	run ! grep -q "DD 0" out
 	# The guest has 192 MiB less the kernel's: the host never backs more than that.
 	[ "$peak" -lt $((196 * 1024)) ]
-	run uml_mconsole bal config mem=+64M
+	run timeout 10 uml_mconsole bal config mem=+64M
 	[ "$output" = "OK " ]
 	go
 	wait_for DEFLATED

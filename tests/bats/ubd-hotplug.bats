@@ -49,7 +49,7 @@ start() {
 	wait_until '[ -S "$HOME/.uml/hp/mconsole" ]'
 }
 
-mc() { uml_mconsole hp "$@"; }
+mc() { timeout 10 uml_mconsole hp "$@"; }
 
 # The host files umlite has open, one per line.
 open_files() {
