@@ -83,7 +83,7 @@ long sys_pidfd_open(const struct sc_args *a)
 		return -ENOMEM;
 	p->tgid = t->tgid;
 	p->sig = t->signal;
-	f = file_anon_named("[pidfd]", &pidfd_fops, O_RDWR | (flags & PIDFD_NONBLOCK), p);
+	f = anon_inode_file("[pidfd]", &pidfd_fops, O_RDWR | (flags & PIDFD_NONBLOCK), p);
 	if (IS_ERR(f)) {
 		kfree(p);
 		return PTR_ERR(f);

@@ -1,8 +1,9 @@
 /*
- * Anonymous-inode files (eventpoll, eventfd, timerfd, signalfd): an open file on a fresh
- * inode of the anonymous superblock, with a detached dentry named like Linux's anon inode
- * files ("[eventfd]"), so that /proc/PID/fd/N reads "anon_inode:[eventfd]". The dentry has
- * no mount: the file cannot be reopened through /proc, as on Linux.
+ * Anonymous-inode files (eventpoll, eventfd, timerfd, signalfd, inotify, pidfd): an open
+ * file on a fresh inode of the anonymous superblock, with a detached dentry named like
+ * Linux's anon inode files ("[eventfd]"), so that /proc/PID/fd/N reads
+ * "anon_inode:[eventfd]". The dentry has no mount: the file cannot be reopened through
+ * /proc, as on Linux.
  */
 #include "kernel.h"
 #include "fs.h"

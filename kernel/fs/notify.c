@@ -278,7 +278,7 @@ static struct file *inotify_file(unsigned flags)
 	INIT_LIST_HEAD(&dev->events);
 	wait_queue_init(&dev->wq);
 	dev->next_wd = 1;
-	f = file_anon_named("inotify", &inotify_fops, O_RDONLY | (flags & O_NONBLOCK), dev);
+	f = anon_inode_file("inotify", &inotify_fops, O_RDONLY | (flags & O_NONBLOCK), dev);
 	if (IS_ERR(f)) {
 		kfree(dev);
 		return f;

@@ -32,6 +32,14 @@ struct xattr_simple {
 	char value[];
 };
 
+/* The inode's operations; anonymous inodes (sockets, eventfd, ...) have none: no attributes. */
+static const struct inode_operations *iop(const struct inode *inode)
+{
+	static const struct inode_operations none;
+
+	return inode->i_op ? inode->i_op : &none;
+}
+
 static struct xattr_simple *simple_find(struct list_head *list, const char *name)
 {
 	struct xattr_simple *x;
@@ -183,8 +191,8 @@ static long do_setxattr(const struct path *p, struct inode *inode, uaddr_t uname
 	if (!r)
 		r = xattr_permission(inode, name, true);
 	if (!r)
-		r = inode->i_op->setxattr ? inode->i_op->setxattr(inode, name, val, size, flags) :
-					    -EOPNOTSUPP;
+		r = iop(inode)->setxattr ? iop(inode)->setxattr(inode, name, val, size, flags) :
+					  -EOPNOTSUPP;
 	if (!r) {
 		inode_touch(inode, false, false, true);
 		fsnotify_inode(inode, p->dentry, IN_ATTRIB);
@@ -206,12 +214,12 @@ static long do_getxattr(struct inode *inode, uaddr_t uname, uaddr_t ubuf, size_t
 	r = xattr_permission(inode, name, false);
 	if (r < 0)
 		return r;
-	if (!inode->i_op->getxattr)
+	if (!iop(inode)->getxattr)
 		return -EOPNOTSUPP;
 	buf = kmalloc(XATTR_SIZE_MAX);
 	if (!buf)
 		return -ENOMEM;
-	r = inode->i_op->getxattr(inode, name, buf);
+	r = iop(inode)->getxattr(inode, name, buf);
 	if (r > 0 && size) {
 		if ((size_t)r > size)
 			r = -ERANGE;
@@ -243,12 +251,12 @@ static long do_listxattr(struct inode *inode, uaddr_t ubuf, size_t size)
 	char *buf;
 	long r;
 
-	if (!inode->i_op->listxattr)
+	if (!iop(inode)->listxattr)
 		return 0; /* no attributes: an empty list, as Linux gives */
 	buf = kmalloc(XATTR_LIST_MAX);
 	if (!buf)
 		return -ENOMEM;
-	r = inode->i_op->listxattr(inode, buf);
+	r = iop(inode)->listxattr(inode, buf);
 	if (r > 0)
 		r = (long)filter_list(buf, (size_t)r);
 	if (r > 0 && size) {
@@ -271,8 +279,8 @@ static long do_removexattr(const struct path *p, struct inode *inode, uaddr_t un
 	if (!r)
 		r = xattr_permission(inode, name, true);
 	if (!r)
-		r = inode->i_op->removexattr ? inode->i_op->removexattr(inode, name) :
-					       -EOPNOTSUPP;
+		r = iop(inode)->removexattr ? iop(inode)->removexattr(inode, name) :
+					     -EOPNOTSUPP;
 	if (!r) {
 		inode_touch(inode, false, false, true);
 		fsnotify_inode(inode, p->dentry, IN_ATTRIB);

@@ -396,12 +396,6 @@ struct file *file_open_path(const struct path *p, int flags);
 struct file *file_alloc_anon(struct inode *inode, const struct file_operations *fop,
 			     unsigned flags, void *private);
 
-/*
- * An open file on a new anonymous inode that /proc shows as "anon_inode:NAME" (fs/anon_file.c);
- * ERR_PTR(-ENOMEM) on failure. private and flags as for file_alloc_anon.
- */
-struct file *file_anon_named(const char *name, const struct file_operations *fops,
-			     unsigned flags, void *private);
 
 /* ---- fs/file.c: open files and descriptor tables */
 void file_get(struct file *f);
@@ -496,7 +490,7 @@ struct poll_table {
 /* Register the poller on wq (no-op when pt is NULL). */
 void poll_wait(struct file *f, struct wait_queue_head *wq, struct poll_table *pt);
 
-/* ---- fs/eventpoll.c, eventfd.c, timerfd.c, signalfd.c (CONFIG_EVENTFDS) */
+/* ---- fs/eventpoll.c, eventfd.c, timerfd.c, signalfd.c (CONFIG_EVENTFDS), anon_inodes.c */
 /* The last reference to f went: drop its epoll registrations (file_put calls it). */
 void eventpoll_release(struct file *f);
 /*

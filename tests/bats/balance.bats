@@ -30,7 +30,7 @@ teardown() {
 
 # start UMID MEM SCRIPT: an instance in the background, output in $BATS_TEST_TMPDIR/UMID.out.
 start() {
-	timeout -k 5 60 "$UMLITE" mem="$2" umid="$1" uml_dir="$UDIR" "${MODE_ARGS[@]}" \
+	timeout -k 5 120 "$UMLITE" mem="$2" umid="$1" uml_dir="$UDIR" "${MODE_ARGS[@]}" \
 		initrd="$BATS_FILE_TMPDIR/bal.cpio" init=/bin/sh -- -c "$3" \
 		>"$BATS_TEST_TMPDIR/$1.out" 2>&1 &
 	PIDS+=($!)
@@ -139,7 +139,7 @@ physmem_kb() {
 	echo "peak memory of the group's guests: $((mem_peak / 1024)) MiB"
 	[ "$mem_peak" -le $((256 * 1024 + 4 * 1024)) ]
 	for ((u = 0; u < n; u++)); do
-		wait "${PIDS[$u]}"
+		wait "${PIDS[$u]}" || { echo "vm$u: status $?" && cat "$BATS_TEST_TMPDIR/vm$u.out" && false; }
 		grep -q '^OK' "$BATS_TEST_TMPDIR/vm$u.out"
 		grep -q '^done' "$BATS_TEST_TMPDIR/vm$u.out"
 	done

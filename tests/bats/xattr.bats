@@ -16,7 +16,7 @@ setup() {
 }
 
 boot() {
-	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M ${UMLITE_MODE:+mode=$UMLITE_MODE} \
+	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M "${MODE_ARGS[@]}" \
 		ubd0=disk.ext4 root=/dev/ubda "$@"
 }
 
