@@ -11,8 +11,9 @@
 #   scripts/fuzz.sh [-s FIRST] [-n SEEDS] [-b PER_BATCH] [-j JOBS] [-m MEM] [-t SECS]
 #                   [-M MODE] [-- FUZZER OPTIONS]      e.g. -- calls=1000 root console
 #
-# MODE is the execution mode as for run-tests.sh: skas (default), tt+jail, tt. (Under tt
-# without jail guests can write kernel memory by design: crashes there prove nothing.)
+# MODE is the execution mode as for run-tests.sh: skas (default: the probed backend),
+# skas=seccomp, skas=ptrace, tt+jail, tt. (Under tt without jail guests can write kernel
+# memory by design: crashes there prove nothing.)
 #
 # Logs of bad batches go to build/fuzz/; rerun one seed with
 #   ./umlite mem=M initrd=build/test.cpio init=/tests/fuzz_test -- fuzz SEED 1 -v
@@ -36,7 +37,9 @@ done
 shift $((OPTIND - 1))
 [ "${1:-}" = -- ] && shift
 opts=("$@")
-read -ra mode_words <<<"mode=${mode//+/ }"
+# a mode's command-line words, as run-tests.sh makes them: tt+jail, skas=ptrace, ...
+read -ra mode_words <<<"${mode//+/ }"
+[[ ${mode_words[0]} == *=* ]] || mode_words[0]=mode=${mode_words[0]}
 if [ ! -x ./umlite ] || [ ! -f build/test.cpio ]; then
 	echo "fuzz: make umlite build/test.cpio first" >&2
 	exit 2

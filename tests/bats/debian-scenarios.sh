@@ -73,3 +73,16 @@ scenario many-processes bash -c 'for i in $(seq 1 40); do echo $i | cat | wc -c;
 	sort | uniq -c; seq 1 200 | xargs -P 4 -n 10 echo | wc -l'
 scenario job-control bash -c 'set -m; sleep 0.3 & jobs; wait; echo waited'
 scenario df-mounts bash -c 'df -P / | tail -1 | cut -d" " -f1'
+# what the merged file-system ABI brought: ACL checks through the xattr calls, epoll as
+# Python's default selector, mmap.resize through mremap, /proc/vmstat
+scenario ls-l bash -c 'ls -l /usr/bin/bash /etc/passwd | cut -c1-10,11- | tr -s " " |
+	cut -d" " -f1,3,4,5,9'
+scenario python-epoll-mremap python3 -c 'import selectors, mmap
+print(type(selectors.DefaultSelector()).__name__)
+f = open("/tmp/mm", "w+b"); f.write(b"hello" + bytes(4091)); f.flush()
+m = mmap.mmap(f.fileno(), 4096); m.resize(1 << 24); m[-1:] = b"x"; m.flush()
+print(len(m), m[:5], m[-1:], f.seek(0, 2))'
+scenario vmstat bash -c 'vmstat 1 1 | head -2 | tr -s " "; vmstat -s | grep -c "pages swapped"'
+# a pseudo-terminal: script(1) runs a shell on /dev/pts/N (the chroot has no devpts)
+scenario pty bash -c 'script -qec "tty; stty size; test -t 0 && echo on a tty" /dev/null |
+	tr -d "\r" | sed "s|/dev/pts/[0-9]*|/dev/pts/N|"'
