@@ -90,8 +90,14 @@ int console_init(void)
 		tty->host_tty = true;
 	printk_crlf = tty->host_tty;
 	ldisc_init(&tty->ld, !tty->host_tty);
+	/*
+	 * Neither side of the host is a terminal (a pipe, a file, a test harness): the
+	 * classic 24x80 rather than Linux's serial-console 0x0, which makes programs that
+	 * size their output from the terminal (stty size, Python's get_terminal_size, top)
+	 * disagree or print nothing.
+	 */
 	if (!host_winsize(tty, &tty->winsize))
-		tty->winsize = (struct winsize){ 0 };
+		tty->winsize = (struct winsize){ .ws_row = 24, .ws_col = 80 };
 	tty->pgrp = tty->session = 0;
 	/* a closed stdin is at end of file (polling it would never block) */
 	tty->eof = os_read(tty->in_fd, &probe, 0) == -EBADF;
