@@ -41,7 +41,8 @@ disks_sh() {
 		cd /sys/block/ubdb; readlink device; readlink subsystem; echo $(ls)
 		for d in ubda ubdb; do for f in dev size ro range ext_range removable hidden; do
 			printf "%s " $(cat /sys/block/$d/$f); done; echo; done
-		cat uevent; echo holders: $(ls holders) slaves: $(ls slaves)' ubda="$PWD/a.img" ubdbr="$PWD/b.img"
+		cat uevent; echo holders: $(ls holders) slaves: $(ls slaves)' \
+		ubda="$PWD/a.img" ubdbr="$PWD/b.img"
 	assert_status 0
 	assert_equal "/sys/block:
 ubda  ubdb
@@ -100,7 +101,8 @@ holders: slaves:" "$output"
 		/sys/dev/block/99999999:0 /sys/devices/platform/uml-blkdev.1 \
 		/sys/devices/platform/uml-blkdev.00 /sys/devices/platform/uml-blkdev.0/block/ubdb
 		do [ -e $p ] && echo "$p exists"; done
-		cat /sys/dev/block/98:0/size; ls /sys/devices/virtual/block | wc -w' ubda="$PWD/a.img"
+		cat /sys/dev/block/98:0/size; ls /sys/devices/virtual/block | wc -w' \
+		ubda="$PWD/a.img"
 	assert_status 0
 	assert_equal "16384
 0" "$output"

@@ -166,8 +166,9 @@ static long disk_path(u32 dev, const char *up, char *buf)
 	if (!b)
 		return -ENOENT;
 	if (is_ubd(dev))
-		return ksnprintf(buf, PATH_MAX_LEN, "%sdevices/platform/" UBD_PLATFORM ".%u/block/%s",
-				 up, MINOR(dev) / UBD_MINORS, b->name);
+		return ksnprintf(buf, PATH_MAX_LEN,
+				 "%sdevices/platform/" UBD_PLATFORM ".%u/block/%s", up,
+				 MINOR(dev) / UBD_MINORS, b->name);
 	return ksnprintf(buf, PATH_MAX_LEN, "%sdevices/virtual/block/%s", up, b->name);
 }
 
