@@ -342,6 +342,9 @@ static void proc_emit_dyn(const struct proc_inode *dpi, struct dir_context *ctx,
 		int len = dyn->name ? dyn->name(dpi, key, name) :
 				      ksnprintf(name, sizeof(name), "%ld", key);
 
+		if (len < 0 || len >= (int)sizeof(name))
+			len = strnlen(name, sizeof(name) - 1);
+
 		child = *dpi;
 		child.ent = dyn->child;
 		dyn->fill(dpi, key, &child);
