@@ -16,6 +16,7 @@ int blkdev_register(struct block_device *b)
 {
 	if (blkdev_find(b->dev) || blkdev_by_name(b->name))
 		return -EEXIST;
+	memset(&b->stats, 0, sizeof(b->stats));
 	list_add_tail(&b->link, &blk_devices);
 	devtmpfs_blkdev_added(b);
 	return 0;
@@ -110,24 +111,47 @@ static int blkdev_rw(struct block_device *b, u64 off, void *rbuf, const void *wb
 	return 0;
 }
 
+/* The sectors a byte range touches. */
+static u64 range_sectors(u64 off, size_t len)
+{
+	if (!len)
+		return 0;
+	return (off + len - 1) / BLK_SECTOR_SIZE - off / BLK_SECTOR_SIZE + 1;
+}
+
 int blkdev_read(struct block_device *b, u64 off, void *buf, size_t len)
 {
+	int r;
+
 	if (!in_range(b, off, len))
 		return -EINVAL;
-	return blkdev_rw(b, off, buf, NULL, len);
+	r = blkdev_rw(b, off, buf, NULL, len);
+	if (r == 0) {
+		b->stats.read_ios++;
+		b->stats.read_sectors += range_sectors(off, len);
+	}
+	return r;
 }
 
 int blkdev_write(struct block_device *b, u64 off, const void *buf, size_t len)
 {
 	if (b->readonly)
 		return -EROFS;
+	int r;
+
 	if (!in_range(b, off, len))
 		return -EINVAL;
-	return blkdev_rw(b, off, NULL, buf, len);
+	r = blkdev_rw(b, off, NULL, buf, len);
+	if (r == 0) {
+		b->stats.write_ios++;
+		b->stats.write_sectors += range_sectors(off, len);
+	}
+	return r;
 }
 
 int blkdev_flush(struct block_device *b)
 {
+	b->stats.flush_ios++;
 	return b->ops->flush ? b->ops->flush(b) : 0;
 }
 

@@ -24,6 +24,13 @@ struct block_device_ops {
 	int (*flush)(struct block_device *b);
 };
 
+/* I/O counted by blkdev_read/write/flush since registration (sysfs's block stat file). */
+struct blkdev_stats {
+	u64 read_ios, read_sectors;    /* completed requests, 512-byte sectors touched */
+	u64 write_ios, write_sectors;
+	u64 flush_ios;
+};
+
 struct block_device {
 	char name[16];                     /* "ubda": the /dev name */
 	u32 dev;                           /* device number (MKDEV(major, minor), fs.h) */
@@ -32,6 +39,7 @@ struct block_device {
 	const struct block_device_ops *ops;
 	void *private;                     /* the driver's */
 	int openers;                       /* mounts and open files using it (removal waits for 0) */
+	struct blkdev_stats stats;         /* zeroed by blkdev_register */
 	struct list_head link;             /* in the registry */
 };
 

@@ -86,3 +86,8 @@ scenario vmstat bash -c 'vmstat 1 1 | head -2 | tr -s " "; vmstat -s | grep -c "
 # a pseudo-terminal: script(1) runs a shell on /dev/pts/N (the chroot has no devpts)
 scenario pty bash -c 'script -qec "tty; stty size; test -t 0 && echo on a tty" /dev/null |
 	tr -d "\r" | sed "s|/dev/pts/[0-9]*|/dev/pts/N|"'
+# block devices in sysfs: lsblk walks /sys/block and /sys/dev/block (the chroot sees no
+# guest disks: debian.bats checks the guest only)
+scenario lsblk bash -c 'lsblk -o NAME,MAJ:MIN,RM,RO,TYPE,MOUNTPOINTS; cat /sys/block/ubda/dev
+	[ "$(lsblk -bdno SIZE /dev/ubda)" -eq $(($(cat /sys/block/ubda/size) * 512)) ] &&
+	echo size agrees; findmnt -no SOURCE,FSTYPE /'

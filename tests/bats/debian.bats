@@ -206,3 +206,12 @@ same_as_oracle() {
 	assert_contains "$out" "on a tty"
 	assert_contains "$out" "--- rc=0"
 }
+
+@test "debian: lsblk lists the ubd disk from sysfs, mounted on /" {
+	assert_equal "NAME MAJ:MIN RM RO TYPE MOUNTPOINTS
+ubda  98:0    0  0 disk /
+98:0
+size agrees
+/dev/ubda ext4
+--- rc=0" "$(guest lsblk)"
+}

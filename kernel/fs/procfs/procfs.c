@@ -170,7 +170,7 @@ static void procfs_assign_ids(struct proc_entry *e)
 static u64 proc_ino(const struct proc_inode *pi)
 {
 	if (!pi->pid)
-		return pi->ent->id;
+		return (u64)pi->dev << 32 | pi->ent->id;
 	return (u64)pi->pid << 32 | (pi->thread ? 1ULL << 31 : 0) |
 	       (u64)(pi->ent->id & 0x7ff) << 20 | ((u64)pi->fd & 0xfffff);
 }
@@ -273,7 +273,7 @@ static bool proc_find_child(const struct proc_inode *dir, const char *name, int 
 	}
 	if (!e->dyn)
 		return false;
-	key = proc_parse_key(name, len);
+	key = e->dyn->parse ? e->dyn->parse(dir, name, len) : proc_parse_key(name, len);
 	if (key < 0 || e->dyn->next(dir, key) != key)
 		return false;
 	*child = *dir;
@@ -332,14 +332,18 @@ static void proc_emit_dyn(const struct proc_inode *dpi, struct dir_context *ctx,
 {
 	const struct proc_dyn *dyn = dpi->ent->dyn;
 	struct proc_inode child;
-	char name[16];
+	char name[PROC_DYN_NAME_MAX];
 	long key;
 
 	if (ctx->pos - base > 0x7fffffff)
 		return;
 	for (key = dyn->next(dpi, (long)(ctx->pos - base)); key >= 0;
 	     key = dyn->next(dpi, key + 1)) {
-		int len = ksnprintf(name, sizeof(name), "%ld", key);
+		int len = dyn->name ? dyn->name(dpi, key, name) :
+				      ksnprintf(name, sizeof(name), "%ld", key);
+
+		if (len < 0 || len >= (int)sizeof(name))
+			len = strnlen(name, sizeof(name) - 1);
 
 		child = *dpi;
 		child.ent = dyn->child;

@@ -45,16 +45,26 @@ struct proc_inode {
 	bool thread;     /* under /proc/PID/task/TID: the view of one thread */
 	u64 start_time;  /* the task's start_time when the inode was made: a reused pid fails */
 	int fd;          /* fd/N and fdinfo/N: the descriptor */
+	u32 dev;         /* sysfs: the block device (its number) the entry is about, 0: none */
 };
 
-/* Numbered children of a directory (pids, tids, descriptors), named in decimal. */
+/*
+ * Numbered children of a directory (pids, tids, descriptors), named in decimal unless the
+ * directory names them itself (sysfs: block devices by name or by "major:minor").
+ */
 struct proc_dyn {
 	struct proc_entry *child; /* what each child is */
 	/* The smallest key >= from that exists in dir, or -1. */
 	long (*next)(const struct proc_inode *dir, long from);
 	/* Fill the child's task and descriptor fields for key (ent is set by the caller). */
 	void (*fill)(const struct proc_inode *dir, long key, struct proc_inode *child);
+	/* Optional: key's name into buf (PROC_DYN_NAME_MAX bytes); its length. */
+	int (*name)(const struct proc_inode *dir, long key, char *buf);
+	/* Optional, with name: the key a name of len bytes stands for, or -1. */
+	long (*parse)(const struct proc_inode *dir, const char *name, int len);
 };
+
+#define PROC_DYN_NAME_MAX 32
 
 #define PE_PRIVATE 0x1  /* only the task's owner (or root) may read or follow it */
 #define PE_NOTHREAD 0x2 /* absent from /proc/PID/task/TID (the task/ directory itself) */

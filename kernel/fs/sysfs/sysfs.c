@@ -1,9 +1,9 @@
 /*
  * sysfs, minimal: the "sysfs" filesystem type with a small fixed tree — the usual
  * top-level directories, /sys/devices/system/cpu describing the one guest CPU (online,
- * possible, present; cpu0), which C libraries read to count processors, and
+ * possible, present; cpu0), which C libraries read to count processors,
  * /sys/kernel/mm/ksm, the controls and counters of page sharing (mm/ksm.c) under Linux's
- * names.
+ * names, and the block devices (sysfs_block.c: /sys/block, /sys/dev/block...).
  *
  * Layer: a static entry table served by the generic procfs code (fs/procfs/procfs.c).
  * Nothing can be created; only the files with a write function (run, pages_to_scan,
@@ -15,6 +15,7 @@
 #include "ksm.h"
 #include "slab.h"
 #include "../procfs/procfs.h"
+#include "sysfs.h"
 
 #include <linux/magic.h>
 #include <linux/mount.h>
@@ -33,7 +34,9 @@ static struct proc_entry system_entries[] = {
 };
 
 static struct proc_entry devices_entries[] = {
+	{ .name = "platform", .mode = S_IFDIR | 0755, .dyn = &sysfs_platform_dyn },
 	PROC_DIR("system", 0755, system_entries),
+	PROC_DIR("virtual", 0755, sysfs_virtual_entries),
 };
 
 /* ---- /sys/kernel/mm/ksm: page sharing (mm/ksm.c), Linux's files */
@@ -117,10 +120,10 @@ static struct proc_entry kernel_entries[] = {
 };
 
 static struct proc_entry sysfs_entries[] = {
-	PROC_EMPTY_DIR("block", 0755),
+	{ .name = "block", .mode = S_IFDIR | 0755, .dyn = &sysfs_block_dyn },
 	PROC_EMPTY_DIR("bus", 0755),
-	PROC_EMPTY_DIR("class", 0755),
-	PROC_EMPTY_DIR("dev", 0755),
+	PROC_DIR("class", 0755, sysfs_class_entries),
+	PROC_DIR("dev", 0755, sysfs_dev_entries),
 	PROC_DIR("devices", 0755, devices_entries),
 	PROC_EMPTY_DIR("firmware", 0755),
 	PROC_EMPTY_DIR("fs", 0755),
