@@ -24,6 +24,7 @@
 #include "fs.h"
 #include "internal.h"
 #include "slab.h"
+#include "swap.h"
 #include "task.h"
 #include "uaccess.h"
 
@@ -650,6 +651,8 @@ void vfs_halt(void)
 {
 	struct super_block *sb;
 
+	if (IS_ENABLED(CONFIG_SWAP))
+		swap_halt(); /* swap files first: they hold their filesystems */
 	list_for_each_entry(sb, &mounted_sbs, mounted_link) {
 		if (sb->halt)
 			sb->halt(sb);
