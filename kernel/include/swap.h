@@ -17,6 +17,7 @@
 
 struct mm;
 struct vma;
+struct super_block;
 
 #define PTE_SWAP 0x8 /* not present: a swap entry (PTE_PRESENT is clear) */
 #define SWAP_MAX_AREAS 8
@@ -147,6 +148,8 @@ bool swap_area_get(unsigned i, struct swap_area_info *out);
  * filesystems are written back and unmounted without them.
  */
 void swap_halt(void);
+/* Does an active swap file lie on sb? (it cannot be remounted read-only then) */
+bool swap_sb_busy(const struct super_block *sb);
 
 /* ---- mm/vmscan.c: reclaim and the OOM killer */
 

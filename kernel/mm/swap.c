@@ -605,3 +605,12 @@ void swap_halt(void)
 			area_release(&areas[i]);
 	}
 }
+
+bool swap_sb_busy(const struct super_block *sb)
+{
+	for (unsigned i = 0; i < SWAP_MAX_AREAS; i++) {
+		if (areas[i].active && areas[i].inode && areas[i].inode->sb == sb)
+			return true;
+	}
+	return false;
+}

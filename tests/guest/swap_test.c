@@ -13,6 +13,8 @@
  *    SWAPTEST OK or BAD (the memory stays in use while the host acts: the balloon).
  *  - "hold-remap MIB": the same, but before checking, mremap moves the memory (grown by
  *    a page) to another address, swapped-out pages and all.
+ *  - "swapon PATH": swapon(2) itself (busybox swapon refuses files with holes before
+ *    asking the kernel); prints SWAPON OK or SWAPON and the error's text.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -171,8 +173,20 @@ TEST(memory_written_forked_and_rewritten_keeps_every_byte)
 	munmap(p, pages * PG);
 }
 
+static int swapon_main(const char *path)
+{
+	if (swapon(path, 0)) {
+		printf("SWAPON %s\n", strerror(errno));
+		return 1;
+	}
+	printf("SWAPON OK\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "swapon"))
+		return swapon_main(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "fill"))
 		return fill_main(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "hold"))
