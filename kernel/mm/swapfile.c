@@ -7,6 +7,10 @@
  * from byte 1536, and the signature "SWAPSPACE2" in the page's last 10 bytes. Slot n is the
  * area's page n; slot 0 (the header) and the bad pages are never used.
  *
+ * The extents of an area: where runs of its pages lie on the device (one run for a
+ * device, one per contiguous fragment of a swap file), built once at swapon and searched
+ * by slot at each swap I/O, so that I/O needs no memory and no filesystem.
+ *
  * Kept free of the rest of the kernel (only kmalloc) so that it runs in host unit tests.
  */
 #include "kernel.h"

@@ -152,7 +152,7 @@ exec 3>/tmp/go; while ! grep -q HOLDING /tmp/hold; do sleep 0.05; done'
 	assert_status 0
 }
 
-@test "swap files: holes and tmpfs refused (EINVAL, Linux's messages); an active one cannot be written, truncated, removed or unmounted; halt with it on leaves ext4 clean" {
+@test "swap files: holes and tmpfs refused (EINVAL, Linux's messages); an active one cannot be written, truncated, removed, mapped writable or unmounted; halt with it on leaves ext4 clean" {
 	command -v mke2fs >/dev/null || skip "no mke2fs"
 	mke2fs -q -F -t ext4 -b 4096 fs.img 64M
 	run swap_boot 32M 'mount -t ext4 /dev/ubdc /mnt || echo MOUNT FAILED
@@ -164,7 +164,7 @@ exec 3>/tmp/go; while ! grep -q HOLDING /tmp/hold; do sleep 0.05; done'
 		swapon /mnt/swapfile; echo AGAIN $?
 		echo x >>/mnt/swapfile; echo APPEND $?
 		truncate -s 0 /mnt/swapfile; echo TRUNCATE $?
-		rm /mnt/swapfile; echo RM $?
+		rm /mnt/swapfile; echo RM $?; /tests/swap_test map-shared /mnt/swapfile
 		umount /mnt; echo UMOUNT $?
 		mount -o remount,ro /mnt; echo REMOUNT $?
 		HOLD_MIB=24; '"$HOLD"'; /tests/swap_test fill 12
@@ -183,6 +183,7 @@ exec 3>/tmp/go; while ! grep -q HOLDING /tmp/hold; do sleep 0.05; done'
 	assert_contains "$output" "APPEND 1"
 	assert_contains "$output" "TRUNCATE 1"
 	assert_contains "$output" "can't remove '/mnt/swapfile': Operation not permitted"
+	assert_contains "$output" "MAP Text file busy"
 	assert_contains "$output" "umount: can't unmount /mnt: Device or resource busy"
 	assert_contains "$output" "REMOUNT 255"
 	assert_contains "$output" "SWAPTEST OK"
