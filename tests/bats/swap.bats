@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
 # Swap, reclaim and the OOM killer, as a user sees them: busybox mkswap/swapon/swapoff on a
-# second ubd device and on a swap file of an ext4 ubd (with Linux's refusals), a program that uses more memory than mem= and checks every byte of it
-# (tests/guest/swap_test.c), /proc/swaps, free, /proc/vmstat and /proc/meminfo, swapoff
-# bringing pages back (or refusing with ENOMEM), the ext4 page cache given up under
-# drop_caches and pressure, the OOM killer's choice and message, and the balloon taking
+# second ubd device and on a swap file of an ext4 ubd (with Linux's refusals), a program
+# that uses more memory than mem= and checks every byte of it (tests/guest/swap_test.c),
+# /proc/swaps, free, /proc/vmstat and /proc/meminfo, swapoff bringing pages back (or
+# refusing with ENOMEM), the ext4 page cache given up under drop_caches and pressure, the OOM killer's choice and message, and the balloon taking
 # memory that is in use when there is swap to put it in.
 # shellcheck disable=SC2016 # the scripts are expanded by the guest's shell
 bats_require_minimum_version 1.5.0
@@ -116,7 +116,7 @@ exec 3>/tmp/go; while ! grep -q HOLDING /tmp/hold; do sleep 0.05; done'
 	[ "$(tail -n1 <<<"$output")" = "$(printf 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority')" ]
 }
 
-@test "a swap file on an ext4 ubd (dd, mkswap, swapon): every byte kept, /proc/swaps, swapoff, fsck clean" {
+@test "a swap file on ext4 (dd, mkswap, swapon): every byte kept, /proc/swaps, swapoff, fsck" {
 	command -v mke2fs >/dev/null || skip "no mke2fs"
 	mke2fs -q -F -t ext4 -b 4096 fs.img 128M
 	run swap_boot 32M 'mount -t ext4 /dev/ubdc /mnt || echo MOUNT FAILED
@@ -152,7 +152,8 @@ exec 3>/tmp/go; while ! grep -q HOLDING /tmp/hold; do sleep 0.05; done'
 	assert_status 0
 }
 
-@test "swap files: holes and tmpfs refused (EINVAL, Linux's messages); an active one cannot be written, truncated, removed, mapped writable or unmounted; halt with it on leaves ext4 clean" {
+@test "swap files: holes and tmpfs refused; an active one is not written, removed or unmounted" {
+	# ... and a halt with it on (pages on it) leaves ext4 clean.
 	command -v mke2fs >/dev/null || skip "no mke2fs"
 	mke2fs -q -F -t ext4 -b 4096 fs.img 64M
 	run swap_boot 32M 'mount -t ext4 /dev/ubdc /mnt || echo MOUNT FAILED
