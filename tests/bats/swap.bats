@@ -3,8 +3,9 @@
 # second ubd device and on a swap file of an ext4 ubd (with Linux's refusals), a program
 # that uses more memory than mem= and checks every byte of it (tests/guest/swap_test.c),
 # /proc/swaps, free, /proc/vmstat and /proc/meminfo, swapoff bringing pages back (or
-# refusing with ENOMEM), the ext4 page cache given up under drop_caches and pressure, the OOM killer's choice and message, and the balloon taking
-# memory that is in use when there is swap to put it in.
+# refusing with ENOMEM), the ext4 page cache given up under drop_caches and pressure, the
+# OOM killer's choice and message, and the balloon taking memory that is in use when there
+# is swap to put it in.
 # shellcheck disable=SC2016 # the scripts are expanded by the guest's shell
 bats_require_minimum_version 1.5.0
 load helpers.bash
