@@ -461,6 +461,8 @@ static long fallocate_check(struct file *f, int mode, loff_t off, loff_t len)
 		return -EROFS;
 	if (!f->f_op->fallocate)
 		return -EOPNOTSUPP;
+	if (IS_SWAPFILE(inode))
+		return -ETXTBSY;
 	return 0;
 }
 

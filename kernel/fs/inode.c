@@ -174,7 +174,9 @@ static int inode_setattr_fs(struct dentry *d, struct inode *inode, const struct 
 /* inode_setattr_fs, then the inotify events of the change. */
 int inode_setattr(struct dentry *d, struct inode *inode, const struct iattr *ia)
 {
-	int r = inode_setattr_fs(d, inode, ia);
+	/* An active swap file's blocks are swap's: its size cannot change (Linux: ETXTBSY). */
+	int r = (ia->valid & ATTR_SIZE) && IS_SWAPFILE(inode) ? -ETXTBSY :
+		inode_setattr_fs(d, inode, ia);
 	u32 mask = r ? 0 : setattr_event(ia->valid);
 
 	/* One event per kind, as Linux sends them. */

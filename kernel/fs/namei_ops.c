@@ -103,6 +103,8 @@ static int may_delete(struct inode *dir, struct dentry *d, bool isdir)
 		return -ENOTDIR;
 	if (!isdir && S_ISDIR(inode->mode))
 		return -EISDIR;
+	if (IS_SWAPFILE(inode))
+		return -EPERM; /* an active swap file stays until swapoff, as in Linux */
 	if (d->mounted)
 		return -EBUSY;
 	return 0;

@@ -252,6 +252,8 @@ ssize_t vfs_write(struct file *f, struct iov_iter *from, loff_t *pos)
 		return -EBADF;
 	if (!f->f_op->write)
 		return -EINVAL;
+	if (S_ISREG(f->inode->mode) && IS_SWAPFILE(f->inode))
+		return -ETXTBSY; /* swap writes its blocks behind the page cache */
 	if (from->count > (size_t)MAX_RW_COUNT)
 		from->count = MAX_RW_COUNT;
 	if ((f->flags & O_APPEND) && pos && !file_is_stream(f))

@@ -24,6 +24,7 @@
 #include "fs.h"
 #include "internal.h"
 #include "slab.h"
+#include "swap.h"
 #include "task.h"
 #include "uaccess.h"
 
@@ -423,6 +424,9 @@ static int do_remount(const struct path *mp, unsigned long flags)
 		m->flags = ms_to_mnt(flags);
 		return 0;
 	}
+	/* Linux: a swap file is open for writing, so the filesystem cannot turn read-only. */
+	if (ro && !(m->sb->flags & MS_RDONLY) && IS_ENABLED(CONFIG_SWAP) && swap_sb_busy(m->sb))
+		return -EBUSY;
 	if (m->sb->remount && ro != !!(m->sb->flags & MS_RDONLY)) {
 		err = m->sb->remount(m->sb, ro);
 		if (err)
@@ -650,6 +654,8 @@ void vfs_halt(void)
 {
 	struct super_block *sb;
 
+	if (IS_ENABLED(CONFIG_SWAP))
+		swap_halt(); /* swap files first: they hold their filesystems */
 	list_for_each_entry(sb, &mounted_sbs, mounted_link) {
 		if (sb->halt)
 			sb->halt(sb);

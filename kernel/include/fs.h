@@ -40,6 +40,7 @@
 #pragma pop_macro("__unused")
 
 struct inode;
+struct block_device;
 struct dentry;
 struct file;
 struct mount;
@@ -148,6 +149,15 @@ struct inode_operations {
 	 */
 	int (*get_page)(struct inode *inode, u64 index, bool for_write, phys_t *frame);
 	/*
+	 * Swap files (mm/swap.c), like Linux's bmap. swap_activate: write back and drop the
+	 * cached pages of the regular file inode and give the block device its data lies on.
+	 * swap_map: the byte offset on that device of each page [first, first + n) into off[]:
+	 * SWAP_MAP_HOLE when a block under the page is not allocated, SWAP_MAP_SPLIT when its
+	 * blocks are not contiguous on the device. 0 or -errno. NULL: no swap files here.
+	 */
+	int (*swap_activate)(struct inode *inode, struct block_device **bdev);
+	int (*swap_map)(struct inode *inode, u64 first, u32 n, u64 *off);
+	/*
 	 * Extended attributes (fs/xattr.c has checked the name, its namespace and the
 	 * caller's rights). getxattr copies the value into buf (XATTR_SIZE_MAX bytes) and
 	 * returns its length, -ENODATA when absent; listxattr packs the NUL-terminated names
@@ -204,7 +214,18 @@ struct inode {
 	void *private;          /* the filesystem's data */
 	struct pipe *pipe;      /* FIFOs: the pipe while it is open */
 	struct list_head sb_link; /* in sb->inodes */
+	u32 iflags;             /* S_SWAPFILE */
 };
+
+/* inode->iflags: an active swap file (no writes, truncation or unlink; mm/swap.c) */
+#define S_SWAPFILE 0x100
+#define SWAP_MAP_HOLE (~0ULL)
+#define SWAP_MAP_SPLIT (~1ULL)
+
+static inline bool IS_SWAPFILE(const struct inode *inode)
+{
+	return inode->iflags & S_SWAPFILE;
+}
 
 #define DCACHE_PINNED 0x1 /* never dropped while linked (tmpfs: the tree is the fs) */
 #define DCACHE_NOCACHE 0x2 /* drop as soon as unused (procfs) */

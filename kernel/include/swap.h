@@ -17,6 +17,7 @@
 
 struct mm;
 struct vma;
+struct super_block;
 
 #define PTE_SWAP 0x8 /* not present: a swap entry (PTE_PRESENT is clear) */
 #define SWAP_MAX_AREAS 8
@@ -82,6 +83,31 @@ bool swap_map_dup(struct swap_map *m, u64 slot);
 /* One user fewer; returns the users left (0: the slot is free again). */
 unsigned swap_map_put(struct swap_map *m, u64 slot);
 
+/* Make slot of an initialised map unusable (a swap file page that cannot be mapped). */
+void swap_map_mark_bad(struct swap_map *m, u64 slot);
+
+/*
+ * Where an area's pages lie on its block device, in runs of pages contiguous on the
+ * device (Linux's swap_extent): one run for a device, one per fragment of a swap file.
+ */
+struct swap_extent {
+	u64 start_page;  /* the first page (slot) of the run */
+	u64 nr_pages;
+	u64 start_off;   /* its byte offset on the device */
+};
+struct swap_extents {
+	struct swap_extent *ext;  /* by start_page, not overlapping */
+	u32 nr, cap;
+};
+#define SWAP_NO_OFFSET (~0ULL)
+/* Add page at byte off (pages in increasing order); merged with the run it extends. 0/-ENOMEM. */
+int swap_extents_add(struct swap_extents *x, u64 page, u64 off);
+/* The byte offset of page, or SWAP_NO_OFFSET when it was not added. */
+u64 swap_extents_lookup(const struct swap_extents *x, u64 page);
+/* Bytes of the device from the lowest run's start to the highest run's end. */
+u64 swap_extents_span(const struct swap_extents *x);
+void swap_extents_destroy(struct swap_extents *x);
+
 /* ---- mm/swap.c: areas, swap-out and swap-in */
 
 struct swap_stats {
@@ -117,6 +143,13 @@ struct swap_area_info {
 	int prio;
 };
 bool swap_area_get(unsigned i, struct swap_area_info *out);
+/*
+ * Halt: turn the swap files off (no pages brought back: nothing runs again) so that the
+ * filesystems are written back and unmounted without them.
+ */
+void swap_halt(void);
+/* Does an active swap file lie on sb? (it cannot be remounted read-only then) */
+bool swap_sb_busy(const struct super_block *sb);
 
 /* ---- mm/vmscan.c: reclaim and the OOM killer */
 

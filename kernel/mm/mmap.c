@@ -370,7 +370,12 @@ long sys_mmap(const struct sc_args *a)
 		r = mm_check_file_map(f, prot, vmflags);
 		if (r < 0)
 			goto out;
-		if ((vmflags & VM_SHARED) && !(f->mode & FMODE_WRITE))
+		/* Linux: no writable shared mapping of an active swap file (ETXTBSY). */
+		r = (vmflags & VM_SHARED) && (prot & PROT_WRITE) && IS_SWAPFILE(f->inode) ?
+			-ETXTBSY : 0;
+		if (r < 0)
+			goto out;
+		if ((vmflags & VM_SHARED) && (!(f->mode & FMODE_WRITE) || IS_SWAPFILE(f->inode)))
 			vmflags |= VM_NOWRITE;
 	} else if (vmflags & VM_SHARED) {
 		f = mm_shared_anon_file(len);

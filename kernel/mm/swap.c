@@ -5,8 +5,12 @@
  * on fault. Counters for /proc/meminfo, /proc/swaps, /proc/vmstat and sysinfo(2).
  *
  * Swap I/O is synchronous (the block layer waits for the host), so a page is either fully
- * in memory or fully on its slot. Areas on regular files are refused (EINVAL): writing a
- * page out through a filesystem could need memory at the moment there is none.
+ * in memory or fully on its slot. Swap files (regular files on a filesystem with the
+ * swap_map inode operation: ext4) never go through the filesystem or its page cache:
+ * writing a page out that way could need memory at the moment there is none. At swapon
+ * the file's pages are mapped to device offsets once (swap_extents, swapfile.c) and the
+ * file is marked S_SWAPFILE (the VFS then refuses writes, truncation and unlink); swap
+ * I/O goes to the device by offset, as for a device area (one extent).
  *
  * Layer: memory management, above the block layer. Single-threaded kernel: no locks.
  */
@@ -23,6 +27,7 @@
 #include "uaccess.h"
 
 #include <asm/siginfo.h>
+#include <linux/mount.h>
 
 #define SWAP_FLAG_PREFER 0x8000
 #define SWAP_FLAG_PRIO_MASK 0x7fff
@@ -33,6 +38,9 @@ struct swap_area {
 	bool active;
 	bool draining;            /* swapoff is emptying it: no new slots */
 	struct block_device *bdev;
+	struct swap_extents ext;  /* where its pages lie on bdev */
+	struct inode *inode;      /* swap files: the file (NULL for a device) ... */
+	struct path file;         /* ... held, with its mount, until swapoff */
 	char name[128];           /* the path given to swapon, as /proc/swaps shows it */
 	int prio;
 	struct swap_map map;
@@ -75,7 +83,7 @@ bool swap_area_get(unsigned i, struct swap_area_info *out)
 	if (i >= SWAP_MAX_AREAS || !a->active)
 		return false;
 	out->name = a->name;
-	out->is_file = false;
+	out->is_file = a->inode != NULL;
 	out->size_kb = a->map.nr_good * (PAGE_SIZE / 1024);
 	out->used_kb = a->map.used * (PAGE_SIZE / 1024);
 	out->prio = a->prio;
@@ -125,6 +133,18 @@ bool swap_dup_entry(u64 pte)
 	struct swap_area *a = entry_area(pte);
 
 	return a && swap_map_dup(&a->map, swp_slot(pte));
+}
+
+/* Read or write the page of slot: straight to the device, no memory needed. */
+static int area_io(struct swap_area *a, u64 slot, void *buf, bool write)
+{
+	u64 off = swap_extents_lookup(&a->ext, slot);
+
+	if (off == SWAP_NO_OFFSET)
+		return -EIO;
+	if (write)
+		return blkdev_write(a->bdev, off, buf, PAGE_SIZE);
+	return blkdev_read(a->bdev, off, buf, PAGE_SIZE);
 }
 
 /* ---- pages out and in
@@ -183,7 +203,7 @@ static int slot_for(struct page *pg, u64 *entry)
 	slot = swap_map_alloc(&a->map);
 	if (!slot)
 		return -ENOSPC;
-	if (blkdev_write(a->bdev, slot << PAGE_SHIFT, page_address(pg), PAGE_SIZE) < 0) {
+	if (area_io(a, slot, page_address(pg), true) < 0) {
 		swap_map_put(&a->map, slot);
 		return -EIO;
 	}
@@ -251,7 +271,7 @@ int swap_in_pte(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 	f = vmscan_alloc_user_frame(GFP_USER);
 	if (!f)
 		return -SIGKILL;
-	if (blkdev_read(a->bdev, slot << PAGE_SHIFT, phys_to_virt(f), PAGE_SIZE) < 0) {
+	if (area_io(a, slot, phys_to_virt(f), false) < 0) {
 		frame_put(f);
 		return -SIGBUS;
 	}
@@ -264,10 +284,19 @@ int swap_in_pte(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 	return 0;
 }
 
+
 /* ---- swapon(2), swapoff(2) */
 
-/* The block device behind a guest path; -ENOTBLK-like refusals as Linux gives them. */
-static int lookup_swap_dev(uaddr_t upath, struct block_device **out, char *name, size_t len)
+/* What a swapon/swapoff path names: a block device, or a regular file (path held). */
+struct swap_target {
+	struct block_device *bdev; /* devices */
+	struct inode *inode;       /* files */
+	struct path file;
+	char name[sizeof(areas[0].name)];
+};
+
+/* Resolve the guest path; -EINVAL for what is neither a block device nor a regular file. */
+static int lookup_target(uaddr_t upath, struct swap_target *t)
 {
 	struct path p;
 	struct inode *inode;
@@ -276,45 +305,59 @@ static int lookup_swap_dev(uaddr_t upath, struct block_device **out, char *name,
 	if (r < 0)
 		return r;
 	inode = p.dentry->inode;
+	t->bdev = NULL;
+	t->inode = NULL;
 	if (S_ISBLK(inode->mode)) {
-		*out = blkdev_find(inode->rdev);
-		r = *out ? 0 : -ENXIO;
-	} else {
-		r = -EINVAL; /* swap files are not supported: only block devices */
+		t->bdev = blkdev_find(inode->rdev);
+		r = t->bdev ? 0 : -ENXIO;
+	} else if (!S_ISREG(inode->mode)) {
+		r = -EINVAL;
 	}
-	if (!r && path_to_string(&p, current->fs ? &current->fs->root : NULL, name, len) < 0)
+	if (!r && path_to_string(&p, current->fs ? &current->fs->root : NULL, t->name,
+				 sizeof(t->name)) < 0)
 		r = -ENAMETOOLONG;
+	if (!r && S_ISREG(inode->mode)) {
+		t->inode = inode;
+		t->file = p; /* the caller's reference now */
+		return 0;
+	}
 	path_put(&p);
 	return r;
 }
 
-static struct swap_area *area_of(struct block_device *b)
+static void target_put(struct swap_target *t)
+{
+	if (t->inode)
+		path_put(&t->file);
+	t->inode = NULL;
+}
+
+static struct swap_area *area_of(const struct swap_target *t)
 {
 	for (unsigned i = 0; i < SWAP_MAX_AREAS; i++) {
-		if (areas[i].active && areas[i].bdev == b)
-			return &areas[i];
+		struct swap_area *a = &areas[i];
+
+		if (a->active && (t->inode ? a->inode == t->inode : !a->inode && a->bdev == t->bdev))
+			return a;
 	}
 	return NULL;
 }
 
-/* Read and check the header, set up the slot map. */
-static int area_setup(struct swap_area *a, struct block_device *b)
+/* Read and check the header (page 0, mapped by a->ext) of an area of dev_pages pages. */
+static int area_setup(struct swap_area *a, u64 dev_pages)
 {
 	struct swap_header_info info;
 	const char *why;
-	void *hdr;
+	void *hdr = kmalloc(PAGE_SIZE);
 	int r;
 
-	if (b->size < PAGE_SIZE)
-		return -EINVAL;
-	hdr = kmalloc(PAGE_SIZE);
 	if (!hdr)
 		return -ENOMEM;
-	r = blkdev_read(b, 0, hdr, PAGE_SIZE);
+	r = area_io(a, 0, hdr, false);
 	if (!r) {
-		r = swap_parse_header(hdr, b->size >> PAGE_SHIFT, &info, &why);
+		r = swap_parse_header(hdr, dev_pages, &info, &why);
 		if (r)
-			pr_err("swapon: %s: %s\n", b->name, why);
+			pr_err("swapon: %s: %s\n", a->name, why);
 	}
 	if (!r)
 		r = swap_map_init(&a->map, &info);
@@ -330,12 +373,140 @@ static int area_setup(struct swap_area *a, struct block_device *b)
 	return 0;
 }
 
+/* A device area: one extent over the whole device. */
+static int device_setup(struct swap_area *a)
+{
+	u64 pages = a->bdev->size >> PAGE_SHIFT;
+	int r;
+
+	if (pages < 1)
+		return -EINVAL;
+	if (a->bdev->readonly)
+		return -EROFS;
+	r = swap_extents_add(&a->ext, 0, 0);
+	if (r)
+		return r;
+	a->ext.ext[0].nr_pages = pages;
+	return area_setup(a, pages);
+}
+
+/* The offset of one page of a swap file, with Linux's refusal of a hole. */
+static int file_page(struct swap_area *a, u64 page, u64 off)
+{
+	if (off == SWAP_MAP_HOLE) {
+		pr_err("swapon: file %s has unallocated extents\n", a->name);
+		return -EINVAL;
+	}
+	if (off == SWAP_MAP_SPLIT) {
+		if (!page) {
+			pr_err("swapon: file %s: its first page is not contiguous on disk\n",
+			       a->name);
+			return -EINVAL;
+		}
+		swap_map_mark_bad(&a->map, page); /* never used, like a bad page */
+		return 0;
+	}
+	return swap_extents_add(&a->ext, page, off);
+}
+
+#define MAP_BATCH 256 /* pages mapped per swap_map call */
+
+/* Map pages [1, map.nr) of the swap file behind a, after its header was read. */
+static int file_map_rest(struct swap_area *a)
+{
+	u64 *off = kmalloc(MAP_BATCH * sizeof(*off));
+	int r = off ? 0 : -ENOMEM;
+
+	for (u64 p = 1; p < a->map.nr && !r; p += MAP_BATCH) {
+		u32 n = (u32)min((u64)MAP_BATCH, a->map.nr - p);
+
+		r = a->inode->i_op->swap_map(a->inode, p, n, off);
+		for (u32 i = 0; i < n && !r; i++)
+			r = file_page(a, p + i, off[i]);
+	}
+	kfree(off);
+	if (!r && !a->map.nr_good)
+		r = -EINVAL;
+	return r;
+}
+
+/* A file area: the file's cache dropped, page 0 mapped, the header read, the rest mapped. */
+static int file_setup(struct swap_area *a)
+{
+	struct inode *inode = a->inode;
+	u64 pages = inode->size >> PAGE_SHIFT, off;
+	int r;
+
+	if (!inode->i_op || !inode->i_op->swap_map || !inode->i_op->swap_activate) {
+		/* Linux: no bmap (tmpfs...), so generic_swapfile_activate finds "holes". */
+		pr_err("swapon: swapfile has holes\n");
+		return -EINVAL;
+	}
+	if ((a->file.mnt->flags & MNT_RDONLY) || (inode->sb->flags & MS_RDONLY))
+		return -EROFS;
+	if (pages < 2)
+		return -EINVAL;
+	r = inode->i_op->swap_activate(inode, &a->bdev);
+	if (!r)
+		r = inode->i_op->swap_map(inode, 0, 1, &off);
+	if (!r)
+		r = file_page(a, 0, off);
+	if (!r)
+		r = area_setup(a, pages);
+	if (r)
+		return r;
+	r = file_map_rest(a);
+	if (r) {
+		swap_map_destroy(&a->map);
+		kfree(a->owner);
+		a->owner = NULL;
+	}
+	return r;
+}
+
+static struct swap_area *free_area(void)
+{
+	for (unsigned i = 0; i < SWAP_MAX_AREAS; i++) {
+		if (!areas[i].active)
+			return &areas[i];
+	}
+	return NULL;
+}
+
+/* Make s an area for t (its path reference moves to s). 0 or -errno (t untouched). */
+static int area_activate(struct swap_area *s, struct swap_target *t, int flags)
+{
+	int r;
+
+	memset(&s->ext, 0, sizeof(s->ext));
+	kstrlcpy(s->name, t->name, sizeof(s->name));
+	s->bdev = t->bdev;
+	s->inode = t->inode;
+	if (t->inode)
+		s->file = t->file;
+	r = t->inode ? file_setup(s) : device_setup(s);
+	if (r) {
+		swap_extents_destroy(&s->ext);
+		s->inode = NULL;
+		return r;
+	}
+	if (t->inode) {
+		t->inode->iflags |= S_SWAPFILE;
+		t->inode = NULL; /* s holds the path now */
+	} else {
+		s->bdev->openers++;
+	}
+	s->draining = false;
+	s->prio = (flags & SWAP_FLAG_PREFER) ? (flags & SWAP_FLAG_PRIO_MASK) : next_default_prio--;
+	s->active = true;
+	return 0;
+}
+
 long sys_swapon(const struct sc_args *a)
 {
-	struct block_device *b;
-	struct swap_area *s = NULL;
+	struct swap_target t;
+	struct swap_area *s;
 	int flags = (int)a->arg[1], r;
-	char name[sizeof(areas[0].name)];
 
 	if (!IS_ENABLED(CONFIG_SWAP))
 		return -ENOSYS;
@@ -343,29 +514,22 @@ long sys_swapon(const struct sc_args *a)
 		return -EPERM;
 	if (flags & ~SWAP_FLAG_ALL)
 		return -EINVAL;
-	r = lookup_swap_dev(a->arg[0], &b, name, sizeof(name));
+	r = lookup_target(a->arg[0], &t);
 	if (r < 0)
 		return r;
-	if (area_of(b))
-		return -EBUSY;
-	for (unsigned i = 0; i < SWAP_MAX_AREAS && !s; i++)
-		s = areas[i].active ? NULL : &areas[i];
-	if (!s)
-		return -EPERM; /* Linux: too many swap areas */
-	if (b->readonly)
-		return -EROFS;
-	r = area_setup(s, b);
+	s = free_area();
+	if (area_of(&t) || (t.inode && IS_SWAPFILE(t.inode)))
+		r = -EBUSY;
+	else if (!s)
+		r = -EPERM; /* Linux: too many swap areas */
+	else
+		r = area_activate(s, &t, flags);
+	target_put(&t);
 	if (r < 0)
 		return r;
-	s->bdev = b;
-	s->draining = false;
-	kstrlcpy(s->name, name, sizeof(s->name));
-	s->prio = (flags & SWAP_FLAG_PREFER) ? (flags & SWAP_FLAG_PRIO_MASK) : next_default_prio--;
-	s->active = true;
-	b->openers++;
-	pr_info("Adding %luk swap on %s.  Priority:%d extents:1 across:%luk\n",
-		(unsigned long)(s->map.nr_good * (PAGE_SIZE / 1024)), s->name, s->prio,
-		(unsigned long)(s->map.nr * (PAGE_SIZE / 1024)));
+	pr_info("Adding %luk swap on %s.  Priority:%d extents:%u across:%luk\n",
+		(unsigned long)(s->map.nr_good * (PAGE_SIZE / 1024)), s->name, s->prio, s->ext.nr,
+		(unsigned long)(swap_extents_span(&s->ext) / 1024));
 	return 0;
 }
 
@@ -386,21 +550,40 @@ static bool room_for(const struct swap_area *s)
 	return s->map.used <= room;
 }
 
+/* Forget area s (its pages are all back, or the system halts). */
+static void area_release(struct swap_area *s)
+{
+	s->active = false;
+	swap_map_destroy(&s->map);
+	swap_extents_destroy(&s->ext);
+	kfree(s->owner);
+	s->owner = NULL;
+	if (s->inode) {
+		s->inode->iflags &= ~S_SWAPFILE;
+		s->inode = NULL;
+		path_put(&s->file);
+	} else if (s->bdev->openers > 0) {
+		s->bdev->openers--;
+	}
+	if (s->prio < 0 && s->prio == next_default_prio + 1)
+		next_default_prio++;
+}
+
 long sys_swapoff(const struct sc_args *a)
 {
-	struct block_device *b;
+	struct swap_target t;
 	struct swap_area *s;
-	char name[sizeof(areas[0].name)];
 	int r;
 
 	if (!IS_ENABLED(CONFIG_SWAP))
 		return -ENOSYS;
 	if (!capable_root())
 		return -EPERM;
-	r = lookup_swap_dev(a->arg[0], &b, name, sizeof(name));
+	r = lookup_target(a->arg[0], &t);
 	if (r < 0)
 		return r;
-	s = area_of(b);
+	s = area_of(&t);
+	target_put(&t);
 	if (!s)
 		return -EINVAL;
 	if (!room_for(s))
@@ -411,13 +594,23 @@ long sys_swapoff(const struct sc_args *a)
 		s->draining = false;
 		return r;
 	}
-	s->active = false;
-	swap_map_destroy(&s->map);
-	kfree(s->owner);
-	s->owner = NULL;
-	if (b->openers > 0)
-		b->openers--;
-	if (s->prio < 0 && s->prio == next_default_prio + 1)
-		next_default_prio++;
+	area_release(s);
 	return 0;
+}
+
+void swap_halt(void)
+{
+	for (unsigned i = 0; i < SWAP_MAX_AREAS; i++) {
+		if (areas[i].active && areas[i].inode)
+			area_release(&areas[i]);
+	}
+}
+
+bool swap_sb_busy(const struct super_block *sb)
+{
+	for (unsigned i = 0; i < SWAP_MAX_AREAS; i++) {
+		if (areas[i].active && areas[i].inode && areas[i].inode->sb == sb)
+			return true;
+	}
+	return false;
 }

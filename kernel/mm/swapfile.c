@@ -7,6 +7,10 @@
  * from byte 1536, and the signature "SWAPSPACE2" in the page's last 10 bytes. Slot n is the
  * area's page n; slot 0 (the header) and the bad pages are never used.
  *
+ * The extents of an area: where runs of its pages lie on the device (one run for a
+ * device, one per contiguous fragment of a swap file), built once at swapon and searched
+ * by slot at each swap I/O, so that I/O needs no memory and no filesystem.
+ *
  * Kept free of the rest of the kernel (only kmalloc) so that it runs in host unit tests.
  */
 #include "kernel.h"
@@ -124,4 +128,77 @@ unsigned swap_map_put(struct swap_map *m, u64 slot)
 	if (--m->count[slot] == 0)
 		m->used--;
 	return m->count[slot];
+}
+
+void swap_map_mark_bad(struct swap_map *m, u64 slot)
+{
+	if (slot >= m->nr || m->count[slot] == SWAP_MAP_BAD)
+		return;
+	if (m->count[slot])
+		m->used--;
+	m->count[slot] = SWAP_MAP_BAD;
+	m->nr_good--;
+}
+
+/* ---- extents: the device offsets of an area's pages */
+
+int swap_extents_add(struct swap_extents *x, u64 page, u64 off)
+{
+	struct swap_extent *last = x->nr ? &x->ext[x->nr - 1] : NULL;
+
+	if (last && page == last->start_page + last->nr_pages &&
+	    off == last->start_off + last->nr_pages * PAGE_SIZE) {
+		last->nr_pages++;
+		return 0;
+	}
+	if (x->nr == x->cap) {
+		u32 cap = x->cap ? 2 * x->cap : 16;
+		struct swap_extent *n = kmalloc(cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		if (x->nr)
+			memcpy(n, x->ext, x->nr * sizeof(*n));
+		kfree(x->ext);
+		x->ext = n;
+		x->cap = cap;
+	}
+	x->ext[x->nr++] = (struct swap_extent){ page, 1, off };
+	return 0;
+}
+
+u64 swap_extents_lookup(const struct swap_extents *x, u64 page)
+{
+	u32 lo = 0, hi = x->nr;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		const struct swap_extent *e = &x->ext[mid];
+
+		if (page < e->start_page)
+			hi = mid;
+		else if (page >= e->start_page + e->nr_pages)
+			lo = mid + 1;
+		else
+			return e->start_off + (page - e->start_page) * PAGE_SIZE;
+	}
+	return SWAP_NO_OFFSET;
+}
+
+u64 swap_extents_span(const struct swap_extents *x)
+{
+	u64 lo = ~0ULL, hi = 0;
+
+	for (u32 i = 0; i < x->nr; i++) {
+		lo = min(lo, x->ext[i].start_off);
+		hi = max(hi, x->ext[i].start_off + x->ext[i].nr_pages * PAGE_SIZE);
+	}
+	return x->nr ? hi - lo : 0;
+}
+
+void swap_extents_destroy(struct swap_extents *x)
+{
+	kfree(x->ext);
+	x->ext = NULL;
+	x->nr = x->cap = 0;
 }

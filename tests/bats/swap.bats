@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
 # Swap, reclaim and the OOM killer, as a user sees them: busybox mkswap/swapon/swapoff on a
-# second ubd device, a program that uses more memory than mem= and checks every byte of it
-# (tests/guest/swap_test.c), /proc/swaps, free, /proc/vmstat and /proc/meminfo, swapoff
-# bringing pages back (or refusing with ENOMEM), the ext4 page cache given up under
-# drop_caches and pressure, the OOM killer's choice and message, and the balloon taking
-# memory that is in use when there is swap to put it in.
+# second ubd device and on a swap file of an ext4 ubd (with Linux's refusals), a program
+# that uses more memory than mem= and checks every byte of it (tests/guest/swap_test.c),
+# /proc/swaps, free, /proc/vmstat and /proc/meminfo, swapoff bringing pages back (or
+# refusing with ENOMEM), the ext4 page cache given up under drop_caches and pressure, the
+# OOM killer's choice and message, and the balloon taking memory that is in use when there
+# is swap to put it in.
 # shellcheck disable=SC2016 # the scripts are expanded by the guest's shell
 bats_require_minimum_version 1.5.0
 load helpers.bash
@@ -114,6 +115,86 @@ exec 3>/tmp/go; while ! grep -q HOLDING /tmp/hold; do sleep 0.05; done'
 	assert_contains "$output" "RC4 0"
 	assert_contains "$output" "swapoff: /dev/ubdb: Invalid argument"
 	[ "$(tail -n1 <<<"$output")" = "$(printf 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority')" ]
+}
+
+@test "a swap file on ext4 (dd, mkswap, swapon): every byte kept, /proc/swaps, swapoff, fsck" {
+	command -v mke2fs >/dev/null || skip "no mke2fs"
+	mke2fs -q -F -t ext4 -b 4096 fs.img 128M
+	run swap_boot 32M 'mount -t ext4 /dev/ubdc /mnt || echo MOUNT FAILED
+		dd if=/dev/zero of=/mnt/swapfile bs=1M count=64 2>/dev/null; chmod 600 /mnt/swapfile
+		mkswap /mnt/swapfile >/dev/null && swapon /mnt/swapfile || echo SWAPON FAILED
+		cat /proc/swaps; dmesg | grep "swap on"; HOLD_MIB=16; '"$HOLD"'
+		/tests/swap_test fill 24
+		grep -E "^(pswpin|pswpout) " /proc/vmstat; grep -E "^SwapTotal:" /proc/meminfo
+		echo USED $(awk "NR == 2 { print \$4 }" /proc/swaps)
+		swapoff /mnt/swapfile; echo SWAPOFF $?
+		echo AFTER; cat /proc/swaps; free
+		echo >&3; wait $HPID; cat /tmp/hold; umount /mnt; echo UMOUNT $?' ubdc=fs.img
+	echo "$output"
+	assert_status 0
+	assert_not_contains "$output" "MOUNT FAILED"
+	assert_not_contains "$output" "SWAPON FAILED"
+	# Linux's /proc/swaps line of a file: 64 MiB less the header page, type "file\t".
+	assert_contains "$output" "/mnt/swapfile                           file		65532		0		-2"
+	assert_contains "$output" "Adding 65532k swap on /mnt/swapfile.  Priority:-2 extents:"
+	assert_contains "$output" "SwapTotal:         65532 kB"
+	[ "$(grep -c "SWAPTEST OK" <<<"$output")" -eq 2 ]
+	assert_not_contains "$output" "SWAPTEST BAD"
+	[ "$(awk '$1 == "pswpout" { print $2 }' <<<"$output")" -gt 6144 ]
+	[ "$(awk '$1 == "USED" { print $2 }' <<<"$output")" -gt 1000 ]
+	assert_contains "$output" "SWAPOFF 0"
+	after=${output#*AFTER}
+	assert_not_contains "$after" "/mnt/swapfile"
+	[[ "$after" =~ Swap:\ +0\ +0\ +0 ]]
+	assert_contains "$output" "UMOUNT 0"
+	# Swap wrote the file's blocks behind ext4's back: the filesystem is still consistent.
+	run e2fsck -fn fs.img
+	echo "$output"
+	assert_status 0
+}
+
+@test "swap files: holes and tmpfs refused; an active one is not written, removed or unmounted" {
+	# ... and a halt with it on (pages on it) leaves ext4 clean.
+	command -v mke2fs >/dev/null || skip "no mke2fs"
+	mke2fs -q -F -t ext4 -b 4096 fs.img 64M
+	run swap_boot 32M 'mount -t ext4 /dev/ubdc /mnt || echo MOUNT FAILED
+		truncate -s 8M /mnt/holes; mkswap /mnt/holes >/dev/null; /tests/swap_test swapon /mnt/holes
+		dd if=/dev/zero of=/tmp/sw bs=1M count=4 2>/dev/null; mkswap /tmp/sw >/dev/null
+		/tests/swap_test swapon /tmp/sw
+		dd if=/dev/zero of=/mnt/swapfile bs=1M count=48 2>/dev/null; mkswap /mnt/swapfile >/dev/null
+		swapon /mnt/swapfile; echo SWAPON $?
+		swapon /mnt/swapfile; echo AGAIN $?
+		echo x >>/mnt/swapfile; echo APPEND $?
+		truncate -s 0 /mnt/swapfile; echo TRUNCATE $?
+		rm /mnt/swapfile; echo RM $?; /tests/swap_test map-shared /mnt/swapfile
+		umount /mnt; echo UMOUNT $?
+		mount -o remount,ro /mnt; echo REMOUNT $?
+		HOLD_MIB=24; '"$HOLD"'; /tests/swap_test fill 12
+		echo x >/mnt/other; echo OTHER $?
+		echo USED $(awk "NR == 2 { print \$4 }" /proc/swaps)' ubdc=fs.img
+	echo "$output"
+	assert_not_contains "$output" "MOUNT FAILED"
+	# Linux 6.1: ext4 maps swap files with iomap, tmpfs has no bmap.
+	assert_contains "$output" "swapon: file /mnt/holes has unallocated extents"
+	assert_contains "$output" "swapon: swapfile has holes"
+	[ "$(grep -c "SWAPON Invalid argument" <<<"$output")" -eq 2 ]
+	assert_contains "$output" "SWAPON 0"
+	assert_contains "$output" "swapon: /mnt/swapfile: Device or resource busy"
+	assert_contains "$output" "AGAIN 1"
+	assert_contains "$output" "write error: Text file busy"
+	assert_contains "$output" "APPEND 1"
+	assert_contains "$output" "TRUNCATE 1"
+	assert_contains "$output" "can't remove '/mnt/swapfile': Operation not permitted"
+	assert_contains "$output" "MAP Text file busy"
+	assert_contains "$output" "umount: can't unmount /mnt: Device or resource busy"
+	assert_contains "$output" "REMOUNT 255"
+	assert_contains "$output" "SWAPTEST OK"
+	assert_contains "$output" "OTHER 0"
+	[ "$(awk '$1 == "USED" { print $2 }' <<<"$output")" -gt 1000 ]
+	# The system halted with the swap file on (and pages on it): ext4 written back clean.
+	run e2fsck -fn fs.img
+	echo "$output"
+	assert_status 0
 }
 
 @test "swapoff fails with ENOMEM when what is swapped out cannot fit in memory" {

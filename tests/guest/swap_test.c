@@ -13,8 +13,13 @@
  *    SWAPTEST OK or BAD (the memory stays in use while the host acts: the balloon).
  *  - "hold-remap MIB": the same, but before checking, mremap moves the memory (grown by
  *    a page) to another address, swapped-out pages and all.
+ *  - "swapon PATH": swapon(2) itself (busybox swapon refuses files with holes before
+ *    asking the kernel); prints SWAPON OK or SWAPON and the error's text.
+ *  - "map-shared PATH": open PATH read-write and map it shared and writable; prints
+ *    MAP OK or MAP and the error's text (an active swap file: ETXTBSY).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,8 +176,31 @@ TEST(memory_written_forked_and_rewritten_keeps_every_byte)
 	munmap(p, pages * PG);
 }
 
+static int swapon_main(const char *path)
+{
+	if (swapon(path, 0)) {
+		printf("SWAPON %s\n", strerror(errno));
+		return 1;
+	}
+	printf("SWAPON OK\n");
+	return 0;
+}
+
+static int map_shared_main(const char *path)
+{
+	int fd = open(path, O_RDWR);
+	void *p = fd < 0 ? MAP_FAILED : mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	printf("MAP %s\n", p == MAP_FAILED ? strerror(errno) : "OK");
+	return p == MAP_FAILED;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "map-shared"))
+		return map_shared_main(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "swapon"))
+		return swapon_main(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "fill"))
 		return fill_main(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "hold"))

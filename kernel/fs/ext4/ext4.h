@@ -134,6 +134,10 @@ void ext4_accessed(struct inode *inode);
 /* ->setattr of every ext4 inode (size only for regular files); written at once. */
 int ext4_setattr(struct dentry *d, const struct iattr *ia);
 
+/* ---- ext4_swap.c: swap files (inode_operations swap_activate and swap_map, fs.h) */
+int ext4_swap_activate(struct inode *inode, struct block_device **bdev);
+int ext4_swap_map(struct inode *inode, u64 first, u32 n, u64 *off);
+
 /* ---- ext4_cache.c: the page-cache radix tree and LRU */
 /*
  * The tree itself is struct pcache (pcache.h): a slot cleared in a pcache_walk must be

@@ -13,6 +13,8 @@
  * Anything else (unwritten extents, runs partly allocated, larger blocks) goes through
  * ext2fs_file_write, which handles every case one block at a time. An allocation that
  * fails is undone, so a hole never ends up allocated with stale contents.
+ *
+ * Swap files: the same mapping, block by block, gives swapon the device blocks of a file.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -591,4 +593,35 @@ int ext4h_write_pages(struct ext4h_fs *h, uint32_t ino, const struct ext4h_seg *
 	wfast_free(w);
 	free(slow);
 	return r ? r : report_attr(h, ino, out);
+}
+
+/* ---- swap files */
+
+int ext4h_map_blocks(struct ext4h_fs *h, uint32_t ino, uint64_t lblk, uint32_t n, uint64_t *pblk)
+{
+	struct ext2_inode_large in;
+	struct mapper m;
+	char *scratch;
+	errcode_t err = 0;
+	uint32_t i = 0;
+	int r = ext4h_read_full(h, ino, &in);
+
+	if (r)
+		return r;
+	scratch = malloc(3 * (size_t)h->fs->blocksize);
+	if (!scratch)
+		return -ENOMEM;
+	mapper_init(&m, h->fs, ino, (struct ext2_inode *)&in, scratch);
+	while (i < n && !err) {
+		blk64_t p, count;
+		int uninit;
+
+		err = map_block(&m, lblk + i, &p, &uninit, &count);
+		/* A run of one state: contiguous blocks, or a hole. */
+		for (blk64_t k = 0; !err && k < count && i < n; k++, i++)
+			pblk[i] = p ? p + k : 0;
+	}
+	mapper_reset(&m);
+	free(scratch);
+	return ext4h_err(h, err);
 }

@@ -688,7 +688,10 @@ int ext4_setattr(struct dentry *d, const struct iattr *ia)
 
 const struct inode_operations ext4_file_iops = {
 	.setattr = ext4_setattr,
-	.get_page = ext4_get_page,	EXT4_XATTR_IOPS,
+	.get_page = ext4_get_page,
+	.swap_activate = ext4_swap_activate,
+	.swap_map = ext4_swap_map,
+	EXT4_XATTR_IOPS,
 };
 
 const struct file_operations ext4_file_fops = {

@@ -121,6 +121,12 @@ int ext4h_fallocate(struct ext4h_fs *fs, uint32_t ino, uint64_t off, uint64_t le
 /* Free the blocks of [off, off+len), both block aligned; *out as above. */
 int ext4h_punch(struct ext4h_fs *fs, uint32_t ino, uint64_t off, uint64_t len,
 		struct ext4h_attr *out);
+/*
+ * Swap files: the device block of each of the n logical blocks from lblk of file ino into
+ * pblk[] (0 for a hole; unwritten extents count as allocated, as Linux's swapon takes them).
+ */
+int ext4h_map_blocks(struct ext4h_fs *fs, uint32_t ino, uint64_t lblk, uint32_t n,
+		     uint64_t *pblk);
 /* A symlink's target into buf (len bytes at most, no NUL); returns its length. */
 long ext4h_readlink(struct ext4h_fs *fs, uint32_t ino, char *buf, size_t len);
 /*

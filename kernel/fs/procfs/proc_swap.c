@@ -21,7 +21,7 @@ int procfs_show_swaps(struct procfs_buf *b, const struct proc_inode *pi, struct 
 			continue;
 		len = (int)strlen(a.name);
 		procfs_printf(b, "%s%*s%s\t%lu\t%s%lu\t%s%d\n", a.name, len < 40 ? 40 - len : 1, " ",
-			      a.is_file ? "file" : "partition", a.size_kb,
+			      a.is_file ? "file\t" : "partition", a.size_kb,
 			      a.size_kb < 10000000 ? "\t" : "", a.used_kb,
 			      a.used_kb < 10000000 ? "\t" : "", a.prio);
 	}
