@@ -402,7 +402,6 @@ static void clone_identity(struct task *c, u64 flags)
 	sched_policy_fork(c);
 	c->dumpable = p->dumpable;
 	c->no_new_privs = p->no_new_privs;
-	c->keepcaps = p->keepcaps;
 }
 
 /* Give the child its pid and parent (or thread group), and make it visible. */

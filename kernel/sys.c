@@ -402,22 +402,6 @@ static long prctl_flags(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 			return -EINVAL;
 		t->no_new_privs = true;
 		return 0;
-	case PR_SET_KEEPCAPS:
-		if (arg2 > 1)
-			return -EINVAL;
-		t->keepcaps = arg2 != 0;
-		return 0;
-	case PR_GET_KEEPCAPS:
-		return t->keepcaps;
-	case PR_GET_SECUREBITS:
-		return 0; /* no securebits are set (and none can be: capabilities are not kept) */
-	case PR_CAP_AMBIENT:
-		/* The ambient set is always empty: reading and clearing it work. */
-		if (arg2 == PR_CAP_AMBIENT_IS_SET)
-			return arg3 <= CAP_LAST_CAP ? 0 : -EINVAL;
-		if (arg2 == PR_CAP_AMBIENT_CLEAR_ALL)
-			return 0;
-		return arg2 == PR_CAP_AMBIENT_RAISE || arg2 == PR_CAP_AMBIENT_LOWER ? -EPERM : -EINVAL;
 	case PR_GET_NO_NEW_PRIVS:
 		if (arg2 || arg3 || arg4 || arg5)
 			return -EINVAL;
@@ -427,9 +411,6 @@ static long prctl_flags(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 		return 0;
 	case PR_GET_CHILD_SUBREAPER:
 		return put_user((int)t->group_leader->child_subreaper, arg2) ? -EFAULT : 0;
-	case PR_CAPBSET_READ:
-		/* The bounding set is always full. */
-		return arg2 <= CAP_LAST_CAP ? 1 : -EINVAL;
 	default:
 		return -EINVAL;
 	}
@@ -440,6 +421,7 @@ long sys_prctl(const struct sc_args *a)
 	int option = (int)a->arg[0];
 	u64 arg2 = a->arg[1];
 	struct task *t = current;
+	long r;
 
 	switch (option) {
 	case PR_SET_NAME:
@@ -454,6 +436,9 @@ long sys_prctl(const struct sc_args *a)
 	case PR_GET_PDEATHSIG:
 		return put_user(t->pdeath_signal, arg2) ? -EFAULT : 0;
 	default:
+		r = cred_caps_prctl(option, arg2, a->arg[2], a->arg[3], a->arg[4]);
+		if (r != -ENOSYS)
+			return r;
 		return prctl_flags(option, arg2, a->arg[2], a->arg[3], a->arg[4]);
 	}
 }
