@@ -172,7 +172,7 @@ static long set_uts_name(char *dst, uaddr_t uname, int len)
 {
 	char tmp[__NEW_UTS_LEN + 1];
 
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (len < 0 || len > __NEW_UTS_LEN)
 		return -EINVAL;
@@ -268,7 +268,7 @@ static bool prlimit_permitted(const struct task *t)
 {
 	const struct cred *c = &current->cred, *tc = &t->cred;
 
-	if (t == current || capable_root())
+	if (t == current || cred_capable(CAP_SYS_RESOURCE))
 		return true;
 	return c->uid == tc->euid && c->uid == tc->suid && c->uid == tc->uid &&
 	       c->gid == tc->egid && c->gid == tc->sgid && c->gid == tc->gid;
@@ -287,7 +287,7 @@ static long do_prlimit(struct task *t, unsigned resource, const struct rlimit *n
 			return -EINVAL;
 		if (resource == RLIMIT_NOFILE && new->rlim_max > NR_OPEN_MAX)
 			return -EPERM;
-		if (new->rlim_max > rl->rlim_max && !capable_root())
+		if (new->rlim_max > rl->rlim_max && !cred_capable(CAP_SYS_RESOURCE))
 			return -EPERM;
 	}
 	if (old)
@@ -494,7 +494,7 @@ long sys_get_robust_list(const struct sc_args *a)
 
 	if (!t)
 		return -ESRCH;
-	if (t != current && !capable_root() &&
+	if (t != current && !cred_capable(CAP_SYS_PTRACE) &&
 	    (c->uid != t->cred.uid || c->uid != t->cred.euid || c->uid != t->cred.suid))
 		return -EPERM;
 	if (put_user((u64)sizeof(struct robust_list_head), ulen))
@@ -602,7 +602,7 @@ static int set_one_nice(struct task *p, int nice, int err)
 
 	if (!sched_may_change(p))
 		return -EPERM;
-	if (nice < p->nice && !capable_root() && nice_rlim > p->signal->rlim[RLIMIT_NICE].rlim_cur)
+	if (nice < p->nice && !cred_capable(CAP_SYS_NICE) && nice_rlim > p->signal->rlim[RLIMIT_NICE].rlim_cur)
 		return -EACCES;
 	p->nice = nice;
 	return err == -ESRCH ? 0 : err;
@@ -648,7 +648,7 @@ long sys_reboot(const struct sc_args *a)
 {
 	u32 magic1 = (u32)a->arg[0], magic2 = (u32)a->arg[1], cmd = (u32)a->arg[2];
 
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_BOOT))
 		return -EPERM;
 	if (magic1 != LINUX_REBOOT_MAGIC1 ||
 	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&

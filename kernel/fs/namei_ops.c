@@ -97,7 +97,8 @@ static int may_delete(struct inode *dir, struct dentry *d, bool isdir)
 	err = inode_permission(dir, MAY_WRITE | MAY_EXEC);
 	if (err)
 		return err;
-	if ((dir->mode & S_ISVTX) && fsuid != 0 && fsuid != inode->uid && fsuid != dir->uid)
+	if ((dir->mode & S_ISVTX) && fsuid != inode->uid && fsuid != dir->uid &&
+	    !cred_capable(CAP_FOWNER))
 		return -EPERM;
 	if (isdir && !S_ISDIR(inode->mode))
 		return -ENOTDIR;
@@ -209,7 +210,7 @@ long vfs_mknod_at(int dirfd, const char *name, u32 mode, u32 rdev)
 		break;
 	case S_IFCHR:
 	case S_IFBLK:
-		if (!capable_root())
+		if (!cred_capable(CAP_MKNOD))
 			return -EPERM;
 		break;
 	case S_IFDIR:
@@ -255,7 +256,7 @@ long vfs_link_at(int olddirfd, const char *oldname, int newdirfd, const char *ne
 	if (flags & AT_SYMLINK_FOLLOW)
 		lf |= LOOKUP_FOLLOW;
 	if (flags & AT_EMPTY_PATH) {
-		if (!capable_root())
+		if (!cred_capable(CAP_DAC_READ_SEARCH))
 			return -ENOENT;
 		lf |= LOOKUP_EMPTY;
 	}

@@ -136,12 +136,12 @@ static int xattr_permission(struct inode *inode, const char *name, bool write)
 	int mask = write ? MAY_WRITE : MAY_READ;
 
 	if (has_prefix(name, XATTR_TRUSTED_PREFIX)) {
-		if (!capable_root())
+		if (!cred_capable(CAP_SYS_ADMIN))
 			return write ? -EPERM : -ENODATA;
 		return 0;
 	}
 	if (has_prefix(name, XATTR_SECURITY_PREFIX))
-		return write && !capable_root() ? -EPERM : 0;
+		return write && !cred_capable(CAP_SYS_ADMIN) ? -EPERM : 0;
 	if (has_prefix(name, XATTR_SYSTEM_PREFIX))
 		return -EOPNOTSUPP; /* POSIX ACLs are not supported */
 	if (!has_prefix(name, XATTR_USER_PREFIX))
@@ -237,7 +237,7 @@ static size_t filter_list(char *buf, size_t len)
 
 	while (in < len) {
 		n = strlen(buf + in) + 1;
-		if (capable_root() || !has_prefix(buf + in, XATTR_TRUSTED_PREFIX)) {
+		if (cred_capable(CAP_SYS_ADMIN) || !has_prefix(buf + in, XATTR_TRUSTED_PREFIX)) {
 			memmove(buf + out, buf + in, n);
 			out += n;
 		}

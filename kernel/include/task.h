@@ -15,6 +15,7 @@
 #include "sched.h"
 #include "sig.h"
 
+#include <linux/capability.h> /* CAP_* for cred_capable() */
 #include <linux/resource.h>
 
 enum task_state {

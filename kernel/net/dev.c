@@ -276,7 +276,7 @@ static long ifreq_set(unsigned cmd, struct net_device *d, struct uifreq *r)
 	case SIOCSIFMETRIC:
 	case SIOCSIFNAME:
 	case SIOCSIFMAP:
-		if (!capable_root())
+		if (!cred_capable(CAP_NET_ADMIN))
 			return -EPERM;
 		break;
 	default:
