@@ -23,6 +23,7 @@
 #define CAP_FS_SET                                                                    \
 	(BIT_CAP(CAP_CHOWN) | BIT_CAP(CAP_DAC_OVERRIDE) | BIT_CAP(CAP_DAC_READ_SEARCH) | \
 	 BIT_CAP(CAP_FOWNER) | BIT_CAP(CAP_FSETID) | BIT_CAP(CAP_LINUX_IMMUTABLE) |     \
+	 BIT_CAP(CAP_MKNOD) |                                                          \
 	 BIT_CAP(CAP_MAC_OVERRIDE))
 
 static bool cap_ok(u64 cap)
