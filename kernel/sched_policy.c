@@ -31,7 +31,7 @@ static struct task *policy_task(int pid)
 	return pid < 0 ? NULL : task_by_pid(pid);
 }
 
-/* May current change t's scheduling (Linux's check_same_owner, or root)? */
+/* May current change t's scheduling (Linux's check_same_owner, or CAP_SYS_NICE)? */
 bool sched_may_change(const struct task *t)
 {
 	u32 euid = current->cred.euid;

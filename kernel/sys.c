@@ -602,7 +602,8 @@ static int set_one_nice(struct task *p, int nice, int err)
 
 	if (!sched_may_change(p))
 		return -EPERM;
-	if (nice < p->nice && !cred_capable(CAP_SYS_NICE) && nice_rlim > p->signal->rlim[RLIMIT_NICE].rlim_cur)
+	if (nice < p->nice && !cred_capable(CAP_SYS_NICE) &&
+	    nice_rlim > p->signal->rlim[RLIMIT_NICE].rlim_cur)
 		return -EACCES;
 	p->nice = nice;
 	return err == -ESRCH ? 0 : err;

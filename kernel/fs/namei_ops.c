@@ -191,7 +191,7 @@ static long create_at(int dirfd, const char *name, const struct create_req *r,
 
 /*
  * Make a regular file, FIFO, socket or device node (mode: S_IF* type, 0 meaning regular,
- * and the final permission bits). Devices need root. 0 or -errno.
+ * and the final permission bits). Devices need CAP_MKNOD. 0 or -errno.
  */
 long vfs_mknod_at(int dirfd, const char *name, u32 mode, u32 rdev)
 {
@@ -241,7 +241,7 @@ long vfs_symlink_at(const char *target, int dirfd, const char *name)
 
 /*
  * Make newname a hard link to oldname (flags: AT_SYMLINK_FOLLOW, AT_EMPTY_PATH; the
- * latter for root only, as Linux without CAP_DAC_READ_SEARCH gives -ENOENT). 0 or -errno.
+ * latter with CAP_DAC_READ_SEARCH only: without it Linux gives -ENOENT). 0 or -errno.
  */
 long vfs_link_at(int olddirfd, const char *oldname, int newdirfd, const char *newname,
 		 int flags)
