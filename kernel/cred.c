@@ -1,12 +1,11 @@
 /*
  * Credentials: user and group ids with Linux's permission rules, supplementary groups,
- * a root-or-nothing view of capabilities, and the initial resource limits.
+ * and the initial resource limits.
  *
- * Layer: kernel core; the ids live in struct cred inside struct task (task.h).
- *
- * Capabilities are not tracked: a task whose effective uid is 0 has them all (CAP_SETUID,
- * CAP_SETGID, CAP_SYS_ADMIN...), any other task none. The uid and gid calls share one set
- * of helpers working on (real, effective, saved, filesystem) id pointers.
+ * Layer: kernel core; the ids live in struct cred inside struct task (task.h). The
+ * capability sets are capability.c's: changing uids needs CAP_SETUID (gids CAP_SETGID)
+ * and calls its fixups afterwards. The uid and gid calls share one set of helpers working
+ * on (real, effective, saved, filesystem) id pointers.
  */
 #include "kernel.h"
 #include "syscall.h"
@@ -19,29 +18,30 @@
 
 #define ID_KEEP ((u32)-1) /* "leave unchanged" in set*id calls */
 
-/* The four ids of one kind (uids or gids) of current. */
+/* The four ids of one kind (uids or gids) of current, and the capability to change them. */
 struct ids {
 	u32 *r, *e, *s, *fs;
+	int cap;
 };
 
 static struct ids cur_uids(void)
 {
 	struct cred *c = &current->cred;
 
-	return (struct ids){ &c->uid, &c->euid, &c->suid, &c->fsuid };
+	return (struct ids){ &c->uid, &c->euid, &c->suid, &c->fsuid, CAP_SETUID };
 }
 
 static struct ids cur_gids(void)
 {
 	struct cred *c = &current->cred;
 
-	return (struct ids){ &c->gid, &c->egid, &c->sgid, &c->fsgid };
+	return (struct ids){ &c->gid, &c->egid, &c->sgid, &c->fsgid, CAP_SETGID };
 }
 
-/* True when current has every capability (effective uid 0). */
+/* Kept for callers without a CAP_* of their own yet (swap.c): CAP_SYS_ADMIN, as swapon. */
 bool capable_root(void)
 {
-	return current->cred.euid == 0;
+	return cred_capable(CAP_SYS_ADMIN);
 }
 
 /* Linux's defaults for init (kernel/fork.c copies them to every process). */
@@ -76,7 +76,7 @@ static long set_id(struct ids x, u32 id)
 {
 	if (id == ID_KEEP)
 		return -EINVAL;
-	if (capable_root()) {
+	if (cred_capable(x.cap)) {
 		*x.r = *x.e = *x.s = *x.fs = id;
 		return 0;
 	}
@@ -89,7 +89,7 @@ static long set_id(struct ids x, u32 id)
 static long set_reid(struct ids x, u32 r, u32 e)
 {
 	u32 old_r = *x.r;
-	bool cap = capable_root();
+	bool cap = cred_capable(x.cap);
 
 	if (r != ID_KEEP && r != *x.r && r != *x.e && !cap)
 		return -EPERM;
@@ -107,7 +107,7 @@ static long set_reid(struct ids x, u32 r, u32 e)
 
 static long set_resid(struct ids x, u32 r, u32 e, u32 s)
 {
-	if (!capable_root()) {
+	if (!cred_capable(x.cap)) {
 		if ((r != ID_KEEP && !id_is_current(x, r)) ||
 		    (e != ID_KEEP && !id_is_current(x, e)) ||
 		    (s != ID_KEEP && !id_is_current(x, s)))
@@ -135,7 +135,7 @@ static long set_fsid(struct ids x, u32 id)
 {
 	u32 old = *x.fs;
 
-	if (id != ID_KEEP && (id_is_current(x, id) || id == old || capable_root()))
+	if (id != ID_KEEP && (id_is_current(x, id) || id == old || cred_capable(x.cap)))
 		*x.fs = id;
 	return old;
 }
@@ -162,9 +162,19 @@ long sys_getegid(const struct sc_args *a)
 	return current->cred.egid;
 }
 
+/* Run a uid change, then apply capabilities(7)'s fixups when it succeeded. */
+static long uid_change(long r, const struct cred *old)
+{
+	if (r == 0)
+		cred_caps_fix_setuid(&current->cred, old->uid, old->euid, old->suid);
+	return r;
+}
+
 long sys_setuid(const struct sc_args *a)
 {
-	return set_id(cur_uids(), (u32)a->arg[0]);
+	struct cred old = current->cred;
+
+	return uid_change(set_id(cur_uids(), (u32)a->arg[0]), &old);
 }
 
 long sys_setgid(const struct sc_args *a)
@@ -174,7 +184,9 @@ long sys_setgid(const struct sc_args *a)
 
 long sys_setreuid(const struct sc_args *a)
 {
-	return set_reid(cur_uids(), (u32)a->arg[0], (u32)a->arg[1]);
+	struct cred old = current->cred;
+
+	return uid_change(set_reid(cur_uids(), (u32)a->arg[0], (u32)a->arg[1]), &old);
 }
 
 long sys_setregid(const struct sc_args *a)
@@ -184,7 +196,10 @@ long sys_setregid(const struct sc_args *a)
 
 long sys_setresuid(const struct sc_args *a)
 {
-	return set_resid(cur_uids(), (u32)a->arg[0], (u32)a->arg[1], (u32)a->arg[2]);
+	struct cred old = current->cred;
+	long r = set_resid(cur_uids(), (u32)a->arg[0], (u32)a->arg[1], (u32)a->arg[2]);
+
+	return uid_change(r, &old);
 }
 
 long sys_setresgid(const struct sc_args *a)
@@ -204,7 +219,10 @@ long sys_getresgid(const struct sc_args *a)
 
 long sys_setfsuid(const struct sc_args *a)
 {
-	return set_fsid(cur_uids(), (u32)a->arg[0]);
+	long old = set_fsid(cur_uids(), (u32)a->arg[0]);
+
+	cred_caps_fix_setfsuid(&current->cred, (u32)old);
+	return old;
 }
 
 long sys_setfsgid(const struct sc_args *a)
@@ -238,7 +256,7 @@ long sys_setgroups(const struct sc_args *a)
 	struct cred *c = &current->cred;
 	u32 groups[ARRAY_SIZE(c->groups)];
 
-	if (!capable_root())
+	if (!cred_capable(CAP_SETGID))
 		return -EPERM;
 	if ((unsigned)size > NGROUPS_MAX || (unsigned)size > ARRAY_SIZE(groups))
 		return -EINVAL;
@@ -255,91 +273,5 @@ long sys_setgroups(const struct sc_args *a)
 	}
 	memcpy(c->groups, groups, (size_t)size * sizeof(u32));
 	c->ngroups = size;
-	return 0;
-}
-
-/* ---- capabilities */
-
-/* Validate the header's version: 0 with *n data structs, or -EINVAL (version rewritten). */
-static int cap_version(uaddr_t hdr, int *n)
-{
-	u32 v;
-
-	if (get_user(v, hdr))
-		return -EFAULT;
-	if (v == _LINUX_CAPABILITY_VERSION_1) {
-		*n = _LINUX_CAPABILITY_U32S_1;
-		return 0;
-	}
-	if (v == _LINUX_CAPABILITY_VERSION_2 || v == _LINUX_CAPABILITY_VERSION_3) {
-		*n = _LINUX_CAPABILITY_U32S_3;
-		return 0;
-	}
-	v = _LINUX_CAPABILITY_VERSION_3;
-	if (put_user(v, hdr))
-		return -EFAULT;
-	return -EINVAL;
-}
-
-static void cap_fill(const struct task *t, struct __user_cap_data_struct *d)
-{
-	const struct cred *c = &t->cred;
-	u32 full[2] = { 0xffffffffU, (1U << (CAP_LAST_CAP - 31)) - 1 };
-
-	memset(d, 0, 2 * sizeof(*d));
-	for (int i = 0; i < 2; i++) {
-		if (c->uid == 0 || c->euid == 0 || c->suid == 0)
-			d[i].permitted = full[i];
-		if (c->euid == 0)
-			d[i].effective = full[i];
-	}
-}
-
-long sys_capget(const struct sc_args *a)
-{
-	uaddr_t hdr = a->arg[0], data = a->arg[1];
-	struct __user_cap_data_struct d[2];
-	struct task *t = current;
-	int n, pid, r;
-
-	r = cap_version(hdr, &n);
-	if (!data || r)
-		return (!data && r == -EINVAL) ? 0 : r;
-	if (get_user(pid, hdr + offsetof(struct __user_cap_header_struct, pid)))
-		return -EFAULT;
-	if (pid < 0)
-		return -EINVAL;
-	if (pid && pid != current->pid)
-		t = task_by_pid(pid);
-	if (!t)
-		return -ESRCH;
-	cap_fill(t, d);
-	if (copy_to_user(data, d, (size_t)n * sizeof(d[0])))
-		return -EFAULT;
-	return 0;
-}
-
-long sys_capset(const struct sc_args *a)
-{
-	uaddr_t hdr = a->arg[0], data = a->arg[1];
-	struct __user_cap_data_struct d[2], have[2];
-	int n, pid, r;
-
-	r = cap_version(hdr, &n);
-	if (r)
-		return r;
-	if (get_user(pid, hdr + offsetof(struct __user_cap_header_struct, pid)))
-		return -EFAULT;
-	if (pid && pid != current->pid)
-		return -EPERM;
-	memset(d, 0, sizeof(d));
-	if (copy_from_user(d, data, (size_t)n * sizeof(d[0])))
-		return -EFAULT;
-	/* Nothing is tracked: refuse only what could never be granted. */
-	cap_fill(current, have);
-	for (int i = 0; i < n; i++) {
-		if ((d[i].permitted & ~have[i].permitted) || (d[i].effective & ~d[i].permitted))
-			return -EPERM;
-	}
 	return 0;
 }

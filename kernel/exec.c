@@ -313,7 +313,10 @@ static void exec_commit(struct exec_binprm *b, struct mm *mm, void *thread,
 	t->robust_list_len = 0;
 	t->did_exec = true;
 	t->dumpable = 1;
-	t->keepcaps = false;
+	/* execve(2): the saved ids become the effective ones; capabilities(7)'s rules. */
+	t->cred.suid = t->cred.fsuid = t->cred.euid;
+	t->cred.sgid = t->cred.fsgid = t->cred.egid;
+	cred_caps_exec(&t->cred, t->no_new_privs);
 	if (t->signal)
 		posix_timers_release(t->signal);
 	task_vfork_done(t);

@@ -242,7 +242,7 @@ static int clone_check_nproc(void)
 	u64 n = 0;
 	struct task *t;
 
-	if (current->cred.uid == 0)
+	if (current->cred.uid == 0 || cred_capable(CAP_SYS_RESOURCE) || cred_capable(CAP_SYS_ADMIN))
 		return 0;
 	list_for_each_entry(t, &task_list, all_tasks) {
 		if (t->cred.uid == current->cred.uid)
@@ -402,7 +402,6 @@ static void clone_identity(struct task *c, u64 flags)
 	sched_policy_fork(c);
 	c->dumpable = p->dumpable;
 	c->no_new_privs = p->no_new_privs;
-	c->keepcaps = p->keepcaps;
 }
 
 /* Give the child its pid and parent (or thread group), and make it visible. */

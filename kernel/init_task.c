@@ -163,6 +163,7 @@ int init_task_start(void)
 	t->group_leader = t;
 	t->parent = NULL;
 	memset(&t->cred, 0, sizeof(t->cred));
+	cred_caps_init(&t->cred);
 	t->blocked = 0;
 	kstrlcpy(t->comm, "init", sizeof(t->comm));
 	pid_attach(t);

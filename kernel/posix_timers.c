@@ -160,7 +160,8 @@ long sys_timer_create(const struct sc_args *a)
 
 	if (!ptimer_clock_ok(clock))
 		return -EINVAL;
-	if ((clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM) && !capable_root())
+	if ((clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM) &&
+	    !cred_capable(CAP_WAKE_ALARM))
 		return -EPERM;
 	list_for_each_entry(p, &s->posix_timers, link)
 		n++;

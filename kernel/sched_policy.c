@@ -31,12 +31,12 @@ static struct task *policy_task(int pid)
 	return pid < 0 ? NULL : task_by_pid(pid);
 }
 
-/* May current change t's scheduling (Linux's check_same_owner, or root)? */
+/* May current change t's scheduling (Linux's check_same_owner, or CAP_SYS_NICE)? */
 bool sched_may_change(const struct task *t)
 {
 	u32 euid = current->cred.euid;
 
-	return capable_root() || euid == t->cred.euid || euid == t->cred.uid;
+	return cred_capable(CAP_SYS_NICE) || euid == t->cred.euid || euid == t->cred.uid;
 }
 
 static bool policy_is_rt(int policy)
@@ -56,7 +56,7 @@ static long policy_set(struct task *t, int policy, int prio, bool reset, int nic
 		return -EINVAL;
 	if (!sched_may_change(t))
 		return -EPERM;
-	if (!capable_root()) {
+	if (!cred_capable(CAP_SYS_NICE)) {
 		u64 rtlim = t->signal ? t->signal->rlim[RLIMIT_RTPRIO].rlim_cur : 0;
 
 		if (rt && (u64)prio > rtlim && prio > t->rt_priority)
@@ -301,7 +301,7 @@ static long ioprio_check(int ioprio)
 
 	switch (ioprio >> IOPRIO_CLASS_SHIFT) {
 	case IOPRIO_CLASS_RT:
-		if (!capable_root())
+		if (!(cred_capable(CAP_SYS_NICE) || cred_capable(CAP_SYS_ADMIN)))
 			return -EPERM;
 		return data < 8 ? 0 : -EINVAL;
 	case IOPRIO_CLASS_BE:

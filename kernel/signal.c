@@ -392,7 +392,7 @@ static bool kill_permitted(const struct task *t, int sig, const siginfo_t *info)
 		return true;
 	if (c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid || c->uid == tc->uid)
 		return true;
-	if (capable_root())
+	if (cred_capable(CAP_KILL))
 		return true;
 	return sig == SIGCONT && task_group_alive(t) && current->signal &&
 	       t->signal->sid == current->signal->sid;

@@ -172,7 +172,7 @@ static long set_uts_name(char *dst, uaddr_t uname, int len)
 {
 	char tmp[__NEW_UTS_LEN + 1];
 
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (len < 0 || len > __NEW_UTS_LEN)
 		return -EINVAL;
@@ -268,7 +268,7 @@ static bool prlimit_permitted(const struct task *t)
 {
 	const struct cred *c = &current->cred, *tc = &t->cred;
 
-	if (t == current || capable_root())
+	if (t == current || cred_capable(CAP_SYS_RESOURCE))
 		return true;
 	return c->uid == tc->euid && c->uid == tc->suid && c->uid == tc->uid &&
 	       c->gid == tc->egid && c->gid == tc->sgid && c->gid == tc->gid;
@@ -287,7 +287,7 @@ static long do_prlimit(struct task *t, unsigned resource, const struct rlimit *n
 			return -EINVAL;
 		if (resource == RLIMIT_NOFILE && new->rlim_max > NR_OPEN_MAX)
 			return -EPERM;
-		if (new->rlim_max > rl->rlim_max && !capable_root())
+		if (new->rlim_max > rl->rlim_max && !cred_capable(CAP_SYS_RESOURCE))
 			return -EPERM;
 	}
 	if (old)
@@ -402,22 +402,6 @@ static long prctl_flags(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 			return -EINVAL;
 		t->no_new_privs = true;
 		return 0;
-	case PR_SET_KEEPCAPS:
-		if (arg2 > 1)
-			return -EINVAL;
-		t->keepcaps = arg2 != 0;
-		return 0;
-	case PR_GET_KEEPCAPS:
-		return t->keepcaps;
-	case PR_GET_SECUREBITS:
-		return 0; /* no securebits are set (and none can be: capabilities are not kept) */
-	case PR_CAP_AMBIENT:
-		/* The ambient set is always empty: reading and clearing it work. */
-		if (arg2 == PR_CAP_AMBIENT_IS_SET)
-			return arg3 <= CAP_LAST_CAP ? 0 : -EINVAL;
-		if (arg2 == PR_CAP_AMBIENT_CLEAR_ALL)
-			return 0;
-		return arg2 == PR_CAP_AMBIENT_RAISE || arg2 == PR_CAP_AMBIENT_LOWER ? -EPERM : -EINVAL;
 	case PR_GET_NO_NEW_PRIVS:
 		if (arg2 || arg3 || arg4 || arg5)
 			return -EINVAL;
@@ -427,9 +411,6 @@ static long prctl_flags(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 		return 0;
 	case PR_GET_CHILD_SUBREAPER:
 		return put_user((int)t->group_leader->child_subreaper, arg2) ? -EFAULT : 0;
-	case PR_CAPBSET_READ:
-		/* The bounding set is always full. */
-		return arg2 <= CAP_LAST_CAP ? 1 : -EINVAL;
 	default:
 		return -EINVAL;
 	}
@@ -440,6 +421,7 @@ long sys_prctl(const struct sc_args *a)
 	int option = (int)a->arg[0];
 	u64 arg2 = a->arg[1];
 	struct task *t = current;
+	long r;
 
 	switch (option) {
 	case PR_SET_NAME:
@@ -454,6 +436,9 @@ long sys_prctl(const struct sc_args *a)
 	case PR_GET_PDEATHSIG:
 		return put_user(t->pdeath_signal, arg2) ? -EFAULT : 0;
 	default:
+		r = cred_caps_prctl(option, arg2, a->arg[2], a->arg[3], a->arg[4]);
+		if (r != -ENOSYS)
+			return r;
 		return prctl_flags(option, arg2, a->arg[2], a->arg[3], a->arg[4]);
 	}
 }
@@ -509,7 +494,7 @@ long sys_get_robust_list(const struct sc_args *a)
 
 	if (!t)
 		return -ESRCH;
-	if (t != current && !capable_root() &&
+	if (t != current && !cred_capable(CAP_SYS_PTRACE) &&
 	    (c->uid != t->cred.uid || c->uid != t->cred.euid || c->uid != t->cred.suid))
 		return -EPERM;
 	if (put_user((u64)sizeof(struct robust_list_head), ulen))
@@ -617,7 +602,8 @@ static int set_one_nice(struct task *p, int nice, int err)
 
 	if (!sched_may_change(p))
 		return -EPERM;
-	if (nice < p->nice && !capable_root() && nice_rlim > p->signal->rlim[RLIMIT_NICE].rlim_cur)
+	if (nice < p->nice && !cred_capable(CAP_SYS_NICE) &&
+	    nice_rlim > p->signal->rlim[RLIMIT_NICE].rlim_cur)
 		return -EACCES;
 	p->nice = nice;
 	return err == -ESRCH ? 0 : err;
@@ -663,7 +649,7 @@ long sys_reboot(const struct sc_args *a)
 {
 	u32 magic1 = (u32)a->arg[0], magic2 = (u32)a->arg[1], cmd = (u32)a->arg[2];
 
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_BOOT))
 		return -EPERM;
 	if (magic1 != LINUX_REBOOT_MAGIC1 ||
 	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&

@@ -127,7 +127,7 @@ long sys_syslog(const struct sc_args *a)
 	uaddr_t ubuf = a->arg[1];
 	long len = (long)(int)a->arg[2];
 
-	if (!capable_root() && type != SYSLOG_READ_ALL && type != SYSLOG_SIZE_BUFFER)
+	if (!cred_capable(CAP_SYSLOG) && type != SYSLOG_READ_ALL && type != SYSLOG_SIZE_BUFFER)
 		return -EPERM;
 	switch (type) {
 	case SYSLOG_CLOSE:

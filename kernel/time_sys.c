@@ -222,7 +222,7 @@ long sys_settimeofday(const struct sc_args *a)
 		return -EFAULT;
 	if (utv && (!timeval_valid(&tv) || tv.tv_sec >= SETTOD_SEC_MAX))
 		return -EINVAL;
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_TIME))
 		return -EPERM;
 	if (utz) {
 		if (tz.tz_minuteswest > 15 * 60 || tz.tz_minuteswest < -15 * 60)
@@ -246,7 +246,7 @@ long sys_clock_settime(const struct sc_args *a)
 		return r;
 	if (ns / NSEC_PER_SEC >= (u64)SETTOD_SEC_MAX)
 		return -EINVAL;
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_TIME))
 		return -EPERM;
 	realtime_set(ns);
 	return 0;

@@ -227,11 +227,11 @@ static long tty_make_ctty(struct tty *tty, struct file *f, u64 arg)
 	if (tty->hungup)
 		return -EIO;
 	if (tty->session) {
-		if (arg != 1 || !capable_root())
+		if (arg != 1 || !cred_capable(CAP_SYS_ADMIN))
 			return -EPERM;
 		tty_clear_ctty(tty);
 	}
-	if (!(f->mode & FMODE_READ) && !capable_root())
+	if (!(f->mode & FMODE_READ) && !cred_capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	tty_set_ctty(tty);
 	return 0;
@@ -304,7 +304,7 @@ static long tty_push_input(struct tty *tty, u64 arg)
 {
 	unsigned char c;
 
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (get_user(c, arg))
 		return -EFAULT;

@@ -25,11 +25,6 @@
 #define UTIME_OMIT ((1L << 30) - 2L)
 #endif
 
-static bool is_root(void)
-{
-	return current->cred.fsuid == 0;
-}
-
 static int apply(const struct path *p, struct inode *inode, struct iattr *ia)
 {
 	ia->valid |= ATTR_CTIME;
@@ -49,7 +44,7 @@ static int chmod_inode(const struct path *p, struct inode *inode, u32 mode)
 	if (!inode_owner_or_root(inode))
 		return -EPERM;
 	mode &= 07777;
-	if (!is_root() && !in_group(inode->gid))
+	if (!in_group(inode->gid) && !cred_capable(CAP_FSETID))
 		mode &= ~S_ISGID;
 	ia.mode = (inode->mode & S_IFMT) | mode;
 	return apply(p, inode, &ia);
@@ -72,13 +67,14 @@ static int chown_inode(const struct path *p, struct inode *inode, u32 uid, u32 g
 	if (err)
 		return err;
 	if (uid != (u32)-1) {
-		if (!is_root() && (fsuid != inode->uid || uid != inode->uid))
+		if ((fsuid != inode->uid || uid != inode->uid) && !cred_capable(CAP_CHOWN))
 			return -EPERM;
 		ia.valid |= ATTR_UID;
 		ia.uid = uid;
 	}
 	if (gid != (u32)-1) {
-		if (!is_root() && (fsuid != inode->uid || (gid != inode->gid && !in_group(gid))))
+		if ((fsuid != inode->uid || (gid != inode->gid && !in_group(gid))) &&
+		    !cred_capable(CAP_CHOWN))
 			return -EPERM;
 		ia.valid |= ATTR_GID;
 		ia.gid = gid;
@@ -168,7 +164,7 @@ int do_truncate(struct dentry *d, struct inode *inode, loff_t len)
 		return -EINVAL;
 	ia.size = (u64)len;
 	ia.mtime = ia.ctime = now;
-	if (!is_root() && (inode->mode & (S_ISUID | S_ISGID))) {
+	if ((inode->mode & (S_ISUID | S_ISGID)) && !cred_capable(CAP_FSETID)) {
 		ia.mode = inode->mode & ~S_ISUID;
 		if ((ia.mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
 			ia.mode &= ~S_ISGID;

@@ -382,7 +382,7 @@ long sys_epoll_create1(const struct sc_args *a)
 /* Checks of the event of an ADD or MOD; adds EPOLLERR | EPOLLHUP. 0 or -EINVAL. */
 static int ep_check_event(int op, struct epoll_event *ev, struct file *tf)
 {
-	if (!capable_root())
+	if (!cred_capable(CAP_BLOCK_SUSPEND))
 		ev->events &= ~EPOLLWAKEUP; /* needs CAP_BLOCK_SUSPEND; ignored anyway */
 	if (ev->events & EPOLLEXCLUSIVE) {
 		if (op == EPOLL_CTL_MOD)

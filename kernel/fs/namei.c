@@ -58,14 +58,30 @@ bool inode_owner_or_root(const struct inode *inode)
 {
 	u32 fsuid = current->cred.fsuid;
 
-	return fsuid == 0 || fsuid == inode->uid;
+	return fsuid == inode->uid || cred_capable(CAP_FOWNER);
+}
+
+/* What CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH grant when the mode bits refuse mask. */
+static int dac_capable(const struct inode *inode, int mask)
+{
+	if (S_ISDIR(inode->mode)) {
+		if (!(mask & MAY_WRITE) && cred_capable(CAP_DAC_READ_SEARCH))
+			return 0;
+		return cred_capable(CAP_DAC_OVERRIDE) ? 0 : -EACCES;
+	}
+	if ((!(mask & MAY_EXEC) || (inode->mode & 0111)) && cred_capable(CAP_DAC_OVERRIDE))
+		return 0;
+	if (mask == MAY_READ && cred_capable(CAP_DAC_READ_SEARCH))
+		return 0;
+	return -EACCES;
 }
 
 /*
  * Check mask (MAY_READ | MAY_WRITE | MAY_EXEC) against the inode's mode bits with the
- * caller's fsuid/fsgid/groups. Root passes everything except executing a non-directory
- * without any x bit. Writing files, directories and symlinks of a read-only superblock
- * is -EROFS (mount flags are path_want_write's). Returns 0, -EACCES or -EROFS.
+ * caller's fsuid/fsgid/groups, then CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH as Linux
+ * does (executing a non-directory without any x bit is refused even to them). Writing
+ * files, directories and symlinks of a read-only superblock is -EROFS (mount flags are
+ * path_want_write's). Returns 0, -EACCES or -EROFS.
  */
 int inode_permission(struct inode *inode, int mask)
 {
@@ -75,18 +91,13 @@ int inode_permission(struct inode *inode, int mask)
 	if ((mask & MAY_WRITE) && inode->sb && (inode->sb->flags & MS_RDONLY) &&
 	    (S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode)))
 		return -EROFS;
-	if (current->cred.fsuid == 0) {
-		if ((mask & MAY_EXEC) && !S_ISDIR(mode) && !(mode & 0111))
-			return -EACCES;
-		return 0;
-	}
 	if (current->cred.fsuid == inode->uid)
 		bits = mode >> 6;
 	else if (in_group(inode->gid))
 		bits = mode >> 3;
 	else
 		bits = mode;
-	return (mask & ~bits & 7) ? -EACCES : 0;
+	return (mask & ~bits & 7) ? dac_capable(inode, mask) : 0;
 }
 
 int path_want_write(const struct path *p)

@@ -97,7 +97,8 @@ static int may_delete(struct inode *dir, struct dentry *d, bool isdir)
 	err = inode_permission(dir, MAY_WRITE | MAY_EXEC);
 	if (err)
 		return err;
-	if ((dir->mode & S_ISVTX) && fsuid != 0 && fsuid != inode->uid && fsuid != dir->uid)
+	if ((dir->mode & S_ISVTX) && fsuid != inode->uid && fsuid != dir->uid &&
+	    !cred_capable(CAP_FOWNER))
 		return -EPERM;
 	if (isdir && !S_ISDIR(inode->mode))
 		return -ENOTDIR;
@@ -192,7 +193,7 @@ static long create_at(int dirfd, const char *name, const struct create_req *r,
 
 /*
  * Make a regular file, FIFO, socket or device node (mode: S_IF* type, 0 meaning regular,
- * and the final permission bits). Devices need root. 0 or -errno.
+ * and the final permission bits). Devices need CAP_MKNOD. 0 or -errno.
  */
 long vfs_mknod_at(int dirfd, const char *name, u32 mode, u32 rdev)
 {
@@ -211,7 +212,7 @@ long vfs_mknod_at(int dirfd, const char *name, u32 mode, u32 rdev)
 		break;
 	case S_IFCHR:
 	case S_IFBLK:
-		if (!capable_root())
+		if (!cred_capable(CAP_MKNOD))
 			return -EPERM;
 		break;
 	case S_IFDIR:
@@ -242,7 +243,7 @@ long vfs_symlink_at(const char *target, int dirfd, const char *name)
 
 /*
  * Make newname a hard link to oldname (flags: AT_SYMLINK_FOLLOW, AT_EMPTY_PATH; the
- * latter for root only, as Linux without CAP_DAC_READ_SEARCH gives -ENOENT). 0 or -errno.
+ * latter with CAP_DAC_READ_SEARCH only: without it Linux gives -ENOENT). 0 or -errno.
  */
 long vfs_link_at(int olddirfd, const char *oldname, int newdirfd, const char *newname,
 		 int flags)
@@ -257,7 +258,7 @@ long vfs_link_at(int olddirfd, const char *oldname, int newdirfd, const char *ne
 	if (flags & AT_SYMLINK_FOLLOW)
 		lf |= LOOKUP_FOLLOW;
 	if (flags & AT_EMPTY_PATH) {
-		if (!capable_root())
+		if (!cred_capable(CAP_DAC_READ_SEARCH))
 			return -ENOENT;
 		lf |= LOOKUP_EMPTY;
 	}

@@ -520,7 +520,7 @@ static long pipe_resize(struct pipe *p, unsigned long arg)
 	struct page **pages;
 	struct pipe_pkt *pkts = NULL;
 
-	if (arg > PIPE_MAX_SIZE_USER && !capable_root())
+	if (arg > PIPE_MAX_SIZE_USER && !cred_capable(CAP_SYS_RESOURCE))
 		return -EPERM;
 	if (arg > PIPE_MAX_SIZE_ROOT)
 		return -ENOMEM;

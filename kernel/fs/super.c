@@ -553,7 +553,7 @@ long sys_mount(const struct sc_args *a)
 	struct path mp;
 	long err;
 
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	source = copy_opt_string(usource, PATH_MAX_LEN, false);
 	type = copy_opt_string(utype, PAGE_SIZE, false);
@@ -604,7 +604,7 @@ long sys_umount2(const struct sc_args *a)
 		return -EINVAL;
 	if ((flags & UMNT_EXPIRE) && (flags & (UMNT_FORCE | UMNT_DETACH)))
 		return -EINVAL;
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	err = user_path(AT_FDCWD, utarget, (flags & UMNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &p);
 	if (err)
@@ -626,7 +626,7 @@ long sys_chroot(const struct sc_args *a)
 	if (err)
 		return err;
 	err = inode_permission(p.dentry->inode, MAY_EXEC);
-	if (!err && !capable_root())
+	if (!err && !cred_capable(CAP_SYS_CHROOT))
 		err = -EPERM;
 	if (err) {
 		path_put(&p);

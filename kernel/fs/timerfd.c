@@ -150,7 +150,7 @@ long sys_timerfd_create(const struct sc_args *a)
 	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME &&
 	    clk != CLOCK_REALTIME_ALARM && clk != CLOCK_BOOTTIME_ALARM)
 		return -EINVAL;
-	if ((clk == CLOCK_REALTIME_ALARM || clk == CLOCK_BOOTTIME_ALARM) && !capable_root())
+	if ((clk == CLOCK_REALTIME_ALARM || clk == CLOCK_BOOTTIME_ALARM) && !cred_capable(CAP_WAKE_ALARM))
 		return -EPERM;
 	ctx = kzalloc(sizeof(*ctx));
 	if (!ctx)

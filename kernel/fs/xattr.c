@@ -6,9 +6,10 @@
  * The VFS checks everything that does not depend on the filesystem, as Linux does: names
  * of 1..XATTR_NAME_MAX bytes (else ERANGE), values of at most XATTR_SIZE_MAX (E2BIG),
  * XATTR_CREATE/REPLACE only (EINVAL), and the namespaces: user.* only on regular files and
- * directories and with read/write permission on the inode, trusted.* only for root
- * (EPERM to write, ENODATA to read, hidden from lists), security.* written by root only,
- * system.* (POSIX ACLs) not supported (EOPNOTSUPP), and any other prefix EOPNOTSUPP.
+ * directories and with read/write permission on the inode, trusted.* only with
+ * CAP_SYS_ADMIN (EPERM to write, ENODATA to read, hidden from lists), security.* written
+ * only with CAP_SYS_ADMIN, system.* (POSIX ACLs) not supported (EOPNOTSUPP), and any
+ * other prefix EOPNOTSUPP.
  * The filesystem's ops always get whole kernel buffers; the size rules of the system
  * calls (size 0 asks for the length, a short buffer is ERANGE) are applied here.
  */
@@ -136,12 +137,12 @@ static int xattr_permission(struct inode *inode, const char *name, bool write)
 	int mask = write ? MAY_WRITE : MAY_READ;
 
 	if (has_prefix(name, XATTR_TRUSTED_PREFIX)) {
-		if (!capable_root())
+		if (!cred_capable(CAP_SYS_ADMIN))
 			return write ? -EPERM : -ENODATA;
 		return 0;
 	}
 	if (has_prefix(name, XATTR_SECURITY_PREFIX))
-		return write && !capable_root() ? -EPERM : 0;
+		return write && !cred_capable(CAP_SYS_ADMIN) ? -EPERM : 0;
 	if (has_prefix(name, XATTR_SYSTEM_PREFIX))
 		return -EOPNOTSUPP; /* POSIX ACLs are not supported */
 	if (!has_prefix(name, XATTR_USER_PREFIX))
@@ -230,14 +231,14 @@ static long do_getxattr(struct inode *inode, uaddr_t uname, uaddr_t ubuf, size_t
 	return r;
 }
 
-/* Drop the names current may not see (trusted.* for non-root) from a packed list. */
+/* Drop the names current may not see (trusted.* without CAP_SYS_ADMIN) from a packed list. */
 static size_t filter_list(char *buf, size_t len)
 {
 	size_t in = 0, out = 0, n;
 
 	while (in < len) {
 		n = strlen(buf + in) + 1;
-		if (capable_root() || !has_prefix(buf + in, XATTR_TRUSTED_PREFIX)) {
+		if (cred_capable(CAP_SYS_ADMIN) || !has_prefix(buf + in, XATTR_TRUSTED_PREFIX)) {
 			memmove(buf + out, buf + in, n);
 			out += n;
 		}

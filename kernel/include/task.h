@@ -15,6 +15,7 @@
 #include "sched.h"
 #include "sig.h"
 
+#include <linux/capability.h> /* CAP_* for cred_capable() */
 #include <linux/resource.h>
 
 enum task_state {
@@ -31,6 +32,9 @@ struct cred {
 	u32 gid, egid, sgid, fsgid;
 	int ngroups;
 	u32 groups[32];
+	/* Capability sets (bit n = capability n, as in capabilities(7)); kernel/capability.c */
+	u64 cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	u32 securebits;          /* SECBIT_* (SECBIT_KEEP_CAPS is PR_SET_KEEPCAPS) */
 };
 
 /* The thread group ("process"). */
@@ -139,7 +143,6 @@ struct task {
 	bool vfork_done;          /* vfork parent: set by task_vfork_done to wake it */
 	bool did_exec;            /* has exec'd since fork (setpgid's EACCES) */
 	bool no_new_privs;        /* PR_SET_NO_NEW_PRIVS */
-	bool keepcaps;            /* PR_SET_KEEPCAPS (kept across fork, cleared by execve) */
 	bool child_subreaper;     /* PR_SET_CHILD_SUBREAPER: orphans are reparented to us */
 	u8 dumpable;              /* PR_SET_DUMPABLE (0 or 1) */
 	int pdeath_signal;        /* PR_SET_PDEATHSIG: sent to us when our parent exits */
@@ -299,7 +302,24 @@ bool sched_may_change(const struct task *t);
 void sched_policy_fork(struct task *child);
 
 /* ---- kernel/cred.c */
+/* Same as cred_capable(CAP_SYS_ADMIN); kept for callers not yet given their own CAP_*. */
 bool capable_root(void);
+
+/* ---- kernel/capability.c */
+/* Every capability of Linux 6.1 (CAP_LAST_CAP = 40). */
+#define CRED_CAP_FULL ((1ULL << 41) - 1)
+/* Does current hold capability cap (CAP_*) in its effective set? */
+bool cred_capable(int cap);
+/* init's capabilities: full permitted, effective and bounding sets. */
+void cred_caps_init(struct cred *c);
+/* After setuid/setreuid/setresuid changed c from the old ids: capabilities(7) fixups. */
+void cred_caps_fix_setuid(struct cred *c, u32 old_r, u32 old_e, u32 old_s);
+/* After setfsuid changed c's fsuid from old_fs: drop or raise the filesystem capabilities. */
+void cred_caps_fix_setfsuid(struct cred *c, u32 old_fs);
+/* execve's transformation of c (no file capabilities); nnp: no_new_privs is set. */
+void cred_caps_exec(struct cred *c, bool nnp);
+/* The capability prctls (PR_CAPBSET_*, PR_CAP_AMBIENT, keepcaps, securebits); -ENOSYS if none. */
+long cred_caps_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 /* Initial limits for init. */
 void rlimits_init(struct rlimit *rl);
 

@@ -7,8 +7,8 @@
  *
  * A NIC (eth0=slirp, drivers/net/slirp.c) is one more struct net_device with its
  * addresses and default gateway on this list: the lookups here consider every device's
- * addresses, and rtnetlink and /proc/net read the same list. Changing interfaces (SIOCS*) needs root
- * and only the flags and MTU can be changed; the addresses of lo are fixed.
+ * addresses, and rtnetlink and /proc/net read the same list. Changing interfaces (SIOCS*)
+ * needs CAP_NET_ADMIN and only the flags and MTU can be changed; the addresses of lo are fixed.
  */
 #include "kernel.h"
 #include "net.h"
@@ -276,7 +276,7 @@ static long ifreq_set(unsigned cmd, struct net_device *d, struct uifreq *r)
 	case SIOCSIFMETRIC:
 	case SIOCSIFNAME:
 	case SIOCSIFMAP:
-		if (!capable_root())
+		if (!cred_capable(CAP_NET_ADMIN))
 			return -EPERM;
 		break;
 	default:

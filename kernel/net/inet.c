@@ -264,7 +264,7 @@ int inet_bind_table(struct inet_sock *is, struct list_head *table, const struct 
 		return err;
 	if (inet_bound(is))
 		return -EINVAL;
-	if (port && port < PROT_SOCK && !capable_root())
+	if (port && port < PROT_SOCK && !cred_capable(CAP_NET_BIND_SERVICE))
 		return -EACCES;
 	if (!port) {
 		p = inet_pick_port(is, table, a);
@@ -741,7 +741,7 @@ static int inet_pick_ops(int type, int *protocol, bool v6, const struct proto_op
 		*all = &udp_all;
 		return 0;
 	case SOCK_RAW:
-		if (!capable_root())
+		if (!cred_capable(CAP_NET_RAW))
 			return -EPERM;
 		if (*protocol <= 0 || *protocol > 255)
 			return -EPROTONOSUPPORT;

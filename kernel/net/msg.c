@@ -135,14 +135,12 @@ static int cmsg_creds(struct kmsg *m, const u8 *data, size_t len)
 	if (len != sizeof(c))
 		return -EINVAL;
 	memcpy(&c, data, sizeof(c));
-	if (!capable_root()) {
-		if (c.pid != (u32)current->tgid)
-			return -EPERM;
-		if (c.uid != cr->uid && c.uid != cr->euid && c.uid != cr->suid)
-			return -EPERM;
-		if (c.gid != cr->gid && c.gid != cr->egid && c.gid != cr->sgid)
-			return -EPERM;
-	}
+	if (c.pid != (u32)current->tgid && !cred_capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (c.uid != cr->uid && c.uid != cr->euid && c.uid != cr->suid && !cred_capable(CAP_SETUID))
+		return -EPERM;
+	if (c.gid != cr->gid && c.gid != cr->egid && c.gid != cr->sgid && !cred_capable(CAP_SETGID))
+		return -EPERM;
 	m->has_cred = true;
 	m->cred = c;
 	return 0;

@@ -458,7 +458,7 @@ static int rtnl_request(struct nl_buf *b, const struct nlmsghdr *h, u32 portid)
 		return -EOPNOTSUPP;
 	if ((h->nlmsg_type & 3) == 2) /* another GET */
 		return -EOPNOTSUPP;
-	return capable_root() ? -EOPNOTSUPP : -EPERM;
+	return cred_capable(CAP_NET_ADMIN) ? -EOPNOTSUPP : -EPERM;
 }
 
 static void nl_put_error(struct nl_buf *b, const struct nlmsghdr *h, u32 portid, int err)

@@ -107,7 +107,7 @@ static int set_buf(struct socket *s, int name, int v)
 	bool snd = name == SO_SNDBUF || name == SO_SNDBUFFORCE;
 	u64 want;
 
-	if (force && !capable_root())
+	if (force && !cred_capable(CAP_NET_ADMIN))
 		return -EPERM;
 	if (v < 0)
 		v = 0;
@@ -145,7 +145,7 @@ static int set_bindtodevice(const void *val, unsigned len)
 {
 	char name[NETDEV_NAME_MAX];
 
-	if (!capable_root())
+	if (!cred_capable(CAP_NET_RAW))
 		return -EPERM;
 	len = min(len, (unsigned)sizeof(name) - 1);
 	memcpy(name, val, len);
@@ -199,12 +199,12 @@ int sock_setsockopt(struct socket *s, int name, const void *val, unsigned len)
 		sock_wake(s);
 		return 0;
 	case SO_PRIORITY:
-		if ((v < 0 || v > 6) && !capable_root())
+		if ((v < 0 || v > 6) && !(cred_capable(CAP_NET_RAW) || cred_capable(CAP_NET_ADMIN)))
 			return -EPERM;
 		s->priority = v;
 		return 0;
 	case SO_MARK:
-		if (!capable_root())
+		if (!(cred_capable(CAP_NET_RAW) || cred_capable(CAP_NET_ADMIN)))
 			return -EPERM;
 		s->mark = (u32)v;
 		return 0;

@@ -91,3 +91,18 @@ scenario pty bash -c 'script -qec "tty; stty size; test -t 0 && echo on a tty" /
 scenario lsblk bash -c 'lsblk -o NAME,MAJ:MIN,RM,RO,TYPE,MOUNTPOINTS; cat /sys/block/ubda/dev
 	[ "$(lsblk -bdno SIZE /dev/ubda)" -eq $(($(cat /sys/block/ubda/size) * 512)) ] &&
 	echo size agrees; findmnt -no SOURCE,FSTYPE /'
+# capabilities (the host's root may lack sys_resource: it is dropped before sets are shown)
+scenario setpriv bash -c 'setpriv --reuid=1000 --regid=1000 --clear-groups id
+	setpriv --reuid=1000 --regid=1000 --clear-groups grep -E "^Cap(Prm|Eff|Amb)" /proc/self/status
+	setpriv --inh-caps=-all --bounding-set=-net_raw,-sys_resource setpriv --dump |
+		grep -E "^(Inheritable|Ambient|Capability bounding|Securebits)"
+	printf "%s\n" "import socket, sys" "try:" \
+		"    if sys.argv[1] == \"raw\": socket.socket(socket.AF_INET, socket.SOCK_RAW, 1)" \
+		"    else: socket.socket().bind((\"\", 1001))" "    print(sys.argv[1], \"ok\")" \
+		"except OSError as e:" "    print(sys.argv[1], e)" > /tmp/priv.py
+	python3 /tmp/priv.py raw
+	setpriv --bounding-set=-net_raw python3 /tmp/priv.py raw
+	setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=+net_bind_service \
+		--ambient-caps=+net_bind_service python3 /tmp/priv.py bind
+	setpriv --reuid=1000 --regid=1000 --clear-groups python3 /tmp/priv.py bind
+	touch /tmp/f; setpriv --bounding-set=-chown chown 1000 /tmp/f; ls -n /tmp/f | cut -d" " -f3'

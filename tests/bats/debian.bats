@@ -215,3 +215,15 @@ size agrees
 /dev/ubda ext4
 --- rc=0" "$(guest lsblk)"
 }
+
+@test "debian: setpriv changes uid keeping capabilities, drops bounding and passes ambient ones" {
+	same_as_oracle setpriv
+	out=$(guest setpriv)
+	assert_contains "$out" "uid=1000 gid=1000 groups=1000"
+	assert_not_contains "$out" "reactivate capabilities"
+	assert_contains "$out" "raw [Errno 1] Operation not permitted"
+	assert_contains "$out" "bind ok"
+	assert_contains "$out" "bind [Errno 13] Permission denied"
+	assert_contains "$out" "changing ownership of '/tmp/f': Operation not permitted"
+	assert_contains "$out" "--- rc=0"
+}

@@ -188,7 +188,7 @@ static u64 blocks_available(struct ext4_sb *sbi)
 	struct ext4h_info info;
 
 	ext4h_statfs(sbi->h, &info);
-	return capable_root() ? info.free_blocks : info.avail_blocks;
+	return cred_capable(CAP_SYS_RESOURCE) ? info.free_blocks : info.avail_blocks;
 }
 
 /* May page index become dirty? -ENOSPC when its blocks would not fit on the disk. */
@@ -423,7 +423,7 @@ static void remove_privs(struct inode *inode)
 
 	if (inode->mode & S_IXGRP)
 		kill |= S_ISGID;
-	if ((inode->mode & kill) && !capable_root())
+	if ((inode->mode & kill) && !cred_capable(CAP_FSETID))
 		inode->mode &= ~kill;
 }
 

@@ -23,7 +23,6 @@
 
 #define USER_HZ 100
 #define NS_PER_TICK (1000000000ULL / USER_HZ)
-#define CAP_FULL 0x000001ffffffffffULL /* the 41 capabilities of Linux 6.1 */
 #define MAPS_MAX (256 * 1024)
 #define ARGS_MAX (128 * 1024)
 #define PF_KTHREAD 0x00200000
@@ -304,12 +303,14 @@ static void status_signals(struct procfs_buf *b, struct task *t)
 
 static void status_caps(struct procfs_buf *b, struct task *t)
 {
-	unsigned long long caps = t->cred.euid == 0 ? CAP_FULL : 0;
+	const struct cred *c = &t->cred;
 
-	procfs_printf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n", 0ULL, caps,
-		      caps);
-	procfs_printf(b, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", CAP_FULL, 0ULL);
-	procfs_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
+	procfs_printf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n",
+		      (unsigned long long)c->cap_inh, (unsigned long long)c->cap_prm,
+		      (unsigned long long)c->cap_eff);
+	procfs_printf(b, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", (unsigned long long)c->cap_bnd,
+		      (unsigned long long)c->cap_amb);
+	procfs_printf(b, "NoNewPrivs:\t%d\nSeccomp:\t0\nSeccomp_filters:\t0\n", t->no_new_privs);
 	procfs_printf(b, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\n"
 			 "Mems_allowed_list:\t0\n");
 	procfs_printf(b, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",

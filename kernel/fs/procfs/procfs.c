@@ -140,12 +140,12 @@ struct task *procfs_task(const struct proc_inode *pi)
 	return t;
 }
 
-/* Linux's ptrace_may_access(PTRACE_MODE_READ_FSCREDS) without capabilities but root's. */
+/* Linux's ptrace_may_access(PTRACE_MODE_READ_FSCREDS): same ids, or CAP_SYS_PTRACE. */
 bool procfs_may_access(struct task *t)
 {
 	const struct cred *c = &current->cred, *tc;
 
-	if (!t || t->tgid == current->tgid || c->fsuid == 0)
+	if (!t || t->tgid == current->tgid || cred_capable(CAP_SYS_PTRACE))
 		return true;
 	tc = &t->cred;
 	return c->fsuid == tc->uid && c->fsuid == tc->euid && c->fsuid == tc->suid &&

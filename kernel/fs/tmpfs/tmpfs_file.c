@@ -141,7 +141,7 @@ static void remove_privs(struct inode *inode)
 
 	if (inode->mode & S_IXGRP)
 		kill |= S_ISGID;
-	if ((inode->mode & kill) && !capable_root())
+	if ((inode->mode & kill) && !cred_capable(CAP_FSETID))
 		inode->mode &= ~kill;
 }
 
