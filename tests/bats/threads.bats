@@ -37,7 +37,7 @@ descendants() {
 }
 
 @test "the threads of a guest process are host threads of its stub process" {
-	local pid p um="" n=0 _
+	local pid p um="" n=0 found="" _
 	test_init --hold-threads 5 4 &
 	pid=$!
 	for _ in $(seq 50); do
@@ -45,19 +45,21 @@ descendants() {
 		for p in $(descendants "$pid"); do
 			[ "$(readlink "/proc/$p/exe")" = "$UMLITE" ] && um=$p
 		done
-		n=0
+		# one stub (the test's process) holds the 6 guest threads; others (init's, a
+		# stub being made or torn down on a loaded host) are looked at one by one
 		for p in $(pgrep -P "${um:-0}"); do
-			n=$((n + $(find "/proc/$p/task" -mindepth 1 -maxdepth 1 | wc -l)))
+			n=$(find "/proc/$p/task" -mindepth 1 -maxdepth 1 | wc -l)
 			# skas=seccomp: a stub also has its leader and its control thread (the
 			# guest threads and the control thread run under seccomp filters)
 			if grep -qs '^Seccomp:[[:space:]]*2' /proc/"$p"/task/*/status; then
 				n=$((n - 2))
 			fi
+			[ "$n" -eq 6 ] && found=$p
 		done
-		[ "$n" -ge 6 ] && break
+		[ -n "$found" ] && break
 		sleep 0.1
 	done
 	[ -z "$um" ] || kill -TERM "$um" # halts the instance (and its stubs)
 	wait "$pid" || true
-	assert_equal 6 "$n"
+	[ -n "$found" ] || { echo "no stub process with the 6 guest threads (last: $n)"; false; }
 }
