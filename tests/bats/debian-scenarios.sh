@@ -86,3 +86,7 @@ scenario vmstat bash -c 'vmstat 1 1 | head -2 | tr -s " "; vmstat -s | grep -c "
 # a pseudo-terminal: script(1) runs a shell on /dev/pts/N (the chroot has no devpts)
 scenario pty bash -c 'script -qec "tty; stty size; test -t 0 && echo on a tty" /dev/null |
 	tr -d "\r" | sed "s|/dev/pts/[0-9]*|/dev/pts/N|"'
+# System V IPC through util-linux: ipcmk, ipcs (keys and ids normalised), ipcs -l, ipcrm -a
+scenario sysvipc bash -c 'ipcmk -M 4096; ipcmk -S 3; ipcmk -Q; ipcs; ipcs -l; ipcrm -a;
+	echo left: $(ipcs | grep -c "^0x")' | sed -E "s/^0x[0-9a-f]{8} +[0-9]+ +/KEY ID /;
+	s/ id: [0-9]+$/ id: N/"

@@ -317,6 +317,36 @@ TEST(sem_blocking_signal_timeout_and_removal)
 	EXPECT_EQ(0, st);
 }
 
+TEST(stale_ids_and_killed_sleepers)
+{
+	int id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600), id2;
+	struct sembuf down = { 0, -1, 0 };
+	pid_t pid;
+	int st, i;
+
+	ASSERT_GE(id, 0);
+	pid = fork();
+	if (pid == 0) {
+		semop(id, &down, 1);
+		_exit(1);
+	}
+	for (i = 0; i < 500 && semctl(id, 0, GETNCNT) != 1; i++)
+		usleep(2000);
+	EXPECT_EQ(1, semctl(id, 0, GETNCNT));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(SIGKILL, WTERMSIG(st));
+	EXPECT_EQ(0, semctl(id, 0, GETNCNT));
+	EXPECT_EQ(0, semctl(id, 0, IPC_RMID));
+	/* A new set may reuse the slot, never the id. */
+	id2 = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	ASSERT_GE(id2, 0);
+	EXPECT_NE(id, id2);
+	EXPECT_EQ(-1, semctl(id, 0, GETVAL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, semctl(id2, 0, IPC_RMID));
+}
+
 struct tmsg {
 	long type;
 	char text[32];
