@@ -70,6 +70,13 @@ void ipc_set_perm(struct ipc_obj *o, const struct ipc64_perm *p);
  * true). NULL when there is none (-EINVAL for ids, as Linux), stale ids included.
  */
 struct ipc_obj *ipc_ctl_lookup(struct ipc_ids *ids, int id, bool by_index);
+/*
+ * Account bytes of kernel memory held by IPC objects (semaphore sets, undo records,
+ * queued messages): 0, or -ENOMEM when all of them would pass a quarter of guest memory,
+ * so that a guest cannot fill the kernel with them.
+ */
+int ipc_charge(size_t bytes);
+void ipc_uncharge(size_t bytes);
 /* Seconds of the real-time clock (the *_time fields). */
 s64 ipc_now(void);
 

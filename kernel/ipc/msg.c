@@ -52,6 +52,7 @@ static void msg_unlink(struct msg_queue *q, struct msg_msg *m)
 	q->qnum--;
 	msg_total--;
 	msg_total_bytes -= m->len;
+	ipc_uncharge(sizeof(*m) + m->len);
 	kfree(m);
 }
 
@@ -147,9 +148,13 @@ long sys_msgsnd(const struct sc_args *a)
 		return -EFAULT;
 	if (type < 1)
 		return -EINVAL;
-	m = kmalloc(sizeof(*m) + len);
-	if (!m)
+	if (ipc_charge(sizeof(*m) + len) < 0)
 		return -ENOMEM;
+	m = kmalloc(sizeof(*m) + len);
+	if (!m) {
+		ipc_uncharge(sizeof(*m) + len);
+		return -ENOMEM;
+	}
 	m->type = type;
 	m->len = len;
 	r = copy_from_user(m->text, umsg + sizeof(long), len) ? -EFAULT : 0;
@@ -160,8 +165,10 @@ long sys_msgsnd(const struct sc_args *a)
 		r = -EACCES;
 	if (!r)
 		r = msg_enqueue(to_q(o), m, flg);
-	if (r)
+	if (r) {
+		ipc_uncharge(sizeof(*m) + len);
 		kfree(m);
+	}
 	return r;
 }
 

@@ -65,10 +65,21 @@ static struct sem_set *to_set(struct ipc_obj *o)
 	return container_of(o, struct sem_set, obj);
 }
 
+static size_t set_bytes(int nsems)
+{
+	return sizeof(struct sem_set) + (size_t)nsems * sizeof(struct sem);
+}
+
+static size_t undo_bytes(int nsems)
+{
+	return sizeof(struct sem_undo) + (size_t)nsems * sizeof(short);
+}
+
 static void undo_free(struct sem_undo *u)
 {
 	list_del(&u->list_link);
 	list_del(&u->set_link);
+	ipc_uncharge(undo_bytes(u->set->nsems));
 	kfree(u);
 }
 
@@ -77,6 +88,7 @@ static void sem_free(struct ipc_obj *o)
 	struct sem_set *s = to_set(o);
 
 	sem_total -= s->nsems;
+	ipc_uncharge(set_bytes(s->nsems));
 	kfree(s);
 }
 
@@ -99,14 +111,19 @@ static long sem_create(s32 key, int flg, void *arg)
 		return -EINVAL;
 	if (sem_total + nsems > ipc_limits.sem_ctls[1])
 		return -ENOSPC;
-	s = kzalloc(sizeof(*s) + (size_t)nsems * sizeof(struct sem));
-	if (!s)
+	if (ipc_charge(set_bytes(nsems)) < 0)
 		return -ENOMEM;
+	s = kzalloc(set_bytes(nsems));
+	if (!s) {
+		ipc_uncharge(set_bytes(nsems));
+		return -ENOMEM;
+	}
 	s->obj.key = key;
 	s->obj.mode = (u32)flg & 0777;
 	s->obj.free = sem_free;
 	r = ipc_add(&ipc_sem_ids, &s->obj, ipc_limits.sem_ctls[3]);
 	if (r < 0) {
+		ipc_uncharge(set_bytes(nsems));
 		kfree(s);
 		return r;
 	}
@@ -168,9 +185,13 @@ static struct sem_undo *undo_get(struct sem_set *s)
 	u = undo_find(ul, s);
 	if (u)
 		return u;
-	u = kzalloc(sizeof(*u) + (size_t)s->nsems * sizeof(short));
-	if (!u)
+	if (ipc_charge(undo_bytes(s->nsems)) < 0)
 		return NULL;
+	u = kzalloc(undo_bytes(s->nsems));
+	if (!u) {
+		ipc_uncharge(undo_bytes(s->nsems));
+		return NULL;
+	}
 	u->set = s;
 	list_add(&u->list_link, &ul->undos);
 	list_add(&u->set_link, &s->undos);

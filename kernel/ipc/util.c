@@ -5,6 +5,7 @@
  * the owner / group / other permission checks with root's bypass.
  */
 #include "kernel.h"
+#include "page.h"
 #include "sched.h"
 #include "slab.h"
 #include "task.h"
@@ -23,6 +24,23 @@ struct ipc_limits ipc_limits = {
 	.msg_ctlmnb = IPC_MSGMNB,
 	.msg_ctlmni = IPC_MSGMNI,
 };
+
+static u64 ipc_charged;
+
+int ipc_charge(size_t bytes)
+{
+	u64 cap = (u64)page_nr_total() * PAGE_SIZE / 4;
+
+	if (ipc_charged + bytes > cap || ipc_charged + bytes < ipc_charged)
+		return -ENOMEM;
+	ipc_charged += bytes;
+	return 0;
+}
+
+void ipc_uncharge(size_t bytes)
+{
+	ipc_charged -= bytes;
+}
 
 s64 ipc_now(void)
 {
