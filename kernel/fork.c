@@ -295,8 +295,8 @@ static int clone_resources(struct task *c, u64 flags)
 {
 	struct task *p = current;
 
-	if (flags & CLONE_SYSVSEM)
-		sem_undo_share(c, p);
+	if ((flags & CLONE_SYSVSEM) && sem_undo_share(c, p) < 0)
+		return -ENOMEM;
 	if (flags & CLONE_FILES) {
 		c->files = p->files;
 		c->files->refcount++;

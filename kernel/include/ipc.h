@@ -43,8 +43,8 @@ struct ipc_limits {
 extern struct ipc_limits ipc_limits;
 
 /* ---- sem.c: SEM_UNDO lists of tasks */
-/* clone(2) with CLONE_SYSVSEM: child shares parent's undo list. */
-void sem_undo_share(struct task *child, struct task *parent);
+/* clone(2) with CLONE_SYSVSEM: child shares parent's undo list. 0 or -ENOMEM. */
+int sem_undo_share(struct task *child, struct task *parent);
 /* A task exits (or a clone failed): drop its undo list, applied when the last user goes. */
 void sem_exit(struct task *t);
 

@@ -168,11 +168,10 @@ static struct sem_undo *undo_find(struct sem_undo_list *ul, struct sem_set *s)
 	return NULL;
 }
 
-/* current's undo record for s, made when missing; NULL when out of memory. */
-static struct sem_undo *undo_get(struct sem_set *s)
+/* t's undo list, made when missing; NULL when out of memory. */
+static struct sem_undo_list *undo_list(struct task *t)
 {
-	struct sem_undo_list *ul = current->sysvsem;
-	struct sem_undo *u;
+	struct sem_undo_list *ul = t->sysvsem;
 
 	if (!ul) {
 		ul = kzalloc(sizeof(*ul));
@@ -180,8 +179,19 @@ static struct sem_undo *undo_get(struct sem_set *s)
 			return NULL;
 		ul->refcount = 1;
 		INIT_LIST_HEAD(&ul->undos);
-		current->sysvsem = ul;
+		t->sysvsem = ul;
 	}
+	return ul;
+}
+
+/* current's undo record for s, made when missing; NULL when out of memory. */
+static struct sem_undo *undo_get(struct sem_set *s)
+{
+	struct sem_undo_list *ul = undo_list(current);
+	struct sem_undo *u;
+
+	if (!ul)
+		return NULL;
 	u = undo_find(ul, s);
 	if (u)
 		return u;
@@ -198,11 +208,14 @@ static struct sem_undo *undo_get(struct sem_set *s)
 	return u;
 }
 
-void sem_undo_share(struct task *child, struct task *parent)
+int sem_undo_share(struct task *child, struct task *parent)
 {
-	child->sysvsem = parent->sysvsem;
-	if (child->sysvsem)
-		child->sysvsem->refcount++;
+	/* Made now if missing, so that what either does later is shared (Linux does so). */
+	child->sysvsem = undo_list(parent);
+	if (!child->sysvsem)
+		return -ENOMEM;
+	child->sysvsem->refcount++;
+	return 0;
 }
 
 /* Apply u's adjustments (exit). */

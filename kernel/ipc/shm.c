@@ -182,7 +182,7 @@ static long shm_attach_addr(uaddr_t addr, int flg, u64 len)
 			return -EINVAL;
 	}
 	if (addr && (addr + len > UM_TASK_SIZE || addr + len < addr))
-		return -EINVAL;
+		return -ENOMEM; /* as mmap's MAP_FIXED past the top of the address space */
 	return (long)addr;
 }
 

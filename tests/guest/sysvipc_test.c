@@ -7,6 +7,7 @@
  * IPC_PRIVATE or keyed by the pid, so the host's other users do not matter.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,41 @@ TEST(shm_attach_share_and_count)
 	EXPECT_EQ(0, shmdt(p));
 	EXPECT_EQ(-1, shmctl(id, IPC_STAT, &ds));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/* Re-executed by shm_exec_detaches: exit 0 when exec left only the parent's attach. */
+__attribute__((constructor)) static void exec_probe(void)
+{
+	const char *id = getenv("SYSVIPC_EXEC_ID");
+
+	if (id)
+		_exit(nattch(atoi(id)) == 1 ? 0 : 1);
+}
+
+TEST(shm_exec_detaches)
+{
+	int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	char env[64];
+	pid_t pid;
+	int st;
+
+	ASSERT_GE(id, 0);
+	ASSERT_NE((void *)-1, shmat(id, NULL, 0));
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "sysvipc_test", NULL };
+		char *envp[] = { env, NULL };
+
+		snprintf(env, sizeof(env), "SYSVIPC_EXEC_ID=%d", id);
+		if (shmat(id, NULL, 0) == (void *)-1 || nattch(id) != 3)
+			_exit(2);
+		execve("/proc/self/exe", argv, envp);
+		_exit(3);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, st);
+	EXPECT_EQ(1UL, nattch(id));
+	EXPECT_EQ(0, shmctl(id, IPC_RMID, NULL));
 }
 
 TEST(shm_key_fixed_address_and_errors)
@@ -276,6 +312,36 @@ TEST(sem_undo_applied_at_exit)
 	}
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	EXPECT_EQ(0, st);
+	EXPECT_EQ(0, semctl(id, 0, GETVAL));
+	EXPECT_EQ(0, semctl(id, 0, IPC_RMID));
+}
+
+static void *undo_thread(void *arg)
+{
+	struct sembuf up = { 0, 1, SEM_UNDO };
+
+	return (void *)(long)semop(*(int *)arg, &up, 1);
+}
+
+TEST(sem_undo_shared_by_threads)
+{
+	int id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	pthread_t th;
+	void *ret;
+	pid_t pid;
+	int st;
+
+	ASSERT_GE(id, 0);
+	pid = fork();
+	if (pid == 0) {
+		/* The thread's undo is the process's: its exit applies nothing. */
+		if (pthread_create(&th, NULL, undo_thread, &id) || pthread_join(th, &ret) || ret)
+			_exit(1);
+		_exit(semctl(id, 0, GETVAL) == 1 ? 0 : 2);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, st);
+	/* The process's exit did. */
 	EXPECT_EQ(0, semctl(id, 0, GETVAL));
 	EXPECT_EQ(0, semctl(id, 0, IPC_RMID));
 }
@@ -450,6 +516,61 @@ TEST(ipc_permissions_for_other_users)
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	EXPECT_EQ(0, st);
 	EXPECT_EQ(0, msgctl(id, IPC_RMID, NULL));
+}
+
+TEST(hostile_arguments)
+{
+	int sid = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
+	int qid = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	int mid = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	struct sembuf op = { 0, 1, 0 };
+	struct timespec bad = { 0, 2000000000L };
+	struct tmsg m = { .type = 1 };
+	union semun arg;
+
+	ASSERT_GE(sid, 0);
+	ASSERT_GE(qid, 0);
+	ASSERT_GE(mid, 0);
+	EXPECT_EQ(-1, semctl(sid, 0x7fffffff, GETVAL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, semctl(sid, -1, SETVAL, arg));
+	EXPECT_EQ(EINVAL, errno);
+	arg.array = (unsigned short *)8;
+	EXPECT_EQ(-1, semctl(sid, 0, GETALL, arg));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, semctl(sid, 0, SETALL, arg));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, semctl(sid, 0, 12345));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, semtimedop(sid, &op, 1, &bad));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, semtimedop(sid, &op, 1, (struct timespec *)8));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, semop(-1, &op, 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, msgrcv(qid, &m, 1UL << 62, 0, IPC_NOWAIT));
+	EXPECT_EQ(ENOMSG, errno);
+	EXPECT_EQ(-1, msgrcv(qid, &m, (size_t)-1, 0, IPC_NOWAIT));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, msgsnd(qid, &m, (size_t)-1, IPC_NOWAIT));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, msgrcv(qid, &m, 8, 0, MSG_COPY));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, msgctl(qid, IPC_SET, (struct msqid_ds *)8));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, msgctl(qid, 777, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ((void *)-1, shmat(mid, (void *)0x7ffffffff000UL, 0));
+	EXPECT_EQ(ENOMEM, errno);
+	EXPECT_EQ(-1, shmdt((void *)1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, shmctl(mid, IPC_SET, (struct shmid_ds *)8));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, shmctl(0, IPC_INFO, (struct shmid_ds *)8));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, semctl(sid, 0, IPC_RMID));
+	EXPECT_EQ(0, msgctl(qid, IPC_RMID, NULL));
+	EXPECT_EQ(0, shmctl(mid, IPC_RMID, NULL));
 }
 
 TEST_HARNESS_MAIN
