@@ -331,8 +331,8 @@ void msg_proc_line(struct procfs_buf *b, struct ipc_obj *o)
 {
 	struct msg_queue *q = to_q(o);
 
-	procfs_printf(b, "%10d %10d  %4o  %10lu %10lu %5u %5u %5u %5u %5u %5u %10lld %10lld %10lld\n",
-		      o->key, o->id, o->mode, q->cbytes, q->qnum, q->lspid, q->lrpid, o->uid,
-		      o->gid, o->cuid, o->cgid, (long long)q->stime, (long long)q->rtime,
+	procfs_printf(b, "%10d %10d  %4o  %10lu %10lu %5u %5u %5u %5u %5u %5u %10lld %10lld "
+		      "%10lld\n", o->key, o->id, o->mode, q->cbytes, q->qnum, q->lspid, q->lrpid,
+		      o->uid, o->gid, o->cuid, o->cgid, (long long)q->stime, (long long)q->rtime,
 		      (long long)q->ctime);
 }
