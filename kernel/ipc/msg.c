@@ -176,7 +176,7 @@ long sys_msgsnd(const struct sc_args *a)
 static struct msg_msg *msg_pick(struct msg_queue *q, long type, int flg)
 {
 	struct msg_msg *m, *best = NULL;
-	long n = 0;
+	long n = 0, limit = type == INT64_MIN ? INT64_MAX : -type;
 
 	list_for_each_entry(m, &q->msgs, link) {
 		if (flg & MSG_COPY) {
@@ -187,7 +187,7 @@ static struct msg_msg *msg_pick(struct msg_queue *q, long type, int flg)
 		} else if (type > 0) {
 			if ((m->type == type) != ((flg & MSG_EXCEPT) != 0))
 				return m;
-		} else if (m->type <= -type && (!best || m->type < best->type)) {
+		} else if (m->type <= limit && (!best || m->type < best->type)) {
 			best = m;
 		}
 	}

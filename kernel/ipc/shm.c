@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "fs.h"
 #include "mm.h"
+#include "page.h"
 #include "slab.h"
 #include "syscall.h"
 #include "task.h"
@@ -28,6 +29,7 @@
  * From <linux/shm.h>, which pulls in the C library's <unistd.h> outside the kernel and so
  * cannot be included here.
  */
+#define SHM_NORESERVE 010000
 #define SHM_RDONLY 010000
 #define SHM_RND 020000
 #define SHM_REMAP 040000
@@ -122,10 +124,13 @@ static long shm_create(s32 key, int flg, void *arg)
 	struct shm_seg *s;
 	int r;
 
-	if (size < 1 || size > ipc_limits.shm_ctlmax || size > (1ULL << 47))
+	if (size < 1 || size > ipc_limits.shm_ctlmax)
 		return -EINVAL;
 	if (shm_tot + pages < shm_tot || shm_tot + pages > ipc_limits.shm_ctlall)
 		return -ENOSPC;
+	/* Linux's heuristic overcommit: more than all memory is refused unless NORESERVE. */
+	if (size > (1ULL << 47) || (pages > page_nr_total() && !(flg & SHM_NORESERVE)))
+		return -ENOMEM;
 	s = kzalloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;

@@ -7,6 +7,7 @@
  * IPC_PRIVATE or keyed by the pid, so the host's other users do not matter.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -173,6 +174,8 @@ TEST(shm_key_fixed_address_and_errors)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, shmget(IPC_PRIVATE, ~0UL, IPC_CREAT | 0600));
 	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, shmget(IPC_PRIVATE, 1UL << 50, IPC_CREAT | 0600));
+	EXPECT_EQ(ENOMEM, errno);
 	EXPECT_EQ(-1, shmctl(id, IPC_STAT, (struct shmid_ds *)8));
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ((void *)-1, shmat(id + 1, NULL, 0));
@@ -549,6 +552,8 @@ TEST(hostile_arguments)
 	EXPECT_EQ(-1, semop(-1, &op, 1));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, msgrcv(qid, &m, 1UL << 62, 0, IPC_NOWAIT));
+	EXPECT_EQ(ENOMSG, errno);
+	EXPECT_EQ(-1, msgrcv(qid, &m, 8, LONG_MIN, IPC_NOWAIT));
 	EXPECT_EQ(ENOMSG, errno);
 	EXPECT_EQ(-1, msgrcv(qid, &m, (size_t)-1, 0, IPC_NOWAIT));
 	EXPECT_EQ(EINVAL, errno);
