@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -93,6 +94,8 @@ TEST(shm_attach_share_and_count)
 	EXPECT_EQ(2UL, nattch(id));
 	strcpy(p, "hello");
 	EXPECT_STREQ("hello", q);
+	EXPECT_EQ(-1, mprotect(q, 4096, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
 	pid = fork();
 	if (pid == 0) {
 		/* The child inherits both attaches; it writes through one, exits. */
