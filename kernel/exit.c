@@ -38,6 +38,7 @@
 #include "fs.h"
 #include "futex.h"
 #include "init.h"
+#include "ipc.h"
 #include "mm.h"
 #include "mode.h"
 #include "sig.h"
@@ -271,6 +272,7 @@ static bool exit_release(struct task *t, int code)
 
 	t->exit_code = code;
 	sig_thread_exiting(t);
+	sem_exit(t);
 	exit_mm(t);
 	exit_files(t);
 	ktimer_cancel(&t->sleep_timer);

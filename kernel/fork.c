@@ -26,6 +26,7 @@
  */
 #include "kernel.h"
 #include "fs.h"
+#include "ipc.h"
 #include "mm.h"
 #include "mode.h"
 #include "page.h"
@@ -159,6 +160,7 @@ static void signal_put(struct signal_struct *sig)
  */
 void task_free(struct task *t)
 {
+	sem_exit(t);
 	if (t->mm) {
 		if (t->mode_thread)
 			um_mode->thread_destroy(t->mode_thread);
@@ -293,6 +295,8 @@ static int clone_resources(struct task *c, u64 flags)
 {
 	struct task *p = current;
 
+	if ((flags & CLONE_SYSVSEM) && sem_undo_share(c, p) < 0)
+		return -ENOMEM;
 	if (flags & CLONE_FILES) {
 		c->files = p->files;
 		c->files->refcount++;

@@ -574,6 +574,8 @@ struct file *tmpfs_anon_file(const char *name, u64 size);
 long memfd_fcntl(struct file *f, unsigned cmd, unsigned long arg);
 /* Does a write seal (F_SEAL_WRITE, F_SEAL_FUTURE_WRITE) forbid writable shared maps of f? */
 bool memfd_write_sealed(struct file *f);
+/* Name an unnamed tmpfs file for /proc (memfd.c): "/NAME (deleted)" in maps. */
+int memfd_set_proc_name(struct file *f, const char *name);
 /* /proc's name of an unnamed tmpfs file: "/memfd:NAME (deleted)" or "/dev/zero (deleted)". */
 long memfd_proc_name(struct inode *inode, char *buf, size_t size);
 

@@ -64,6 +64,7 @@ struct signal_struct {
 };
 
 struct mm;
+struct sem_undo_list;
 struct files_struct;
 struct fs_struct;
 
@@ -151,6 +152,7 @@ struct task {
 	int rt_priority;          /* 1..99 for SCHED_FIFO/SCHED_RR, else 0 */
 	bool sched_reset_on_fork; /* SCHED_RESET_ON_FORK */
 	u16 ioprio;               /* ioprio_set's value (0: IOPRIO_CLASS_NONE) */
+	struct sem_undo_list *sysvsem; /* SEM_UNDO adjustments (kernel/ipc/sem.c), or NULL */
 };
 
 /* AddressSanitizer's redzones make kernel frames bigger: KASAN builds get 4x the stack. */

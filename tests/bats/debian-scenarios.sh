@@ -106,3 +106,7 @@ scenario setpriv bash -c 'setpriv --reuid=1000 --regid=1000 --clear-groups id
 		--ambient-caps=+net_bind_service python3 /tmp/priv.py bind
 	setpriv --reuid=1000 --regid=1000 --clear-groups python3 /tmp/priv.py bind
 	touch /tmp/f; setpriv --bounding-set=-chown chown 1000 /tmp/f; ls -n /tmp/f | cut -d" " -f3'
+# System V IPC through util-linux: ipcmk, ipcs (keys and ids normalised), ipcs -l, ipcrm -a
+scenario sysvipc bash -c 'ipcmk -M 4096; ipcmk -S 3; ipcmk -Q; ipcs; ipcs -l; ipcrm -a;
+	echo left: $(ipcs | grep -c "^0x")' | sed -E "s/^0x[0-9a-f]{8} +[0-9]+ +/KEY ID /;
+	s/ id: [0-9]+$/ id: N/"

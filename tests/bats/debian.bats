@@ -52,7 +52,7 @@ run_oracle() {
 	local tree d=$BATS_FILE_TMPDIR/oracle
 	tree=$("$ROOT/scripts/mkrootfs.sh" --debian-tree 2>/dev/null) || return 1
 	mkdir -p "$d/up" "$d/work" "$d/merged"
-	unshare -m -p -f --propagation private bash -c '
+	unshare -m -p -i -f --propagation private bash -c '
 		mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/up,workdir=$2/work" \
 			"$2/merged" || exit 1
 		mount -t proc proc "$2/merged/proc" || exit 1
@@ -227,3 +227,12 @@ size agrees
 	assert_contains "$out" "changing ownership of '/tmp/f': Operation not permitted"
 	assert_contains "$out" "--- rc=0"
 }
+
+@test "debian: ipcmk, ipcs, ipcs -l and ipcrm -a on System V IPC" {
+	out=$(guest sysvipc)
+	same_as_oracle sysvipc
+	assert_contains "$out" "KEY ID root       644        4096       0"
+	assert_contains "$out" "max semaphores per array = 32000"
+	assert_contains "$out" "left: 0"
+}
+

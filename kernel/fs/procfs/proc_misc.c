@@ -14,6 +14,7 @@
 #include "kernel.h"
 #include "blkdev.h"
 #include "fs.h"
+#include "ipc.h"
 #include "../internal.h"
 #include "ksm.h"
 #include "mconsole.h"
@@ -456,10 +457,17 @@ static int show_pid_max(struct procfs_buf *b, const struct proc_inode *pi, struc
 static struct proc_entry sys_kernel_entries[] = {
 	PROC_TEXT("cap_last_cap", "40\n"),
 	PROC_FILE_RW("hostname", 0644, show_hostname, write_hostname),
+	PROC_FILE_RW("msgmax", 0644, ipc_sysctl_show, ipc_sysctl_write),
+	PROC_FILE_RW("msgmnb", 0644, ipc_sysctl_show, ipc_sysctl_write),
+	PROC_FILE_RW("msgmni", 0644, ipc_sysctl_show, ipc_sysctl_write),
 	PROC_TEXT("ngroups_max", "65536\n"),
 	PROC_TEXT("osrelease", UTS_RELEASE "\n"),
 	PROC_TEXT("ostype", "Linux\n"),
 	PROC_FILE("pid_max", 0444, show_pid_max),
+	PROC_FILE_RW("sem", 0644, ipc_sysctl_show, ipc_sysctl_write),
+	PROC_FILE_RW("shmall", 0644, ipc_sysctl_show, ipc_sysctl_write),
+	PROC_FILE_RW("shmmax", 0644, ipc_sysctl_show, ipc_sysctl_write),
+	PROC_FILE_RW("shmmni", 0644, ipc_sysctl_show, ipc_sysctl_write),
 	PROC_TEXT("version", UTS_VERSION "\n"),
 };
 
@@ -520,6 +528,12 @@ static struct proc_entry sys_entries[] = {
 	PROC_DIR("vm", 0555, sys_vm_entries),
 };
 
+static struct proc_entry sysvipc_entries[] = {
+	PROC_FILE("msg", 0444, ipc_proc_show_msg),
+	PROC_FILE("sem", 0444, ipc_proc_show_sem),
+	PROC_FILE("shm", 0444, ipc_proc_show_shm),
+};
+
 static struct proc_entry root_entries[] = {
 	PROC_FILE("cmdline", 0444, show_cmdline),
 	PROC_FILE("cpuinfo", 0444, show_cpuinfo),
@@ -536,6 +550,7 @@ static struct proc_entry root_entries[] = {
 	PROC_FILE("swaps", 0444, procfs_show_swaps),
 	PROC_DIR("sys", 0555, sys_entries),
 	PROC_FILE_RW("sysrq-trigger", 0200, NULL, write_sysrq_trigger),
+	PROC_DIR("sysvipc", 0555, sysvipc_entries),
 	PROC_LINK("thread-self", thread_self_readlink),
 	PROC_FILE("uptime", 0444, show_uptime),
 	PROC_FILE("version", 0444, show_version),

@@ -167,6 +167,19 @@ static struct file *memfd_file(const char *name, unsigned flags)
 }
 
 /*
+ * Name the unnamed tmpfs file f for /proc (System V segments: "SYSV0000abcd"), so that
+ * /proc/PID/maps shows "/NAME (deleted)". 0 or -ENOMEM.
+ */
+int memfd_set_proc_name(struct file *f, const char *name)
+{
+	struct tmpfs_inode *ti = TMPFS_I(f->inode);
+
+	kfree(ti->memfd_name);
+	ti->memfd_name = kstrdup(name);
+	return ti->memfd_name ? 0 : -ENOMEM;
+}
+
+/*
  * The name /proc shows for an unnamed tmpfs file: "/memfd:NAME (deleted)" or, for shared
  * anonymous memory, "/dev/zero (deleted)". Returns its length.
  */
