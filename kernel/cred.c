@@ -38,12 +38,6 @@ static struct ids cur_gids(void)
 	return (struct ids){ &c->gid, &c->egid, &c->sgid, &c->fsgid, CAP_SETGID };
 }
 
-/* Kept for callers without a CAP_* of their own yet (swap.c): CAP_SYS_ADMIN, as swapon. */
-bool capable_root(void)
-{
-	return cred_capable(CAP_SYS_ADMIN);
-}
-
 /* Linux's defaults for init (kernel/fork.c copies them to every process). */
 void rlimits_init(struct rlimit *rl)
 {

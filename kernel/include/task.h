@@ -303,10 +303,6 @@ bool sched_may_change(const struct task *t);
 /* fork: give child (a copy of its parent's fields) its policy (SCHED_RESET_ON_FORK). */
 void sched_policy_fork(struct task *child);
 
-/* ---- kernel/cred.c */
-/* Same as cred_capable(CAP_SYS_ADMIN); kept for callers not yet given their own CAP_*. */
-bool capable_root(void);
-
 /* ---- kernel/capability.c */
 /* Every capability of Linux 6.1 (CAP_LAST_CAP = 40). */
 #define CRED_CAP_FULL ((1ULL << 41) - 1)

@@ -298,7 +298,7 @@ static long msg_set(struct msg_queue *q, int cmd, uaddr_t buf)
 		wake_up(&q->wq);
 		return 0;
 	}
-	if (ds.msg_qbytes > (unsigned long)ipc_limits.msg_ctlmnb && !capable_root())
+	if (ds.msg_qbytes > (unsigned long)ipc_limits.msg_ctlmnb && !cred_capable(CAP_SYS_RESOURCE))
 		return -EPERM;
 	ipc_set_perm(&q->obj, &ds.msg_perm);
 	q->qbytes = ds.msg_qbytes;

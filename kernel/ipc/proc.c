@@ -102,7 +102,7 @@ int ipc_sysctl_write(const struct proc_inode *pi, struct task *t, const char *bu
 	unsigned long v;
 	int sem[4], r;
 
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (!strcmp(name, "sem")) {
 		r = parse_sem(buf, sem);

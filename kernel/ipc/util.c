@@ -173,7 +173,7 @@ int ipc_perms(const struct ipc_obj *o, int flag)
 		granted >>= 6;
 	else if (in_group(o->cgid) || in_group(o->gid))
 		granted >>= 3;
-	if ((want & ~granted & 7) && !capable_root())
+	if ((want & ~granted & 7) && !cred_capable(CAP_IPC_OWNER))
 		return -EACCES;
 	return 0;
 }
@@ -182,7 +182,7 @@ bool ipc_is_owner(const struct ipc_obj *o)
 {
 	u32 euid = current->cred.euid;
 
-	return euid == o->uid || euid == o->cuid || capable_root();
+	return euid == o->uid || euid == o->cuid || cred_capable(CAP_SYS_ADMIN);
 }
 
 long ipc_get(struct ipc_ids *ids, s32 key, int flg, long (*create)(s32 key, int flg, void *arg),

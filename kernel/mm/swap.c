@@ -510,7 +510,7 @@ long sys_swapon(const struct sc_args *a)
 
 	if (!IS_ENABLED(CONFIG_SWAP))
 		return -ENOSYS;
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (flags & ~SWAP_FLAG_ALL)
 		return -EINVAL;
@@ -577,7 +577,7 @@ long sys_swapoff(const struct sc_args *a)
 
 	if (!IS_ENABLED(CONFIG_SWAP))
 		return -ENOSYS;
-	if (!capable_root())
+	if (!cred_capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	r = lookup_target(a->arg[0], &t);
 	if (r < 0)
