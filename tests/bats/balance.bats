@@ -65,7 +65,7 @@ physmem_kb() {
 
 @test "memstat reports the memory figures and the sampled active fraction" {
 	start busy 128M '/bench/churn 40 8'
-	start idle 128M 'sleep 8; echo idle-ok'
+	start idle 128M 'sleep 30; echo idle-ok' # outlives the test (teardown stops it)
 	wait_socket busy && wait_socket idle
 	stat_of idle boot_kb >/dev/null # the first memstat starts sampling
 	stat_of busy boot_kb >/dev/null
