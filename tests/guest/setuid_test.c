@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +68,23 @@ static int report_main(void)
 	return 0;
 }
 
-/* In a child: become uid/gid USER (unless as_root), maybe set no_new_privs, exec path. */
-static int run_report(const char *path, bool as_root, bool nnp, struct report *rep)
+static char sharer_stack[65536] __attribute__((aligned(16)));
+
+/* A process sharing the fs_struct of its parent (CLONE_FS) until the parent is gone. */
+static int sharer(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	sleep(10);
+	return 0;
+}
+
+/*
+ * In a child: become uid/gid USER (unless as_root), maybe set no_new_privs or share the
+ * fs_struct with another process, exec path --report and read what it printed.
+ */
+static int run_report_ex(const char *path, bool as_root, bool nnp, bool share_fs,
+			 struct report *rep)
 {
 	char buf[512] = "";
 	int fds[2], st, n;
@@ -85,6 +102,9 @@ static int run_report(const char *path, bool as_root, bool nnp, struct report *r
 			_exit(126);
 		if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 			_exit(126);
+		if (share_fs && clone(sharer, sharer_stack + sizeof(sharer_stack),
+				      CLONE_FS | SIGCHLD, NULL) < 0)
+			_exit(126);
 		execv(path, argv);
 		_exit(127);
 	}
@@ -97,6 +117,11 @@ static int run_report(const char *path, bool as_root, bool nnp, struct report *r
 			     &rep->eff, &rep->prm, &rep->status_uid) != 11)
 		return -1;
 	return 0;
+}
+
+static int run_report(const char *path, bool as_root, bool nnp, struct report *rep)
+{
+	return run_report_ex(path, as_root, nnp, false, rep);
 }
 
 /* Copy this program to path with the owner, group and mode given. */
@@ -253,6 +278,21 @@ TEST_F(mnt, a_nosuid_mount_ignores_the_setuid_bit)
 	EXPECT_EQ(1, r.dumpable);
 	EXPECT_EQ(0, r.eff);
 	EXPECT_EQ(0, umount(sub));
+}
+
+/* Linux's check_unsafe_exec: an fs_struct shared with another process refuses set-id. */
+TEST_F(mnt, a_shared_fs_struct_ignores_the_setuid_bit)
+{
+	struct report r;
+
+	ASSERT_EQ(0, copy_self(self->path, 0, 0, 04755));
+	ASSERT_EQ(0, run_report_ex(self->path, false, false, true, &r));
+	EXPECT_EQ(USER, r.e);
+	EXPECT_EQ(USER, r.s);
+	EXPECT_EQ(0, r.eff);
+	EXPECT_EQ(1, r.dumpable);
+	/* The exec was still a set-id one: secure mode stays on. */
+	EXPECT_EQ(1, r.secure);
 }
 
 /* capabilities(7): root's real uid keeps the permitted set, the effective set empties. */
