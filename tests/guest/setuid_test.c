@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/securebits.h>
+
 #include "kselftest_harness.h"
 
 #define USER 1000
@@ -84,7 +86,7 @@ static int sharer(void *arg)
  * fs_struct with another process, exec path --report and read what it printed.
  */
 static int run_report_ex(const char *path, bool as_root, bool nnp, bool share_fs,
-			 struct report *rep)
+			 unsigned securebits, struct report *rep)
 {
 	char buf[512] = "";
 	int fds[2], st, n;
@@ -97,6 +99,8 @@ static int run_report_ex(const char *path, bool as_root, bool nnp, bool share_fs
 		char *argv[] = { (char *)path, "--report", NULL };
 
 		dup2(fds[1], 1);
+		if (securebits && prctl(PR_SET_SECUREBITS, securebits, 0, 0, 0))
+			_exit(126);
 		if (!as_root && (setgroups(0, NULL) || setresgid(USER, USER, USER) ||
 				 setresuid(USER, USER, USER)))
 			_exit(126);
@@ -121,7 +125,7 @@ static int run_report_ex(const char *path, bool as_root, bool nnp, bool share_fs
 
 static int run_report(const char *path, bool as_root, bool nnp, struct report *rep)
 {
-	return run_report_ex(path, as_root, nnp, false, rep);
+	return run_report_ex(path, as_root, nnp, false, 0, rep);
 }
 
 /* Copy this program to path with the owner, group and mode given. */
@@ -280,13 +284,28 @@ TEST_F(mnt, a_nosuid_mount_ignores_the_setuid_bit)
 	EXPECT_EQ(0, umount(sub));
 }
 
+/* SECBIT_NOROOT: euid 0 from the bit, but no capabilities come with it. */
+TEST_F(mnt, noroot_securebit_gives_a_setuid_root_program_no_capabilities)
+{
+	struct report r;
+
+	ASSERT_EQ(0, copy_self(self->path, 0, 0, 04755));
+	ASSERT_EQ(0, run_report_ex(self->path, false, false, false, SECBIT_NOROOT, &r));
+	EXPECT_EQ(USER, r.r);
+	EXPECT_EQ(0, r.e);
+	EXPECT_EQ(0, r.eff);
+	EXPECT_EQ(0, r.prm);
+	EXPECT_EQ(1, r.secure);
+	EXPECT_EQ(0, r.dumpable);
+}
+
 /* Linux's check_unsafe_exec: an fs_struct shared with another process refuses set-id. */
 TEST_F(mnt, a_shared_fs_struct_ignores_the_setuid_bit)
 {
 	struct report r;
 
 	ASSERT_EQ(0, copy_self(self->path, 0, 0, 04755));
-	ASSERT_EQ(0, run_report_ex(self->path, false, false, true, &r));
+	ASSERT_EQ(0, run_report_ex(self->path, false, false, true, 0, &r));
 	EXPECT_EQ(USER, r.e);
 	EXPECT_EQ(USER, r.s);
 	EXPECT_EQ(0, r.eff);
