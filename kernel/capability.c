@@ -74,14 +74,17 @@ void cred_caps_fix_setfsuid(struct cred *c, u32 old_fs)
 }
 
 /*
- * With no file capabilities: root (real or effective, unless SECBIT_NOROOT) gets
- * P' = bounding | inheritable, and a full effective set when its effective uid is 0;
- * everyone gets P' |= ambient, E' = ambient unless root's rule gave E' = P'.
+ * With no file capabilities (capabilities(7), Linux's cap_bprm_creds_from_file): root (real
+ * or effective in c, unless SECBIT_NOROOT) gets P' = bounding | inheritable, and a full
+ * effective set when its new effective uid is 0. A set-id or capability gain in an unsafe
+ * exec is cut back: no more capabilities than before, and the ids stay unless the task
+ * held CAP_SETUID (never under no_new_privs). Then the saved and filesystem ids follow the
+ * effective ones, a set-id exec clears the ambient set, P' |= ambient, E' = ambient unless
+ * root's rule gave E' = P'.
  */
-void cred_caps_exec(struct cred *c, bool nnp)
+bool cred_caps_exec(struct cred *c, const struct cred *old, unsigned unsafe)
 {
-	u64 old_prm = c->cap_prm;
-	bool eff = false;
+	bool eff = false, setid;
 
 	c->cap_prm = 0;
 	if (!secure(c, SECURE_NOROOT)) {
@@ -89,11 +92,22 @@ void cred_caps_exec(struct cred *c, bool nnp)
 			c->cap_prm = c->cap_bnd | c->cap_inh;
 		eff = c->euid == 0;
 	}
-	if (nnp && (c->cap_prm & ~old_prm))
-		c->cap_prm &= old_prm;
+	setid = c->euid != old->uid || c->egid != old->gid;
+	if ((setid || (c->cap_prm & ~old->cap_prm)) && unsafe) {
+		if (!(old->cap_eff & BIT_CAP(CAP_SETUID)) || (unsafe & CRED_UNSAFE_NNP)) {
+			c->euid = c->uid;
+			c->egid = c->gid;
+		}
+		c->cap_prm &= old->cap_prm;
+	}
+	c->suid = c->fsuid = c->euid;
+	c->sgid = c->fsgid = c->egid;
+	if (setid)
+		c->cap_amb = 0;
 	c->cap_prm |= c->cap_amb;
 	c->cap_eff = eff ? c->cap_prm : c->cap_amb;
 	c->securebits &= ~SECBIT_KEEP_CAPS;
+	return setid || (c->uid != 0 && (eff || (c->cap_prm & ~c->cap_amb)));
 }
 
 /* ---- capget(2), capset(2) */

@@ -19,7 +19,11 @@
  * In a multi-threaded process the other threads are killed once the new image is built
  * (task_de_thread), and an exec'ing thread other than the leader takes the process id.
  *
- * Not done: set-user-id and set-group-id bits are ignored (as with nosuid).
+ * Set-user-id and set-group-id (exec_creds): the effective ids become the file's owner
+ * or group (set-group-id only with group execute), except on a nosuid mount, under
+ * no_new_privs, or (without CAP_SETUID) when the fs_struct is shared with another process.
+ * The new credentials are computed before the stack is built (AT_UID..AT_SECURE) and
+ * installed at exec_commit; an image whose ids or capabilities rose is not dumpable.
  */
 #include "kernel.h"
 #include "exec_internal.h"
@@ -246,6 +250,52 @@ static int exec_find_binary(struct exec_binprm *b)
 	}
 }
 
+/* Linux's check_unsafe_exec: the fs_struct is shared with a task of another process. */
+static bool exec_fs_shared(struct task *t)
+{
+	struct task *leader = t->group_leader, *th;
+	int n = 0;
+
+	if (!t->fs)
+		return false;
+	if (leader->fs == t->fs)
+		n++;
+	list_for_each_entry(th, &leader->thread_group, thread_node)
+		if (th->fs == t->fs)
+			n++;
+	return t->fs->refcount > n;
+}
+
+/* The new image's credentials in b->cred: set-id bits, then capabilities(7)'s rules. */
+static void exec_creds(struct exec_binprm *b)
+{
+	struct task *t = current;
+	struct inode *inode = b->file->inode;
+	struct mount *mnt = b->file->path.mnt;
+
+	b->cred = t->cred;
+	b->unsafe = 0;
+	if (t->no_new_privs)
+		b->unsafe |= CRED_UNSAFE_NNP;
+	if (exec_fs_shared(t))
+		b->unsafe |= CRED_UNSAFE_SHARE;
+	if (!t->no_new_privs && inode && !(mnt && (mnt->flags & MNT_NOSUID))) {
+		if (inode->mode & S_ISUID)
+			b->cred.euid = inode->uid;
+		if ((inode->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+			b->cred.egid = inode->gid;
+	}
+	b->secureexec = cred_caps_exec(&b->cred, &t->cred, b->unsafe);
+}
+
+/* A set-id process, or credentials that rose (Linux's begin_new_exec and commit_creds). */
+static bool exec_raised(const struct cred *old, const struct cred *c)
+{
+	return old->euid != old->uid || old->egid != old->gid || c->euid != old->euid ||
+	       c->egid != old->egid || c->fsuid != old->fsuid || c->fsgid != old->fsgid ||
+	       (c->cap_prm & ~old->cap_prm);
+}
+
 /* The new address space, fully built, and the mode thread to run it. */
 static int exec_build(struct exec_binprm *b, struct mm **mmp, void **thread,
 		      struct elf_info *info, uaddr_t *sp)
@@ -312,11 +362,10 @@ static void exec_commit(struct exec_binprm *b, struct mm *mm, void *thread,
 	t->altstack_flags = SS_DISABLE;
 	t->robust_list_len = 0;
 	t->did_exec = true;
-	t->dumpable = 1;
-	/* execve(2): the saved ids become the effective ones; capabilities(7)'s rules. */
-	t->cred.suid = t->cred.fsuid = t->cred.euid;
-	t->cred.sgid = t->cred.fsgid = t->cred.egid;
-	cred_caps_exec(&t->cred, t->no_new_privs);
+	t->dumpable = !exec_raised(&t->cred, &b->cred);
+	if (b->secureexec)
+		t->pdeath_signal = 0;
+	t->cred = b->cred;
 	if (t->signal)
 		posix_timers_release(t->signal);
 	task_vfork_done(t);
@@ -346,6 +395,8 @@ static int do_exec(int dirfd, const char *name, int flags, const struct exec_src
 		r = exec_open_first(&b, dirfd, name, flags);
 	if (!r)
 		r = exec_find_binary(&b);
+	if (!r)
+		exec_creds(&b);
 	if (!r)
 		r = exec_build(&b, &mm, &thread, &info, &sp);
 	if (!r && current->signal) {

@@ -217,9 +217,10 @@ static unsigned long min_sigstksz(void)
 }
 
 /* Fill the auxiliary vector (AT_NULL included); returns the number of words used. */
-static unsigned build_auxv(u64 *v, const struct elf_info *info, const struct stack_layout *l)
+static unsigned build_auxv(u64 *v, const struct exec_binprm *b, const struct elf_info *info,
+			   const struct stack_layout *l)
 {
-	const struct cred *c = &current->cred;
+	const struct cred *c = &b->cred;
 	unsigned n = 0;
 
 #define AUX(type, val)                  \
@@ -241,7 +242,7 @@ static unsigned build_auxv(u64 *v, const struct elf_info *info, const struct sta
 	AUX(AT_EUID, c->euid);
 	AUX(AT_GID, c->gid);
 	AUX(AT_EGID, c->egid);
-	AUX(AT_SECURE, 0);
+	AUX(AT_SECURE, b->secureexec);
 	AUX(AT_RANDOM, l->random);
 	AUX(AT_HWCAP2, 0);
 	AUX(AT_EXECFN, l->execfn);
@@ -344,7 +345,7 @@ int exec_setup_stack(struct mm *mm, const struct exec_binprm *bprm,
 
 	/* Addresses first (the auxv needs them), then the auxv size fixes the layout. */
 	plan_stack(&l, mm->stack_top, bprm, 0);
-	na = build_auxv(auxv, info, &l);
+	na = build_auxv(auxv, bprm, info, &l);
 	plan_stack(&l, mm->stack_top, bprm, na);
 	r = map_stack(mm, &l, info->exec_stack);
 	if (r < 0)

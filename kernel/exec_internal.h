@@ -8,6 +8,7 @@
 
 #include "kernel.h"
 #include "elf_check.h"
+#include "task.h"
 
 struct file;
 struct mm;
@@ -35,6 +36,9 @@ struct exec_binprm {
 	char *head;       /* the first bytes of file (PAGE_SIZE buffer) */
 	size_t head_len;
 	int depth;        /* "#!" interpreters followed so far */
+	struct cred cred; /* the new image's credentials (set-id bits, capabilities applied) */
+	unsigned unsafe;  /* CRED_UNSAFE_*: why set-id bits may not raise privileges */
+	bool secureexec;  /* AT_SECURE: ids changed or capabilities gained */
 };
 
 /* What the ELF loader hands on to the stack builder and the registers. */

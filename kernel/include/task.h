@@ -314,8 +314,15 @@ void cred_caps_init(struct cred *c);
 void cred_caps_fix_setuid(struct cred *c, u32 old_r, u32 old_e, u32 old_s);
 /* After setfsuid changed c's fsuid from old_fs: drop or raise the filesystem capabilities. */
 void cred_caps_fix_setfsuid(struct cred *c, u32 old_fs);
-/* execve's transformation of c (no file capabilities); nnp: no_new_privs is set. */
-void cred_caps_exec(struct cred *c, bool nnp);
+/* Why an exec may not gain privileges (Linux's LSM_UNSAFE_*): cred_caps_exec's unsafe. */
+#define CRED_UNSAFE_SHARE 1 /* the fs_struct is shared with another process */
+#define CRED_UNSAFE_NNP 2   /* no_new_privs */
+/*
+ * execve's transformation of c (a copy of old, the caller's credentials, with the effective
+ * ids set-user-id/set-group-id gave; no file capabilities). Returns true when the new image
+ * must run in secure mode (AT_SECURE): ids changed or capabilities were gained.
+ */
+bool cred_caps_exec(struct cred *c, const struct cred *old, unsigned unsafe);
 /* The capability prctls (PR_CAPBSET_*, PR_CAP_AMBIENT, keepcaps, securebits); -ENOSYS if none. */
 long cred_caps_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 /* Initial limits for init. */

@@ -110,3 +110,20 @@ scenario setpriv bash -c 'setpriv --reuid=1000 --regid=1000 --clear-groups id
 scenario sysvipc bash -c 'ipcmk -M 4096; ipcmk -S 3; ipcmk -Q; ipcs; ipcs -l; ipcrm -a;
 	echo left: $(ipcs | grep -c "^0x")' | sed -E "s/^0x[0-9a-f]{8} +[0-9]+ +/KEY ID /;
 	s/ id: [0-9]+$/ id: N/"
+# set-user-id and set-group-id programs run by a user: passwd and chage read /etc/shadow,
+# setuid copies of id and stat see their new ids and a root-owned /proc/self, ld.so drops
+# LD_PRELOAD in secure mode; no_new_privs refuses the bits and a user's write clears them
+scenario setuid bash -c 'useradd -m -s /bin/bash alice && echo alice:Pw-12345678 | chpasswd
+	u="setpriv --reuid=alice --regid=alice --init-groups"
+	ls -l /usr/bin/passwd /usr/bin/chage | cut -d" " -f1,3,4
+	$u passwd -S alice | cut -d" " -f1,2,4-
+	$u chage -l alice | tail -n 4
+	cp /usr/bin/id /tmp/id-suid && chmod 4755 /tmp/id-suid
+	cp /usr/bin/id /tmp/id-sgid && chgrp mail /tmp/id-sgid && chmod 2755 /tmp/id-sgid
+	cp /usr/bin/stat /tmp/stat-suid && chmod 4755 /tmp/stat-suid
+	$u /tmp/id-suid; $u /tmp/id-sgid; $u --no-new-privs /tmp/id-suid
+	$u env LD_PRELOAD=/nonexistent.so /tmp/id-suid 2>&1
+	$u env LD_PRELOAD=/nonexistent.so id -u 2>&1 | sed "s/:.*:/: ... :/"
+	$u /tmp/stat-suid -c "%u %g" /proc/self/status; $u stat -c "%u %g" /proc/self/status
+	cp /usr/bin/id /tmp/w && chmod 6777 /tmp/w && $u bash -c "echo >> /tmp/w"
+	stat -c %a /tmp/w'

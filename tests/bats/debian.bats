@@ -236,3 +236,17 @@ size agrees
 	assert_contains "$out" "left: 0"
 }
 
+@test "debian: a user runs set-user-id and set-group-id programs (passwd -S, chage -l, id copies)" {
+	same_as_oracle setuid
+	out=$(guest setuid)
+	assert_contains "$out" "alice P 0 99999 7 -1"
+	assert_contains "$out" "Account expires"
+	assert_contains "$out" "gid=1000(alice) euid=0(root) groups=1000(alice)"
+	assert_contains "$out" "gid=1000(alice) egid=8(mail)"
+	assert_contains "$out" "ERROR: ... : ignored."
+	assert_not_contains "$out" "cannot open /etc/shadow"
+	assert_contains "$out" "0 0
+1000 1000
+777
+--- rc=0"
+}

@@ -216,8 +216,9 @@ static struct inode *proc_new_inode(struct super_block *sb, const struct proc_in
 	}
 	inode->private = pi;
 	inode->ino = proc_ino(pi);
-	inode->uid = t ? t->cred.euid : 0;
-	inode->gid = t ? t->cred.egid : 0;
+	/* Linux's task_dump_owner: a non-dumpable process's files belong to root. */
+	inode->uid = t && t->dumpable ? t->cred.euid : 0;
+	inode->gid = t && t->dumpable ? t->cred.egid : 0;
 	if (S_ISDIR(e->mode)) {
 		inode->nlink = proc_dir_nlink(e);
 		inode->i_op = &proc_dir_iops;
