@@ -88,12 +88,13 @@ ul_gdb() {
 @test "gdb attaches to a running instance and detaching leaves it running" {
 	out=$BATS_TEST_TMPDIR/out
 	"$UMLITE" mem=128M initrd="$ROOTFS" "${MODE_ARGS[@]}" init=/bin/sh -- \
-		-c 'i=0; while [ $i -lt 15 ]; do sleep 0.1; i=$((i+1)); done; echo finished' \
+		-c 'i=0; while [ $i -lt 40 ]; do sleep 0.1; i=$((i+1)); done; echo finished' \
 		>"$out" 2>&1 &
 	UL_PID=$!
 	# Attach once init runs (a stub process exists), not after a fixed time: a loaded
 	# machine may take longer than half a second to get there.
 	for _ in $(seq 100); do pgrep -P "$UL_PID" >/dev/null && break; sleep 0.05; done
+	# (the guest runs for 4 s: gdb itself may take seconds to start on a loaded host)
 	sleep 0.3
 	run timeout -k 5 60 gdb -nx -q -batch -iex "add-auto-load-safe-path $ROOT" \
 		-ex ul-ps -ex 'ul-bt 1' -ex detach -p "$UL_PID"

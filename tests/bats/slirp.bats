@@ -119,7 +119,7 @@ SO_ERROR: No route to host" "$output"
 	slirp_run rootfs.cpio "eth0=slirp,hostfwd=tcp:127.0.0.1:$port-:80" -- \
 		'echo from-guest | nc -l -p 80 >/tmp/in; cat /tmp/in' >"$out" 2>&1 &
 	local gpid=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do # 30 s: a boot on a loaded host is slow
 		got=$(echo from-host | busybox nc 127.0.0.1 "$port" 2>/dev/null) && [ -n "$got" ] && break
 		sleep 0.1
 	done
@@ -144,7 +144,7 @@ SO_ERROR: No route to host" "$output"
 	slirp_run rootfs.cpio "eth0=slirp,restrict=on,hostfwd=tcp:127.0.0.1:$port-:80" -- \
 		"nc 10.0.2.2 $port </dev/null; echo out=\$?; echo in | nc -l -p 80" >"$out" 2>&1 &
 	local gpid=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do # 30 s: a boot on a loaded host is slow
 		got=$(busybox nc 127.0.0.1 "$port" </dev/null 2>/dev/null) && [ -n "$got" ] && break
 		sleep 0.1
 	done
