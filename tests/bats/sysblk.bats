@@ -72,7 +72,7 @@ DEVTYPE=disk
 holders: slaves:" "$output"
 }
 
-@test "sysblk: queue/ describes 512-byte sectors, no rotation, no scheduler; stat counts I/O" {
+@test "sysblk: queue/ describes 512-byte sectors, no rotation, no scheduler; stat and /proc/diskstats count I/O" {
 	run disks_sh 'cd /sys/block/ubda/queue
 		for f in logical_block_size physical_block_size hw_sector_size minimum_io_size \
 			optimal_io_size rotational read_ahead_kb discard_granularity nr_requests \
@@ -81,7 +81,9 @@ holders: slaves:" "$output"
 		dd if=/dev/ubda of=/dev/null bs=4096 count=2 2>/dev/null
 		dd if=/dev/zero of=/dev/ubda bs=512 count=3 seek=1 2>/dev/null; sync
 		set -- $(cat ../stat); echo $1 $3 $5 $7
-		set -- $(cat /sys/block/ubdb/stat); echo $1 $3 $5 $7' \
+		set -- $(cat /sys/block/ubdb/stat); echo $1 $3 $5 $7
+		grep -E " ubd[ab] " /proc/diskstats | while read -r l; do set -- $l
+			echo $# $3 $4 $6 $8 ${10}; done' \
 		ubda="$PWD/a.img" ubdbr="$PWD/b.img"
 	assert_status 0
 	local q="logical_block_size=512 physical_block_size=512 hw_sector_size=512"
@@ -93,6 +95,9 @@ holders: slaves:" "$output"
 	read -r rios rsec wios wsec <<<"${lines[2]}"
 	[ "$rios" -gt 0 ] && [ "$rsec" -ge 16 ] && [ "$wios" -gt 0 ] && [ "$wsec" -ge 3 ]
 	assert_equal "0 0 0 0" "${lines[3]}"
+	# /proc/diskstats (iostat, vmstat -d): Linux's 20 columns, the same counts as stat
+	assert_equal "20 ubda $rios $rsec $wios $wsec" "${lines[4]}"
+	assert_equal "20 ubdb 0 0 0 0" "${lines[5]}"
 }
 
 @test "sysblk: names of no disk are absent: other minors, bad spellings, unknown disks" {

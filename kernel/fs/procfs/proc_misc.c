@@ -379,6 +379,26 @@ static int show_partitions(struct procfs_buf *b, const struct proc_inode *pi, st
 	return 0;
 }
 
+/*
+ * Linux's 20 columns per disk (major, minor, name, then reads, merged reads, sectors read,
+ * ms reading, the same four for writes, in flight, ms busy, weighted ms, the four discard
+ * columns, flushes, ms flushing): the requests and sectors the block layer counts
+ * (blkdev.h), zero for what it does not measure (merges, times, discards).
+ */
+static int show_diskstats(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	for (struct block_device *d = blkdev_next(NULL); d; d = blkdev_next(d)) {
+		const struct blkdev_stats *s = &d->stats;
+
+		procfs_printf(b, "%4u %7u %s %llu 0 %llu 0 %llu 0 %llu 0 0 0 0 0 0 0 0 %llu 0\n",
+			      MAJOR(d->dev), MINOR(d->dev), d->name,
+			      (unsigned long long)s->read_ios, (unsigned long long)s->read_sectors,
+			      (unsigned long long)s->write_ios,
+			      (unsigned long long)s->write_sectors, (unsigned long long)s->flush_ios);
+	}
+	return 0;
+}
+
 static int show_cmdline(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
 {
 	const char *cmd = kernel_cmdline();
@@ -538,6 +558,7 @@ static struct proc_entry root_entries[] = {
 	PROC_FILE("cmdline", 0444, show_cmdline),
 	PROC_FILE("cpuinfo", 0444, show_cpuinfo),
 	PROC_FILE("devices", 0444, show_devices),
+	PROC_FILE("diskstats", 0444, show_diskstats),
 	PROC_FILE("filesystems", 0444, show_filesystems),
 	PROC_FILE("loadavg", 0444, show_loadavg),
 	PROC_FILE_RW("mconsole", 0200, NULL, write_mconsole),
