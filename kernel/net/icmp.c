@@ -16,6 +16,7 @@
 #include "slab.h"
 #include "task.h"
 #include "internal.h"
+#include "csum.h"
 
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -35,24 +36,6 @@ struct icmp_echo {
 LIST_HEAD(ping_bind_table);
 LIST_HEAD(raw_all);
 static u16 ip_id_next = 1;
-
-/* ---- checksums (ones' complement sums of big-endian 16-bit words) */
-
-static u32 csum_add(u32 sum, const u8 *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (u32)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (u32)p[len - 1] << 8;
-	return sum;
-}
-
-static u16 csum_fold(u32 sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return net_htons((u16)~sum);
-}
 
 /* Write the checksum of an ICMP (v4) or ICMPv6 message into it. */
 static void icmp_set_csum(bool v6, const struct inaddr *src, const struct inaddr *dst,
