@@ -295,7 +295,7 @@ $(HARNESS_SELFTEST): tests/kselftest/selftest/harness_selftest.c $(wildcard test
 	$(Q)$(CC) $(UNIT_CFLAGS) $< -o $@
 
 BENCH_PROGS := $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(wildcard tests/bench/*.c))
-$(B)/tests/bench/%: tests/bench/%.c
+$(B)/tests/bench/%: tests/bench/%.c tests/bench/bench.h
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $@"
 	$(Q)$(CC) -std=gnu11 -O2 -static -pthread -D_GNU_SOURCE -Wall -Wextra $< -o $@

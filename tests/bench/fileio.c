@@ -16,29 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define CHUNK (64 * 1024)
 
 static char buf[CHUNK];
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static long arg_count(int argc, char **argv, int i, long def)
-{
-	if (argc <= i)
-		return def;
-	long v = strtol(argv[i], NULL, 0);
-	if (v <= 0) {
-		fprintf(stderr, "%s: bad count '%s'\n", argv[0], argv[i]);
-		exit(2);
-	}
-	return v;
-}
 
 static int fail(const char *what, const char *path)
 {

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define BLOCK 4096
 
 static char buf[1 << 20];
@@ -28,28 +30,6 @@ static unsigned long long next_rand(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return rng;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static long arg_count(int argc, char **argv, int i, long def)
-{
-	long v;
-
-	if (argc <= i)
-		return def;
-	v = strtol(argv[i], NULL, 0);
-	if (v <= 0) {
-		fprintf(stderr, "%s: bad count '%s'\n", argv[0], argv[i]);
-		exit(2);
-	}
-	return v;
 }
 
 static int fail(const char *what, const char *path)

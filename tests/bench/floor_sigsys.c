@@ -26,29 +26,11 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define MAGIC 0x4242
 
 static volatile long traps;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static long arg_count(int argc, char **argv, int i, long def)
-{
-	if (argc <= i)
-		return def;
-	long v = strtol(argv[i], NULL, 0);
-	if (v <= 0) {
-		fprintf(stderr, "%s: bad count '%s'\n", argv[0], argv[i]);
-		exit(2);
-	}
-	return v;
-}
 
 /* The whole "kernel": answer the trapped call in the frame that rt_sigreturn restores. */
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)

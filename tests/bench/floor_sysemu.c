@@ -27,43 +27,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define MAGIC 0x4242
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static long arg_count(int argc, char **argv, int i, long def)
-{
-	if (argc <= i)
-		return def;
-	long v = strtol(argv[i], NULL, 0);
-	if (v <= 0) {
-		fprintf(stderr, "%s: bad count '%s'\n", argv[0], argv[i]);
-		exit(2);
-	}
-	return v;
-}
-
-static int pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
 
 /* The traced child: calls getppid warm + n times and reports wrong answers via exit_group. */
 static void child(int cpu, long warm, long n)
 {
 	long bad = 0;
 
-	if (pin(cpu) < 0 || ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+	if (bench_pin(cpu) < 0 || ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 		_exit(100);
 	raise(SIGSTOP);
 	for (long i = 0; i < warm + n; i++)
@@ -128,7 +101,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [1|2 [N]]\n", argv[0]);
 		return 2;
 	}
-	if (pin(0) < 0 || (cores == 2 && pin(1) < 0) || pin(0) < 0) {
+	if (bench_pin(0) < 0 || (cores == 2 && bench_pin(1) < 0) || bench_pin(0) < 0) {
 		fprintf(stderr, "floor_sysemu: cannot pin to CPU %d: %s\n", cores - 1,
 			strerror(errno));
 		return 3;

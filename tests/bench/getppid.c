@@ -14,25 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static long arg_count(int argc, char **argv, int i, long def)
-{
-	if (argc <= i)
-		return def;
-	long v = strtol(argv[i], NULL, 0);
-	if (v <= 0) {
-		fprintf(stderr, "%s: bad count '%s'\n", argv[0], argv[i]);
-		exit(2);
-	}
-	return v;
-}
+#include "bench.h"
 
 int main(int argc, char **argv)
 {
