@@ -33,8 +33,12 @@ static bool is_stream(struct file *f)
 	       S_ISSOCK(f->inode->mode);
 }
 
-/* Pipe to pipe: what in holds and out has room for, in one step. */
-static ssize_t splice_pipe_pipe(struct file *in, struct file *out, size_t len, unsigned flags)
+/*
+ * Pipe to pipe: copy what in holds and out has room for, in one step; splice consumes
+ * what was copied from in, tee leaves it there.
+ */
+static ssize_t pipe_to_pipe(struct file *in, struct file *out, size_t len, unsigned flags,
+			    bool consume)
 {
 	ssize_t n, room, w;
 	char *buf;
@@ -51,7 +55,7 @@ static ssize_t splice_pipe_pipe(struct file *in, struct file *out, size_t len, u
 		return -ENOMEM;
 	n = (ssize_t)pipe_peek(in, buf, (size_t)n);
 	w = kernel_write(out, buf, (size_t)n, NULL);
-	if (w > 0)
+	if (w > 0 && consume)
 		pipe_consume(in, (size_t)w);
 	kfree(buf);
 	return w;
@@ -161,7 +165,7 @@ static long do_splice(struct file *in, uaddr_t uoff_in, struct file *out, uaddr_
 		return -EBADF;
 	if (ip && op)
 		return pipe_from_file(in) == pipe_from_file(out) ? -EINVAL :
-			splice_pipe_pipe(in, out, len, flags);
+			pipe_to_pipe(in, out, len, flags, true);
 	if (!ip && !op)
 		return -EINVAL;
 	if (ip && (out->flags & O_APPEND))
@@ -209,28 +213,12 @@ long sys_splice(const struct sc_args *a)
 /* tee: copy what in holds to out without consuming it. */
 static long do_tee(struct file *in, struct file *out, size_t len, unsigned flags)
 {
-	ssize_t n, room, w;
-	char *buf;
-
 	if (!pipe_from_file(in) || !pipe_from_file(out) ||
 	    pipe_from_file(in) == pipe_from_file(out))
 		return -EINVAL;
 	if (!(in->mode & FMODE_READ) || !(out->mode & FMODE_WRITE))
 		return -EBADF;
-	n = pipe_wait_data(in, end_nonblock(in, flags));
-	if (n <= 0)
-		return n;
-	room = pipe_wait_room(out, end_nonblock(out, flags));
-	if (room <= 0)
-		return room;
-	n = (ssize_t)min(min(len, (size_t)SPLICE_CHUNK), (size_t)min(n, room));
-	buf = kmalloc((size_t)n);
-	if (!buf)
-		return -ENOMEM;
-	n = (ssize_t)pipe_peek(in, buf, (size_t)n);
-	w = kernel_write(out, buf, (size_t)n, NULL);
-	kfree(buf);
-	return w;
+	return pipe_to_pipe(in, out, len, flags, false);
 }
 
 long sys_tee(const struct sc_args *a)
