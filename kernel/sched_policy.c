@@ -31,6 +31,15 @@ static struct task *policy_task(int pid)
 	return pid < 0 ? NULL : task_by_pid(pid);
 }
 
+/* The task a read-only call names by pid in *tp; 0, -EINVAL (negative) or -ESRCH. */
+static long policy_lookup(int pid, struct task **tp)
+{
+	if (pid < 0)
+		return -EINVAL;
+	*tp = policy_task(pid);
+	return *tp ? 0 : -ESRCH;
+}
+
 /* May current change t's scheduling (Linux's check_same_owner, or CAP_SYS_NICE)? */
 bool sched_may_change(const struct task *t)
 {
@@ -127,12 +136,10 @@ long sys_sched_getscheduler(const struct sc_args *a)
 {
 	int pid = (int)a->arg[0];
 	struct task *t;
+	long err = policy_lookup(pid, &t);
 
-	if (pid < 0)
-		return -EINVAL;
-	t = policy_task(pid);
-	if (!t)
-		return -ESRCH;
+	if (err)
+		return err;
 	return t->policy | (t->sched_reset_on_fork ? SCHED_RESET_ON_FORK : 0);
 }
 
@@ -151,40 +158,35 @@ long sys_sched_getparam(const struct sc_args *a)
 	return put_user((int)t->rt_priority, uparam) ? -EFAULT : 0;
 }
 
-long sys_sched_get_priority_max(const struct sc_args *a)
+/* The highest (max) or lowest static priority of policy; -EINVAL for an unknown policy. */
+static long policy_prio_bound(int policy, bool max)
 {
-	int policy = (int)a->arg[0];
-
 	if (policy_is_rt(policy))
-		return RT_PRIO_MAX;
+		return max ? RT_PRIO_MAX : 1;
 	if (policy == SCHED_NORMAL || policy == SCHED_BATCH || policy == SCHED_IDLE ||
 	    policy == SCHED_DEADLINE)
 		return 0;
 	return -EINVAL;
 }
 
+long sys_sched_get_priority_max(const struct sc_args *a)
+{
+	return policy_prio_bound((int)a->arg[0], true);
+}
+
 long sys_sched_get_priority_min(const struct sc_args *a)
 {
-	int policy = (int)a->arg[0];
-
-	if (policy_is_rt(policy))
-		return 1;
-	if (policy == SCHED_NORMAL || policy == SCHED_BATCH || policy == SCHED_IDLE ||
-	    policy == SCHED_DEADLINE)
-		return 0;
-	return -EINVAL;
+	return policy_prio_bound((int)a->arg[0], false);
 }
 
 long sys_sched_rr_get_interval(const struct sc_args *a)
 {
 	int pid = (int)a->arg[0];
 	struct task *t;
+	long err = policy_lookup(pid, &t);
 
-	if (pid < 0)
-		return -EINVAL;
-	t = policy_task(pid);
-	if (!t)
-		return -ESRCH;
+	if (err)
+		return err;
 	return time_timespec_to_user(a->arg[1], t->policy == SCHED_FIFO ? 0 : RR_TIMESLICE_NS);
 }
 
