@@ -86,7 +86,10 @@ static int chown_inode(const struct path *p, struct inode *inode, u32 uid, u32 g
 			ia.mode &= ~S_ISGID;
 		ia.valid |= ATTR_MODE;
 	}
-	return apply(p, inode, &ia);
+	err = apply(p, inode, &ia);
+	if (!err && (ia.valid & (ATTR_UID | ATTR_GID)) && !S_ISDIR(inode->mode))
+		fcaps_kill(inode);
+	return err;
 }
 
 /* Change owner and/or group ((u32)-1: unchanged) of p; 0, -EPERM, -EROFS... */
@@ -152,8 +155,8 @@ int vfs_utimes_path(const struct path *p, const struct ktimespec *atime,
 
 /*
  * Set the size of inode (named by d, which may be NULL for anonymous files) to len, with
- * mtime/ctime now; non-root callers lose set-user-ID (and executable set-group-ID). No
- * permission check (the caller's). 0 or -errno.
+ * mtime/ctime now; non-root callers lose set-user-ID (and executable set-group-ID), and
+ * every caller the file capabilities. No permission check (the caller's). 0 or -errno.
  */
 int do_truncate(struct dentry *d, struct inode *inode, loff_t len)
 {
@@ -171,6 +174,7 @@ int do_truncate(struct dentry *d, struct inode *inode, loff_t len)
 		if (ia.mode != inode->mode)
 			ia.valid |= ATTR_MODE;
 	}
+	fcaps_kill(inode);
 	return inode_setattr(d, inode, &ia);
 }
 

@@ -219,6 +219,8 @@ struct inode {
 
 /* inode->iflags: an active swap file (no writes, truncation or unlink; mm/swap.c) */
 #define S_SWAPFILE 0x100
+/* inode->iflags: known to carry no security.capability attribute (fs/fcaps.c) */
+#define S_NOSEC 0x200
 #define SWAP_MAP_HOLE (~0ULL)
 #define SWAP_MAP_SPLIT (~1ULL)
 
@@ -555,6 +557,16 @@ static inline void fsnotify_dirent(struct inode *dir, const char *name, int len,
 	if (fsnotify_watches)
 		fsnotify_name(dir, name, len, mask, cookie);
 }
+
+/* ---- fs/fcaps.c: file capabilities (the security.capability attribute) */
+struct file_caps; /* task.h */
+/* A regular file's capabilities for exec: 1 (in fc), 0 (none), -EINVAL (malformed)... */
+int fcaps_read(struct inode *inode, struct file_caps *fc);
+/* Before inode's security.capability is set to val (*size bytes): validate, check
+ * CAP_SETFCAP and convert in place (*size may shrink). 0, -EINVAL or -EPERM. */
+int fcaps_set_check(struct inode *inode, void *val, size_t *size);
+/* A write, truncation or chown of inode: its security.capability is removed. */
+void fcaps_kill(struct inode *inode);
 
 /* ---- fs/xattr.c: extended attributes kept in memory (tmpfs), a list of struct xattr_simple */
 /* The value of name in list into buf (when not NULL); its length or -ENODATA. */

@@ -416,10 +416,15 @@ static void zero_tail(struct inode *inode, u64 size)
 		memset((char *)phys_to_virt(slot_frame(*slot)) + off, 0, PAGE_SIZE - off);
 }
 
-/* A write by an unprivileged task drops set-user-id (and group-executable set-group-id). */
+/*
+ * A write by an unprivileged task drops set-user-id (and group-executable set-group-id);
+ * a write by anyone drops file capabilities.
+ */
 static void remove_privs(struct inode *inode)
 {
 	u32 kill = S_ISUID;
+
+	fcaps_kill(inode);
 
 	if (inode->mode & S_IXGRP)
 		kill |= S_ISGID;

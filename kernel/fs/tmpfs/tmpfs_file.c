@@ -134,10 +134,15 @@ static ssize_t tmpfs_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return (ssize_t)done;
 }
 
-/* A write by an unprivileged task drops set-user-id (and group-executable set-group-id). */
+/*
+ * A write by an unprivileged task drops set-user-id (and group-executable set-group-id);
+ * a write by anyone drops file capabilities.
+ */
 static void remove_privs(struct inode *inode)
 {
 	u32 kill = S_ISUID;
+
+	fcaps_kill(inode);
 
 	if (inode->mode & S_IXGRP)
 		kill |= S_ISGID;
