@@ -259,6 +259,8 @@ ssize_t vfs_write(struct file *f, struct iov_iter *from, loff_t *pos)
 	if ((f->flags & O_APPEND) && pos && !file_is_stream(f))
 		*pos = (loff_t)f->inode->size;
 	err = rw_check_range(f, pos, from->count);
+	if (!err && S_ISREG(f->inode->mode))
+		err = fsize_limit(pos ? *pos : f->pos, &from->count);
 	if (err)
 		return err;
 	r = f->f_op->write(f, from, pos);

@@ -278,6 +278,11 @@ struct super_block {
 	/* statfs: fill blocks/files; NULL gives zeros. */
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 	/*
+	 * The filesystem's own options for /proc/mounts and mountinfo, each with its leading
+	 * comma (",size=8192k"), into buf of len bytes. NULL: none.
+	 */
+	void (*show_options)(struct super_block *sb, char *buf, size_t len);
+	/*
 	 * Called when an inode's last reference goes, just before it is freed: release what
 	 * inode->private holds (file data...). NULL: nothing to release.
 	 */
