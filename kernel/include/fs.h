@@ -158,6 +158,12 @@ struct inode_operations {
 	int (*swap_activate)(struct inode *inode, struct block_device **bdev);
 	int (*swap_map)(struct inode *inode, u64 first, u32 n, u64 *off);
 	/*
+	 * lseek SEEK_DATA/SEEK_HOLE: whether each page [first, first + n) of a regular file
+	 * holds data (cached or allocated) into present[] (n <= DATA_PAGES_MAX). 0 or -errno.
+	 * NULL: the whole file is data.
+	 */
+	int (*data_pages)(struct inode *inode, u64 first, u32 n, u8 *present);
+	/*
 	 * Extended attributes (fs/xattr.c has checked the name, its namespace and the
 	 * caller's rights). getxattr copies the value into buf (XATTR_SIZE_MAX bytes) and
 	 * returns its length, -ENODATA when absent; listxattr packs the NUL-terminated names
@@ -449,6 +455,7 @@ void fs_struct_put(struct fs_struct *fs);
 ssize_t kernel_read(struct file *f, void *buf, size_t len, loff_t *pos);
 ssize_t kernel_write(struct file *f, const void *buf, size_t len, loff_t *pos);
 loff_t generic_llseek(struct file *f, loff_t off, int whence);
+#define DATA_PAGES_MAX 1024 /* pages asked of ->data_pages at once */
 /* An llseek for unseekable files (pipes, ttys, sockets): always -ESPIPE; pread/pwrite too. */
 loff_t vfs_no_llseek(struct file *f, loff_t off, int whence);
 

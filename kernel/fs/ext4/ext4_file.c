@@ -696,6 +696,7 @@ const struct inode_operations ext4_file_iops = {
 	.get_page = ext4_get_page,
 	.swap_activate = ext4_swap_activate,
 	.swap_map = ext4_swap_map,
+	.data_pages = ext4_data_pages,
 	EXT4_XATTR_IOPS,
 };
 

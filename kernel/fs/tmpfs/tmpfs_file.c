@@ -323,9 +323,18 @@ static long tmpfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 	return 0;
 }
 
+/* ->data_pages: a page with a frame holds data (Linux's shmem: swapped pages too). */
+static int tmpfs_data_pages(struct inode *inode, u64 first, u32 n, u8 *present)
+{
+	for (u32 i = 0; i < n; i++)
+		present[i] = frame_lookup(inode, first + i) != 0;
+	return 0;
+}
+
 const struct inode_operations tmpfs_file_iops = {
 	.setattr = tmpfs_setattr,
 	.get_page = tmpfs_get_page,
+	.data_pages = tmpfs_data_pages,
 	TMPFS_XATTR_IOPS,
 };
 
