@@ -260,7 +260,7 @@ scenario mounts bash -c 'mkdir -p /mnt/t && mount -t tmpfs -o size=8m,mode=1777 
 	mount -o remount,ro /mnt/t && touch /mnt/t/x 2>&1 | sed "s/.*: //"
 	umount /mnt/t && echo unmounted && findmnt /mnt/t; echo findmnt=$?'
 # flock(1) between two processes, timeout(1) and its statuses, nohup, nice, renice, ionice
-scenario locks-timeouts bash -c 'cd /tmp && (flock 9; echo locked; sleep 0.6) 9>lk & sleep 0.2
+scenario locks-timeouts bash -c 'cd /tmp; (flock 9; echo locked; sleep 0.6) 9>lk & sleep 0.2
 	flock -n lk true; echo nonblock=$?; flock -w 3 lk echo waited; wait
 	flock -s lk flock -s -n lk echo shared; timeout 0.2 sleep 5; echo timeout=$?
 	o=$(timeout -s KILL 0.2 sleep 5); echo kill=$?; timeout --preserve-status 0.2 sleep 5
@@ -279,7 +279,7 @@ scenario procs bash -c 'kill -l | head -2; kill -l 15 9; kill -l SIGUSR1
 	ps -o stat= -p $! | tr -d +; kill -CONT $!; kill $!; wait $!; echo term=$?
 	bash -c "sleep 33 & sleep 34 & ps --forest -o comm= -s \$\$ --no-headers; kill %1 %2"
 	setsid -w bash -c "ps -o sid=,pid= -p \$\$ | awk \"{ print (\\\$1 == \\\$2) }\""
-	ps -eo user=,comm= | grep -c "^root"; ps -p 1 -o pid=,user= | tr -s " "; ps -C ps -o comm='
+	ps -eo user=,comm= | grep -q "^root *bash" && echo root bash; ps -p 1 -o pid=,user= | tr -s " "; ps -C ps -o comm='
 # users and groups: groupadd, useradd, getent, id, groups, su -c, runuser, chpasswd, userdel
 scenario users bash -c 'groupadd -g 2100 devs && useradd -m -u 1600 -G devs -s /bin/bash carol
 	getent passwd carol; getent group devs; id carol; groups carol
@@ -395,7 +395,7 @@ scenario fcaps bash -c 'getcap /usr/bin/ping; cp /usr/bin/cat /tmp/cat-raw && ge
 	getpcaps $$ 2>&1 | sed "s/^[0-9]*/PID/; s/ cap_sys_resource-ep//"
 	$u ping -c 2 -i 0.2 -W 2 127.0.0.1 | sed -E "s/time=[0-9.]+ ms/time=T/; s/, time [0-9]+ms//; /^rtt/d"'
 # on a pseudo-terminal: stty settings, tty, terminal size (the chroot has no devpts)
-scenario pty-stty bash -c 'script -qec "stty -a | head -1; stty rows 30 cols 100; stty size; stty -echo; stty -a | grep -o \"\\-echo \"; tty | sed s/[0-9]*\$//" /dev/null | tr -d "\r"'
+scenario pty-stty bash -c 'script -qec "stty -a | head -1; stty rows 30 cols 100; stty size; stty -echo; stty -a | grep -o \"\\-echo \"; tty | sed s/[0-9]*\$//" /dev/null | tr -d "\r\004"'
 # redirections: numbered descriptors, /dev/fd, noclobber, fifos, /dev/tcp to a local server
 scenario redirections bash -c 'cd /tmp && exec 3>rd && echo a >&3 && echo b >&3 && exec 3>&-; cat rd
 	exec 4<rd; read -r l <&4; echo "first $l"; cat /dev/fd/4; exec 4<&-; { echo out
