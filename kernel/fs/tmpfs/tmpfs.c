@@ -362,7 +362,7 @@ int tmpfs_fill_super(struct file_system_type *type, const struct tmpfs_opts *opt
 	sbi->mode = opts->mode & 07777;
 	sbi->uid = opts->uid;
 	sbi->gid = opts->gid;
-	if (type != &ramfs_fs_type)
+	if (type == &tmpfs_fs_type) /* not ramfs, devtmpfs, devpts */
 		sb->show_options = tmpfs_show_options;
 	sb->magic = type == &ramfs_fs_type ? RAMFS_MAGIC : TMPFS_MAGIC;
 	sb->flags |= flags & MS_RDONLY;
