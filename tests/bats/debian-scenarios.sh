@@ -247,7 +247,8 @@ scenario archives bash -c 'cd /tmp && seq 1 50000 > az && for c in "gzip -6n" "b
 	tar --xattrs -cpf tp.tar tp && rm -rf tp && tar --xattrs -xpf tp.tar && stat -c %a tp/f &&
 	python3 -c "import os; print(os.getxattr(\"tp/f\", \"user.k\"))"
 	tar -tvf tp.tar | cut -c1-10
-	tar -cJf az.txz az && tar -xOJf az.txz | cmp - az && echo txz ok'
+	tar -cJf az.txz az && tar -xOJf az.txz | cmp - az && echo txz ok
+	bash -c "sleep 0.5; exec xzcat \$1" xz <(echo from a finished writer | xz)'
 # mount a tmpfs, df -h, findmnt, mv across file systems, umount
 scenario mounts bash -c 'mkdir -p /mnt/t && mount -t tmpfs -o size=8m,mode=1777 tmpfs /mnt/t &&
 	df -h /mnt/t | tail -1 | tr -s " " | cut -d" " -f1,2,6; findmnt -no FSTYPE,SOURCE /mnt/t

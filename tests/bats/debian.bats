@@ -353,6 +353,7 @@ tail-f=124"
 	assert_contains "$out" "xz ok"
 	assert_contains "$out" "cpio round trip"
 	assert_contains "$out" "b'v'"
+	assert_contains "$out" "from a finished writer"
 }
 
 @test "debian: mount a tmpfs with options, findmnt, mv across file systems, remount ro" {
