@@ -484,3 +484,24 @@ scenario seek-tmpfs bash -c 'mkdir -p /mnt/s && mount -t tmpfs tmpfs /mnt/s && c
 f = os.open(\"a\", os.O_RDONLY); print(os.lseek(f, 0, os.SEEK_DATA), os.lseek(f, 0, os.SEEK_HOLE), os.lseek(f, 300000, os.SEEK_HOLE), os.lseek(f, 300001, os.SEEK_DATA))
 try: os.lseek(f, 400000, os.SEEK_DATA)
 except OSError as e: print(e.errno)"; cd /; umount /mnt/s'
+# building a .deb with dpkg-deb, installing it (its postinst runs), running it, removing it
+scenario dpkg-build bash -c 'cd /tmp && mkdir -p pkg/DEBIAN pkg/usr/bin &&
+	printf "Package: hello-um\nVersion: 1.0-1\nArchitecture: all\nMaintainer: t <t@t>\n" > pkg/DEBIAN/control &&
+	echo "Description: test" >> pkg/DEBIAN/control && printf "#!/bin/sh\necho hello from package\n" > pkg/usr/bin/hello-um &&
+	chmod 755 pkg/usr/bin/hello-um && printf "#!/bin/sh\necho postinst \$1\n" > pkg/DEBIAN/postinst &&
+	chmod 755 pkg/DEBIAN/postinst && dpkg-deb --root-owner-group -Zxz -b pkg hello.deb | sed "s/in .*/in X/"
+	dpkg-deb -I hello.deb | grep -E "Package|Version"; dpkg-deb -c hello.deb | awk "{ print \$1, \$6 }"
+	dpkg -i hello.deb; hello-um; dpkg -l hello-um | tail -1 | tr -s " "; dpkg -r hello-um; which hello-um
+	echo gone=$?'
+# administration commands: adduser/deluser, update-alternatives, time zones, os-release, run-parts
+scenario admin bash -c 'adduser --disabled-password --gecos "" dave >/dev/null 2>&1; echo adduser=$?; id dave
+	deluser dave >/dev/null 2>&1; echo deluser=$?; update-alternatives --display pager | head -2
+	update-alternatives --install /usr/bin/myed myed /usr/bin/vi 10 2>&1 | head -1
+	ls /usr/share/zoneinfo | head -2; TZ=Europe/Paris date -d @0 "+%H %Z"; TZ=UTC0 date -d @0 +%H
+	cat /etc/debian_version; . /etc/os-release; echo $PRETTY_NAME; run-parts --test /etc/cron.daily'
+# find -delete, gzip -r, tar z, zcat/bzcat/xzcat of <(...), cksum, sum, shred
+scenario compress-tools bash -c 'cd /tmp && mkdir -p dl/a && touch dl/a/x dl/y && find dl -name x -delete
+	find dl | sort; gzip -r dl; find dl | sort; gunzip -r dl; tar czf dl.tgz dl && zcat dl.tgz | tar t | sort
+	zgrep -c . dl.tgz >/dev/null; echo zgrep=$?; echo abc | gzip | zcat; bzcat <(echo x | bzip2)
+	xzcat <(echo y | xz); cksum <<< hello; sum <<< hello; md5sum --tag <<< x; shred -n1 -u dl/y; ls dl
+	sleep 0.1 & wait; ps -o comm= --ppid $$ | sort'

@@ -486,3 +486,29 @@ rc=3"
 	assert_contains "$(guest seek-tmpfs)" "299008 0 303104 300001
 6"
 }
+
+@test "debian: dpkg-deb builds a package, dpkg -i runs its postinst, dpkg -r removes it" {
+	same_as_oracle dpkg-build
+	out=$(guest dpkg-build)
+	assert_contains "$out" "postinst configure
+hello from package
+ii hello-um 1.0-1 all test"
+	assert_contains "$out" "gone=1"
+}
+
+@test "debian: adduser, deluser, update-alternatives, time zones, os-release, run-parts" {
+	same_as_oracle admin
+	out=$(guest admin)
+	assert_contains "$out" "uid=1001(dave) gid=1001(dave) groups=1001(dave),100(users)"
+	assert_contains "$out" "01 CET"
+	assert_contains "$out" "Debian GNU/Linux 12 (bookworm)"
+}
+
+@test "debian: find -delete, gzip -r, tar z, zcat/bzcat/xzcat of <(...), cksum, shred" {
+	same_as_oracle compress-tools
+	out=$(guest compress-tools)
+	assert_contains "$out" "abc
+x
+y"
+	assert_contains "$out" "3015617425 6"
+}
