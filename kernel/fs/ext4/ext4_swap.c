@@ -83,8 +83,8 @@ int ext4_swap_map(struct inode *inode, u64 first, u32 n, u64 *off)
 
 /*
  * ->data_pages: a page is data when it is dirty in the cache (written, perhaps with no
- * block yet: Linux's delayed allocation) or a block under it is allocated (unwritten extents included). Blocks larger than a page:
- * the page is data when its block is.
+ * block yet: Linux's delayed allocation) or a block under it is allocated (unwritten
+ * extents included). Blocks larger than a page: the page is data when its block is.
  */
 int ext4_data_pages(struct inode *inode, u64 first, u32 n, u8 *present)
 {
@@ -103,8 +103,8 @@ int ext4_data_pages(struct inode *inode, u64 first, u32 n, u8 *present)
 	for (u32 done = 0; done < n && !err; done += per) {
 		u32 cnt = min(per, n - done);
 		u64 lblk = (first + done) * PAGE_SIZE / bs;
-		u32 nblk = bs <= PAGE_SIZE ? cnt * bpp :
-					     (u32)(((first + done + cnt) * PAGE_SIZE - 1) / bs - lblk + 1);
+		u64 end = (first + done + cnt) * PAGE_SIZE - 1;
+		u32 nblk = bs <= PAGE_SIZE ? cnt * bpp : (u32)(end / bs - lblk + 1);
 
 		err = ext4h_map_blocks(sbi->h, (u32)inode->ino, lblk, nblk, blocks);
 		for (u32 i = 0; i < cnt && !err; i++) {
