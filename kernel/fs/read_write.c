@@ -780,6 +780,36 @@ long sys_fadvise64(const struct sc_args *a)
 	return r;
 }
 
+/*
+ * sync_file_range: Linux's checks (a bad descriptor; then flags, a negative or wrapping
+ * range: EINVAL; then pipes and sockets: ESPIPE). With SYNC_FILE_RANGE_WRITE the file's
+ * data is written as fdatasync writes it, the whole file rather than the range (dpkg asks
+ * this for each file it unpacks).
+ */
+long sys_sync_file_range(const struct sc_args *a)
+{
+	s64 off = (s64)a->arg[1], n = (s64)a->arg[2], end;
+	unsigned flags = (unsigned)a->arg[3];
+	struct file *f = fd_get((int)a->arg[0]);
+	long r = 0;
+	u32 m;
+
+	if (!f)
+		return -EBADF;
+	m = f->inode->mode;
+	if (flags & ~(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+		      SYNC_FILE_RANGE_WAIT_AFTER))
+		r = -EINVAL;
+	else if (off < 0 || n < 0 || __builtin_add_overflow(off, n, &end))
+		r = -EINVAL;
+	else if (!S_ISREG(m) && !S_ISBLK(m) && !S_ISDIR(m) && !S_ISLNK(m))
+		r = -ESPIPE;
+	else if ((flags & SYNC_FILE_RANGE_WRITE) && S_ISREG(m) && f->f_op->fsync)
+		r = f->f_op->fsync(f, true);
+	file_put(f);
+	return r;
+}
+
 /* readahead: accepted on files that have data to read ahead (regular files, disks). */
 long sys_readahead(const struct sc_args *a)
 {
