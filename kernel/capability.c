@@ -6,8 +6,8 @@
  *
  * Layer: kernel core, next to cred.c (which changes the ids and calls the fixups here).
  *
- * Not done: file capabilities (security.capability xattrs are ignored, as if every file
- * had none) and user namespaces (every check is against the initial namespace).
+ * File capabilities are read by fs/fcaps.c. Not done: user namespaces (every check is
+ * against the initial namespace).
  */
 #include "kernel.h"
 #include "syscall.h"
@@ -74,23 +74,35 @@ void cred_caps_fix_setfsuid(struct cred *c, u32 old_fs)
 }
 
 /*
- * With no file capabilities (capabilities(7), Linux's cap_bprm_creds_from_file): root (real
- * or effective in c, unless SECBIT_NOROOT) gets P' = bounding | inheritable, and a full
- * effective set when its new effective uid is 0. A set-id or capability gain in an unsafe
- * exec is cut back: no more capabilities than before, and the ids stay unless the task
- * held CAP_SETUID (never under no_new_privs). Then the saved and filesystem ids follow the
- * effective ones, a set-id exec clears the ambient set, P' |= ambient, E' = ambient unless
- * root's rule gave E' = P'.
+ * capabilities(7)'s exec rules (Linux's cap_bprm_creds_from_file). A file with
+ * capabilities gives P' = (P(inh) & F(inh)) | (F(perm) & P(bounding)), E' = P' when its
+ * effective bit is set (an effective file whose permitted set the bounding set cuts is
+ * refused: EPERM). Root (real or effective in c, unless SECBIT_NOROOT) gets P' = bounding |
+ * inheritable instead, and a full effective set when its new effective uid is 0; but a
+ * set-user-id-root file with capabilities run by a user gets only its file capabilities.
+ * A set-id or capability gain in an unsafe exec is cut back: no more capabilities than
+ * before, and the ids stay unless the task held CAP_SETUID (never under no_new_privs).
+ * Then the saved and filesystem ids follow the effective ones, a set-id exec or a file
+ * with capabilities clears the ambient set, P' |= ambient, E' = ambient unless the
+ * effective bit or root's rule gave E' = P'.
  */
-bool cred_caps_exec(struct cred *c, const struct cred *old, unsigned unsafe)
+int cred_caps_exec(struct cred *c, const struct cred *old, const struct file_caps *fc,
+		   unsigned unsafe)
 {
 	bool eff = false, setid;
 
 	c->cap_prm = 0;
-	if (!secure(c, SECURE_NOROOT)) {
+	if (fc) {
+		c->cap_prm = (c->cap_bnd & fc->permitted) | (c->cap_inh & fc->inheritable);
+		eff = fc->effective;
+		if (eff && (fc->permitted & ~c->cap_prm))
+			return -EPERM;
+	}
+	if (!secure(c, SECURE_NOROOT) && !(fc && c->uid != 0 && c->euid == 0)) {
 		if (c->uid == 0 || c->euid == 0)
 			c->cap_prm = c->cap_bnd | c->cap_inh;
-		eff = c->euid == 0;
+		if (c->euid == 0)
+			eff = true;
 	}
 	setid = c->euid != old->uid || c->egid != old->gid;
 	if ((setid || (c->cap_prm & ~old->cap_prm)) && unsafe) {
@@ -102,7 +114,7 @@ bool cred_caps_exec(struct cred *c, const struct cred *old, unsigned unsafe)
 	}
 	c->suid = c->fsuid = c->euid;
 	c->sgid = c->fsgid = c->egid;
-	if (setid)
+	if (setid || fc)
 		c->cap_amb = 0;
 	c->cap_prm |= c->cap_amb;
 	c->cap_eff = eff ? c->cap_prm : c->cap_amb;

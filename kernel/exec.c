@@ -22,6 +22,7 @@
  * Set-user-id and set-group-id (exec_creds): the effective ids become the file's owner
  * or group (set-group-id only with group execute), except on a nosuid mount, under
  * no_new_privs, or (without CAP_SETUID) when the fs_struct is shared with another process.
+ * File capabilities (security.capability, fs/fcaps.c) count too, except on nosuid mounts.
  * The new credentials are computed before the stack is built (AT_UID..AT_SECURE) and
  * installed at exec_commit; an image whose ids or capabilities rose is not dumpable.
  */
@@ -266,12 +267,19 @@ static bool exec_fs_shared(struct task *t)
 	return t->fs->refcount > n;
 }
 
-/* The new image's credentials in b->cred: set-id bits, then capabilities(7)'s rules. */
-static void exec_creds(struct exec_binprm *b)
+/*
+ * The new image's credentials in b->cred: set-id bits and file capabilities (neither on a
+ * nosuid mount), then capabilities(7)'s rules. 0, or -EINVAL (malformed capabilities),
+ * -EPERM (capabilities the bounding set withholds)...
+ */
+static int exec_creds(struct exec_binprm *b)
 {
 	struct task *t = current;
 	struct inode *inode = b->file->inode;
 	struct mount *mnt = b->file->path.mnt;
+	bool nosuid = mnt && (mnt->flags & MNT_NOSUID);
+	struct file_caps fc;
+	int r = 0;
 
 	b->cred = t->cred;
 	b->unsafe = 0;
@@ -279,13 +287,21 @@ static void exec_creds(struct exec_binprm *b)
 		b->unsafe |= CRED_UNSAFE_NNP;
 	if (exec_fs_shared(t))
 		b->unsafe |= CRED_UNSAFE_SHARE;
-	if (!t->no_new_privs && inode && !(mnt && (mnt->flags & MNT_NOSUID))) {
+	if (!t->no_new_privs && inode && !nosuid) {
 		if (inode->mode & S_ISUID)
 			b->cred.euid = inode->uid;
 		if ((inode->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
 			b->cred.egid = inode->gid;
 	}
-	b->secureexec = cred_caps_exec(&b->cred, &t->cred, b->unsafe);
+	if (inode && !nosuid)
+		r = fcaps_read(inode, &fc);
+	if (r < 0)
+		return r;
+	r = cred_caps_exec(&b->cred, &t->cred, r ? &fc : NULL, b->unsafe);
+	if (r < 0)
+		return r;
+	b->secureexec = r;
+	return 0;
 }
 
 /* A set-id process, or credentials that rose (Linux's begin_new_exec and commit_creds). */
@@ -396,7 +412,7 @@ static int do_exec(int dirfd, const char *name, int flags, const struct exec_src
 	if (!r)
 		r = exec_find_binary(&b);
 	if (!r)
-		exec_creds(&b);
+		r = exec_creds(&b);
 	if (!r)
 		r = exec_build(&b, &mm, &thread, &info, &sp);
 	if (!r && current->signal) {

@@ -83,6 +83,9 @@ populate_extra() {
 # The packages of the Debian image on top of debootstrap's minbase: what issue 4's
 # scenarios use (python3 and its venv, ps/top/free, perl, a pager), plus DEBIAN_EXTRA.
 DEBIAN_PKGS="python3 python3-venv procps perl-base less"
+# and what the shell scenarios use: ping (file capabilities), setcap/getcap, xz, bzip2, cpio,
+# hexdump
+DEBIAN_PKGS+=" iputils-ping libcap2-bin xz-utils bzip2 cpio bsdextrautils"
 
 # debian_tree SUITE: print the path of an installed Debian tree (debootstrap minbase plus
 # DEBIAN_PKGS), made and cached under DEBIAN_CACHE on first use (root and a mirror needed

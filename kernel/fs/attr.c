@@ -12,11 +12,13 @@
 #include "kernel.h"
 #include "fs.h"
 #include "internal.h"
+#include "sig.h"
 #include "slab.h"
 #include "task.h"
 #include "uaccess.h"
 
 #include <linux/falloc.h>
+#include <linux/resource.h>
 #include <linux/time_types.h>
 #include <linux/utime.h>
 
@@ -86,7 +88,10 @@ static int chown_inode(const struct path *p, struct inode *inode, u32 uid, u32 g
 			ia.mode &= ~S_ISGID;
 		ia.valid |= ATTR_MODE;
 	}
-	return apply(p, inode, &ia);
+	err = apply(p, inode, &ia);
+	if (!err && (ia.valid & (ATTR_UID | ATTR_GID)) && !S_ISDIR(inode->mode))
+		fcaps_kill(inode);
+	return err;
 }
 
 /* Change owner and/or group ((u32)-1: unchanged) of p; 0, -EPERM, -EROFS... */
@@ -150,9 +155,26 @@ int vfs_utimes_path(const struct path *p, const struct ktimespec *atime,
 
 /* ---- truncate */
 
+int fsize_limit(loff_t pos, size_t *count)
+{
+	struct task *t = current;
+	u64 lim = t && t->signal ? t->signal->rlim[RLIMIT_FSIZE].rlim_cur : RLIM_INFINITY;
+
+	if (lim == RLIM_INFINITY || !*count)
+		return 0;
+	if ((u64)pos >= lim) {
+		sig_send_task(t, SIGXFSZ, NULL);
+		return -EFBIG;
+	}
+	if (*count > lim - (u64)pos)
+		*count = (size_t)(lim - (u64)pos);
+	return 0;
+}
+
 /*
  * Set the size of inode (named by d, which may be NULL for anonymous files) to len, with
- * mtime/ctime now; non-root callers lose set-user-ID (and executable set-group-ID). No
+ * mtime/ctime now; non-root callers lose set-user-ID (and executable set-group-ID), and
+ * every caller the file capabilities. Growing past RLIMIT_FSIZE is EFBIG with SIGXFSZ. No
  * permission check (the caller's). 0 or -errno.
  */
 int do_truncate(struct dentry *d, struct inode *inode, loff_t len)
@@ -162,6 +184,13 @@ int do_truncate(struct dentry *d, struct inode *inode, loff_t len)
 
 	if (len < 0)
 		return -EINVAL;
+	if ((u64)len > inode->size) {
+		size_t one = 1;
+		int err = fsize_limit(len - 1, &one);
+
+		if (err)
+			return err;
+	}
 	ia.size = (u64)len;
 	ia.mtime = ia.ctime = now;
 	if ((inode->mode & (S_ISUID | S_ISGID)) && !cred_capable(CAP_FSETID)) {
@@ -171,6 +200,7 @@ int do_truncate(struct dentry *d, struct inode *inode, loff_t len)
 		if (ia.mode != inode->mode)
 			ia.valid |= ATTR_MODE;
 	}
+	fcaps_kill(inode);
 	return inode_setattr(d, inode, &ia);
 }
 

@@ -105,6 +105,11 @@ struct file *file_alloc(const struct path *p, struct inode *inode, unsigned flag
 /* ---- open.c / namei_ops.c */
 int vfs_truncate_path(const struct path *p, loff_t len);
 int do_truncate(struct dentry *d, struct inode *inode, loff_t len);
+/*
+ * RLIMIT_FSIZE for a write of *count bytes at pos: cut *count to the limit, or -EFBIG with
+ * SIGXFSZ to current when pos is at or past it (a write of 0 bytes is never refused).
+ */
+int fsize_limit(loff_t pos, size_t *count);
 long vfs_mkdir_at(int dirfd, const char *name, u32 mode);
 long vfs_symlink_at(const char *target, int dirfd, const char *name);
 long vfs_link_at(int olddirfd, const char *oldname, int newdirfd, const char *newname,

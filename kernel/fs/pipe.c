@@ -18,8 +18,8 @@
  * wr_wait for room or for the last reader to go; FIFO opens wait there too for the other
  * side (r_counter/w_counter count opens, so an open that came and went still wakes them).
  * Writing with no reader sends SIGPIPE to the writer and fails with EPIPE. A reading file
- * keeps in f->dir_pos the writers' open count it saw when it opened, so that a FIFO reader
- * that no writer has joined yet sees no POLLHUP (Linux's f_version rule).
+ * opened O_NONBLOCK on a named FIFO with no writer keeps in f->dir_pos the writers' open
+ * count, so that it sees no POLLHUP until a writer joins (Linux's f_version rule).
  */
 #include "kernel.h"
 #include "fs.h"
@@ -347,7 +347,12 @@ static int fifo_join(struct pipe *p, struct file *f)
 	case FMODE_READ:
 		p->r_counter++;
 		p->readers++;
-		f->dir_pos = p->w_counter;
+		/*
+		 * Only a named FIFO opened O_NONBLOCK with no writer hides the hangup until one
+		 * comes (Linux's f_version); a reopened pipe(2) whose writer is gone shows it, or
+		 * xz polling a finished <(...) waits forever.
+		 */
+		f->dir_pos = named && !p->writers && (f->flags & O_NONBLOCK) ? p->w_counter : 0;
 		pipe_wake_all(p);
 		if (named && !p->writers && !(f->flags & O_NONBLOCK))
 			err = fifo_wait_partner(&p->rd_wait, &p->w_counter);

@@ -165,9 +165,47 @@ static bool file_is_stream(const struct file *f)
 }
 
 /*
+ * SEEK_DATA/SEEK_HOLE from off (inside the file): the first offset from off in a page with
+ * data (or in a hole), from the filesystem's ->data_pages; without it the whole file is
+ * data. The end of the file counts as a hole; no data after off is -ENXIO.
+ */
+static loff_t seek_data_hole(struct inode *inode, loff_t off, bool data)
+{
+	int (*op)(struct inode *, u64, u32, u8 *) = inode->i_op ? inode->i_op->data_pages : NULL;
+	u64 size = inode->size, last = (size - 1) >> PAGE_SHIFT;
+	u8 *present;
+	loff_t r = data ? -ENXIO : (loff_t)size;
+
+	if (!op || !S_ISREG(inode->mode))
+		return data ? off : (loff_t)size;
+	present = kmalloc(DATA_PAGES_MAX);
+	if (!present)
+		return -ENOMEM;
+	for (u64 first = (u64)off >> PAGE_SHIFT; first <= last; first += DATA_PAGES_MAX) {
+		u32 n = (u32)min((u64)DATA_PAGES_MAX, last - first + 1);
+		int err = op(inode, first, n, present);
+		u32 i;
+
+		if (err) {
+			r = err;
+			break;
+		}
+		for (i = 0; i < n && !present[i] == data; i++)
+			;
+		if (i < n) {
+			r = max(off, (loff_t)((first + i) << PAGE_SHIFT));
+			r = min(r, (loff_t)size);
+			break;
+		}
+	}
+	kfree(present);
+	return r;
+}
+
+/*
  * lseek for files with a size (regular files, directories, devices without an llseek):
- * SEEK_SET/CUR/END, and SEEK_DATA/SEEK_HOLE with the whole file as data. -EINVAL for a
- * negative or overflowing result, -ENXIO for DATA/HOLE at or past the end.
+ * SEEK_SET/CUR/END, and SEEK_DATA/SEEK_HOLE (seek_data_hole). -EINVAL for a negative or
+ * overflowing result, -ENXIO for DATA/HOLE at or past the end.
  */
 loff_t generic_llseek(struct file *f, loff_t off, int whence)
 {
@@ -187,8 +225,10 @@ loff_t generic_llseek(struct file *f, loff_t off, int whence)
 	case SEEK_HOLE:
 		if (off < 0 || off >= size)
 			return -ENXIO;
-		f->pos = whence == SEEK_DATA ? off : size;
-		return f->pos;
+		pos = seek_data_hole(f->inode, off, whence == SEEK_DATA);
+		if (pos >= 0)
+			f->pos = pos;
+		return pos;
 	default:
 		return -EINVAL;
 	}
@@ -259,6 +299,8 @@ ssize_t vfs_write(struct file *f, struct iov_iter *from, loff_t *pos)
 	if ((f->flags & O_APPEND) && pos && !file_is_stream(f))
 		*pos = (loff_t)f->inode->size;
 	err = rw_check_range(f, pos, from->count);
+	if (!err && S_ISREG(f->inode->mode))
+		err = fsize_limit(pos ? *pos : f->pos, &from->count);
 	if (err)
 		return err;
 	r = f->f_op->write(f, from, pos);
@@ -734,6 +776,36 @@ long sys_fadvise64(const struct sc_args *a)
 		r = -ESPIPE;
 	else if (len < 0 || advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE)
 		r = -EINVAL;
+	file_put(f);
+	return r;
+}
+
+/*
+ * sync_file_range: Linux's checks (a bad descriptor; then flags, a negative or wrapping
+ * range: EINVAL; then pipes and sockets: ESPIPE). With SYNC_FILE_RANGE_WRITE the file's
+ * data is written as fdatasync writes it, the whole file rather than the range (dpkg asks
+ * this for each file it unpacks).
+ */
+long sys_sync_file_range(const struct sc_args *a)
+{
+	s64 off = (s64)a->arg[1], n = (s64)a->arg[2], end;
+	unsigned flags = (unsigned)a->arg[3];
+	struct file *f = fd_get((int)a->arg[0]);
+	long r = 0;
+	u32 m;
+
+	if (!f)
+		return -EBADF;
+	m = f->inode->mode;
+	if (flags & ~(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+		      SYNC_FILE_RANGE_WAIT_AFTER))
+		r = -EINVAL;
+	else if (off < 0 || n < 0 || __builtin_add_overflow(off, n, &end))
+		r = -EINVAL;
+	else if (!S_ISREG(m) && !S_ISBLK(m) && !S_ISDIR(m) && !S_ISLNK(m))
+		r = -ESPIPE;
+	else if ((flags & SYNC_FILE_RANGE_WRITE) && S_ISREG(m) && f->f_op->fsync)
+		r = f->f_op->fsync(f, true);
 	file_put(f);
 	return r;
 }

@@ -8,7 +8,8 @@
  * XATTR_CREATE/REPLACE only (EINVAL), and the namespaces: user.* only on regular files and
  * directories and with read/write permission on the inode, trusted.* only with
  * CAP_SYS_ADMIN (EPERM to write, ENODATA to read, hidden from lists), security.* written
- * only with CAP_SYS_ADMIN, system.* (POSIX ACLs) not supported (EOPNOTSUPP), and any
+ * only with CAP_SYS_ADMIN (security.capability with CAP_SETFCAP, checked and converted by
+ * fs/fcaps.c), system.* (POSIX ACLs) not supported (EOPNOTSUPP), and any
  * other prefix EOPNOTSUPP.
  * The filesystem's ops always get whole kernel buffers; the size rules of the system
  * calls (size 0 asks for the length, a short buffer is ERANGE) are applied here.
@@ -141,6 +142,8 @@ static int xattr_permission(struct inode *inode, const char *name, bool write)
 			return write ? -EPERM : -ENODATA;
 		return 0;
 	}
+	if (!strcmp(name, XATTR_NAME_CAPS))
+		return write && !cred_capable(CAP_SETFCAP) ? -EPERM : 0;
 	if (has_prefix(name, XATTR_SECURITY_PREFIX))
 		return write && !cred_capable(CAP_SYS_ADMIN) ? -EPERM : 0;
 	if (has_prefix(name, XATTR_SYSTEM_PREFIX))
@@ -189,12 +192,16 @@ static long do_setxattr(const struct path *p, struct inode *inode, uaddr_t uname
 		goto out;
 	}
 	r = path_want_write(p);
+	if (!r && !strcmp(name, XATTR_NAME_CAPS))
+		r = fcaps_set_check(inode, val, &size);
 	if (!r)
 		r = xattr_permission(inode, name, true);
 	if (!r)
 		r = iop(inode)->setxattr ? iop(inode)->setxattr(inode, name, val, size, flags) :
 					  -EOPNOTSUPP;
 	if (!r) {
+		if (!strcmp(name, XATTR_NAME_CAPS))
+			inode->iflags &= ~S_NOSEC;
 		inode_touch(inode, false, false, true);
 		fsnotify_inode(inode, p->dentry, IN_ATTRIB);
 	}

@@ -158,6 +158,12 @@ struct inode_operations {
 	int (*swap_activate)(struct inode *inode, struct block_device **bdev);
 	int (*swap_map)(struct inode *inode, u64 first, u32 n, u64 *off);
 	/*
+	 * lseek SEEK_DATA/SEEK_HOLE: whether each page [first, first + n) of a regular file
+	 * holds data (cached or allocated) into present[] (n <= DATA_PAGES_MAX). 0 or -errno.
+	 * NULL: the whole file is data.
+	 */
+	int (*data_pages)(struct inode *inode, u64 first, u32 n, u8 *present);
+	/*
 	 * Extended attributes (fs/xattr.c has checked the name, its namespace and the
 	 * caller's rights). getxattr copies the value into buf (XATTR_SIZE_MAX bytes) and
 	 * returns its length, -ENODATA when absent; listxattr packs the NUL-terminated names
@@ -219,6 +225,8 @@ struct inode {
 
 /* inode->iflags: an active swap file (no writes, truncation or unlink; mm/swap.c) */
 #define S_SWAPFILE 0x100
+/* inode->iflags: known to carry no security.capability attribute (fs/fcaps.c) */
+#define S_NOSEC 0x200
 #define SWAP_MAP_HOLE (~0ULL)
 #define SWAP_MAP_SPLIT (~1ULL)
 
@@ -275,6 +283,11 @@ struct super_block {
 	void *private;
 	/* statfs: fill blocks/files; NULL gives zeros. */
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/*
+	 * The filesystem's own options for /proc/mounts and mountinfo, each with its leading
+	 * comma (",size=8192k"), into buf of len bytes. NULL: none.
+	 */
+	void (*show_options)(struct super_block *sb, char *buf, size_t len);
 	/*
 	 * Called when an inode's last reference goes, just before it is freed: release what
 	 * inode->private holds (file data...). NULL: nothing to release.
@@ -442,6 +455,7 @@ void fs_struct_put(struct fs_struct *fs);
 ssize_t kernel_read(struct file *f, void *buf, size_t len, loff_t *pos);
 ssize_t kernel_write(struct file *f, const void *buf, size_t len, loff_t *pos);
 loff_t generic_llseek(struct file *f, loff_t off, int whence);
+#define DATA_PAGES_MAX 1024 /* pages asked of ->data_pages at once */
 /* An llseek for unseekable files (pipes, ttys, sockets): always -ESPIPE; pread/pwrite too. */
 loff_t vfs_no_llseek(struct file *f, loff_t off, int whence);
 
@@ -555,6 +569,16 @@ static inline void fsnotify_dirent(struct inode *dir, const char *name, int len,
 	if (fsnotify_watches)
 		fsnotify_name(dir, name, len, mask, cookie);
 }
+
+/* ---- fs/fcaps.c: file capabilities (the security.capability attribute) */
+struct file_caps; /* task.h */
+/* A regular file's capabilities for exec: 1 (in fc), 0 (none), -EINVAL (malformed)... */
+int fcaps_read(struct inode *inode, struct file_caps *fc);
+/* Before inode's security.capability is set to val (*size bytes): validate, check
+ * CAP_SETFCAP and convert in place (*size may shrink). 0, -EINVAL or -EPERM. */
+int fcaps_set_check(struct inode *inode, void *val, size_t *size);
+/* A write, truncation or chown of inode: its security.capability is removed. */
+void fcaps_kill(struct inode *inode);
 
 /* ---- fs/xattr.c: extended attributes kept in memory (tmpfs), a list of struct xattr_simple */
 /* The value of name in list into buf (when not NULL); its length or -ENODATA. */

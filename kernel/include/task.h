@@ -317,12 +317,20 @@ void cred_caps_fix_setfsuid(struct cred *c, u32 old_fs);
 /* Why an exec may not gain privileges (Linux's LSM_UNSAFE_*): cred_caps_exec's unsafe. */
 #define CRED_UNSAFE_SHARE 1 /* the fs_struct is shared with another process */
 #define CRED_UNSAFE_NNP 2   /* no_new_privs */
+/* A file's capabilities (its security.capability attribute; fs/fcaps.c reads it). */
+struct file_caps {
+	u64 permitted, inheritable;
+	bool effective;
+};
 /*
  * execve's transformation of c (a copy of old, the caller's credentials, with the effective
- * ids set-user-id/set-group-id gave; no file capabilities). Returns true when the new image
- * must run in secure mode (AT_SECURE): ids changed or capabilities were gained.
+ * ids set-user-id/set-group-id gave) for a file with capabilities fc (NULL: none). Returns
+ * 1 when the new image must run in secure mode (AT_SECURE: ids changed or capabilities
+ * were gained), 0 otherwise, -EPERM when the file's effective bit asks for permitted
+ * capabilities the bounding set withholds.
  */
-bool cred_caps_exec(struct cred *c, const struct cred *old, unsigned unsafe);
+int cred_caps_exec(struct cred *c, const struct cred *old, const struct file_caps *fc,
+		   unsigned unsafe);
 /* The capability prctls (PR_CAPBSET_*, PR_CAP_AMBIENT, keepcaps, securebits); -ENOSYS if none. */
 long cred_caps_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 /* Initial limits for init. */

@@ -307,6 +307,7 @@ static struct proc_entry sys_net_core[] = {
 };
 
 static struct proc_entry sys_net_ipv4[] = {
+	PROC_TEXT("ip_forward", "0\n"), /* no forwarding between interfaces */
 	PROC_TEXT("ip_local_port_range", "32768\t60999\n"),
 	PROC_TEXT("ip_unprivileged_port_start", "1024\n"),
 	PROC_TEXT("ping_group_range", "0\t2147483647\n"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # A real Debian 12 (scripts/mkrootfs.sh debian: debootstrap minbase plus python3, venv,
-# procps, perl, less) booted from an ext4 disk through a COW file, running issue 4's
+# procps, perl, less, ping, libcap2-bin, xz, bzip2, cpio, bsdextrautils) booted
+# from an ext4 disk through a COW file, running issue 4's
 # scenarios (debian-scenarios.sh) with bash as init. The oracle is the same script run in
 # a chroot of the same tree (an overlay over it, in a private mount namespace, so the
 # cached tree stays as built): where the output cannot differ by nature it must be
@@ -249,4 +250,265 @@ size agrees
 1000 1000
 777
 --- rc=0"
+}
+
+# ---- shell scenarios of round 5 (each compared with the chroot where it has one)
+
+@test "debian: bash arrays, associative arrays, mapfile, here-documents and <(...)" {
+	same_as_oracle bash-arrays
+	out=$(guest bash-arrays)
+	assert_contains "$out" "4 three four two three four"
+	assert_contains "$out" "l1 l2 l3 3"
+	assert_contains "$out" "hello, world HELLO, WORLD Hello, Debian World 12"
+}
+
+@test "debian: bash traps (EXIT, ERR, INT), errexit, pipefail and subshell statuses" {
+	same_as_oracle bash-traps
+	out=$(guest bash-traps)
+	assert_contains "$out" "got INT
+int=3"
+	assert_contains "$out" "pipefail=1"
+	assert_contains "$out" "term=143"
+}
+
+@test "debian: bash coprocesses, wait -n and read -t" {
+	same_as_oracle bash-coproc
+	assert_equal "HELLO
+coproc=0
+first=3
+read-t=142
+same
+subshell differs
+--- rc=0" "$(guest bash-coproc)"
+}
+
+@test "debian: find with -exec, -newer, -perm, -printf and xargs -0 -P4" {
+	same_as_oracle find
+	out=$(guest find)
+	assert_contains "$out" "./a/1 751 4 f"
+	assert_contains "$out" "8 ./a/b/c/3"
+	assert_contains "$out" "3 a/b/c"
+}
+
+@test "debian: sort, uniq, join, comm, paste, tr, sed -i, grep -r/-P and awk" {
+	same_as_oracle text
+	same_as_oracle text2
+	assert_contains "$(guest text)" "./t1:4:a 3"
+	assert_contains "$(guest text)" "3.142"
+	assert_contains "$(guest text2)" "3628800"
+}
+
+@test "debian: split, csplit, tee and tail -f under timeout" {
+	same_as_oracle split
+	out=$(guest split)
+	assert_contains "$out" "joined"
+	assert_contains "$out" " 499 xx00"
+	assert_contains "$out" "1
+2
+3
+tail-f=124"
+}
+
+@test "debian: diff -u, cmp, md5sum -c and sha256sum -c" {
+	same_as_oracle diff-sums
+	out=$(guest diff-sums)
+	assert_contains "$out" "+five"
+	assert_contains "$out" "d1: FAILED"
+}
+
+@test "debian: dd, truncate, fallocate, sparse files, stat -c and du" {
+	same_as_oracle dd-stat
+	out=$(guest dd-stat)
+	assert_contains "$out" "3072"
+	assert_contains "$out" "0	sps
+1024	sps"
+	assert_contains "$out" "49152 64"
+}
+
+@test "debian: date -d and +%s in UTC, touch -d and -r" {
+	same_as_oracle dates
+	assert_contains "$(guest dates)" "2023-11-14 22:13:20 Tuesday 318 46 UTC"
+	assert_contains "$(guest dates)" "981173106 1000000000"
+}
+
+@test "debian: mktemp, ln -s/-r, readlink -f, realpath, install, cp -a/-u, mv and rm -rf" {
+	same_as_oracle paths
+	out=$(guest paths)
+	assert_contains "$out" "D/x/y/z/f"
+	assert_contains "$out" "cp-a"
+	assert_contains "$out" "links"
+}
+
+@test "debian: chmod -R and u+s, set-group-id directories, chown -R, chgrp, umask" {
+	same_as_oracle modes
+	out=$(guest modes)
+	assert_contains "$out" "-rwS--S---"
+	assert_contains "$out" "mail a/b/h"
+	assert_contains "$out" "2755"
+}
+
+@test "debian: gzip, bzip2 and xz give the same bytes as natively; cpio and tar --xattrs" {
+	same_as_oracle archives
+	out=$(guest archives)
+	assert_contains "$out" "xz ok"
+	assert_contains "$out" "cpio round trip"
+	assert_contains "$out" "b'v'"
+	assert_contains "$out" "from a finished writer"
+}
+
+@test "debian: mount a tmpfs with options, findmnt, mv across file systems, remount ro" {
+	same_as_oracle mounts
+	out=$(guest mounts)
+	assert_contains "$out" "rw,relatime,size=8192k"
+	assert_contains "$out" "No space left on device"
+	assert_contains "$out" "Read-only file system"
+}
+
+@test "debian: flock(1) between processes, timeout(1) statuses, nice, renice and ionice" {
+	same_as_oracle locks-timeouts
+	out=$(guest locks-timeouts)
+	assert_contains "$out" "nonblock=1"
+	assert_contains "$out" "timeout=124
+kill=137
+pres=143
+k=137"
+	assert_contains "$out" "new priority 4
+  4"
+}
+
+@test "debian: kill -l, pgrep and pkill -f, pidof, ps --forest, setsid" {
+	same_as_oracle procs
+	out=$(guest procs)
+	assert_contains "$out" "pkill=143"
+	assert_contains "$out" "term=143"
+	assert_contains "$out" "--- rc=0"
+}
+
+@test "debian: useradd, groupadd, getent, su -c, su -, runuser, chpasswd, usermod, userdel" {
+	same_as_oracle users
+	out=$(guest users)
+	assert_contains "$out" "uid=1600(carol) gid=1600(carol) groups=1600(carol),2100(devs)"
+	assert_contains "$out" "/home/carol carol"
+	assert_contains "$out" "gone=2"
+}
+
+@test "debian: env -i, printenv, a login shell, locale and getent hosts" {
+	same_as_oracle environment
+	assert_contains "$(guest environment)" "login"
+	assert_contains "$(guest environment)" "127.0.1.1       umlite"
+}
+
+@test "debian: uname, getconf, ulimit with /proc/self/limits, RLIMIT_FSIZE" {
+	same_as_oracle sysinfo
+	out=$(guest sysinfo)
+	assert_contains "$out" "Max open files            256                  512"
+	assert_contains "$out" "fsize=153
+20480"
+}
+
+@test "debian: seq, factor, numfmt, shuf, base64, od, hexdump and iconv" {
+	same_as_oracle numbers
+	out=$(guest numbers)
+	assert_contains "$out" "360: 2 2 2 3 3 5"
+	assert_contains "$out" " 63 61 66 e9"
+}
+
+@test "debian: perl one-liners (-ne, -lane, -pi, -0777, modules)" {
+	same_as_oracle perl-oneliners
+	assert_contains "$(guest perl-oneliners)" "5050 9"
+}
+
+@test "debian: python3 json.tool, sqlite3, http.server with urllib" {
+	same_as_oracle python-tools
+	out=$(guest python-tools)
+	assert_contains "$out" "200 text/html <p>served</p>"
+	assert_contains "$out" "server stopped"
+}
+
+@test "debian: python3 os.walk, shutil, fcntl locks, signals, fork and multiprocessing" {
+	same_as_oracle python-os
+	out=$(guest python-os)
+	assert_contains "$out" "other process 1"
+	assert_contains "$out" "alarm [14]"
+	assert_contains "$out" "328350"
+	assert_contains "$out" "via queue"
+}
+
+@test "debian: sysctl and /proc fields that tools read" {
+	same_as_oracle proc-sysctl
+	out=$(guest proc-sysctl)
+	assert_contains "$out" "vm.swappiness = 10"
+	assert_contains "$out" "net.ipv4.ip_forward = 0"
+	assert_contains "$out" "tr \\0"
+}
+
+@test "debian: setcap and getcap, a user gets file capabilities, ping as a user" {
+	same_as_oracle fcaps
+	out=$(guest fcaps)
+	assert_contains "$out" "/tmp/cat-raw cap_net_bind_service,cap_net_raw=ep"
+	assert_contains "$out" "CapEff:	0000000000002400"
+	assert_contains "$out" "unable to set CAP_SETFCAP"
+	assert_contains "$out" "2 packets transmitted, 2 received"
+}
+
+@test "debian: stty on a pseudo-terminal" {
+	assert_equal "speed 38400 baud; rows 24; columns 80; line = 0;
+30 100
+-echo 
+/dev/pts/
+--- rc=0" "$(guest pty-stty)"
+}
+
+@test "debian: redirections, fifos and bash's /dev/tcp to a local server" {
+	same_as_oracle redirections
+	out=$(guest redirections)
+	assert_contains "$out" "through fifo"
+	assert_contains "$out" "OVER DEV TCP"
+}
+
+@test "debian: dpkg-query, dpkg -S/-L, apt-cache and apt-get -s offline" {
+	same_as_oracle dpkg-queries
+	assert_contains "$(guest dpkg-queries)" "xz-utils: /usr/bin/xz"
+}
+
+@test "debian: dash scripts and shebang scripts (sh, python3, perl, bash -euo pipefail)" {
+	same_as_oracle sh-scripts
+	out=$(guest sh-scripts)
+	assert_contains "$out" "script ./s.sh arg
+rc=3"
+	assert_contains "$out" "py ['x', 'y']"
+}
+
+@test "debian: sparse copies with SEEK_DATA/SEEK_HOLE on ext4 and tmpfs, hard links" {
+	same_as_oracle sparse-links
+	same_as_oracle seek-tmpfs
+	assert_contains "$(guest sparse-links)" "10485760 0"
+	assert_contains "$(guest seek-tmpfs)" "299008 0 303104 300001
+6"
+}
+
+@test "debian: dpkg-deb builds a package, dpkg -i runs its postinst, dpkg -r removes it" {
+	same_as_oracle dpkg-build
+	out=$(guest dpkg-build)
+	assert_contains "$out" "postinst configure
+hello from package
+ii hello-um 1.0-1 all test"
+	assert_contains "$out" "gone=1"
+}
+
+@test "debian: adduser, deluser, update-alternatives, time zones, os-release, run-parts" {
+	same_as_oracle admin
+	out=$(guest admin)
+	assert_contains "$out" "uid=1001(dave) gid=1001(dave) groups=1001(dave),100(users)"
+	assert_contains "$out" "01 CET"
+	assert_contains "$out" "Debian GNU/Linux 12 (bookworm)"
+}
+
+@test "debian: find -delete, gzip -r, tar z, zcat/bzcat/xzcat of <(...), cksum, shred" {
+	same_as_oracle compress-tools
+	out=$(guest compress-tools)
+	assert_contains "$out" "abc
+x
+y"
+	assert_contains "$out" "3015617425 6"
 }

@@ -496,4 +496,33 @@ TEST(signalfd_proc_entries)
 	close(fd);
 }
 
+/*
+ * A pipe reopened through /proc/self/fd after its writer wrote and exited (bash's
+ * <(...) read by xz, which polls): poll shows the data and the hangup, read gives the data
+ * then end of file, even opened O_NONBLOCK.
+ */
+TEST(reopened_pipe_whose_writer_left_shows_pollhup)
+{
+	char path[64], buf[8];
+	int fds[2], fd;
+	struct pollfd pfd;
+
+	ASSERT_EQ(0, pipe(fds));
+	ASSERT_EQ(2, write(fds[1], "xy", 2));
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 1000));
+	EXPECT_EQ(POLLIN | POLLHUP, pfd.revents);
+	EXPECT_EQ(2, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(0, read(fd, buf, sizeof(buf)));
+	pfd.revents = 0;
+	ASSERT_EQ(1, poll(&pfd, 1, 1000));
+	EXPECT_EQ(POLLHUP, pfd.revents);
+	close(fd);
+	close(fds[0]);
+}
+
 TEST_HARNESS_MAIN

@@ -1,7 +1,7 @@
 /*
  * Guest test: process attributes that Debian's tools read and set (chrt, ionice, taskset,
  * setpriv, coreutils): scheduling policies and their limits, sched_setattr/getattr, I/O
- * priorities, fadvise64/readahead, prctl's keepcaps, securebits and ambient set, and
+ * priorities, fadvise64/readahead/sync_file_range, prctl's keepcaps, securebits and ambient set, and
  * syslog(2) as dmesg reads the kernel log (never clearing it: the native run is the host's).
  * Runs natively (the oracle) and inside um-lite. Only non-real-time policies are set, so
  * the native run does not disturb the host.
@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/prctl.h>
@@ -163,6 +164,33 @@ TEST(fadvise_accepts_advice_on_files_and_refuses_pipes)
 	EXPECT_EQ(-1, readahead(p[0], 0, 4096));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(EBADF, posix_fadvise(999, 0, 0, POSIX_FADV_NORMAL));
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+}
+
+/* dpkg calls sync_file_range(SYNC_FILE_RANGE_WRITE) on every file it unpacks. */
+TEST(sync_file_range_checks_like_linux)
+{
+	char path[] = "/tmp/sfr_XXXXXX";
+	int fd = mkstemp(path), p[2];
+
+	ASSERT_GE(fd, 0);
+	unlink(path);
+	ASSERT_EQ(5, write(fd, "hello", 5));
+	EXPECT_EQ(0, sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE));
+	EXPECT_EQ(0, sync_file_range(fd, 0, 5, SYNC_FILE_RANGE_WAIT_BEFORE |
+				     SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER));
+	errno = 0;
+	EXPECT_EQ(-1, sync_file_range(fd, 0, 5, 8));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sync_file_range(fd, -1, 5, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sync_file_range(999, -1, 5, 0)); /* the descriptor is checked first */
+	EXPECT_EQ(EBADF, errno);
+	ASSERT_EQ(0, pipe(p));
+	EXPECT_EQ(-1, sync_file_range(p[0], 0, 0, SYNC_FILE_RANGE_WRITE));
+	EXPECT_EQ(ESPIPE, errno);
 	close(p[0]);
 	close(p[1]);
 	close(fd);

@@ -137,6 +137,8 @@ int ext4_setattr(struct dentry *d, const struct iattr *ia);
 /* ---- ext4_swap.c: swap files (inode_operations swap_activate and swap_map, fs.h) */
 int ext4_swap_activate(struct inode *inode, struct block_device **bdev);
 int ext4_swap_map(struct inode *inode, u64 first, u32 n, u64 *off);
+/* ->data_pages: which pages of a file hold data (SEEK_DATA, SEEK_HOLE). */
+int ext4_data_pages(struct inode *inode, u64 first, u32 n, u8 *present);
 
 /* ---- ext4_cache.c: the page-cache radix tree and LRU */
 /*

@@ -416,10 +416,15 @@ static void zero_tail(struct inode *inode, u64 size)
 		memset((char *)phys_to_virt(slot_frame(*slot)) + off, 0, PAGE_SIZE - off);
 }
 
-/* A write by an unprivileged task drops set-user-id (and group-executable set-group-id). */
+/*
+ * A write by an unprivileged task drops set-user-id (and group-executable set-group-id);
+ * a write by anyone drops file capabilities.
+ */
 static void remove_privs(struct inode *inode)
 {
 	u32 kill = S_ISUID;
+
+	fcaps_kill(inode);
 
 	if (inode->mode & S_IXGRP)
 		kill |= S_ISGID;
@@ -691,6 +696,7 @@ const struct inode_operations ext4_file_iops = {
 	.get_page = ext4_get_page,
 	.swap_activate = ext4_swap_activate,
 	.swap_map = ext4_swap_map,
+	.data_pages = ext4_data_pages,
 	EXT4_XATTR_IOPS,
 };
 

@@ -246,6 +246,17 @@ static void mounts_escaped(struct procfs_buf *b, const char *s)
 	}
 }
 
+/* The filesystem's own options (",size=8192k" for a tmpfs), as mounts and mountinfo end. */
+static void mounts_fs_options(struct procfs_buf *b, const struct mount *m)
+{
+	char opts[128];
+
+	if (!m->sb || !m->sb->show_options)
+		return;
+	m->sb->show_options(m->sb, opts, sizeof(opts));
+	mounts_escaped(b, opts);
+}
+
 static void mounts_options(struct procfs_buf *b, const struct mount *m)
 {
 	bool ro = (m->flags & MNT_RDONLY) || (m->sb && (m->sb->flags & MS_RDONLY));
@@ -274,6 +285,7 @@ int procfs_show_mounts(struct procfs_buf *b, const struct path *root)
 		mounts_escaped(b, buf);
 		procfs_printf(b, " %s ", m->sb && m->sb->type ? m->sb->type->name : "none");
 		mounts_options(b, m);
+		mounts_fs_options(b, m);
 		procfs_printf(b, " 0 0\n");
 	}
 	kfree(buf);
@@ -312,7 +324,9 @@ static void mountinfo_one(struct procfs_buf *b, const struct mount *m, const cha
 	mounts_options(b, m);
 	procfs_printf(b, " - %s ", m->sb && m->sb->type ? m->sb->type->name : "none");
 	mounts_escaped(b, m->source ? m->source : "none");
-	procfs_printf(b, " %s\n", ro ? "ro" : "rw");
+	procfs_printf(b, " %s", ro ? "ro" : "rw");
+	mounts_fs_options(b, m);
+	procfs_printf(b, "\n");
 }
 
 int procfs_show_mountinfo(struct procfs_buf *b, const struct path *root)
@@ -529,11 +543,37 @@ static int write_ksm_run(const struct proc_inode *pi, struct task *t, const char
 	return r < 0 ? r : ksm_set_run(v);
 }
 
+/*
+ * vm.swappiness (0..200, 60 at boot): kept for sysctl and tuning scripts; reclaim here does
+ * not weigh anonymous against file pages by it.
+ */
+static unsigned long vm_swappiness = 60;
+
+static int show_swappiness(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "%lu\n", vm_swappiness);
+	return 0;
+}
+
+static int write_swappiness(const struct proc_inode *pi, struct task *t, const char *buf,
+			    size_t len)
+{
+	unsigned long v;
+	int r = procfs_parse_ulong(buf, &v);
+
+	if (r == 0 && v > 200)
+		r = -EINVAL;
+	if (r == 0)
+		vm_swappiness = v;
+	return r;
+}
+
 static struct proc_entry sys_vm_entries[] = {
 	PROC_FILE_RW("drop_caches", 0200, show_drop_caches, write_drop_caches),
 	PROC_FILE_RW("ksm_run", 0644, show_ksm_run, write_ksm_run),
 	PROC_TEXT("max_map_count", "65530\n"),
 	PROC_TEXT("overcommit_memory", "0\n"),
+	PROC_FILE_RW("swappiness", 0644, show_swappiness, write_swappiness),
 };
 
 static struct proc_entry sys_fs_entries[] = {

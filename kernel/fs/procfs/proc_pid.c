@@ -20,6 +20,7 @@
 
 #include <linux/auxvec.h>
 #include <linux/resource.h>
+#include <linux/sched.h>
 
 #define USER_HZ 100
 #define NS_PER_TICK (1000000000ULL / USER_HZ)
@@ -165,15 +166,21 @@ static void stat_head(struct procfs_buf *b, const struct proc_inode *pi, struct 
 	u64 v[] = {
 		task_is_kthread(t) ? PF_KTHREAD : PF_RANDOMIZE, t->min_flt, 0, t->maj_flt, 0,
 		ut / NS_PER_TICK, st / NS_PER_TICK, sig ? sig->cutime_ns / NS_PER_TICK : 0,
-		sig ? sig->cstime_ns / NS_PER_TICK : 0, 20, 0, sig ? sig->nr_threads : 1, 0,
-		t->start_time / NS_PER_TICK, mm_vsize(t->mm), t->mm ? t->mm->rss : 0,
-		task_rlim_cur(t, RLIMIT_RSS),
+		sig ? sig->cstime_ns / NS_PER_TICK : 0,
 	};
+	u64 v2[] = {
+		sig ? sig->nr_threads : 1, 0, t->start_time / NS_PER_TICK, mm_vsize(t->mm),
+		t->mm ? t->mm->rss : 0, task_rlim_cur(t, RLIMIT_RSS),
+	};
+	bool rt = t->policy == SCHED_FIFO || t->policy == SCHED_RR;
 
 	procfs_printf(b, "%d (%.16s) %c %d %d %d %d %d", pi->thread ? t->pid : t->tgid, t->comm,
 		      task_state_char(t), task_ppid(t), sig ? sig->pgid : 0, sig ? sig->sid : 0,
 		      tty ? (int)tty_devnum(sig->tty) : 0, tty ? tty_fg_pgrp(sig->tty) : -1);
 	put_fields(b, v, ARRAY_SIZE(v));
+	/* priority and nice, as ps and top read them (Linux: prio - MAX_RT_PRIO) */
+	procfs_printf(b, " %d %d", rt ? -1 - t->rt_priority : 20 + t->nice, t->nice);
+	put_fields(b, v2, ARRAY_SIZE(v2));
 }
 
 /* The whole stat line; addresses only for those allowed to see them, as Linux. */

@@ -391,9 +391,7 @@ static int proc_file_open(struct inode *inode, struct file *f)
 {
 	const struct proc_inode *pi = inode->private;
 	struct proc_entry *e = pi->ent;
-	struct procfs_buf *b;
 	struct task *t = NULL;
-	int r;
 
 	if (pi->pid && !(t = procfs_task(pi)))
 		return -ESRCH;
@@ -401,25 +399,10 @@ static int proc_file_open(struct inode *inode, struct file *f)
 		return -EACCES;
 	if ((f->mode & FMODE_WRITE) && !e->write)
 		return -EACCES;
-	if (!(f->mode & FMODE_READ) || !e->show)
-		return 0;
-	b = kzalloc(sizeof(*b));
-	if (!b)
-		return -ENOMEM;
-	b->max = e->max ? e->max : PROCFS_BUF_DEFAULT;
-	r = e->show(b, pi, t);
-	if (!r)
-		r = b->err;
-	if (r) {
-		kfree(b->data);
-		kfree(b);
-		return r;
-	}
-	f->private = b;
 	return 0;
 }
 
-static void proc_file_release(struct inode *inode, struct file *f)
+static void proc_buf_free(struct file *f)
 {
 	struct procfs_buf *b = f->private;
 
@@ -430,12 +413,59 @@ static void proc_file_release(struct inode *inode, struct file *f)
 	}
 }
 
+/*
+ * (Re)generate the text of an open file: at its first read and at every read from offset
+ * 0, as Linux's seq_file does, so that a file opened before an exec shows the new program
+ * (/proc/self/cmdline opened by the shell for tr) and procps' lseek-and-read of an open
+ * /proc/meminfo or /proc/uptime sees fresh values. 0 or -errno.
+ */
+static int proc_generate(struct file *f)
+{
+	const struct proc_inode *pi = f->inode->private;
+	struct procfs_buf *b;
+	struct task *t = NULL;
+	int r;
+
+	if (pi->pid && !(t = procfs_task(pi)))
+		return -ESRCH;
+	b = kzalloc(sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->max = pi->ent->max ? pi->ent->max : PROCFS_BUF_DEFAULT;
+	r = pi->ent->show(b, pi, t);
+	if (!r)
+		r = b->err;
+	if (r) {
+		kfree(b->data);
+		kfree(b);
+		return r;
+	}
+	proc_buf_free(f);
+	f->private = b;
+	return 0;
+}
+
+static void proc_file_release(struct inode *inode, struct file *f)
+{
+	proc_buf_free(f);
+}
+
 static ssize_t proc_file_read(struct file *f, struct iov_iter *to, loff_t *pos)
 {
-	struct procfs_buf *b = f->private;
+	const struct proc_inode *pi = f->inode->private;
+	struct procfs_buf *b;
 	size_t n, done;
 
-	if (!b || *pos < 0 || (u64)*pos >= b->len)
+	if (!pi->ent->show || *pos < 0)
+		return 0;
+	if (!f->private || *pos == 0) {
+		int r = proc_generate(f);
+
+		if (r)
+			return r;
+	}
+	b = f->private;
+	if ((u64)*pos >= b->len)
 		return 0;
 	n = min(b->len - (size_t)*pos, to->count);
 	done = iter_copy_to(to, b->data + *pos, n);

@@ -310,6 +310,31 @@ struct inode *tmpfs_new_inode(struct super_block *sb, struct inode *dir, u32 mod
 	return inode;
 }
 
+/*
+ * The options Linux shows for a tmpfs (shmem_show_options): those that differ from the
+ * defaults (half of memory for size and nr_inodes, mode 1777, owner root).
+ */
+static void tmpfs_show_options(struct super_block *sb, char *buf, size_t len)
+{
+	struct tmpfs_sb *sbi = TMPFS_SB(sb);
+	u64 dflt = sbi->dflt_max;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (sbi->max_pages != dflt)
+		n += ksnprintf(buf + n, len - n, ",size=%lluk",
+			       (unsigned long long)sbi->max_pages * (PAGE_SIZE / 1024));
+	if (n < len && sbi->max_inodes != dflt)
+		n += ksnprintf(buf + n, len - n, ",nr_inodes=%llu",
+			       (unsigned long long)sbi->max_inodes);
+	if (n < len && sbi->mode != 01777)
+		n += ksnprintf(buf + n, len - n, ",mode=%03o", sbi->mode);
+	if (n < len && sbi->uid)
+		n += ksnprintf(buf + n, len - n, ",uid=%u", sbi->uid);
+	if (n < len && sbi->gid)
+		ksnprintf(buf + n, len - n, ",gid=%u", sbi->gid);
+}
+
 /* Give back a superblock that never had a mount (sb_alloc has no undo of its own). */
 static void sb_discard(struct super_block *sb)
 {
@@ -333,6 +358,12 @@ int tmpfs_fill_super(struct file_system_type *type, const struct tmpfs_opts *opt
 		goto out_discard;
 	sbi->max_pages = opts->max_pages;
 	sbi->max_inodes = opts->max_inodes;
+	sbi->dflt_max = page_nr_total() / 2;
+	sbi->mode = opts->mode & 07777;
+	sbi->uid = opts->uid;
+	sbi->gid = opts->gid;
+	if (type == &tmpfs_fs_type) /* not ramfs, devtmpfs, devpts */
+		sb->show_options = tmpfs_show_options;
 	sb->magic = type == &ramfs_fs_type ? RAMFS_MAGIC : TMPFS_MAGIC;
 	sb->flags |= flags & MS_RDONLY;
 	sb->statfs = tmpfs_statfs;

@@ -22,6 +22,8 @@ struct tmpfs_sb {
 	u64 used_pages;  /* data frames held by the files of this instance */
 	u64 max_inodes;  /* nr_inodes= limit; 0: no limit */
 	u64 nr_inodes;   /* live inodes of this instance */
+	u64 dflt_max;    /* the default size and nr_inodes when mounted (half of memory) */
+	u32 mode, uid, gid; /* the root directory's as mounted (mode=, uid=, gid=) */
 };
 
 /*

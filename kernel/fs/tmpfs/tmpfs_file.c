@@ -134,10 +134,15 @@ static ssize_t tmpfs_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return (ssize_t)done;
 }
 
-/* A write by an unprivileged task drops set-user-id (and group-executable set-group-id). */
+/*
+ * A write by an unprivileged task drops set-user-id (and group-executable set-group-id);
+ * a write by anyone drops file capabilities.
+ */
 static void remove_privs(struct inode *inode)
 {
 	u32 kill = S_ISUID;
+
+	fcaps_kill(inode);
 
 	if (inode->mode & S_IXGRP)
 		kill |= S_ISGID;
@@ -318,9 +323,18 @@ static long tmpfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 	return 0;
 }
 
+/* ->data_pages: a page with a frame holds data (Linux's shmem: swapped pages too). */
+static int tmpfs_data_pages(struct inode *inode, u64 first, u32 n, u8 *present)
+{
+	for (u32 i = 0; i < n; i++)
+		present[i] = frame_lookup(inode, first + i) != 0;
+	return 0;
+}
+
 const struct inode_operations tmpfs_file_iops = {
 	.setattr = tmpfs_setattr,
 	.get_page = tmpfs_get_page,
+	.data_pages = tmpfs_data_pages,
 	TMPFS_XATTR_IOPS,
 };
 
