@@ -26,6 +26,7 @@
 #include <linux/securebits.h>
 
 #include "kselftest_harness.h"
+#include "proc_status.h"
 
 #define BIT(cap) (1ULL << (cap))
 #define FS_CAPS                                                                        \
@@ -60,24 +61,6 @@ static int set_caps(const struct caps *c)
 		d[i].inheritable = (uint32_t)(c->inh >> (32 * i));
 	}
 	return syscall(SYS_capset, &h, d) ? errno : 0;
-}
-
-/* The value of "Name:\t%llx" in /proc/self/status, or ~0 when missing. */
-static uint64_t status_caps(const char *name)
-{
-	char line[256];
-	uint64_t v = ~0ULL;
-	size_t n = strlen(name);
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return v;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, name, n) && line[n] == ':')
-			v = strtoull(line + n + 1, NULL, 16);
-	}
-	fclose(f);
-	return v;
 }
 
 static uint64_t ambient_set(void)
@@ -157,11 +140,11 @@ TEST(root_starts_with_its_sets_and_proc_status_shows_them)
 	EXPECT_EQ(c.prm, c.eff);
 	EXPECT_NE(0, c.eff & BIT(CAP_CHOWN));
 	EXPECT_NE(0, c.eff & BIT(CAP_SETUID));
-	EXPECT_EQ(c.inh, status_caps("CapInh"));
-	EXPECT_EQ(c.prm, status_caps("CapPrm"));
-	EXPECT_EQ(c.eff, status_caps("CapEff"));
-	EXPECT_EQ(bounding_set(), status_caps("CapBnd"));
-	EXPECT_EQ(0, status_caps("CapAmb"));
+	EXPECT_EQ(c.inh, proc_status_hex("CapInh"));
+	EXPECT_EQ(c.prm, proc_status_hex("CapPrm"));
+	EXPECT_EQ(c.eff, proc_status_hex("CapEff"));
+	EXPECT_EQ(bounding_set(), proc_status_hex("CapBnd"));
+	EXPECT_EQ(0, proc_status_hex("CapAmb"));
 	EXPECT_EQ(-1, prctl(PR_CAPBSET_READ, CAP_LAST_CAP + 1, 0, 0, 0));
 	EXPECT_EQ(EINVAL, errno);
 }
@@ -181,7 +164,7 @@ TEST(dropping_an_effective_capability_makes_the_call_fail)
 	low = c;
 	low.eff &= ~(BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_DAC_READ_SEARCH));
 	ASSERT_EQ(0, set_caps(&low));
-	EXPECT_EQ(low.eff, status_caps("CapEff"));
+	EXPECT_EQ(low.eff, proc_status_hex("CapEff"));
 	EXPECT_EQ(-1, chown(path, 1234, 1234));
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_EQ(-1, open(path, O_RDONLY));
@@ -219,7 +202,7 @@ TEST(keepcaps_across_setuid_then_capset_raises_again)
 	want = now;
 	want.eff = BIT(CAP_SETUID) | BIT(CAP_CHOWN);
 	EXPECT_EQ(0, set_caps(&want));
-	EXPECT_EQ(want.eff, status_caps("CapEff"));
+	EXPECT_EQ(want.eff, proc_status_hex("CapEff"));
 	EXPECT_EQ(0, setuid(2000)); /* CAP_SETUID in effect again while uid 1000 */
 	EXPECT_EQ(2000, getuid());
 }
@@ -238,9 +221,9 @@ TEST(setuid_without_keepcaps_clears_and_seteuid_switches_effective)
 	EXPECT_EQ(c.prm, now.eff);
 	/* setfsuid to a user drops only the filesystem capabilities, and back raises them. */
 	setfsuid(1000);
-	EXPECT_EQ(c.eff & ~FS_CAPS, status_caps("CapEff"));
+	EXPECT_EQ(c.eff & ~FS_CAPS, proc_status_hex("CapEff"));
 	setfsuid(0);
-	EXPECT_EQ(c.eff, status_caps("CapEff"));
+	EXPECT_EQ(c.eff, proc_status_hex("CapEff"));
 	ASSERT_EQ(0, setresuid(1000, 1000, 1000));
 	ASSERT_EQ(0, get_caps(&now));
 	EXPECT_EQ(0, now.eff);
@@ -264,7 +247,7 @@ TEST(ambient_capabilities_survive_execve_of_a_non_root_program)
 	ASSERT_EQ(0, set_caps(&want));
 	ASSERT_EQ(0, prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_CHOWN, 0, 0));
 	EXPECT_EQ(1, prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_CHOWN, 0, 0));
-	EXPECT_EQ(BIT(CAP_CHOWN), status_caps("CapAmb"));
+	EXPECT_EQ(BIT(CAP_CHOWN), proc_status_hex("CapAmb"));
 	ASSERT_EQ(0, exec_report(&got, &amb, &raw));
 	EXPECT_EQ(BIT(CAP_CHOWN), got.prm);
 	EXPECT_EQ(BIT(CAP_CHOWN), got.eff);
@@ -292,7 +275,7 @@ TEST(bounding_set_drop_limits_what_root_gets_at_execve)
 	EXPECT_EQ(0, raw);
 	ASSERT_EQ(0, prctl(PR_CAPBSET_DROP, CAP_NET_RAW, 0, 0, 0));
 	EXPECT_EQ(0, prctl(PR_CAPBSET_READ, CAP_NET_RAW, 0, 0, 0));
-	EXPECT_EQ(bounding_set(), status_caps("CapBnd"));
+	EXPECT_EQ(bounding_set(), proc_status_hex("CapBnd"));
 	ASSERT_EQ(0, exec_report(&got, &amb, &raw));
 	EXPECT_EQ(c.prm & bounding_set(), got.prm);
 	EXPECT_EQ(got.prm, got.eff);

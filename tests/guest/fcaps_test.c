@@ -26,6 +26,7 @@
 #include <linux/capability.h>
 
 #include "kselftest_harness.h"
+#include "proc_status.h"
 
 #define USER 1000
 #define CAPS "security.capability"
@@ -41,28 +42,10 @@ struct report {
 	int dumpable;
 };
 
-/* The value of "Name:\t%llx" in /proc/self/status, or ~0 when missing. */
-static unsigned long long status_hex(const char *name)
-{
-	char line[256];
-	unsigned long long v = ~0ULL;
-	size_t n = strlen(name);
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return v;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, name, n) && line[n] == ':')
-			v = strtoull(line + n + 1, NULL, 16);
-	}
-	fclose(f);
-	return v;
-}
-
 static int report_main(void)
 {
-	printf("%llx %llx %llx %lu %d\n", status_hex("CapPrm"), status_hex("CapEff"),
-	       status_hex("CapInh"), getauxval(AT_SECURE), prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
+	printf("%llx %llx %llx %lu %d\n", proc_status_hex("CapPrm"), proc_status_hex("CapEff"),
+	       proc_status_hex("CapInh"), getauxval(AT_SECURE), prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
 	return 0;
 }
 

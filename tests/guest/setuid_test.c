@@ -25,6 +25,7 @@
 #include <linux/securebits.h>
 
 #include "kselftest_harness.h"
+#include "proc_status.h"
 
 #define USER 1000
 #define GROUP 2000
@@ -38,24 +39,6 @@ struct report {
 	unsigned status_uid;
 };
 
-/* The value of "Name:\t%llx" in /proc/self/status, or ~0 when missing. */
-static unsigned long long status_hex(const char *name)
-{
-	char line[256];
-	unsigned long long v = ~0ULL;
-	size_t n = strlen(name);
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return v;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, name, n) && line[n] == ':')
-			v = strtoull(line + n + 1, NULL, 16);
-	}
-	fclose(f);
-	return v;
-}
-
 static int report_main(void)
 {
 	uid_t r, e, s;
@@ -65,8 +48,8 @@ static int report_main(void)
 	if (getresuid(&r, &e, &s) || getresgid(&rg, &eg, &sg) || stat("/proc/self/status", &st))
 		return 1;
 	printf("%u %u %u %u %u %u %lu %d %llx %llx %u\n", r, e, s, rg, eg, sg,
-	       getauxval(AT_SECURE), prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), status_hex("CapEff"),
-	       status_hex("CapPrm"), (unsigned)st.st_uid);
+	       getauxval(AT_SECURE), prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), proc_status_hex("CapEff"),
+	       proc_status_hex("CapPrm"), (unsigned)st.st_uid);
 	return 0;
 }
 
@@ -205,7 +188,7 @@ TEST_F(mnt, a_plain_copy_keeps_the_users_ids)
 
 TEST_F(mnt, setuid_root_gives_euid_0_full_capabilities_and_secure_mode)
 {
-	unsigned long long bnd = status_hex("CapBnd");
+	unsigned long long bnd = proc_status_hex("CapBnd");
 	struct report r;
 
 	ASSERT_EQ(0, copy_self(self->path, 0, 0, 04755));
@@ -317,7 +300,7 @@ TEST_F(mnt, a_shared_fs_struct_ignores_the_setuid_bit)
 /* capabilities(7): root's real uid keeps the permitted set, the effective set empties. */
 TEST_F(mnt, root_running_a_setuid_user_program_loses_effective_capabilities)
 {
-	unsigned long long bnd = status_hex("CapBnd");
+	unsigned long long bnd = proc_status_hex("CapBnd");
 	struct report r;
 
 	ASSERT_EQ(0, copy_self(self->path, USER, 0, 04755));
