@@ -141,6 +141,13 @@ static void stub_child(int prog, int extra)
 	for (int fd = 0; fd < 3; fd++)
 		close(fd);
 	syscall(SYS_close_range, STUB_PHYSMEM_FD + (extra >= 0 ? 2 : 1), ~0U, CLOSE_RANGE_CLOEXEC);
+	/* The windows (read-only files, their sources above them): dup2 clears close-on-exec. */
+	for (int id = 0; id < STUB_WINDOW_MAX; id++) {
+		int w = os_window_fd(id);
+
+		if (w >= 0 && dup2(w, STUB_WINDOW_FD + id) < 0)
+			_exit(126);
+	}
 	personality(ADDR_NO_RANDOMIZE);
 	setrlimit(RLIMIT_STACK, &rl);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)

@@ -321,6 +321,8 @@ void frame_get(phys_t p)
 {
 	struct page *pg = phys_to_page(p);
 
+	if (phys_is_window(p))
+		return;
 	BUG_ON(pg->refcount <= 0);
 	pg->refcount++;
 }
@@ -329,6 +331,8 @@ void frame_put(phys_t p)
 {
 	struct page *pg = phys_to_page(p);
 
+	if (phys_is_window(p))
+		return;
 	BUG_ON(pg->refcount <= 0);
 	if (--pg->refcount == 0)
 		page_free(pg, 0);
