@@ -10,8 +10,7 @@ load helpers.bash
 IMAGE=${IMAGE:-$ROOT/build/rootfs.ext4}
 
 setup_file() {
-	grep -q '^#define CONFIG_EXT4 1' "$ROOT/build/autoconf.h" &&
-		grep -q '^#define CONFIG_UBD 1' "$ROOT/build/autoconf.h" || return 0
+	grep -q '^#define CONFIG_UBD_SHARE 1' "$ROOT/build/autoconf.h" || return 0
 	[ -f "$IMAGE" ] || return 0
 	cd "$BATS_FILE_TMPDIR" || return 1
 	cp --sparse=always "$IMAGE" backing.ext4
@@ -28,9 +27,8 @@ sys.stdout.buffer.write(b"".join(bytes((97 + (p + i) % 26) for i in range(4096))
 }
 
 setup() {
-	grep -q '^#define CONFIG_EXT4 1' "$ROOT/build/autoconf.h" &&
-		grep -q '^#define CONFIG_UBD 1' "$ROOT/build/autoconf.h" ||
-		skip "umlite was built without CONFIG_EXT4 or CONFIG_UBD"
+	grep -q '^#define CONFIG_UBD_SHARE 1' "$ROOT/build/autoconf.h" ||
+		skip "umlite was built without CONFIG_UBD_SHARE"
 	[ -f "$IMAGE" ] || skip "$IMAGE not built (make test builds it)"
 	cd "$BATS_TEST_TMPDIR" || return 1
 	BACKING=$BATS_FILE_TMPDIR/backing.ext4
