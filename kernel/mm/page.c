@@ -38,6 +38,9 @@
 char *physmem_base;
 phys_t physmem_size;
 struct page *page_array;
+/* Windows (page.h, mm/window.c): the kernel's mappings, and what phys_to_page gives. */
+char *window_virt[PHYS_WINDOW_MAX];
+struct page window_page = { .flags = PG_RESERVED, .refcount = 1 << 30 };
 
 static int physmem_fd = -1;
 static unsigned long nr_frames, first_free, carve_next, nr_free, nr_dirty;

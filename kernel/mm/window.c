@@ -23,10 +23,6 @@
 #include "page.h"
 #include "task.h"
 
-char *window_virt[PHYS_WINDOW_MAX];
-/* What phys_to_page gives for a window page: reserved, and "shared" (never reused). */
-struct page window_page = { .flags = PG_RESERVED, .refcount = 1 << 30 };
-
 static int nr_windows;
 static bool sealed;
 u64 window_nr_shared;
