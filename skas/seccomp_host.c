@@ -33,8 +33,9 @@
  *     on an eventfd (it runs on the kernel's CPU: two context switches). Its own filter
  *     allows, from the stub page, only mmap of the physmem descriptor (MAP_SHARED |
  *     MAP_FIXED) or of a window descriptor (the same, never PROT_WRITE: read-only backing
- *     files of disks, opened O_RDONLY, so the host refuses write access too), munmap and mprotect below UM_TASK_SIZE, futex WAIT on that word and its
- *     8-byte reports on the eventfd; anything else kills the process.
+ *     files of disks, opened O_RDONLY, so the host refuses write access too), munmap
+ *     and mprotect below UM_TASK_SIZE, futex WAIT on that word and its 8-byte reports on
+ *     the eventfd; anything else kills the process.
  * ptrace is used only on the leader: to run the stub's setup, then to spawn guest threads.
  * A guest thread is never ended: when its guest thread is gone the kernel parks it in its
  * hand-off for the next thread of the address space (seccomp.c).

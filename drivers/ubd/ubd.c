@@ -365,7 +365,8 @@ static void ubd_share_file(struct ubd *dev)
 	struct ubd_host_stat st;
 	int fd = dev->is_cow ? dev->cow.backing_fd : dev->fd;
 
-	if (!IS_ENABLED(CONFIG_UBD_SHARE) || !ubd_share || (!dev->is_cow && !dev->ro) || fd < 0 || ubd_host_fstat(fd, &st) < 0)
+	if (!IS_ENABLED(CONFIG_UBD_SHARE) || !ubd_share || (!dev->is_cow && !dev->ro) || fd < 0 ||
+	    ubd_host_fstat(fd, &st) < 0)
 		return;
 	if (dev->is_cow && st.size < dev->cow.info.size)
 		return;

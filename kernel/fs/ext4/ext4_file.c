@@ -513,7 +513,7 @@ static void zero_tail(struct inode *inode, u64 size)
 	if (!off || !slot || !*slot)
 		return;
 	if (*slot & PC_WINDOW) {
-		/* Window pages lie wholly inside the file; a page left without a frame is reread. */
+		/* Window pages lie wholly inside the file; one left without a frame is reread. */
 		if (cache_unshare(inode, size >> PAGE_SHIFT, slot_frame(*slot), &fr)) {
 			ext4_drop_pages_range(inode, size >> PAGE_SHIFT, (size >> PAGE_SHIFT) + 1);
 			return;
