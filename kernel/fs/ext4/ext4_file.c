@@ -133,21 +133,25 @@ static int cache_fill(struct inode *inode, u64 index, bool fill)
 		share_lookup(inode, index, span, win);
 	else
 		win[0] = 0;
+	/* Frames first: allocating may reclaim cached pages (window ones too). */
 	for (int i = 0; i < span; i++) {
 		phys_t f;
 
-		if (win[i]) {
-			if (!cache_insert(inode, index + i, win[i], PC_ONDISK | PC_WINDOW))
-				first |= i == 0;
+		if (win[i])
 			continue;
-		}
 		f = cache_frame_alloc(fill ? GFP_KERNEL : GFP_ZERO);
-		if (!f)
+		if (!f) {
+			span = i;
 			break;
+		}
 		segs[n].off = (index + i) << PAGE_SHIFT;
 		segs[n].buf = phys_to_virt(f);
 		segs[n].len = PAGE_SIZE;
 		mapped[n++] = 0;
+	}
+	for (int i = 0; i < span; i++) {
+		if (win[i] && !cache_insert(inode, index + i, win[i], PC_ONDISK | PC_WINDOW))
+			first |= i == 0;
 	}
 	if (fill && n)
 		r = ext4h_read_pages(sbi->h, (u32)inode->ino, inode->size, segs, n, mapped);
@@ -507,7 +511,6 @@ static void zero_tail(struct inode *inode, u64 size)
 {
 	size_t off = size & ~PAGE_MASK;
 	u64 *slot = pcache_slot(&EXT4_I(inode)->pages, size >> PAGE_SHIFT, false);
-
 	phys_t fr;
 
 	if (!off || !slot || !*slot)
