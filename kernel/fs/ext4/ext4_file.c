@@ -10,6 +10,12 @@
  * mappings and readers take their own, so a frame dropped from the cache stays valid for
  * whoever still holds it.
  *
+ * Window pages (ubd_share, DESIGN.md "Sharing pages between instances"): a page whose
+ * 4 KiB block is still in the disk's read-only backing file is not read into a frame; its
+ * slot holds the window address (PC_WINDOW) and mappings map the backing file itself.
+ * Such a page is never written: every writer gets it through page_get_w, which first
+ * copies it into a frame and drops the mappings of the window page (mm_window_zap).
+ *
  * Space: a dirty page whose blocks are not yet allocated on disk reserves them
  * (PC_RESERVED, ext4_sb.reserved), and a write that would need more blocks than the disk
  * has free gets ENOSPC at once, as on Linux, instead of failing at writeback.
