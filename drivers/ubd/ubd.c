@@ -217,8 +217,7 @@ KPARAM("ubd", ubd_setup, KP_PREFIX,
        "                    s sync, d never COW, c no host lock, t no trim\n"
        "  ubd=sync          all ubd devices synchronous (O_SYNC)\n"
        "  ubd=ignore-mtime  accept COW files whose backing file's mtime changed\n"
-       "  ubd_share=on|off  map file pages still in a backing file (or a read-only image)\n"
-       "                    from the host's page cache, shared by every instance (on)");
+       "  ubd_share=on|off  map unmodified backing-file pages from the host, shared (on)");
 
 static int udb_typo(const char *word)
 {

@@ -88,6 +88,12 @@ maps_backing() {
 	assert_equal 0 "$(maps_backing "${pids[0]}")"
 }
 
+@test "--help lists ubd_share whole" {
+	run "$UMLITE" --help
+	assert_status 0
+	assert_contains "$output" "ubd_share=on|off  map unmodified backing-file pages from the host, shared (on)"
+}
+
 @test "the guest counts its shared pages in /proc/vmstat" {
 	run boot c.cow init=/bin/sh -- -c 'cat /f >/dev/null; grep nr_ubd_shared /proc/vmstat'
 	assert_status 0
