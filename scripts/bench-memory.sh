@@ -15,7 +15,10 @@
 #                          scanner took, and its CPU time (ksmd's, from /proc/PID/stat in
 #                          the guest) while merging and once everything is merged
 #   10 instances           ten instances booted from build/rootfs.ext4, each with its own
-#                          COW file, against ten times one (PSS sums)
+#                          COW file, against ten times one (PSS sums), with ubd_share on
+#                          and off; the same with the Debian image ($DEBIAN_IMAGE), each
+#                          instance running python3 (`scripts/bench-memory.sh many 10
+#                          [IMAGE]` runs only this one)
 #   memory manager         umlite-balance --budget 1G over two mem=1G instances: how much
 #                          memory moves to the one that gets busy, and how fast
 #   balloon                uml_mconsole config mem=-256M, then mem=+256M, on an idle
@@ -317,40 +320,56 @@ umid_pss_kb() {
 	pss_kb
 }
 
-# many N: N instances booted from build/rootfs.ext4, each through its own COW file, each
-# having read every program and library once; the sum of their PSS against N times one.
-many() {
-	local n=$1 i one=0 sum=0 d=$WORK/many pids=() script
-	local label="$n instances from one image (own COW files)"
-	script='ls -lR /bin /sbin /usr /etc >/dev/null 2>&1; busybox --list >/dev/null; echo READY
-		sleep 60'
-	if [ ! -f build/rootfs.ext4 ] || ! command -v uml_mconsole >/dev/null; then
-		row "$label" "n/a (build/rootfs.ext4 or uml_mconsole missing)"
-		return
-	fi
-	mkdir -p "$d"
+# many_pss N IMAGE SCRIPT ARGS...: boot one instance from IMAGE (own COW file) running
+# SCRIPT until it says READY and take its PSS, then N at once; prints "ONE SUM" (KiB).
+many_pss() {
+	local n=$1 image=$2 script=$3 i one=0 sum=0 d pids=()
+	shift 3
+	d=$(mktemp -d "$WORK/many.XXXXXX")
 	for ((i = 0; i <= n; i++)); do
 		# (in a subshell: its death by SIGKILL below is not reported by this shell)
-		(timeout -k 5 "$TIMEOUT" "$UMLITE" mem=128M umid="m$i" uml_dir="$d" \
-			ubd0="$WORK/m$i.cow,build/rootfs.ext4" root=/dev/ubda init=/bin/sh -- \
-			-c "$script" >"$WORK/m$i.out" 2>&1 </dev/null; true) 2>/dev/null &
+		(timeout -k 5 "$TIMEOUT" "$UMLITE" mem=128M umid="m$i" uml_dir="$d" "$@" \
+			ubd0="$d/m$i.cow,$image" root=/dev/ubda init=/bin/sh -- \
+			-c "$script" >"$d/m$i.out" 2>&1 </dev/null; true) 2>/dev/null &
 		pids+=($!)
 		if [ "$i" = 0 ]; then # the single instance, measured alone first
-			for _ in $(seq 500); do grep -q READY "$WORK/m0.out" && break; sleep 0.02; done
+			for _ in $(seq 1500); do grep -q READY "$d/m0.out" && break; sleep 0.02; done
 			sleep 0.3
 			one=$(umid_pss_kb "$d/m0")
 			kill -9 "$(cat "$d/m0/pid")" 2>/dev/null
 		fi
 	done
 	for ((i = 1; i <= n; i++)); do
-		for _ in $(seq 1500); do grep -q READY "$WORK/m$i.out" && break; sleep 0.02; done
+		for _ in $(seq 1500); do grep -q READY "$d/m$i.out" && break; sleep 0.02; done
 	done
 	sleep 0.5
 	for ((i = 1; i <= n; i++)); do sum=$((sum + $(umid_pss_kb "$d/m$i"))); done
 	for ((i = 1; i <= n; i++)); do kill -9 "$(cat "$d/m$i/pid" 2>/dev/null)" 2>/dev/null; done
 	{ wait "${pids[@]}"; } 2>/dev/null
-	row "$label" "PSS $(mib "$sum") against $n x one = $(mib $((one * n))) \
-(no sharing between instances yet: DESIGN.md)"
+	echo "$one $sum"
+}
+
+# many N [IMAGE]: N instances booted from build/rootfs.ext4 (or IMAGE: a Debian image,
+# whose instances each run python3), each through its own COW file, each having read
+# every program and library once; the sum of their PSS against N times one, with the
+# image's unmodified pages mapped from the host (ubd_share=on, the default) and without.
+many() {
+	local n=$1 image=${2:-build/rootfs.ext4} on off script
+	local label="$n instances from one image (own COW files)"
+	script='ls -lR /bin /sbin /usr /etc >/dev/null 2>&1; busybox --list >/dev/null; echo READY
+		sleep 60'
+	if [ -n "${2:-}" ]; then
+		label="$n Debian instances running python3"
+		script="python3 -c 'import time; print(\"READY\", flush=True); time.sleep(60)'"
+	fi
+	if [ ! -f "$image" ] || ! command -v uml_mconsole >/dev/null; then
+		row "$label" "n/a ($image or uml_mconsole missing)"
+		return
+	fi
+	read -r one on < <(many_pss "$n" "$image" "$script")
+	read -r _ off < <(many_pss "$n" "$image" "$script" ubd_share=off)
+	row "$label" "PSS $(mib "$on") against $n x one = $(mib $((one * n))); \
+ubd_share=off $(mib "$off")"
 }
 
 # manager: two mem=1G instances under umlite-balance --budget 1G; once they sit at half
@@ -422,11 +441,12 @@ main() {
 	balloon
 	balloon_load
 	many 10
+	many 10 "${DEBIAN_IMAGE:-/work/main/build/debian.ext4}"
 	manager
 }
 
 [ "${1:-}" = balloon ] && { balloon; exit; }
 [ "${1:-}" = balloon-load ] && { balloon_load; exit; }
-[ "${1:-}" = many ] && { many "${2:-10}"; exit; }
+[ "${1:-}" = many ] && { many "${2:-10}" ${3:+"$3"}; exit; }
 [ "${1:-}" = manager ] && { manager; exit; }
 main "$@"

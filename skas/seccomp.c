@@ -148,19 +148,23 @@ static int sc_mm_map(void *ctx, u64 va, u64 len, u64 phys, int prot)
 {
 	struct sc_mm *m = ctx;
 	struct stub_queue *d = m->req;
+	u64 off;
+	int fd = phys_stub_fd(phys, &off);
 
 	if (d->ncalls) {
 		struct stub_call *p = &d->calls[d->ncalls - 1];
 
-		if (p->nr == __NR_mmap && p->args[0] + p->args[1] == va &&
-		    p->args[5] + p->args[1] == phys && p->args[2] == (u64)prot &&
+		if (p->nr == __NR_mmap && p->args[0] + p->args[1] == va && p->args[4] == (u64)fd &&
+		    p->args[5] + p->args[1] == off && p->args[2] == (u64)prot &&
 		    va + len <= UM_TASK_SIZE) {
 			p->args[1] += len;
 			return 0;
 		}
 	}
-	return queue(m, __NR_mmap, va, len, (u64)prot, MAP_SHARED | MAP_FIXED, STUB_PHYSMEM_FD,
-		     phys);
+	/* A window is read-only: its descriptor is refused PROT_WRITE (filter and host). */
+	if (fd != STUB_PHYSMEM_FD && (prot & UM_PROT_WRITE))
+		return -EACCES;
+	return queue(m, __NR_mmap, va, len, (u64)prot, MAP_SHARED | MAP_FIXED, (u64)fd, off);
 }
 
 static int sc_mm_unmap(void *ctx, u64 va, u64 len)

@@ -32,8 +32,10 @@
  *     kernel writes the calls there, bumps the word, wakes it, and waits for its report
  *     on an eventfd (it runs on the kernel's CPU: two context switches). Its own filter
  *     allows, from the stub page, only mmap of the physmem descriptor (MAP_SHARED |
- *     MAP_FIXED), munmap and mprotect below UM_TASK_SIZE, futex WAIT on that word and its
- *     8-byte reports on the eventfd; anything else kills the process.
+ *     MAP_FIXED) or of a window descriptor (the same, never PROT_WRITE: read-only backing
+ *     files of disks, opened O_RDONLY, so the host refuses write access too), munmap
+ *     and mprotect below UM_TASK_SIZE, futex WAIT on that word and its 8-byte reports on
+ *     the eventfd; anything else kills the process.
  * ptrace is used only on the leader: to run the stub's setup, then to spawn guest threads.
  * A guest thread is never ended: when its guest thread is gone the kernel parks it in its
  * hand-off for the next thread of the address space (seccomp.c).
@@ -183,6 +185,7 @@ static struct os_bpf_insn guest_filter[FILTER_MAX], ctl_filter[FILTER_MAX];
 static const struct os_ctl_filter ctl_pins = {
 	.code_lo = STUB_CODE, .code_hi = STUB_CODE + STUB_CODE_SIZE,
 	.physmem_fd = STUB_PHYSMEM_FD, .task_size = UM_TASK_SIZE,
+	.window_fd = STUB_WINDOW_FD, .nr_windows = STUB_WINDOW_MAX,
 	.seq_word = STUB_SC_CONF_SEQ, .event_fd = STUB_EVENT_FD,
 	.done_buf = STUB_SC_CONF_DONE, .failed_buf = STUB_SC_CONF_FAILED,
 };

@@ -165,17 +165,19 @@ static int queue(struct skas_mm *m, long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64
 static int skas_mm_map(void *ctx, u64 va, u64 len, u64 phys, int prot)
 {
 	struct skas_mm *m = ctx;
+	u64 off;
+	int fd = phys_stub_fd(phys, &off);
 
 	if (m->ncalls) {
 		struct stub_call *p = &m->data->calls[m->ncalls - 1];
 
-		if (p->nr == __NR_mmap && p->args[0] + p->args[1] == va &&
-		    p->args[5] + p->args[1] == phys && p->args[2] == (u64)prot) {
+		if (p->nr == __NR_mmap && p->args[0] + p->args[1] == va && p->args[4] == (u64)fd &&
+		    p->args[5] + p->args[1] == off && p->args[2] == (u64)prot) {
 			p->args[1] += len;
 			return 0;
 		}
 	}
-	return queue(m, __NR_mmap, va, len, prot, MAP_SHARED | MAP_FIXED, STUB_PHYSMEM_FD, phys);
+	return queue(m, __NR_mmap, va, len, prot, MAP_SHARED | MAP_FIXED, (u64)fd, off);
 }
 
 static int skas_mm_unmap(void *ctx, u64 va, u64 len)

@@ -6,7 +6,9 @@
  *   - personality ADDR_NO_RANDOMIZE and an 8 MiB stack limit, so the host's own mappings
  *     (stack, vdso, vvar) land at the top of the address space, above UM_TASK_SIZE (checked
  *     once at boot by reading the probe stub's /proc/PID/maps);
- *   - the physmem file at descriptor STUB_PHYSMEM_FD and no other descriptor;
+ *   - the physmem file at descriptor STUB_PHYSMEM_FD, the windows (read-only backing
+ *     files of disks, kernel/mm/window.c) at STUB_WINDOW_FD + id, and no other descriptor
+ *     (the seccomp backend adds its eventfd at STUB_PHYSMEM_FD + 1);
  *   - its own process group (terminal signals never reach it), PR_SET_PDEATHSIG and
  *     PTRACE_O_EXITKILL (it dies with the kernel);
  *   - PTRACE_TRACEME, so it stops at its exec and is traced by the kernel from then on.
@@ -141,6 +143,13 @@ static void stub_child(int prog, int extra)
 	for (int fd = 0; fd < 3; fd++)
 		close(fd);
 	syscall(SYS_close_range, STUB_PHYSMEM_FD + (extra >= 0 ? 2 : 1), ~0U, CLOSE_RANGE_CLOEXEC);
+	/* The windows (read-only files, their sources above them): dup2 clears close-on-exec. */
+	for (int id = 0; id < STUB_WINDOW_MAX; id++) {
+		int w = os_window_fd(id);
+
+		if (w >= 0 && dup2(w, STUB_WINDOW_FD + id) < 0)
+			_exit(126);
+	}
 	personality(ADDR_NO_RANDOMIZE);
 	setrlimit(RLIMIT_STACK, &rl);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)

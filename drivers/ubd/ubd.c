@@ -23,6 +23,7 @@
 #include "fs.h"
 #include "mconsole.h"
 #include "os.h"
+#include "page.h"
 #include "params.h"
 #include "printk.h"
 #include "slab.h"
@@ -52,6 +53,23 @@ static int parse_unit(const char **p)
 		n = n * 10 + (*s++ - '0');
 	*p = s;
 	return n;
+}
+
+bool ubd_share = true;
+
+/* ubd_share=on|off */
+static int ubd_share_setup(const char *word, const char *v)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "1")) {
+		ubd_share = true;
+		return 0;
+	}
+	if (!strcmp(v, "off") || !strcmp(v, "0")) {
+		ubd_share = false;
+		return 0;
+	}
+	printk(KERN_ERR "%s: expected ubd_share=on or ubd_share=off\n", word);
+	return -EINVAL;
 }
 
 static int ubd_global(const char *word, const char *v)
@@ -182,6 +200,8 @@ static int ubd_setup(const char *word)
 	}
 	if (word[3] == '=')
 		return ubd_global(word, word + 4);
+	if (!strncmp(word, "ubd_share=", 10))
+		return ubd_share_setup(word, word + 10);
 	if (ubd_parse(word + 3, &cfg, &n, &error) < 0) {
 		printk(KERN_ERR "%s: %s\n", word, error);
 		return -EINVAL;
@@ -196,7 +216,8 @@ KPARAM("ubd", ubd_setup, KP_PREFIX,
        "                    BACKING, FILE is its UML COW file (made if absent); r read-only,\n"
        "                    s sync, d never COW, c no host lock, t no trim\n"
        "  ubd=sync          all ubd devices synchronous (O_SYNC)\n"
-       "  ubd=ignore-mtime  accept COW files whose backing file's mtime changed");
+       "  ubd=ignore-mtime  accept COW files whose backing file's mtime changed\n"
+       "  ubd_share=on|off  map unmodified backing-file pages from the host, shared (on)");
 
 static int udb_typo(const char *word)
 {
@@ -323,6 +344,34 @@ static int ubd_write(struct block_device *b, u64 off, const void *buf, size_t le
 	return n < 0 ? (n == -ENOSPC ? -ENOSPC : -EIO) : 0;
 }
 
+static phys_t ubd_map_shared(struct block_device *b, u64 off)
+{
+	struct ubd *dev = container_of(b, struct ubd, blk);
+
+	if (!dev->window)
+		return 0;
+	if (dev->is_cow && !ubd_cow_page_in_backing(dev, off))
+		return 0;
+	return dev->window + off;
+}
+
+/*
+ * Make the file no one writes (a COW device's backing file, or the image of a read-only
+ * plain device) a window, so that its pages can be mapped from the host (ubd_share).
+ */
+static void ubd_share_file(struct ubd *dev)
+{
+	struct ubd_host_stat st;
+	int fd = dev->is_cow ? dev->cow.backing_fd : dev->fd;
+
+	if (!IS_ENABLED(CONFIG_UBD_SHARE) || !ubd_share || (!dev->is_cow && !dev->ro) || fd < 0 ||
+	    ubd_host_fstat(fd, &st) < 0)
+		return;
+	if (dev->is_cow && st.size < dev->cow.info.size)
+		return;
+	dev->window = window_register(fd, st.size);
+}
+
 static int ubd_flush(struct block_device *b)
 {
 	struct ubd *dev = container_of(b, struct ubd, blk);
@@ -337,6 +386,7 @@ static const struct block_device_ops ubd_ops = {
 	.read = ubd_read,
 	.write = ubd_write,
 	.flush = ubd_flush,
+	.map_shared = ubd_map_shared,
 };
 
 static int ubd_register(struct ubd *dev)
@@ -346,6 +396,7 @@ static int ubd_register(struct ubd *dev)
 	ksnprintf(b->name, sizeof(b->name), "ubd%c", 'a' + dev->unit);
 	b->dev = MKDEV(UBD_MAJOR, (u32)dev->unit << UBD_SHIFT);
 	b->readonly = dev->ro;
+	b->shareable = dev->window != 0;
 	b->ops = &ubd_ops;
 	b->private = dev;
 	return blkdev_register(b);
@@ -371,6 +422,8 @@ static int ubd_start(struct ubd *dev)
 	dev->fd = -1;
 	dev->cow.fd = dev->cow.backing_fd = -1;
 	r = ubd_open_dev(dev);
+	if (r == 0)
+		ubd_share_file(dev);
 	if (r == 0)
 		r = ubd_register(dev);
 	if (r == 0)

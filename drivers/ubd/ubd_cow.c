@@ -400,3 +400,19 @@ int ubd_cow_write(struct ubd *dev, u64 off, const void *buf, size_t len)
 
 	return r == 0 || r == -ENOMEM || r == -ENOSPC ? r : -EIO;
 }
+
+bool ubd_cow_page_in_backing(struct ubd *dev, u64 off)
+{
+	struct ubd_cow *c = &dev->cow;
+	u64 sec = off / COW_SECTOR_SIZE, n = PAGE_SIZE / COW_SECTOR_SIZE;
+	u64 idx = sec / COW_CHUNK_SECTORS;
+	bool set = false;
+
+	if (c->info.sectorsize != COW_SECTOR_SIZE || off + PAGE_SIZE > c->info.size ||
+	    sec + n > c->nsectors)
+		return false;
+	/* A page never straddles a chunk (16 MiB): one run test says it all. */
+	if (!c->bm.chunks[idx])
+		return true;
+	return cow_bit_run(c->bm.chunks[idx], sec % COW_CHUNK_SECTORS, n, &set) == n && !set;
+}

@@ -50,11 +50,14 @@ struct ubd {
 	int fd;                    /* the image (plain devices) */
 	bool is_cow;
 	struct ubd_cow cow;
+	phys_t window;             /* the read-only file as a window (page.h), or 0 */
 };
 
 /* Global options (ubd=sync, ubd=ignore-mtime). */
 extern bool ubd_global_sync;
 extern bool ubd_ignore_mtime;
+/* ubd_share=on|off: map unmodified blocks of read-only files from the host (default on). */
+extern bool ubd_share;
 
 /* ---- ubd.c */
 /* Open a host file for dev with its flags, take the lock UML takes; fd or -errno (logged). */
@@ -73,5 +76,7 @@ int ubd_cow_read(struct ubd *dev, u64 off, void *buf, size_t len);
 int ubd_cow_write(struct ubd *dev, u64 off, const void *buf, size_t len);
 /* Release what ubd_cow_open took (files and bitmap). */
 void ubd_cow_close(struct ubd *dev);
+/* Is the page at off (4096-aligned, inside the device) wholly in the backing file? */
+bool ubd_cow_page_in_backing(struct ubd *dev, u64 off);
 
 #endif

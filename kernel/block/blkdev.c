@@ -119,6 +119,14 @@ static u64 range_sectors(u64 off, size_t len)
 	return (off + len - 1) / BLK_SECTOR_SIZE - off / BLK_SECTOR_SIZE + 1;
 }
 
+phys_t blkdev_map_shared(struct block_device *b, u64 off)
+{
+	if (!b->shareable || !b->ops->map_shared || (off & (PAGE_SIZE - 1)) ||
+	    !in_range(b, off, PAGE_SIZE))
+		return 0;
+	return b->ops->map_shared(b, off);
+}
+
 int blkdev_read(struct block_device *b, u64 off, void *buf, size_t len)
 {
 	int r;

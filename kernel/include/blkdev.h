@@ -22,6 +22,12 @@ struct block_device_ops {
 	int (*write)(struct block_device *b, u64 off, const void *buf, size_t len);
 	/* Make written data durable on the host (fsync). NULL: nothing to do. */
 	int (*flush)(struct block_device *b);
+	/*
+	 * The window address (page.h) holding the 4096 bytes at off (4096-aligned) as the
+	 * device reads them now, from a file no one can write (a COW device's backing file
+	 * where every sector is still the backing file's). 0 when there is none. NULL: never.
+	 */
+	phys_t (*map_shared)(struct block_device *b, u64 off);
 };
 
 /* I/O counted by blkdev_read/write/flush since registration (sysfs's block stat file). */
@@ -36,6 +42,7 @@ struct block_device {
 	u32 dev;                           /* device number (MKDEV(major, minor), fs.h) */
 	u64 size;                          /* bytes, a multiple of 512 */
 	bool readonly;                     /* writes fail with -EROFS */
+	bool shareable;                    /* map_shared may give pages (ubd_share) */
 	const struct block_device_ops *ops;
 	void *private;                     /* the driver's */
 	int openers;                       /* mounts and open files using it (removal waits for 0) */
@@ -64,5 +71,7 @@ struct block_device *blkdev_next(struct block_device *prev);
 int blkdev_read(struct block_device *b, u64 off, void *buf, size_t len);
 int blkdev_write(struct block_device *b, u64 off, const void *buf, size_t len);
 int blkdev_flush(struct block_device *b);
+/* The driver's map_shared for the page at off (bounds and alignment checked), or 0. */
+phys_t blkdev_map_shared(struct block_device *b, u64 off);
 
 #endif

@@ -20,6 +20,7 @@
 #include <linux/mman.h>
 
 struct file;
+struct inode;
 struct task;
 struct ksm_mm;
 
@@ -134,6 +135,14 @@ void mm_exec_layout(struct mm *mm);
 int mm_check_file_map(struct file *f, unsigned prot, unsigned vmflags);
 /* The hidden file behind a MAP_SHARED|MAP_ANONYMOUS mapping (referenced), or ERR_PTR. */
 struct file *mm_shared_anon_file(u64 len);
+
+/* ---- mm/window.c */
+/*
+ * Page index of inode stopped being the window page win in the page cache (it was
+ * copied into a frame to be written): drop every page-table entry still mapping win
+ * there, so the next access faults in the new frame.
+ */
+void mm_window_zap(struct inode *inode, u64 index, phys_t win);
 
 /* ---- mm/idle_sample.c: active memory estimated by sampling (ESX) */
 struct idle_sample_stats {

@@ -11,6 +11,7 @@
 
 #include "kernel.h"
 #include "list.h"
+#include "as-layout.h"
 
 /* struct page flags */
 #define PG_FREE 0x1     /* head of a free buddy block */
@@ -48,8 +49,49 @@ extern char *physmem_base;
 extern phys_t physmem_size;
 extern struct page *page_array;
 
+/*
+ * Windows (kernel/mm/window.c): read-only host files (the backing files of disks) made
+ * mappable like physmem. Window i is the "physical" range [PHYS_WINDOW_BASE + i *
+ * PHYS_WINDOW_SIZE, + the file's size): far above any physmem offset and still inside
+ * PTE_FRAME_MASK. A page there is not a frame: no struct page of its own, no reference
+ * counts (frame_get/frame_put ignore it; phys_to_page gives window_page, which looks
+ * reserved and shared, so code that would free, swap or reuse a frame in place leaves it
+ * alone). The kernel reads it through its own read-only mapping of the file: writing it
+ * would fault, and the host never lets anyone write it.
+ */
+#define PHYS_WINDOW_BASE (1ULL << 46)
+#define PHYS_WINDOW_SHIFT 40
+#define PHYS_WINDOW_SIZE (1ULL << PHYS_WINDOW_SHIFT)
+#define PHYS_WINDOW_MAX 16
+
+extern char *window_virt[PHYS_WINDOW_MAX];
+extern struct page window_page;
+
+static inline bool phys_is_window(phys_t p)
+{
+	return p >= PHYS_WINDOW_BASE;
+}
+
+/*
+ * Where a mode maps phys from: the stub's descriptor (the physmem file, or a window's) and
+ * the offset in that file.
+ */
+static inline int phys_stub_fd(phys_t p, u64 *off)
+{
+	if (phys_is_window(p)) {
+		*off = p & (PHYS_WINDOW_SIZE - 1);
+		return STUB_WINDOW_FD + (int)(((p - PHYS_WINDOW_BASE) >> PHYS_WINDOW_SHIFT) &
+					      (PHYS_WINDOW_MAX - 1));
+	}
+	*off = p;
+	return STUB_PHYSMEM_FD;
+}
+
 static inline void *phys_to_virt(phys_t p)
 {
+	if (unlikely(phys_is_window(p)))
+		return window_virt[((p - PHYS_WINDOW_BASE) >> PHYS_WINDOW_SHIFT) &
+				   (PHYS_WINDOW_MAX - 1)] + (p & (PHYS_WINDOW_SIZE - 1));
 	return physmem_base + p;
 }
 
@@ -60,6 +102,8 @@ static inline phys_t virt_to_phys(const void *v)
 
 static inline struct page *phys_to_page(phys_t p)
 {
+	if (unlikely(phys_is_window(p)))
+		return &window_page;
 	return &page_array[p >> PAGE_SHIFT];
 }
 
@@ -118,6 +162,19 @@ unsigned long page_release_free(void);
  * number of frames released. Called periodically (mm/reclaim.c).
  */
 unsigned long page_release_aged(void);
+
+/* ---- mm/window.c */
+/*
+ * Make the open, read-only host file host_fd (size bytes) a window; returns its base
+ * "physical" address, or 0 when it cannot be one (too many, too large, registration
+ * closed because address spaces exist, or the host refused). Never fails loudly: the
+ * caller then simply does not share.
+ */
+phys_t window_register(int host_fd, u64 size);
+/* Close registration (the first address space is being made). */
+void window_seal(void);
+/* Page-cache pages currently shared from windows (kept by the filesystems). */
+extern u64 window_nr_shared;
 
 /* ---- mm/reclaim.c */
 /* Start the periodic release of freed memory to the host (needs the clock). */

@@ -83,6 +83,7 @@ static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 {
 	phys_t old = *pte & PTE_FRAME_MASK, f = 0;
 
+	/* (A window page, page.h, looks shared: it is always copied, never written.) */
 	if (phys_to_page(old)->refcount == 1) {
 		/* Written in place: any copy on swap (swap.h) is no longer its content. */
 		phys_to_page(old)->flags &= ~PG_SWAPCACHE;

@@ -19,6 +19,7 @@ struct mm *mm_alloc(void)
 
 	if (!mm)
 		return ERR_PTR(-ENOMEM);
+	window_seal(); /* stubs are started from here on: no new window reaches them */
 	pgd = frame_alloc(GFP_ZERO | GFP_USER);
 	if (!pgd) {
 		kfree(mm);

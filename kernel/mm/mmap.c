@@ -246,9 +246,17 @@ long mm_map_region(struct mm *mm, uaddr_t addr, u64 len, unsigned prot, unsigned
 
 static void protect_pte(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
 {
-	/* Shared mappings may write in place; private pages keep their COW state. */
-	if (*(unsigned *)arg & VM_SHARED)
-		*pte |= PTE_WRITE;
+	if (!(*(unsigned *)arg & VM_SHARED))
+		return; /* private pages keep their COW state */
+	if (phys_is_window(*pte & PTE_FRAME_MASK)) {
+		/* Read-only by nature: the next fault asks the file for a writable frame. */
+		if (*pte & PTE_HOSTMAP)
+			um_mode->mm_unmap(mm->mode_ctx, addr, PAGE_SIZE);
+		*pte = 0;
+		mm->rss--;
+		return;
+	}
+	*pte |= PTE_WRITE; /* shared mappings may write in place */
 }
 
 struct host_protect {

@@ -38,6 +38,9 @@
 char *physmem_base;
 phys_t physmem_size;
 struct page *page_array;
+/* Windows (page.h, mm/window.c): the kernel's mappings, and what phys_to_page gives. */
+char *window_virt[PHYS_WINDOW_MAX];
+struct page window_page = { .flags = PG_RESERVED, .refcount = 1 << 30 };
 
 static int physmem_fd = -1;
 static unsigned long nr_frames, first_free, carve_next, nr_free, nr_dirty;
@@ -321,6 +324,8 @@ void frame_get(phys_t p)
 {
 	struct page *pg = phys_to_page(p);
 
+	if (phys_is_window(p))
+		return;
 	BUG_ON(pg->refcount <= 0);
 	pg->refcount++;
 }
@@ -329,6 +334,8 @@ void frame_put(phys_t p)
 {
 	struct page *pg = phys_to_page(p);
 
+	if (phys_is_window(p))
+		return;
 	BUG_ON(pg->refcount <= 0);
 	if (--pg->refcount == 0)
 		page_free(pg, 0);

@@ -30,6 +30,8 @@
 #define TRAPPED 0x7badL
 #define TASK_SIZE 0x7fc000000000UL
 
+#define WINDOW_FD 16 /* the windows pinned in the control filter: [16, 32) */
+
 static uint8_t *code;              /* the stub page: "syscall; ret" at 0, a restorer at 16 */
 static volatile uint32_t word;     /* the pinned futex word */
 static int efd;                    /* the control thread's eventfd */
@@ -93,6 +95,7 @@ static int under_filter(int ctl, int physfd, int (*fn)(int), int *status)
 		.code_lo = lo, .code_hi = hi, .physmem_fd = (uint64_t)physfd, .task_size = TASK_SIZE,
 		.seq_word = (uint64_t)&word, .event_fd = (uint64_t)efd,
 		.done_buf = (uint64_t)&done, .failed_buf = (uint64_t)&failed,
+		.window_fd = WINDOW_FD, .nr_windows = 16,
 	};
 	int len = ctl ? os_seccomp_ctl_filter(prog, 256, &pins)
 		      : os_seccomp_guest_filter(prog, 256, lo, hi,
@@ -275,6 +278,37 @@ TEST_F(filters, the_control_thread_maps_the_physmem_descriptor_below_the_stub)
 	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
 }
 
+/* A window descriptor (a read-only file in a real stub): mapped read-only and executable. */
+static int ctl_window(int fd)
+{
+	long a = inside(SYS_mmap, 0x200000000L, 4096, PROT_READ | PROT_EXEC,
+			MAP_SHARED | MAP_FIXED, WINDOW_FD + 3, 0);
+
+	return a == 0x200000000L ? 0 : 1;
+}
+
+TEST_F(filters, the_control_thread_maps_a_window_read_only)
+{
+	int st;
+
+	ASSERT_EQ(WINDOW_FD + 3, dup2(self->physfd, WINDOW_FD + 3));
+	EXPECT_EQ(0, under_filter(1, self->physfd, ctl_window, &st));
+	close(WINDOW_FD + 3);
+}
+
+static int ctl_window_write(int fd)
+{
+	inside(SYS_mmap, 0x200000000L, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+	       WINDOW_FD, 0);
+	return 0;
+}
+
+static int ctl_past_windows(int fd)
+{
+	inside(SYS_mmap, 0x200000000L, 4096, PROT_READ, MAP_SHARED | MAP_FIXED, WINDOW_FD + 16, 0);
+	return 0;
+}
+
 static int ctl_other_fd(int fd)
 {
 	inside(SYS_mmap, 0x200000000L, 4096, PROT_READ, MAP_SHARED | MAP_FIXED, fd + 1, 0);
@@ -326,7 +360,8 @@ static int ctl_wake(int fd)
 TEST_F(filters, anything_else_kills_the_control_thread)
 {
 	int (*const fns[])(int) = { ctl_other_fd, ctl_not_fixed, ctl_above, ctl_outside,
-				   ctl_exec_bit, ctl_other_report, ctl_other_fd_report, ctl_wake };
+				   ctl_exec_bit, ctl_other_report, ctl_other_fd_report, ctl_wake,
+				   ctl_window_write, ctl_past_windows };
 
 	for (unsigned i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
 		int st;

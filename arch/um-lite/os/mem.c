@@ -60,6 +60,43 @@ int os_map_shared(int fd, uint64_t off, uint64_t len, void **addr)
 	return 0;
 }
 
+#define WINDOW_MAX 16
+#define WINDOW_FD_MIN 64 /* above STUB_WINDOW_FD + STUB_WINDOW_MAX: dup2 there clobbers none */
+
+static int window_fds[WINDOW_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1,
+				      -1, -1, -1, -1, -1, -1, -1, -1 };
+
+int os_window_register(int id, int fd, uint64_t len, void **addr)
+{
+	int flags = fcntl(fd, F_GETFL), dup;
+	void *p;
+
+	if (id < 0 || id >= WINDOW_MAX || window_fds[id] >= 0 || !len)
+		return -EINVAL;
+	if (flags < 0)
+		return -errno;
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		return -EACCES;
+	dup = fcntl(fd, F_DUPFD_CLOEXEC, WINDOW_FD_MIN);
+	if (dup < 0)
+		return -errno;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, dup, 0);
+	if (p == MAP_FAILED) {
+		int err = -errno;
+
+		close(dup);
+		return err;
+	}
+	window_fds[id] = dup;
+	*addr = p;
+	return 0;
+}
+
+int os_window_fd(int id)
+{
+	return id >= 0 && id < WINDOW_MAX ? window_fds[id] : -1;
+}
+
 int os_punch_hole(int fd, uint64_t off, uint64_t len)
 {
 	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) < 0)

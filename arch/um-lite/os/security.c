@@ -135,6 +135,19 @@ int os_seccomp_ctl_filter(struct os_bpf_insn *prog, size_t max, const struct os_
 			     SCMP_A0(SCMP_CMP_LT, f->task_size), SCMP_A1(SCMP_CMP_LE, f->task_size),
 			     SCMP_A3(SCMP_CMP_EQ, MAP_SHARED | MAP_FIXED),
 			     SCMP_A4(SCMP_CMP_EQ, f->physmem_fd));
+	/*
+	 * Windows: read-only files at [window_fd, + nr_windows) (a power of two, aligned),
+	 * mapped without PROT_WRITE (which the host would refuse anyway).
+	 */
+	if (!r && f->nr_windows)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 5,
+				     SCMP_A0(SCMP_CMP_LT, f->task_size),
+				     SCMP_A1(SCMP_CMP_LE, f->task_size),
+				     SCMP_A2(SCMP_CMP_MASKED_EQ, ~(uint64_t)(PROT_READ | PROT_EXEC),
+					     0),
+				     SCMP_A3(SCMP_CMP_EQ, MAP_SHARED | MAP_FIXED),
+				     SCMP_A4(SCMP_CMP_MASKED_EQ, ~(f->nr_windows - 1),
+					     f->window_fd));
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2,
 				     SCMP_A0(SCMP_CMP_LT, f->task_size),

@@ -36,6 +36,12 @@
 #define PC_SHARED_W 0x2  /* handed out writable through a shared mapping */
 #define PC_ONDISK 0x4    /* its blocks are allocated on disk (no reservation needed) */
 #define PC_RESERVED 0x8  /* dirty and holding a block reservation (ext4_sb.reserved) */
+/*
+ * Not a frame: a window page (page.h), the block as the disk's read-only backing file has
+ * it, mapped from the host's page cache (ubd_share). Clean and read-only: anything that
+ * writes the page first copies it into a frame (ext4_file.c, page_get_w).
+ */
+#define PC_WINDOW 0x10
 #define PC_FLAGS 0xfffULL
 
 struct ext4_sb {
@@ -145,16 +151,19 @@ int ext4_data_pages(struct inode *inode, u64 first, u32 n, u8 *present);
  * The tree itself is struct pcache (pcache.h): a slot cleared in a pcache_walk must be
  * reported with ext4_cache_removed; pages.nr is kept by ext4_cache_added/removed.
  */
-/* Account a new cached page / a page dropped, and keep the inode on the LRU. */
-void ext4_cache_added(struct ext4_inode *ei);
-void ext4_cache_removed(struct ext4_inode *ei);
+/*
+ * Account a new cached page / a page dropped (slot: its value, for the kind), and keep
+ * the inode on the LRU.
+ */
+void ext4_cache_added(struct ext4_inode *ei, u64 slot);
+void ext4_cache_removed(struct ext4_inode *ei, u64 slot);
 /* Mark the inode recently used. */
 void ext4_cache_touch(struct ext4_inode *ei);
 /* Free some cache memory when the guest runs low (writes back, then drops clean pages). */
 void ext4_cache_balance(void);
 /* Free at least want frames if possible; returns the number freed. */
 u64 ext4_cache_reclaim(u64 want);
-/* Frames held by the page cache of every ext4 mount. */
+/* Frames held by the page cache of every ext4 mount (window pages are page.h's count). */
 extern u64 ext4_cached_pages;
 
 /* ---- ext4_index.c: the per-directory name index */

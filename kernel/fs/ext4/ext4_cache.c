@@ -10,7 +10,8 @@
  * Balance: the cache may use at most half of guest memory, and gives pages back whenever
  * free memory falls under 1/16 of it. Reclaim walks the LRU from the least recently used
  * inode: it writes the inode back if it is dirty, then drops its clean pages that nothing
- * else maps (a frame whose only reference is the cache's).
+ * else maps (a frame whose only reference is the cache's), and its window pages (ubd_share:
+ * they cost the guest no frame, only the tree's nodes).
  */
 #include "kernel.h"
 #include "page.h"
@@ -24,16 +25,22 @@ static LIST_HEAD(cache_lru); /* of struct ext4_inode, least recently used first 
 
 /* ---- accounting and the LRU */
 
-void ext4_cache_added(struct ext4_inode *ei)
+void ext4_cache_added(struct ext4_inode *ei, u64 slot)
 {
-	ext4_cached_pages++;
+	if (slot & PC_WINDOW)
+		window_nr_shared++;
+	else
+		ext4_cached_pages++;
 	if (ei->pages.nr++ == 0)
 		list_add_tail(&ei->lru, &cache_lru);
 }
 
-void ext4_cache_removed(struct ext4_inode *ei)
+void ext4_cache_removed(struct ext4_inode *ei, u64 slot)
 {
-	ext4_cached_pages--;
+	if (slot & PC_WINDOW)
+		window_nr_shared--;
+	else
+		ext4_cached_pages--;
 	if (--ei->pages.nr == 0)
 		list_del_init(&ei->lru);
 }

@@ -597,7 +597,23 @@ int ext4h_write_pages(struct ext4h_fs *h, uint32_t ino, const struct ext4h_seg *
 
 /* ---- swap files */
 
+static int map_blocks(struct ext4h_fs *h, uint32_t ino, uint64_t lblk, uint32_t n, uint64_t *pblk,
+		      int written_only);
+
 int ext4h_map_blocks(struct ext4h_fs *h, uint32_t ino, uint64_t lblk, uint32_t n, uint64_t *pblk)
+{
+	return map_blocks(h, ino, lblk, n, pblk, 0);
+}
+
+int ext4h_map_written(struct ext4h_fs *h, uint32_t ino, uint64_t lblk, uint32_t n,
+		      uint64_t *pblk)
+{
+	return map_blocks(h, ino, lblk, n, pblk, 1);
+}
+
+/* ext4h_map_blocks, and with written_only unwritten extents read as holes. */
+static int map_blocks(struct ext4h_fs *h, uint32_t ino, uint64_t lblk, uint32_t n, uint64_t *pblk,
+		      int written_only)
 {
 	struct ext2_inode_large in;
 	struct mapper m;
@@ -619,7 +635,7 @@ int ext4h_map_blocks(struct ext4h_fs *h, uint32_t ino, uint64_t lblk, uint32_t n
 		err = map_block(&m, lblk + i, &p, &uninit, &count);
 		/* A run of one state: contiguous blocks, or a hole. */
 		for (blk64_t k = 0; !err && k < count && i < n; k++, i++)
-			pblk[i] = p ? p + k : 0;
+			pblk[i] = p && !(uninit && written_only) ? p + k : 0;
 	}
 	mapper_reset(&m);
 	free(scratch);

@@ -10,6 +10,12 @@
  * mappings and readers take their own, so a frame dropped from the cache stays valid for
  * whoever still holds it.
  *
+ * Window pages (ubd_share, DESIGN.md "Sharing pages between instances"): a page whose
+ * 4 KiB block is still in the disk's read-only backing file is not read into a frame; its
+ * slot holds the window address (PC_WINDOW) and mappings map the backing file itself.
+ * Such a page is never written: every writer gets it through page_get_w, which first
+ * copies it into a frame and drops the mappings of the window page (mm_window_zap).
+ *
  * Space: a dirty page whose blocks are not yet allocated on disk reserves them
  * (PC_RESERVED, ext4_sb.reserved), and a write that would need more blocks than the disk
  * has free gets ENOSPC at once, as on Linux, instead of failing at writeback.
@@ -18,6 +24,7 @@
  * frame; they are cleared whenever the size shrinks or grows.
  */
 #include "kernel.h"
+#include "mm.h"
 #include "page.h"
 #include "slab.h"
 #include "task.h"
@@ -65,7 +72,7 @@ static int cache_insert(struct inode *inode, u64 index, phys_t f, u64 flags)
 		return -ENOMEM;
 	BUG_ON(*slot);
 	*slot = f | flags;
-	ext4_cache_added(ei);
+	ext4_cache_added(ei, *slot);
 	return 0;
 }
 
@@ -77,45 +84,95 @@ static bool cached(struct inode *inode, u64 index)
 }
 
 /*
+ * Window addresses (page.h) of the pages [index, index + n) that can be mapped from the
+ * disk's read-only backing file instead of read (0 for the others): whole pages of data
+ * the disk has (not beyond its size, nor unwritten extents) in 4 KiB blocks that are still
+ * the backing file's (ubd_share). Anything unusual just gives 0: the page is read.
+ */
+static void share_lookup(struct inode *inode, u64 index, int n, phys_t *win)
+{
+	struct ext4_sb *sbi = EXT4_SB(inode->sb);
+	u64 whole = min(inode->size, EXT4_I(inode)->disk.size) >> PAGE_SHIFT;
+	u64 pblk[RA_PAGES];
+
+	memset(win, 0, (size_t)n * sizeof(*win));
+	if (!sbi->bdev || !sbi->bdev->shareable || sbi->block_size != PAGE_SIZE || index >= whole)
+		return;
+	n = (int)min((u64)n, whole - index);
+	if (ext4h_map_written(sbi->h, (u32)inode->ino, index, (u32)n, pblk))
+		return;
+	for (int i = 0; i < n; i++) {
+		if (pblk[i] && pblk[i] < (1ULL << (64 - PAGE_SHIFT)))
+			win[i] = blkdev_map_shared(sbi->bdev, pblk[i] << PAGE_SHIFT);
+	}
+}
+
+/* How many pages from index (absent) to bring in: read-ahead up to the next cached one. */
+static int fill_span(struct inode *inode, u64 index, bool fill)
+{
+	u64 npages = DIV_ROUND_UP(inode->size, PAGE_SIZE);
+	int n = 1;
+
+	while (fill && n < RA_PAGES && index + n < npages && !cached(inode, index + n))
+		n++;
+	return n;
+}
+
+/*
  * Bring page index (absent) into the cache: read from the disk with read-ahead when fill,
- * else a zeroed page (it lies beyond the data, or will be overwritten whole).
+ * else a zeroed page (it lies beyond the data, or will be overwritten whole). Pages still
+ * in the backing file are window pages; the others are read in one host call.
  */
 static int cache_fill(struct inode *inode, u64 index, bool fill)
 {
 	struct ext4_sb *sbi = EXT4_SB(inode->sb);
-	u64 npages = DIV_ROUND_UP(inode->size, PAGE_SIZE);
 	struct ext4h_seg segs[RA_PAGES];
+	phys_t win[RA_PAGES];
 	u8 mapped[RA_PAGES];
-	int n = 0, r = 0;
+	int span, n = 0, r = 0;
+	bool first = false;
 
 	if (!sbi->h)
 		return -EIO;
-	do {
-		phys_t f = cache_frame_alloc(fill ? GFP_KERNEL : GFP_ZERO);
+	span = fill_span(inode, index, fill);
+	if (fill)
+		share_lookup(inode, index, span, win);
+	else
+		win[0] = 0;
+	/* Frames first: allocating may reclaim cached pages (window ones too). */
+	for (int i = 0; i < span; i++) {
+		phys_t f;
 
-		if (!f)
+		if (win[i])
+			continue;
+		f = cache_frame_alloc(fill ? GFP_KERNEL : GFP_ZERO);
+		if (!f) {
+			span = i;
 			break;
-		segs[n].off = (index + n) << PAGE_SHIFT;
+		}
+		segs[n].off = (index + i) << PAGE_SHIFT;
 		segs[n].buf = phys_to_virt(f);
 		segs[n].len = PAGE_SIZE;
 		mapped[n++] = 0;
-	} while (fill && n < RA_PAGES && index + n < npages && !cached(inode, index + n));
-	if (!n)
-		return -ENOMEM;
-	if (fill)
+	}
+	for (int i = 0; i < span; i++) {
+		if (win[i] && !cache_insert(inode, index + i, win[i], PC_ONDISK | PC_WINDOW))
+			first |= i == 0;
+	}
+	if (fill && n)
 		r = ext4h_read_pages(sbi->h, (u32)inode->ino, inode->size, segs, n, mapped);
 	if (r)
 		ext4_report(inode->sb, "read", inode->ino, r);
 	for (int i = 0; i < n; i++) {
 		phys_t f = virt_to_phys(segs[i].buf);
+		u64 at = segs[i].off >> PAGE_SHIFT;
 
-		if (r || cache_insert(inode, index + i, f, mapped[i] ? PC_ONDISK : 0)) {
+		if (r || cache_insert(inode, at, f, mapped[i] ? PC_ONDISK : 0))
 			frame_put(f);
-			if (!r && i == 0)
-				r = -ENOMEM;
-		}
+		else
+			first |= at == index;
 	}
-	return r;
+	return r ? r : first ? 0 : -ENOMEM;
 }
 
 int ext4_page_get(struct inode *inode, u64 index, bool fill, phys_t *frame)
@@ -136,6 +193,53 @@ int ext4_page_get(struct inode *inode, u64 index, bool fill, phys_t *frame)
 	frame_get(*frame);
 	ext4_cache_touch(ei);
 	return 0;
+}
+
+/*
+ * Page index of the cache is the window page w: put a copy in a frame in its place (the
+ * page is about to be written) and drop the mappings of w, which would no longer show
+ * the file. *frame gets the new frame with a reference.
+ */
+static int cache_unshare(struct inode *inode, u64 index, phys_t w, phys_t *frame)
+{
+	struct ext4_inode *ei = EXT4_I(inode);
+	phys_t f = cache_frame_alloc(GFP_KERNEL);
+	u64 *slot;
+
+	if (!f)
+		return -ENOMEM;
+	memcpy(phys_to_virt(f), phys_to_virt(w), PAGE_SIZE);
+	/* The allocation may have reclaimed the window page: look again. */
+	slot = pcache_slot(&ei->pages, index, true);
+	if (!slot) {
+		frame_put(f);
+		return -ENOMEM;
+	}
+	if (*slot && !(*slot & PC_WINDOW)) {
+		frame_put(f);
+		f = slot_frame(*slot);
+	} else {
+		u64 flags = *slot ? (*slot & PC_FLAGS & ~(u64)PC_WINDOW) : PC_ONDISK;
+
+		if (*slot)
+			ext4_cache_removed(ei, *slot);
+		*slot = f | flags;
+		ext4_cache_added(ei, *slot);
+		mm_window_zap(inode, index, w);
+	}
+	frame_get(f);
+	*frame = f;
+	return 0;
+}
+
+/* ext4_page_get for a caller that writes the page: never a window page. */
+static int page_get_w(struct inode *inode, u64 index, bool fill, phys_t *frame)
+{
+	int r = ext4_page_get(inode, index, fill, frame);
+
+	if (r || !phys_is_window(*frame))
+		return r;
+	return cache_unshare(inode, index, *frame, frame);
 }
 
 /* ---- dirty pages and block reservations */
@@ -317,13 +421,15 @@ static bool drop_one(u64 index, u64 *slot, void *arg)
 
 	if (index >= d->end)
 		return false;
-	if (d->clean_only && ((*slot & PC_DIRTY) || phys_to_page(f)->refcount > 1))
+	/* Window pages are never dirty and hold no reference: always droppable. */
+	if (d->clean_only && !(*slot & PC_WINDOW) &&
+	    ((*slot & PC_DIRTY) || phys_to_page(f)->refcount > 1))
 		return true;
 	unreserve(d->inode, slot);
 	if (*slot & PC_DIRTY)
 		ei->nr_dirty--;
+	ext4_cache_removed(ei, *slot);
 	*slot = 0;
-	ext4_cache_removed(ei);
 	frame_put(f);
 	d->freed++;
 	return true;
@@ -411,9 +517,20 @@ static void zero_tail(struct inode *inode, u64 size)
 {
 	size_t off = size & ~PAGE_MASK;
 	u64 *slot = pcache_slot(&EXT4_I(inode)->pages, size >> PAGE_SHIFT, false);
+	phys_t fr;
 
-	if (off && slot && *slot)
-		memset((char *)phys_to_virt(slot_frame(*slot)) + off, 0, PAGE_SIZE - off);
+	if (!off || !slot || !*slot)
+		return;
+	if (*slot & PC_WINDOW) {
+		/* Window pages lie wholly inside the file; one left without a frame is reread. */
+		if (cache_unshare(inode, size >> PAGE_SHIFT, slot_frame(*slot), &fr)) {
+			ext4_drop_pages_range(inode, size >> PAGE_SHIFT, (size >> PAGE_SHIFT) + 1);
+			return;
+		}
+		frame_put(fr);
+		slot = pcache_slot(&EXT4_I(inode)->pages, size >> PAGE_SHIFT, false);
+	}
+	memset((char *)phys_to_virt(slot_frame(*slot)) + off, 0, PAGE_SIZE - off);
 }
 
 /*
@@ -444,7 +561,7 @@ static long write_page(struct inode *inode, struct iov_iter *from, u64 p)
 	int err = space_check(inode, index);
 
 	if (!err)
-		err = ext4_page_get(inode, index, !whole, &fr);
+		err = page_get_w(inode, index, !whole, &fr);
 	if (err)
 		return err;
 	c = iter_copy_from((char *)phys_to_virt(fr) + off, from, n);
@@ -531,8 +648,10 @@ static int ext4_get_page(struct inode *inode, u64 index, bool for_write, phys_t 
 		if (r)
 			return r;
 	}
-	r = ext4_page_get(inode, index, true, frame);
-	if (r || !for_write)
+	if (!for_write)
+		return ext4_page_get(inode, index, true, frame);
+	r = page_get_w(inode, index, true, frame);
+	if (r)
 		return r;
 	page_set_dirty(inode, index, PC_SHARED_W);
 	inode_touch(inode, false, true, true);
@@ -553,7 +672,7 @@ static int zero_in_page(struct inode *inode, u64 from, u64 to)
 		return 0;
 	r = space_check(inode, index);
 	if (!r)
-		r = ext4_page_get(inode, index, true, &fr);
+		r = page_get_w(inode, index, true, &fr);
 	if (r)
 		return r;
 	memset((char *)phys_to_virt(fr) + (from & ~PAGE_MASK), 0, to - from);

@@ -127,6 +127,12 @@ int ext4h_punch(struct ext4h_fs *fs, uint32_t ino, uint64_t off, uint64_t len,
  */
 int ext4h_map_blocks(struct ext4h_fs *fs, uint32_t ino, uint64_t lblk, uint32_t n,
 		     uint64_t *pblk);
+/*
+ * The same for blocks whose data is on disk: unwritten extents give 0 like holes (their
+ * blocks read as zeros, not as what the device holds there).
+ */
+int ext4h_map_written(struct ext4h_fs *fs, uint32_t ino, uint64_t lblk, uint32_t n,
+		      uint64_t *pblk);
 /* A symlink's target into buf (len bytes at most, no NUL); returns its length. */
 long ext4h_readlink(struct ext4h_fs *fs, uint32_t ino, char *buf, size_t len);
 /*

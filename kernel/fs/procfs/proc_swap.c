@@ -39,5 +39,7 @@ int procfs_show_vmstat(struct procfs_buf *b, const struct proc_inode *pi, struct
 	procfs_printf(b, "pgsteal_kswapd 0\npgsteal_direct %lu\n", s.pgsteal);
 	procfs_printf(b, "pgscan_kswapd 0\npgscan_direct %lu\n", s.pgscan);
 	procfs_printf(b, "oom_kill %lu\n", s.oom_kill);
+	/* Ours: file pages mapped from a disk's read-only backing file (ubd_share, page.h). */
+	procfs_printf(b, "nr_ubd_shared %llu\n", (unsigned long long)window_nr_shared);
 	return 0;
 }

@@ -39,5 +39,11 @@
 
 /* The physmem file is at this descriptor number inside every stub process. */
 #define STUB_PHYSMEM_FD 3
+/*
+ * Windows (read-only backing files of disks, kernel/mm/window.c) are at STUB_WINDOW_FD +
+ * id, id < STUB_WINDOW_MAX, in stubs started after they were registered; opened read-only.
+ */
+#define STUB_WINDOW_FD 16
+#define STUB_WINDOW_MAX 16
 
 #endif

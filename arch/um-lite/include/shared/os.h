@@ -56,6 +56,16 @@ void *os_alloc(size_t len);
 void os_free(void *p);
 /* Host page size, checked to be 4096 at boot. */
 long os_page_size(void);
+/*
+ * Windows: read-only host files that stubs may map (kernel/mm/window.c). Register fd (open
+ * read-only) as window id: it is duplicated (close-on-exec, numbered above the stubs'
+ * window descriptors) and mapped whole, PROT_READ, at *addr for the kernel. Each stub
+ * started afterwards has it at descriptor STUB_WINDOW_FD + id (as-layout.h). 0 or -errno
+ * (-EACCES when fd was opened for writing: a window must never be writable).
+ */
+int os_window_register(int id, int fd, uint64_t len, void **addr);
+/* The window descriptor of id, or -1: for starting stubs. */
+int os_window_fd(int id);
 
 /*
  * ---- os/gzip.c: gzip'd images (zlib). Returns the decompressed size or -errno: -EINVAL
@@ -120,7 +130,9 @@ int os_seccomp_guest_filter(struct os_bpf_insn *prog, size_t max, uint64_t code_
 /* What the control thread's filter pins. */
 struct os_ctl_filter {
 	uint64_t code_lo, code_hi; /* the stub's code page */
-	uint64_t physmem_fd;       /* the only descriptor it may mmap */
+	uint64_t physmem_fd;       /* the descriptor it may mmap ... */
+	/* ... and [window_fd, + nr_windows) (a power of two, aligned), never PROT_WRITE */
+	uint64_t window_fd, nr_windows;
 	uint64_t task_size;        /* everything it maps, unmaps or protects lies below */
 	uint64_t seq_word;         /* the only futex word it may wait on */
 	uint64_t event_fd;         /* the only descriptor it may write, 8 bytes ... */
@@ -128,7 +140,8 @@ struct os_ctl_filter {
 };
 /*
  * The filter of a seccomp stub's control thread: from the code page only mmap of the
- * physmem descriptor (MAP_SHARED|MAP_FIXED), munmap and mprotect below task_size, futex
+ * physmem descriptor (MAP_SHARED|MAP_FIXED) or of a window descriptor (the same, and
+ * PROT_READ|PROT_EXEC at most), munmap and mprotect below task_size, futex
  * WAIT on seq_word and its 8-byte reports on event_fd; anything else kills the process.
  * Same return convention.
  */
