@@ -16,6 +16,8 @@
 #include "task.h"
 #include "uaccess.h"
 #include "internal.h"
+#include "ipv4.h"
+#include "net/pkt.h"
 
 #include <linux/rtnetlink.h>
 
@@ -155,7 +157,8 @@ int netdev_init(void)
 		return err;
 	list_add_tail(&lo->link, &netdev_list);
 	netdev_lo = lo;
-	return nat_netdev_init();
+	err = nat_netdev_init();
+	return err ? err : pkt_netdev_init();
 }
 
 /* ---- ioctls */
