@@ -33,6 +33,7 @@ struct pkt_nic {
 	u64 tx_errors, rx_errors;
 };
 
+static struct pkt_nic nic_table[PKT_MAX]; /* options are parsed before any allocator */
 static struct pkt_nic *nics[PKT_MAX];
 static int nr_nics;
 static u8 rx_frame[PKT_FRAME_MAX];
@@ -94,9 +95,7 @@ static struct pkt_nic *nic_new(const char *name, int kind)
 		       "given twice");
 		return NULL;
 	}
-	n = kzalloc(sizeof(*n));
-	if (!n)
-		return NULL;
+	n = &nic_table[nr_nics];
 	kstrlcpy(n->dev.name, name, sizeof(n->dev.name));
 	n->kind = kind;
 	n->fd = n->ctl_fd = -1;

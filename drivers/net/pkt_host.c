@@ -7,7 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/if.h>
+#include <net/if.h>
 #include <linux/if_tun.h>
 #include <stdio.h>
 #include <string.h>
@@ -121,6 +121,10 @@ int pkt_host_tap_open(const char *ifname, int *stage)
 	if (strlen(ifname) >= IFNAMSIZ) {
 		*stage = PKT_STAGE_TUNSETIFF;
 		return -ENAMETOOLONG;
+	}
+	if (!if_nametoindex(ifname)) { /* TUNSETIFF would make a new one: attach only */
+		*stage = PKT_STAGE_TUNSETIFF;
+		return -ENODEV;
 	}
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
