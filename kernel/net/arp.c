@@ -189,13 +189,13 @@ void arp_input(struct net_device *dev, const u8 *p, size_t len)
 	if (arp_parse(p, len, &a) || (a.sha[0] & 1) || !a.spa || a.spa == 0xffffffffu)
 		return;
 	for_us = ip_dev_onlink(dev, a.tpa) == a.tpa && a.tpa;
+	if (for_us && a.op == 1) /* answer first: what waited for the asker comes after */
+		arp_send(dev, 2, a.sha, a.spa, a.sha);
 	n = neigh_find(dev, a.spa);
 	if (n && n->state != NUD_FAILED)
 		neigh_resolved(n, a.sha);
 	else if (for_us && ip_dev_onlink(dev, a.spa))
 		neigh_resolved(n ? n : neigh_new(dev, a.spa), a.sha);
-	if (for_us && a.op == 1)
-		arp_send(dev, 2, a.sha, a.spa, a.sha);
 }
 
 void arp_flush(struct net_device *dev)

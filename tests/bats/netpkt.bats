@@ -99,6 +99,21 @@ teardown() {
 	assert_contains "$output" "0.0.0.0         192.168.7.254   0.0.0.0         UG"
 }
 
+@test "netpkt: hostile frames from the switch: the guest survives and still answers" {
+	local f=$BATS_TEST_TMPDIR/fuzz.log ctl=$BATS_TEST_TMPDIR/fuzz.ctl
+	python3 "$BATS_TEST_DIRNAME/netpkt-fuzz.py" "$ctl" 192.168.7.2 2000 "$RANDOM" >"$f" 2>&1 &
+	A_PID=$!
+	wait_for "$f" ready
+	run boot eth0=daemon,,unix,"$ctl" -- 'ifconfig eth0 192.168.7.2 netmask 255.255.255.0 up
+		sleep 5; echo alive; grep eth0: /proc/net/dev'
+	assert_status 0
+	assert_contains "$output" alive
+	wait "$A_PID"
+	run cat "$f"
+	assert_contains "$output" "arp reply"
+	assert_contains "$output" "echo reply"
+}
+
 # tap_test OPTION IFNAME: the guest behind a tap device of a private network namespace.
 tap_test() {
 	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
