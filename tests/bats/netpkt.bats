@@ -72,12 +72,14 @@ teardown() {
 	wait_for "$a" ready
 	run boot eth0=daemon,,unix,"$SW" -- 'ip addr add 192.168.7.2/24 dev eth0; ip link set eth0 up
 		ip route add default via 192.168.7.254; ip route; ip addr show eth0
-		ping -c 3 192.168.7.1; /tests/nat_tool client 192.168.7.1 5000 hello
+		ping -c 3 192.168.7.1; su -s /bin/sh nobody -c "/tests/nat_tool ping 192.168.7.1"
+		/tests/nat_tool client 192.168.7.1 5000 hello
 		/tests/nat_tool refused 192.168.7.1 5001; cat /proc/net/dev'
 	assert_status 0
 	assert_contains "$output" "default via 192.168.7.254 dev eth0"
 	assert_contains "$output" "inet 192.168.7.2/24 scope global eth0"
 	assert_contains "$output" "3 packets transmitted, 3 packets received"
+	assert_contains "$output" "echo reply type 0 seq 7 from 192.168.7.1, same data"
 	assert_contains "$output" "echo:hello from 192.168.7.1:5000"
 	assert_contains "$output" "recv: Connection refused"
 	wait "$A_PID"
