@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "ipv4.h"
 #include "net/pkt.h"
+#include "../fs/procfs/procfs.h"
 
 #define ARP_SIZE 64
 #define ARP_QUEUE_MAX 16
@@ -226,6 +227,25 @@ void arp_tick(void)
 		} else {
 			n->state = NUD_NONE; /* expired: the next packet asks again */
 		}
+	}
+}
+
+void arp_proc_show(struct procfs_buf *b)
+{
+	for (int i = 0; i < ARP_SIZE; i++) {
+		const struct neigh *n = &cache[i];
+		u32 ip = net_ntohl(n->ip);
+		char addr[16];
+		bool ok = n->state == NUD_REACHABLE;
+
+		if (n->state == NUD_NONE)
+			continue;
+		ksnprintf(addr, sizeof(addr), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
+			  (ip >> 8) & 255, ip & 255);
+		procfs_printf(b, "%-16s 0x1         0x%x         %02x:%02x:%02x:%02x:%02x:%02x     *"
+				 "        %s\n", addr, ok ? 2 : 0, ok ? n->mac[0] : 0, ok ? n->mac[1] : 0,
+			      ok ? n->mac[2] : 0, ok ? n->mac[3] : 0, ok ? n->mac[4] : 0,
+			      ok ? n->mac[5] : 0, n->dev->name);
 	}
 }
 

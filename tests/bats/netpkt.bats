@@ -74,7 +74,7 @@ teardown() {
 		ip route add default via 192.168.7.254; ip route; ip addr show eth0
 		ping -c 3 192.168.7.1; su -s /bin/sh nobody -c "/tests/nat_tool ping 192.168.7.1"
 		/tests/nat_tool client 192.168.7.1 5000 hello
-		/tests/nat_tool refused 192.168.7.1 5001; cat /proc/net/dev'
+		/tests/nat_tool refused 192.168.7.1 5001; cat /proc/net/dev; arp -n'
 	assert_status 0
 	assert_contains "$output" "default via 192.168.7.254 dev eth0"
 	assert_contains "$output" "inet 192.168.7.2/24 scope global eth0"
@@ -82,6 +82,7 @@ teardown() {
 	assert_contains "$output" "echo reply type 0 seq 7 from 192.168.7.1, same data"
 	assert_contains "$output" "echo:hello from 192.168.7.1:5000"
 	assert_contains "$output" "recv: Connection refused"
+	assert_contains "$output" "(192.168.7.1) at fe:fd:00:00:07:01 [ether]  on eth0"
 	wait "$A_PID"
 	run cat "$a"
 	assert_contains "$output" "from 192.168.7.2: hello"
