@@ -232,20 +232,22 @@ void arp_tick(void)
 
 void arp_proc_show(struct procfs_buf *b)
 {
+	static const u8 none[6];
+
 	for (int i = 0; i < ARP_SIZE; i++) {
 		const struct neigh *n = &cache[i];
+		bool ok = n->state == NUD_REACHABLE;
+		const u8 *m = ok ? n->mac : none;
 		u32 ip = net_ntohl(n->ip);
 		char addr[16];
-		bool ok = n->state == NUD_REACHABLE;
 
 		if (n->state == NUD_NONE)
 			continue;
 		ksnprintf(addr, sizeof(addr), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
 			  (ip >> 8) & 255, ip & 255);
-		procfs_printf(b, "%-16s 0x1         0x%x         %02x:%02x:%02x:%02x:%02x:%02x     *"
-				 "        %s\n", addr, ok ? 2 : 0, ok ? n->mac[0] : 0, ok ? n->mac[1] : 0,
-			      ok ? n->mac[2] : 0, ok ? n->mac[3] : 0, ok ? n->mac[4] : 0,
-			      ok ? n->mac[5] : 0, n->dev->name);
+		procfs_printf(b, "%-16s 0x1         0x%x         "
+				 "%02x:%02x:%02x:%02x:%02x:%02x     *        %s\n",
+			      addr, ok ? 2 : 0, m[0], m[1], m[2], m[3], m[4], m[5], n->dev->name);
 	}
 }
 
