@@ -13,7 +13,7 @@ boot() {
 	local args=()
 	while [ "$1" != -- ]; do args+=("$1"); shift; done
 	shift
-	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=64M initrd="$TESTFS" "${MODE_ARGS[@]}" quiet \
+	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$TESTFS" "${MODE_ARGS[@]}" quiet \
 		"${args[@]}" init=/bin/sh -- -c "$1"
 }
 
@@ -129,7 +129,7 @@ tap_test() {
 			echo ready; ping -c 2 192.168.9.1; sleep 3" >$LOG 2>&1 &
 		for i in $(seq 200); do grep -q ready $LOG && break; sleep 0.05; done
 		busybox ping -c 2 -W 2 192.168.9.2; wait; cat $LOG' sh \
-		"$UMLITE" mem=64M initrd="$TESTFS" "${MODE_ARGS[@]}" quiet "$1"
+		"$UMLITE" mem=128M initrd="$TESTFS" "${MODE_ARGS[@]}" quiet "$1"
 	[ "$status" -ne 99 ] || skip "cannot make a tap device in the namespace"
 	assert_status 0
 	assert_contains "$output" "64 bytes from 192.168.9.2: seq=0 ttl=64"
