@@ -2,7 +2,8 @@
  * Host interrupts: the pending bits set by host signal handlers (os/signal.c) are
  * handled here, in kernel context, at the defined points: after a mode's run() returns,
  * in the idle loop, and before returning to guest code. The mconsole socket is read on
- * its SIGIO and, in case one was missed, on every tick; so are eth0=slirp's host sockets.
+ * its SIGIO and, in case one was missed, on every tick; so are eth0=slirp's host sockets
+ * and the packet NICs' frames (eth0=daemon, eth0=tuntap, vec0).
  */
 #include "kernel.h"
 #include "console.h"
@@ -24,6 +25,7 @@ void irq_handle(void)
 	if (bits & (OS_IRQ_IO | OS_IRQ_TICK)) {
 		mconsole_poll();
 		slirp_poll();
+		pkt_poll();
 	}
 	if (bits & OS_IRQ_HOSTINT)
 		console_host_interrupt();

@@ -14,6 +14,7 @@
 #include "slab.h"
 #include "net/slirp.h"
 #include "net/slirp_host.h"
+#include "net/pkt.h"
 
 #include <linux/fcntl.h>
 #include <linux/rtnetlink.h>
@@ -251,6 +252,18 @@ static int set_eth(const char *w)
 	t = e + 1;
 	comma = strchr(t, ',');
 	tlen = comma ? (size_t)(comma - t) : strlen(t);
+	if (pkt_name_taken(name) || (cfg.on && cfg.index == (int)n)) {
+		printk(KERN_ERR "umlite: %s given twice\n", name);
+		return -EINVAL;
+	}
+	if ((tlen == 6 && !strncmp(t, "daemon", 6)) || (tlen == 6 && !strncmp(t, "tuntap", 6))) {
+		if (!IS_ENABLED(CONFIG_NET_PACKET)) {
+			printk(KERN_ERR "%s=%.*s: transport not supported by this build "
+					"(CONFIG_NET_PACKET is off)\n", name, (int)tlen, t);
+			return -EINVAL;
+		}
+		return pkt_parse_eth(name, t, tlen, comma ? comma + 1 : NULL);
+	}
 	if (tlen == 5 && !strncmp(t, "slirp", 5)) {
 		if (!IS_ENABLED(CONFIG_SLIRP)) {
 			printk(KERN_ERR "%s=slirp: transport not supported by this build "
@@ -261,7 +274,8 @@ static int set_eth(const char *w)
 		return parse_slirp(name, comma ? comma + 1 : "");
 	}
 	if (known_transport(t, tlen))
-		printk(KERN_ERR "%s=%.*s: transport not supported by this build (only slirp)\n",
+		printk(KERN_ERR "%s=%.*s: transport not supported by this build (slirp, daemon, "
+				"tuntap)\n",
 		       name, (int)tlen, t);
 	else
 		printk(KERN_ERR "%s=%.*s: unknown transport (slirp; UML also has tuntap, daemon, "
@@ -271,20 +285,27 @@ static int set_eth(const char *w)
 KPARAM("eth", set_eth, KP_PREFIX,
        "eth0=slirp[,hostfwd=tcp|udp:[HOSTADDR]:PORT-:GUESTPORT][,resolver=IP[:PORT]]\n"
        "                  [,restrict=on] rootless NAT: 10.0.2.15, gateway 10.0.2.2 (the\n"
-       "                  host's 127.0.0.1), DNS 10.0.2.3; restrict=on: hostfwd only");
+       "                  host's 127.0.0.1), DNS 10.0.2.3; restrict=on: hostfwd only\n"
+       "eth0=daemon[,MAC][,unix,CTLSOCKET[,DATASOCK]]  a port of a uml_switch\n"
+       "                  (default /tmp/uml.ctl)\n"
+       "eth0=tuntap,TAPDEV[,MAC]  an existing host tap device");
 
-/* vec<N>:transport=... (UML's vector drivers): none in this build. */
+/* vec<N>:transport=tap,ifname=TAPDEV (UML's vector drivers: the tap transport). */
 static int set_vec(const char *w)
 {
 	const char *colon = strchr(w, ':');
 
 	if (!colon || w[3] < '0' || w[3] > '9')
 		return -EINVAL;
-	printk(KERN_ERR "%.*s: vector transports are not supported by this build "
-			"(use eth0=slirp)\n", (int)(colon - w), w);
-	return -EINVAL;
+	if (!IS_ENABLED(CONFIG_NET_PACKET)) {
+		printk(KERN_ERR "%.*s: vector transports are not supported by this build "
+				"(CONFIG_NET_PACKET is off)\n", (int)(colon - w), w);
+		return -EINVAL;
+	}
+	return pkt_parse_vec(w);
 }
-KPARAM("vec", set_vec, KP_PREFIX, "");
+KPARAM("vec", set_vec, KP_PREFIX,
+       "vec0:transport=tap,ifname=TAPDEV[,mac=MAC]  an existing host tap device");
 
 /* ---- addresses */
 

@@ -292,6 +292,9 @@ typedef int (*net_create_fn)(int type, int protocol, bool kern, struct socket **
 /* ---- drivers/net/slirp.c */
 /* Serve eth0=slirp's host sockets that are ready (on SIGIO and on the tick). */
 void slirp_poll(void);
+/* ---- drivers/net/pkt.c */
+/* Read the frames the packet NICs received (on SIGIO and on the tick); run ARP's timers. */
+void pkt_poll(void);
 
 /* ---- socket.c */
 /* Initialise the generic part of a new socket (refcount 1, default buffers). */

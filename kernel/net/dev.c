@@ -16,6 +16,8 @@
 #include "task.h"
 #include "uaccess.h"
 #include "internal.h"
+#include "ipv4.h"
+#include "net/pkt.h"
 
 #include <linux/rtnetlink.h>
 
@@ -155,7 +157,8 @@ int netdev_init(void)
 		return err;
 	list_add_tail(&lo->link, &netdev_list);
 	netdev_lo = lo;
-	return nat_netdev_init();
+	err = nat_netdev_init();
+	return err ? err : pkt_netdev_init();
 }
 
 /* ---- ioctls */
@@ -261,7 +264,129 @@ static bool ifreq_known(unsigned cmd)
 	return false;
 }
 
-/* Changes: root only; the flags and the MTU. */
+/* Linux's default prefix of an address given without a netmask (its old class). */
+static int classful_prefix(u32 be)
+{
+	u32 a = net_ntohl(be);
+
+	return a < 0x80000000u ? 8 : a < 0xc0000000u ? 16 : 24;
+}
+
+/* Is d a packet NIC, whose addresses the guest configures? */
+static bool netdev_configurable(const struct net_device *d)
+{
+	return d->ops && d->ops->xmit;
+}
+
+int netdev_set_v4(struct net_device *d, u32 addr, int plen)
+{
+	struct net_ifaddr *ifa = netdev_v4addr(d);
+	struct inaddr a;
+
+	if (!netdev_configurable(d))
+		return -EOPNOTSUPP;
+	if (plen < 0 || plen > 32)
+		return -EINVAL;
+	inaddr_set_v4(&a, addr);
+	arp_flush(d);
+	if (ifa) {
+		ifa->addr = a;
+		ifa->prefixlen = plen;
+		if (d->gateway && !ip_dev_onlink(d, d->gateway))
+			d->gateway = 0; /* its route went with the old prefix */
+		return 0;
+	}
+	return netdev_add_addr(d, false, &a, plen, RT_SCOPE_UNIVERSE);
+}
+
+int netdev_del_v4(struct net_device *d, u32 addr)
+{
+	struct net_ifaddr *ifa;
+
+	if (!netdev_configurable(d))
+		return -EOPNOTSUPP;
+	list_for_each_entry(ifa, &d->addrs, link) {
+		if (!ifa->v6 && (!addr || inaddr_v4(&ifa->addr) == addr)) {
+			list_del(&ifa->link);
+			kfree(ifa);
+			arp_flush(d);
+			d->gateway = 0;
+			return 0;
+		}
+	}
+	return -EADDRNOTAVAIL;
+}
+
+int netdev_set_gateway(struct net_device *d, u32 gw)
+{
+	struct net_device *o;
+
+	if (!gw) { /* delete the default route (of d, or of any packet NIC) */
+		list_for_each_entry(o, &netdev_list, link) {
+			if (netdev_configurable(o) && o->gateway && (!d || d == o)) {
+				o->gateway = 0;
+				return 0;
+			}
+		}
+		return -ESRCH;
+	}
+	list_for_each_entry(o, &netdev_list, link) {
+		if (netdev_configurable(o) && (!d || d == o) && ip_dev_onlink(o, gw)) {
+			o->gateway = gw;
+			return 0;
+		}
+	}
+	return -ENETUNREACH; /* Linux: "Network is unreachable" for an off-link gateway */
+}
+
+void netdev_set_flags(struct net_device *d, unsigned flags)
+{
+	unsigned up = 0x1;
+
+	if ((d->flags & up) && !(flags & up) && netdev_configurable(d))
+		arp_flush(d);
+	d->flags = (d->flags & ~0xffffu) | (flags & 0xffffu);
+	if (netdev_configurable(d))
+		d->flags = (flags & up) ? d->flags | IFF_RUNNING | IFF_LOWER_UP :
+			   d->flags & ~(unsigned)(IFF_RUNNING | IFF_LOWER_UP);
+}
+
+/* SIOCSIFADDR, SIOCSIFNETMASK, SIOCSIFBRDADDR, SIOCSIFHWADDR of a packet NIC. */
+static long ifreq_set_addr(unsigned cmd, struct net_device *d, struct uifreq *r)
+{
+	struct net_ifaddr *ifa = netdev_v4addr(d);
+	u32 v = r->addr.sin_addr.s_addr, m = net_ntohl(v);
+	int plen = 0;
+
+	if (!netdev_configurable(d))
+		return -EOPNOTSUPP;
+	switch (cmd) {
+	case SIOCSIFADDR:
+		if (r->addr.sin_family != AF_INET)
+			return -EINVAL;
+		if (!v)
+			return ifa ? netdev_del_v4(d, 0) : 0;
+		return netdev_set_v4(d, v, classful_prefix(v));
+	case SIOCSIFNETMASK:
+		while (plen < 32 && (m & (0x80000000u >> plen)))
+			plen++;
+		if (!ifa)
+			return -EADDRNOTAVAIL;
+		if (plen < 32 && (m << plen))
+			return -EINVAL; /* not contiguous */
+		return netdev_set_v4(d, inaddr_v4(&ifa->addr), plen);
+	case SIOCSIFBRDADDR:
+		return 0; /* always the prefix's broadcast */
+	case SIOCSIFHWADDR:
+		if (r->hw.family != 1 || (r->hw.data[0] & 1))
+			return -EINVAL;
+		memcpy(d->hwaddr, r->hw.data, 6);
+		return 0;
+	}
+	return -EOPNOTSUPP;
+}
+
+/* Changes: root only; the flags and the MTU; a packet NIC's addresses. */
 static long ifreq_set(unsigned cmd, struct net_device *d, struct uifreq *r)
 {
 	switch (cmd) {
@@ -283,16 +408,53 @@ static long ifreq_set(unsigned cmd, struct net_device *d, struct uifreq *r)
 		return -ENOIOCTLCMD;
 	}
 	if (cmd == SIOCSIFFLAGS) {
-		d->flags = (d->flags & ~0xffffu) | ((u16)r->flags & 0xffffu);
+		netdev_set_flags(d, (u16)r->flags);
 		return 0;
 	}
 	if (cmd == SIOCSIFMTU) {
-		if (r->ivalue < 68 || r->ivalue > 65536)
+		if (r->ivalue < 68 || r->ivalue > (netdev_configurable(d) ? 1500 : 65536))
 			return -EINVAL;
 		d->mtu = (unsigned)r->ivalue;
 		return 0;
 	}
-	return -EOPNOTSUPP;
+	return ifreq_set_addr(cmd, d, r);
+}
+
+/* The guest's struct rtentry (x86_64) as far as SIOCADDRT/SIOCDELRT use it. */
+struct urtentry {
+	u64 pad1;
+	struct sockaddr_in dst, gateway, genmask;
+	u16 flags;
+	u8 pad2[30];
+	u64 dev;
+	u8 pad3[24];
+};
+
+/* route add/del default gw GW: the only routes there are besides the prefixes. */
+static long route_ioctl(unsigned cmd, u64 arg)
+{
+	struct urtentry rt;
+	struct net_device *d = NULL;
+	char name[NETDEV_NAME_MAX] = { 0 };
+
+	if (copy_from_user(&rt, arg, sizeof(rt)))
+		return -EFAULT;
+	if (!cred_capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (rt.dev) {
+		if (copy_from_user(name, rt.dev, sizeof(name) - 1))
+			return -EFAULT;
+		d = netdev_by_name(name);
+		if (!d)
+			return -ENODEV;
+	}
+	if (rt.dst.sin_addr.s_addr || rt.genmask.sin_addr.s_addr)
+		return -EOPNOTSUPP; /* only a default route */
+	if (cmd == SIOCDELRT)
+		return netdev_set_gateway(d, 0);
+	if (!(rt.flags & 0x2) || !rt.gateway.sin_addr.s_addr) /* RTF_GATEWAY */
+		return -EOPNOTSUPP;
+	return netdev_set_gateway(d, rt.gateway.sin_addr.s_addr);
 }
 
 long netdev_ioctl(unsigned cmd, u64 arg)
@@ -303,6 +465,8 @@ long netdev_ioctl(unsigned cmd, u64 arg)
 
 	if (cmd == SIOCGIFCONF)
 		return ifconf(arg);
+	if (cmd == SIOCADDRT || cmd == SIOCDELRT)
+		return route_ioctl(cmd, arg);
 	if (cmd < 0x8900 || cmd > 0x89ff)
 		return -ENOIOCTLCMD;
 	if (copy_from_user(&r, arg, sizeof(r)))

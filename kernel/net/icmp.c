@@ -17,6 +17,7 @@
 #include "task.h"
 #include "internal.h"
 #include "csum.h"
+#include "ipv4.h"
 
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -24,6 +25,8 @@
 
 #define ICMP_ECHOREPLY 0
 #define ICMP_ECHO 8
+#define ICMP_DEST_UNREACH 3
+#define ICMP_TIME_EXCEEDED 11
 #define ICMP_FILTER_OPT 1
 #define ICMP_MAX_MSG (65535 - 28)
 
@@ -177,6 +180,65 @@ void icmp_local_deliver(bool v6, const struct inaddr *src, const struct inaddr *
 	kfree(reply);
 }
 
+/* ---- from the wire (packet NICs) */
+
+/* An ICMP error quoting a datagram we sent: tell its socket (UDP only). */
+static void icmp_wire_error(const u8 *msg, size_t len)
+{
+	struct ipv4_info q;
+	const u8 *inner = msg + 8;
+	size_t ilen = len - 8, hlen;
+
+	if (len < 8 + IPV4_HLEN + 8 || inner[0] >> 4 != 4)
+		return;
+	hlen = (size_t)(inner[0] & 15) * 4;
+	if (hlen < IPV4_HLEN || hlen + 8 > ilen || inner[9] != IP_PROTO_UDP)
+		return;
+	memcpy(&q.src, inner + 12, 4);
+	memcpy(&q.dst, inner + 16, 4);
+	if (msg[0] == ICMP_DEST_UNREACH)
+		udp_wire_error(&q, inner + hlen, msg[1] == 3 ? -ECONNREFUSED : msg[1] == 4 ?
+			       -EMSGSIZE : msg[1] == 0 || msg[1] == 6 ? -ENETUNREACH : -EHOSTUNREACH);
+	else
+		udp_wire_error(&q, inner + hlen, -EHOSTUNREACH);
+}
+
+void icmp_wire_input(const struct ipv4_info *ip, const u8 *pkt, const u8 *msg, size_t len)
+{
+	struct inaddr src, dst;
+	u8 *reply;
+
+	if (len < 8 || csum_fold(csum_add(0, msg, len)) != 0) {
+		ip_stats.icmp_in_errors++;
+		return;
+	}
+	inaddr_set_v4(&src, ip->src);
+	inaddr_set_v4(&dst, ip->dst);
+	raw_deliver(false, IPPROTO_ICMP, &src, &dst, msg, len);
+	if (msg[0] == ICMP_ECHOREPLY && !msg[1]) {
+		ping_deliver(false, &src, &dst, msg, len);
+	} else if (msg[0] == ICMP_DEST_UNREACH || msg[0] == ICMP_TIME_EXCEEDED) {
+		icmp_wire_error(msg, len);
+	} else if (msg[0] == ICMP_ECHO && !msg[1] && ip_addr_is_ours(ip->dst)) {
+		reply = kmalloc(len);
+		if (!reply)
+			return;
+		memcpy(reply, msg, len);
+		reply[0] = ICMP_ECHOREPLY;
+		icmp_set_csum(false, &dst, &src, reply, len);
+		ip_send(ip->dst, ip->src, IP_PROTO_ICMP, reply, len);
+		kfree(reply);
+	}
+	(void)pkt;
+}
+
+/* Does an IPv4 message from src to dst leave through a packet NIC? */
+static bool icmp_goes_out(bool v6, const struct inaddr *dst)
+{
+	return !v6 && inaddr_is_v4(dst) && !netdev_addr_is_local(dst) &&
+	       ip_route_out(inaddr_v4(dst), NULL);
+}
+
 /* ---- sending */
 
 /* The destination of m for an ICMP or raw socket. */
@@ -243,7 +305,10 @@ static ssize_t ping_sendmsg(struct socket *s, struct kmsg *m)
 		memcpy(msg, &h, sizeof(h));
 		inet_source_for(is, &dst, &src);
 		icmp_set_csum(is->v6, &src, &dst, msg, m->len);
-		icmp_local_deliver(is->v6, &src, &dst, msg, m->len);
+		if (icmp_goes_out(is->v6, &dst))
+			err = ip_send(inaddr_v4(&src), inaddr_v4(&dst), IP_PROTO_ICMP, msg, m->len);
+		else
+			icmp_local_deliver(is->v6, &src, &dst, msg, m->len);
 	}
 	kfree(msg);
 	return err ? err : (ssize_t)m->len;
@@ -274,7 +339,9 @@ static ssize_t raw_sendmsg(struct socket *s, struct kmsg *m)
 	}
 	if (!err && is->v6 && proto == IPPROTO_ICMPV6 && m->len >= 4)
 		icmp_set_csum(true, &src, &dst, msg, m->len);
-	if (!err && proto == (is->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
+	if (!err && icmp_goes_out(is->v6, &dst))
+		err = ip_send(inaddr_v4(&src), inaddr_v4(&dst), (u8)proto, msg + off, m->len - off);
+	else if (!err && proto == (is->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
 		icmp_local_deliver(is->v6, &src, &dst, msg + off, m->len - off);
 	else if (!err)
 		raw_deliver(is->v6, proto, &src, &dst, msg + off, m->len - off);

@@ -24,6 +24,7 @@
 #include "task.h"
 #include "uaccess.h"
 #include "internal.h"
+#include "ip.h"
 
 #include <asm/ioctls.h>
 #include <linux/ipv6.h>
@@ -131,6 +132,8 @@ int inet_route_check(struct inet_sock *is, const struct inaddr *a)
 	}
 	if (inaddr_is_any(a) || netdev_addr_is_local(a))
 		return 0;
+	if (inaddr_is_v4(a) && is->sk.type != SOCK_STREAM && ip_route_out(inaddr_v4(a), NULL))
+		return 0; /* out through a packet NIC (TCP: when an engine is registered) */
 	if ((is->sk.type == SOCK_STREAM || is->sk.type == SOCK_DGRAM) &&
 	    (is->sk.protocol == IPPROTO_TCP || is->sk.protocol == IPPROTO_UDP) &&
 	    nat_route(a, NULL))
@@ -141,10 +144,16 @@ int inet_route_check(struct inet_sock *is, const struct inaddr *a)
 void inet_source_for(struct inet_sock *is, const struct inaddr *a, struct inaddr *src)
 {
 	static const struct inaddr v6lo = { { [15] = 1 } };
+	u32 v4src;
 
 	if (!inaddr_is_any(&is->saddr)) {
 		*src = is->saddr;
 		return;
+	}
+	if (!inaddr_is_any(a) && !netdev_addr_is_local(a) && inaddr_is_v4(a) &&
+	    ip_route_out(inaddr_v4(a), &v4src)) {
+		inaddr_set_v4(src, v4src);
+		return; /* the packet NIC's address on the route */
 	}
 	if (!inaddr_is_any(a) && !netdev_addr_is_local(a) && nat_route(a, src))
 		return; /* the NIC's address */

@@ -103,6 +103,17 @@ struct net_device *netdev_by_name(const char *name);
 bool netdev_addr_is_local(const struct inaddr *a);
 /* Account a packet of len bytes that lo carried. */
 void netdev_lo_count(size_t len);
+/* A packet NIC's IPv4 address (replacing the one it has) and prefix; 0 or -errno. */
+int netdev_set_v4(struct net_device *d, u32 addr, int plen);
+/* Remove a packet NIC's IPv4 address addr (0: the first). */
+int netdev_del_v4(struct net_device *d, u32 addr);
+/* The default route via gw (0: delete it) on d (NULL: the NIC on gw's prefix). */
+int netdev_set_gateway(struct net_device *d, u32 gw);
+/* rtnl_set.c: root's rtnetlink change request h (a packet NIC's link, address, route). */
+struct nlmsghdr;
+int rtnl_change(const struct nlmsghdr *h);
+/* Set the IFF_* flags (SIOCSIFFLAGS, RTM_NEWLINK). */
+void netdev_set_flags(struct net_device *d, unsigned flags);
 
 /* ---- inet.c: the state every internet socket has */
 enum tcp_state {

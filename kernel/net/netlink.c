@@ -6,7 +6,8 @@
  * The kernel answers a request as it arrives in sendmsg: the replies are built into one
  * datagram (a dump's messages carry NLM_F_MULTI), followed by an NLMSG_DONE datagram, on
  * the sender's receive queue. Requests that would change interfaces, addresses or routes
- * are refused with an NLMSG_ERROR (EPERM for users, EOPNOTSUPP for root); NLM_F_ACK asks
+ * are refused with an NLMSG_ERROR (EPERM for users), except root's changes to the packet
+ * NICs (rtnl_set.c), other changes are EOPNOTSUPP for root; NLM_F_ACK asks
  * for an NLMSG_ERROR carrying 0 after a request that succeeded. Routes are derived from
  * the interfaces' addresses (dev.c), the way Linux makes its kernel routes.
  */
@@ -458,7 +459,7 @@ static int rtnl_request(struct nl_buf *b, const struct nlmsghdr *h, u32 portid)
 		return -EOPNOTSUPP;
 	if ((h->nlmsg_type & 3) == 2) /* another GET */
 		return -EOPNOTSUPP;
-	return cred_capable(CAP_NET_ADMIN) ? -EOPNOTSUPP : -EPERM;
+	return cred_capable(CAP_NET_ADMIN) ? rtnl_change(h) : -EPERM;
 }
 
 static void nl_put_error(struct nl_buf *b, const struct nlmsghdr *h, u32 portid, int err)

@@ -13,6 +13,8 @@
 #include "slab.h"
 #include "task.h"
 #include "internal.h"
+#include "csum.h"
+#include "ipv4.h"
 
 #include <linux/poll.h>
 
@@ -157,6 +159,110 @@ static int udp_deliver(struct inet_sock *is, struct inet_sock *r, const struct i
 	return 0;
 }
 
+/* ---- through a packet NIC (kernel/net/ip.c) */
+
+/* Send m from is to (a, port) as an IPv4 datagram on the wire. */
+static ssize_t udp_wire_send(struct inet_sock *is, const struct inaddr *a, u16 port,
+			     struct kmsg *m)
+{
+	struct inaddr src;
+	u32 s, d = inaddr_v4(a);
+	u16 v;
+	u8 *seg;
+	int err;
+
+	if (!ip_route_out(d, &s))
+		return -ENETUNREACH;
+	inet_source_for(is, a, &src);
+	if (inaddr_is_v4(&src) && inaddr_v4(&src) && !inaddr_is_loopback(&src))
+		s = inaddr_v4(&src);
+	if (m->len > 1500 - IPV4_HLEN - 8)
+		return -EMSGSIZE; /* no fragmentation: one frame per datagram */
+	seg = kmalloc(8 + m->len);
+	if (!seg)
+		return -ENOBUFS;
+	if (iter_copy_from(seg + 8, m->it, m->len) < m->len) {
+		kfree(seg);
+		return -EFAULT;
+	}
+	v = net_htons(is->sport);
+	memcpy(seg, &v, 2);
+	v = net_htons(port);
+	memcpy(seg + 2, &v, 2);
+	v = net_htons((u16)(8 + m->len));
+	memcpy(seg + 4, &v, 2);
+	seg[6] = seg[7] = 0;
+	v = csum_fold(csum_add(csum_pseudo_v4(s, d, IP_PROTO_UDP, 8 + m->len), seg, 8 + m->len));
+	if (!v)
+		v = 0xffff; /* 0 means "no checksum" */
+	memcpy(seg + 6, &v, 2);
+	err = ip_send(s, d, IP_PROTO_UDP, seg, 8 + m->len);
+	kfree(seg);
+	return err ? err : (ssize_t)m->len;
+}
+
+void udp_wire_input(const struct ipv4_info *ip, const u8 *pkt, const u8 *seg, size_t len)
+{
+	struct inaddr src, dst;
+	struct inet_sock *r;
+	struct skb *skb;
+	u16 sport, dport, ulen, ck;
+
+	if (len < 8)
+		goto bad;
+	sport = (u16)(seg[0] << 8 | seg[1]);
+	dport = (u16)(seg[2] << 8 | seg[3]);
+	ulen = (u16)(seg[4] << 8 | seg[5]);
+	memcpy(&ck, seg + 6, 2);
+	if (ulen < 8 || ulen > len || !dport)
+		goto bad;
+	if (ck && csum_fold(csum_add(csum_pseudo_v4(ip->src, ip->dst, IP_PROTO_UDP, ulen),
+				     seg, ulen)) != 0)
+		goto bad;
+	inaddr_set_v4(&src, ip->src);
+	inaddr_set_v4(&dst, ip->dst);
+	r = udp_lookup(&udp_bind_table, &src, sport, &dst, dport);
+	if (!r) {
+		ip_stats.udp_no_ports++;
+		icmp_send_error(ip, pkt, 3, 3); /* port unreachable */
+		return;
+	}
+	if ((r->sk.rmem && r->sk.rmem + ulen + sizeof(*skb) > r->sk.rcvbuf) ||
+	    (r->sk.shutdown & RCV_SHUTDOWN)) {
+		r->sk.rx_dropped++;
+		return;
+	}
+	skb = skb_alloc(ulen - 8u);
+	if (!skb)
+		return;
+	memcpy(skb->data, seg + 8, ulen - 8u);
+	skb->addrlen = (u16)inet_addr_fill(r, &src, sport, skb->addr);
+	skb->ttl = ip->ttl;
+	skb->tclass = ip->tos;
+	skb_queue_rcv(&r->sk, skb);
+	return;
+bad:
+	ip_stats.udp_in_errors++;
+}
+
+void udp_wire_error(const struct ipv4_info *q, const u8 *uh, int err)
+{
+	struct inet_sock *o;
+	struct inaddr src, dst;
+	u16 sport = (u16)(uh[0] << 8 | uh[1]), dport = (u16)(uh[2] << 8 | uh[3]);
+
+	inaddr_set_v4(&src, q->src);
+	inaddr_set_v4(&dst, q->dst);
+	list_for_each_entry(o, &udp_bind_table, bind_link) {
+		if (o->connected && o->sport == sport && o->dport == dport &&
+		    inaddr_eq(&o->daddr, &dst) && inet_match_score(o, &src, sport)) {
+			o->sk.err = err;
+			sock_wake(&o->sk);
+			return;
+		}
+	}
+}
+
 static ssize_t udp_sendmsg(struct socket *s, struct kmsg *m)
 {
 	struct inet_sock *is = inet_sk(s), *r;
@@ -180,6 +286,8 @@ static ssize_t udp_sendmsg(struct socket *s, struct kmsg *m)
 		return sock_epipe(m->flags);
 	if (m->len > (size_t)(inaddr_is_v4(&a) ? UDP_MAX_V4 : UDP_MAX_V6))
 		return -EMSGSIZE;
+	if (!netdev_addr_is_local(&a) && inaddr_is_v4(&a) && ip_route_out(inaddr_v4(&a), NULL))
+		return udp_wire_send(is, &a, port, m);
 	if (!netdev_addr_is_local(&a))
 		return nat_udp_send(is, &a, port, m);
 	inet_source_for(is, &a, &src);

@@ -4,6 +4,7 @@
  *   nat_tool server PORT N      answer N UDP datagrams with "echo:" + the datagram
  *   nat_tool client IP PORT MSG send MSG over UDP, print the reply and its source (3 s)
  *   nat_tool connect IP PORT    non-blocking TCP connect: poll, SO_ERROR, the addresses
+ *   nat_tool refused IP PORT    connected UDP socket: send, then what recv says (3 s)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -72,6 +73,27 @@ static int client(const char *ip, int port, const char *msg)
 	return 0;
 }
 
+static int refused(const char *ip, int port)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct timeval tv = { .tv_sec = 3 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	char buf[64];
+
+	if (fd < 0 || inet_pton(AF_INET, ip, &to.sin_addr) != 1)
+		return 2;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0 || send(fd, "x", 1, 0) < 0) {
+		perror("nat_tool: connect/send");
+		return 1;
+	}
+	if (recv(fd, buf, sizeof(buf), 0) < 0)
+		printf("recv: %s\n", strerror(errno));
+	else
+		printf("recv: data\n");
+	return 0;
+}
+
 static int nb_connect(const char *ip, int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) }, me, peer;
@@ -103,10 +125,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "connect"))
 		return nb_connect(argv[2], atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "refused"))
+		return refused(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "server"))
 		return server(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "client"))
 		return client(argv[2], atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: nat_tool server PORT N | client IP PORT MSG | connect IP PORT\n");
+	fprintf(stderr, "usage: nat_tool server PORT N | client IP PORT MSG | connect IP PORT | refused IP PORT\n");
 	return 2;
 }
