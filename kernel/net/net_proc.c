@@ -40,8 +40,12 @@ static void put_addr(struct procfs_buf *b, bool v6, const struct inaddr *a, u16 
 /* The state column: TCP's, or for datagram sockets 01 (connected) / 07 (not). */
 static int sock_state(const struct inet_sock *is)
 {
-	if (is->sk.type == SOCK_STREAM)
-		return is->tcp_state;
+	int st;
+
+	if (is->sk.type == SOCK_STREAM) {
+		st = wtcp_sock_state(is); /* a connection through a packet NIC: the wire's */
+		return st > 0 ? st : is->tcp_state;
+	}
 	return is->connected ? TCP_ESTABLISHED : TCP_CLOSE;
 }
 

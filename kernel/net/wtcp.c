@@ -78,6 +78,8 @@ static u64 now(struct wtcp *t)
 
 /* ---- output */
 
+static void program(struct wtcp *t);
+
 /* Fill a header at b and send hl + len bytes: 0 or -errno. */
 static int seg_send(struct wtcp_stack *st, u32 src, u32 dst, const struct seg *s, size_t hl)
 {
@@ -110,8 +112,11 @@ static u16 adv_window(struct wtcp *t)
 	return w;
 }
 
-/* Send a segment of t at seq with flags and len bytes of the send buffer from off. */
-static void tcb_send(struct wtcp *t, u32 seq, u8 flags, size_t off, size_t len)
+/*
+ * Send a segment of t at seq with flags and len bytes of the send buffer from off. When
+ * the NIC refuses it (a full queue), retry soon (WTCP_RETRY_NS): false.
+ */
+static bool tcb_send(struct wtcp *t, u32 seq, u8 flags, size_t off, size_t len)
 {
 	struct wtcp_stack *st = t->st;
 	struct seg s = { .seq = seq, .flags = flags, .len = len, .sport = t->lport,
@@ -129,7 +134,15 @@ static void tcb_send(struct wtcp *t, u32 seq, u8 flags, size_t off, size_t len)
 	if (flags & TH_ACK)
 		s.ack = t->rcv_nxt;
 	s.win = adv_window(t);
-	seg_send(st, t->laddr, t->raddr, &s, hl);
+	if (seg_send(st, t->laddr, t->raddr, &s, hl) >= 0)
+		return true;
+	st->stats.xmit_errors++;
+	t->ack_owed = true;
+	if (!t->retry_at) {
+		t->retry_at = st->ops->now(st) + WTCP_RETRY_NS;
+		program(t);
+	}
+	return false;
 }
 
 /* A pure ACK carries our highest sequence number (snd_nxt may have gone back N). */
@@ -156,10 +169,20 @@ static void send_reset(struct wtcp_stack *st, u32 src, u32 dst, const struct seg
 	seg_send(st, dst, src, &s, 20);
 }
 
+/* Program the user's timer for the earlier of the protocol timer and a send retry. */
+static void program(struct wtcp *t)
+{
+	u64 when = t->timer_at;
+
+	if (t->retry_at && (!when || t->retry_at < when))
+		when = t->retry_at;
+	t->st->ops->timer(t, when);
+}
+
 static void arm(struct wtcp *t, u64 when)
 {
 	t->timer_at = when;
-	t->st->ops->timer(t, when);
+	program(t);
 }
 
 /* Sequence number of the first byte of the send buffer. */
@@ -204,13 +227,14 @@ static bool send_one(struct wtcp *t, u32 end)
 		flags |= TH_FIN;
 	else if (!n)
 		return false;
+	if (!tcb_send(t, t->snd_nxt, flags, t->snd_nxt - snd_base(t), n))
+		return false;
 	if (wtcp_seq_lt(t->snd_nxt, t->snd_max))
 		t->st->stats.retrans_segs++;
 	else if (!t->rtt_start) {
 		t->rtt_seq = t->snd_nxt;
 		t->rtt_start = now(t);
 	}
-	tcb_send(t, t->snd_nxt, flags, t->snd_nxt - snd_base(t), n);
 	t->bytes_out += n;
 	t->snd_nxt += (u32)n + !!(flags & TH_FIN);
 	if (wtcp_seq_lt(t->snd_max, t->snd_nxt))
@@ -279,6 +303,7 @@ static void forget(struct wtcp *t)
 {
 	struct wtcp **pp = &t->st->conns;
 
+	t->retry_at = 0;
 	if (t->timer_at)
 		arm(t, 0);
 	while (*pp && *pp != t)
@@ -416,6 +441,18 @@ void wtcp_timeout(struct wtcp *t)
 {
 	u64 tnow = now(t);
 
+	if (t->retry_at && t->retry_at <= tnow) {
+		t->retry_at = 0;
+		if (t->ack_owed) {
+			t->ack_owed = false;
+			send_ack(t);
+		}
+		output(t);
+	}
+	if (!t->timer_at || t->timer_at > tnow) {
+		program(t);
+		return;
+	}
 	t->timer_at = 0;
 	if (t->state == WTCP_TIME_WAIT) {
 		forget(t);
@@ -428,8 +465,10 @@ void wtcp_timeout(struct wtcp *t)
 		arm(t, tnow + t->rto);
 		return;
 	}
-	if (t->snd_una == t->snd_max)
+	if (t->snd_una == t->snd_max) {
+		program(t);
 		return;
+	}
 	retransmit(t, tnow);
 }
 

@@ -26,6 +26,7 @@
 #define WTCP_RTO_MAX 60000000000ULL
 #define WTCP_RETRIES 15           /* retransmissions before ETIMEDOUT */
 #define WTCP_SYN_RETRIES 6
+#define WTCP_RETRY_NS 2000000ULL  /* a segment the NIC refused (full queue) goes again */
 #define WTCP_TW_NS 2000000000ULL  
 
 /* Connection states, numbered as Linux's (and /proc/net/tcp's) */
@@ -79,6 +80,7 @@ struct wtcp_ops {
 
 struct wtcp_stats {
 	uint64_t in_segs, out_segs, retrans_segs, bad_csum, bad_hdr, rst_out, dropped_ooo;
+	uint64_t xmit_errors;      /* segments the NIC refused (retried) */
 };
 
 /* One instance of the engine: its connections and the segment being built. */
@@ -109,7 +111,9 @@ struct wtcp {
 	uint64_t rto, srtt, rttvar; /* ns; srtt 0: no sample yet */
 	uint32_t rtt_seq;          /* the segment being timed (when rtt_start != 0) */
 	uint64_t rtt_start;
-	uint64_t timer_at;         /* what the timer is armed for (0: not armed) */
+	uint64_t timer_at;         /* the protocol timer: retransmission, probe, TIME_WAIT */
+	uint64_t retry_at;         /* resend what the NIC refused (0: nothing refused) */
+	bool ack_owed;             /* a refused segment carried an ACK */
 	uint64_t user_timeout;     /* ns, 0: WTCP_RETRIES decides */
 	uint64_t first_timeout;    /* when the current run of timeouts began */
 	bool persist;              /* the timer is a zero-window probe */

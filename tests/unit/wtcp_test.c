@@ -2,7 +2,8 @@
  * Unit tests of the TCP engine of the packet NICs (kernel/net/wtcp.c): two engines talk
  * through a simulated wire that can lose, duplicate and reorder segments, under a virtual
  * clock. Handshakes, 1 MB both ways (clean and lossy), close in both orders and at once,
- * resets for closed ports and their acceptance checks, retransmission after a loss,
+ * resets for closed ports and their acceptance checks, retransmission after a loss, a NIC
+ * that refuses segments,
  * timeouts, a window stall with zero-window probes, sequence numbers that wrap, and
  * malformed or random segments.
  */
@@ -58,7 +59,7 @@ static struct world {
 	int npkt;
 	uint64_t now;
 	uint64_t rng;
-	int loss, dup, reorder;          /* percent */
+	int loss, dup, reorder, refuse;  /* percent */
 	int (*filter)(struct pkt *p);    /* 1: drop this segment */
 	uint32_t isn;                    /* 0: random */
 	int sent;
@@ -110,6 +111,8 @@ static int t_xmit(struct wtcp_stack *st, uint32_t src, uint32_t dst, const void 
 	uint64_t delay = 100000;
 	struct pkt tmp;
 
+	if ((int)(rnd() % 100) < w.refuse)
+		return -ENOBUFS; /* the NIC's queue is full */
 	w.sent++;
 	tmp.len = len;
 	memcpy(tmp.data, seg, len);
@@ -417,6 +420,15 @@ TEST(megabyte_both_ways_lossy)
 	ASSERT_EQ(0, transfer_both_ways(3600000 * NS));
 	EXPECT_LT(0, w.h[0].st.stats.retrans_segs + w.h[1].st.stats.retrans_segs);
 	EXPECT_LT(0, w.h[0].st.stats.dropped_ooo + w.h[1].st.stats.dropped_ooo);
+}
+
+TEST(nic_refuses_segments)
+{
+	world_init(14);
+	w.refuse = 30; /* a uml_switch's datagram queue is short: sends fail with ENOBUFS */
+	ASSERT_EQ(0, transfer_both_ways(600000 * NS));
+	EXPECT_LT(0, w.h[0].st.stats.xmit_errors);
+	EXPECT_LT(0, w.h[1].st.stats.xmit_errors);
 }
 
 TEST(sequence_wraparound)
