@@ -43,8 +43,8 @@ teardown() {
 	for _ in $(seq 100); do [ -S "$sw" ] && break; sleep 0.05; done
 	# The receiving nc's stdin is a FIFO that stays open: busybox nc sends its FIN at the
 	# end of its stdin, and stops sending when it reads the peer's FIN.
-	boot eth0=daemon,fe:fd:00:00:07:01,unix,"$sw" -- 'ifconfig eth0 192.168.7.1 netmask 255.255.255.0 up
-		mkfifo /tmp/p; exec 3<>/tmp/p
+	boot eth0=daemon,fe:fd:00:00:07:01,unix,"$sw" -- '
+		ifconfig eth0 192.168.7.1 netmask 255.255.255.0 up; mkfifo /tmp/p; exec 3<>/tmp/p
 		nc -l -p 7002 </tmp/p >/dev/null &
 		echo ready; nc -l -p 7000 </tmp/p | md5sum >/tmp/sum; cat /tmp/sum
 		seq 1 300000 | nc -l -p 7001; wait' >"$a" 2>&1 &
