@@ -114,7 +114,9 @@ static u16 adv_window(struct wtcp *t)
 
 /*
  * Send a segment of t at seq with flags and len bytes of the send buffer from off. When
- * the NIC refuses it (a full queue), retry soon (WTCP_RETRY_NS): false.
+ * the NIC refuses it (a full queue), retry soon (WTCP_RETRY_NS): false. Other errors (no
+ * route, a neighbour that does not answer ARP) count as a loss, and are what the user
+ * sees if the connection then times out (Linux's soft error).
  */
 static bool tcb_send(struct wtcp *t, u32 seq, u8 flags, size_t off, size_t len)
 {
@@ -122,6 +124,7 @@ static bool tcb_send(struct wtcp *t, u32 seq, u8 flags, size_t off, size_t len)
 	struct seg s = { .seq = seq, .flags = flags, .len = len, .sport = t->lport,
 			 .dport = t->rport };
 	size_t hl = 20;
+	int err;
 
 	if (flags & TH_SYN) {
 		st->buf[20] = 2; /* MSS */
@@ -134,8 +137,13 @@ static bool tcb_send(struct wtcp *t, u32 seq, u8 flags, size_t off, size_t len)
 	if (flags & TH_ACK)
 		s.ack = t->rcv_nxt;
 	s.win = adv_window(t);
-	if (seg_send(st, t->laddr, t->raddr, &s, hl) >= 0)
+	err = seg_send(st, t->laddr, t->raddr, &s, hl);
+	if (err >= 0)
 		return true;
+	if (err != -ENOBUFS && err != -EAGAIN) {
+		t->soft_err = err;
+		return true;
+	}
 	st->stats.xmit_errors++;
 	t->ack_owed = true;
 	if (!t->retry_at) {
@@ -389,6 +397,13 @@ void wtcp_close(struct wtcp *t)
 	output(t);
 }
 
+void wtcp_orphan(struct wtcp *t)
+{
+	t->orphan = true;
+	if (t->state == WTCP_FIN_WAIT2)
+		arm(t, now(t) + WTCP_FIN_TIMEOUT_NS);
+}
+
 void wtcp_abort(struct wtcp *t)
 {
 	switch (t->state) {
@@ -415,9 +430,9 @@ static void retransmit(struct wtcp *t, u64 tnow)
 	if (!t->retries)
 		t->first_timeout = tnow;
 	t->retries++;
-	if (t->retries > limit ||
+	if (t->retries > limit || (t->state == WTCP_SYN_SENT && t->soft_err) ||
 	    (t->user_timeout && tnow - t->first_timeout >= t->user_timeout)) {
-		fail(t, -ETIMEDOUT);
+		fail(t, t->soft_err ? t->soft_err : -ETIMEDOUT);
 		return;
 	}
 	t->rto = min(t->rto * 2, WTCP_RTO_MAX);
@@ -454,7 +469,7 @@ void wtcp_timeout(struct wtcp *t)
 		return;
 	}
 	t->timer_at = 0;
-	if (t->state == WTCP_TIME_WAIT) {
+	if (t->state == WTCP_TIME_WAIT || t->state == WTCP_FIN_WAIT2) {
 		forget(t);
 		return;
 	}
@@ -666,6 +681,7 @@ static void ack_advance(struct wtcp *t, const struct seg *s)
 	if (wtcp_seq_lt(t->snd_nxt, t->snd_una))
 		t->snd_nxt = t->snd_una;
 	t->retries = 0;
+	t->soft_err = 0;
 	t->dupacks = 0;
 	t->persist = false;
 	arm(t, t->snd_una == t->snd_max ? 0 : now(t) + t->rto);
@@ -709,6 +725,8 @@ static bool ack_input(struct wtcp *t, const struct seg *s)
 		return true;
 	if (t->state == WTCP_FIN_WAIT1) {
 		t->state = WTCP_FIN_WAIT2;
+		if (t->orphan)
+			arm(t, now(t) + WTCP_FIN_TIMEOUT_NS);
 	} else if (t->state == WTCP_CLOSING) {
 		enter_time_wait(t);
 	} else if (t->state == WTCP_LAST_ACK) {

@@ -27,6 +27,7 @@
 #define WTCP_RETRIES 15           /* retransmissions before ETIMEDOUT */
 #define WTCP_SYN_RETRIES 6
 #define WTCP_RETRY_NS 2000000ULL  /* a segment the NIC refused (full queue) goes again */
+#define WTCP_FIN_TIMEOUT_NS 60000000000ULL /* an orphan's FIN_WAIT2 (Linux's tcp_fin_timeout) */
 #define WTCP_TW_NS 2000000000ULL  
 
 /* Connection states, numbered as Linux's (and /proc/net/tcp's) */
@@ -105,6 +106,7 @@ struct wtcp {
 	bool fin_queued;           /* the user closed: FIN after the buffered data */
 	bool listed;               /* on st->conns */
 	bool closed_told;          /* WTCP_EV_CLOSED was given */
+	bool orphan;               /* the user is gone: FIN_WAIT2 ends after a timeout */
 	uint16_t mss, mss_local;   /* sending MSS; what we announce */
 	int dupacks;
 	int retries;               /* consecutive timeouts */
@@ -114,6 +116,7 @@ struct wtcp {
 	uint64_t timer_at;         /* the protocol timer: retransmission, probe, TIME_WAIT */
 	uint64_t retry_at;         /* resend what the NIC refused (0: nothing refused) */
 	bool ack_owed;             /* a refused segment carried an ACK */
+	int soft_err;              /* the last send error other than a full queue */
 	uint64_t user_timeout;     /* ns, 0: WTCP_RETRIES decides */
 	uint64_t first_timeout;    /* when the current run of timeouts began */
 	bool persist;              /* the timer is a zero-window probe */
@@ -132,6 +135,8 @@ void wtcp_connect(struct wtcp *t);
 void wtcp_output(struct wtcp *t);
 /* The user sends no more: a FIN follows the buffered data. */
 void wtcp_close(struct wtcp *t);
+/* The user is gone (closed, reads nothing more): FIN_WAIT2 is not waited out forever. */
+void wtcp_orphan(struct wtcp *t);
 /* Abort: a reset to the peer (when synchronized); the engine forgets t at once. */
 void wtcp_abort(struct wtcp *t);
 /* t's timer fired. */

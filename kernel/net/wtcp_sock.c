@@ -36,6 +36,7 @@ struct wconn {
 	struct list_head link;     /* in wconns */
 	bool passive;              /* made for a SYN to a guest listener */
 	bool fin_given;            /* wtcp_close was called */
+	bool orphaned;             /* wtcp_orphan was called */
 	bool again;                /* woken while the engine ran */
 	bool freed;                /* the engine forgot it: free at the safe point */
 };
@@ -341,6 +342,10 @@ static void wconn_service(struct wconn *c)
 	if ((p->sk.shutdown & RCV_SHUTDOWN) && !c->fin_given && !c->freed) {
 		c->fin_given = true;
 		wtcp_close(&c->t);
+	}
+	if (c->fin_given && !c->freed && !c->orphaned && !p->peer && !p->listener) {
+		c->orphaned = true; /* the guest closed its socket */
+		wtcp_orphan(&c->t);
 	}
 }
 

@@ -62,6 +62,7 @@ static struct world {
 	int loss, dup, reorder, refuse;  /* percent */
 	int (*filter)(struct pkt *p);    /* 1: drop this segment */
 	uint32_t isn;                    /* 0: random */
+	int hard_err;                    /* every send fails with it */
 	int sent;
 	uint64_t last_at[2];
 } w;
@@ -113,6 +114,8 @@ static int t_xmit(struct wtcp_stack *st, uint32_t src, uint32_t dst, const void 
 
 	if ((int)(rnd() % 100) < w.refuse)
 		return -ENOBUFS; /* the NIC's queue is full */
+	if (w.hard_err)
+		return w.hard_err;
 	w.sent++;
 	tmp.len = len;
 	memcpy(tmp.data, seg, len);
@@ -286,8 +289,8 @@ static void app_step(struct conn *c)
 	}
 }
 
-/* Advance to the next event; false when nothing is pending. */
-static bool step(void)
+/* Advance to the next event; false when nothing is pending before end. */
+static bool step(uint64_t end)
 {
 	uint64_t next = UINT64_MAX;
 	int pi = -1, ci = -1;
@@ -308,8 +311,10 @@ static bool step(void)
 			pi = -1;
 		}
 	}
-	if (next == UINT64_MAX)
+	if (next == UINT64_MAX || next > end) {
+		w.now = end;
 		return false;
+	}
 	if (next > w.now)
 		w.now = next;
 	if (pi >= 0) {
@@ -327,7 +332,7 @@ static bool step(void)
 /* Run until cond holds, nothing is pending, or limit ns of virtual time passed. */
 #define RUN_UNTIL(cond, limit) ({                                   \
 	uint64_t __end = w.now + (limit);                            \
-	while (!(cond) && w.now < __end && step())                   \
+	while (!(cond) && w.now < __end && step(__end))              \
 		;                                                    \
 	(cond);                                                      \
 })
@@ -462,6 +467,22 @@ TEST(close_client_first)
 	ASSERT_EQ(0, b->err);
 }
 
+TEST(orphan_fin_wait2_times_out)
+{
+	struct conn *a, *b;
+
+	world_init(16);
+	a = connect01();
+	ASSERT_TRUE(RUN_UNTIL(w.h[1].accepted && w.h[1].accepted->connected, 10 * NS));
+	b = w.h[1].accepted;
+	wtcp_close(&a->t);
+	wtcp_orphan(&a->t);
+	ASSERT_TRUE(RUN_UNTIL(a->t.state == WTCP_FIN_WAIT2, 10 * NS));
+	ASSERT_FALSE(RUN_UNTIL(a->freed, 50000 * NS)); /* the peer never closes */
+	ASSERT_TRUE(RUN_UNTIL(a->freed, 20000 * NS));
+	ASSERT_EQ(WTCP_CLOSE_WAIT, b->t.state);
+}
+
 TEST(close_server_first)
 {
 	struct conn *a, *b;
@@ -504,6 +525,21 @@ TEST(reset_on_closed_port)
 	ASSERT_TRUE(RUN_UNTIL(a->freed, 10 * NS));
 	ASSERT_EQ(-ECONNREFUSED, a->err);
 	ASSERT_EQ(1, w.h[1].st.stats.rst_out);
+}
+
+TEST(unreachable_neighbour)
+{
+	struct conn *a;
+	uint64_t t0;
+
+	world_init(15);
+	w.hard_err = -EHOSTUNREACH; /* what ip_send says once ARP gave up */
+	a = connect01();
+	t0 = w.now;
+	ASSERT_TRUE(RUN_UNTIL(a->freed, 10000 * NS));
+	ASSERT_EQ(-EHOSTUNREACH, a->err);
+	ASSERT_GE(w.now - t0, 1000 * NS); /* after the first retransmission, as Linux */
+	ASSERT_LE(w.now - t0, 4000 * NS);
 }
 
 static int drop_first_data(struct pkt *p)
