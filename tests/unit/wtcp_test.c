@@ -7,7 +7,7 @@
  * timeouts, a window stall with zero-window probes, sequence numbers that wrap, and
  * malformed or random segments.
  */
-// UNIT-OBJS: kernel/net/wtcp.o
+// UNIT-OBJS: kernel/net/wtcp.o kernel/net/wtcp_in.o
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
