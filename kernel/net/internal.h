@@ -228,6 +228,11 @@ bool tcp_listener_exists(const struct inaddr *a, u16 port);
 int wtcp_sock_connect(struct inet_sock *is, const struct inaddr *a, u16 port);
 /* The engine's state of the connection of guest socket is, or -1 when it has none. */
 int wtcp_sock_state(const struct inet_sock *is);
+/*
+ * The n-th connection no guest socket stands for (closed, or not yet accepted): its
+ * addresses (network order), ports and engine state; false past the last.
+ */
+bool wtcp_sock_orphan(int n, u32 *laddr, u16 *lport, u32 *raddr, u16 *rport, int *state);
 /* Register the engine with the IPv4 layer (when CONFIG_WTCP is on). */
 void wtcp_sock_init(void);
 

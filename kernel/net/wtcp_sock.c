@@ -230,13 +230,22 @@ static void w_snd_acked(struct wtcp *t, size_t n)
 	}
 }
 
+/*
+ * The guest's free receive buffer, less what the skbs of full segments cost beyond their
+ * bytes (the buffer counts truesize), so that a window we advertise fits in it.
+ */
 static size_t w_rcv_space(struct wtcp *t)
 {
 	struct inet_sock *p = wconn_of(t)->proxy, *g = p ? p->peer : NULL;
+	size_t free, segs;
 
 	if (!g)
 		return p && p->listener ? 0 : WTCP_WND_MAX; /* waiting for accept / discarded */
-	return p->sk.wmem < g->sk.rcvbuf ? g->sk.rcvbuf - p->sk.wmem : 0;
+	if (p->sk.wmem >= g->sk.rcvbuf)
+		return 0;
+	free = g->sk.rcvbuf - p->sk.wmem;
+	segs = free / (WTCP_MSS_MAX + sizeof(struct skb)) + 1;
+	return free > segs * sizeof(struct skb) ? free - segs * sizeof(struct skb) : 0;
 }
 
 static size_t w_deliver(struct wtcp *t, const void *data, size_t len)
@@ -359,8 +368,18 @@ static void wconn_timer_fn(struct ktimer *kt)
 	engine_exit();
 }
 
+/* 0.0.0.0/8, multicast, class E and the limited broadcast: no TCP peer is there. */
+static bool bad_peer(u32 a)
+{
+	u8 first = (u8)(net_ntohl(a) >> 24);
+
+	return first == 0 || first >= 224;
+}
+
 static void wtcp_ip_input(u32 src, u32 dst, const void *seg, size_t len)
 {
+	if (bad_peer(src))
+		return; /* never answer a segment "from" a broadcast or multicast address */
 	engine_depth++;
 	wtcp_input(&wstack, src, dst, seg, len);
 	engine_exit();
@@ -374,6 +393,8 @@ int wtcp_sock_connect(struct inet_sock *is, const struct inaddr *a, u16 port)
 
 	if (!port)
 		return -ECONNREFUSED;
+	if (bad_peer(inaddr_v4(a)))
+		return -ENETUNREACH;
 	engine_depth++;
 	err = wtcp_sock_start(is, a, port);
 	engine_exit();
@@ -419,6 +440,23 @@ int wtcp_sock_state(const struct inet_sock *is)
 			return c->t.state;
 	}
 	return -1;
+}
+
+bool wtcp_sock_orphan(int n, u32 *laddr, u16 *lport, u32 *raddr, u16 *rport, int *state)
+{
+	struct wconn *c;
+
+	list_for_each_entry(c, &wconns, link) {
+		if (c->freed || (c->proxy && c->proxy->peer) || n--)
+			continue;
+		*laddr = c->t.laddr;
+		*lport = c->t.lport;
+		*raddr = c->t.raddr;
+		*rport = c->t.rport;
+		*state = c->t.state;
+		return true;
+	}
+	return false;
 }
 
 void wtcp_sock_init(void)
