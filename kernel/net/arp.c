@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "ipv4.h"
 #include "net/pkt.h"
+#include "../fs/procfs/procfs.h"
 
 #define ARP_SIZE 64
 #define ARP_QUEUE_MAX 16
@@ -189,13 +190,13 @@ void arp_input(struct net_device *dev, const u8 *p, size_t len)
 	if (arp_parse(p, len, &a) || (a.sha[0] & 1) || !a.spa || a.spa == 0xffffffffu)
 		return;
 	for_us = ip_dev_onlink(dev, a.tpa) == a.tpa && a.tpa;
+	if (for_us && a.op == 1) /* answer first: what waited for the asker comes after */
+		arp_send(dev, 2, a.sha, a.spa, a.sha);
 	n = neigh_find(dev, a.spa);
 	if (n && n->state != NUD_FAILED)
 		neigh_resolved(n, a.sha);
 	else if (for_us && ip_dev_onlink(dev, a.spa))
 		neigh_resolved(n ? n : neigh_new(dev, a.spa), a.sha);
-	if (for_us && a.op == 1)
-		arp_send(dev, 2, a.sha, a.spa, a.sha);
 }
 
 void arp_flush(struct net_device *dev)
@@ -226,6 +227,27 @@ void arp_tick(void)
 		} else {
 			n->state = NUD_NONE; /* expired: the next packet asks again */
 		}
+	}
+}
+
+void arp_proc_show(struct procfs_buf *b)
+{
+	static const u8 none[6];
+
+	for (int i = 0; i < ARP_SIZE; i++) {
+		const struct neigh *n = &cache[i];
+		bool ok = n->state == NUD_REACHABLE;
+		const u8 *m = ok ? n->mac : none;
+		u32 ip = net_ntohl(n->ip);
+		char addr[16];
+
+		if (n->state == NUD_NONE)
+			continue;
+		ksnprintf(addr, sizeof(addr), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
+			  (ip >> 8) & 255, ip & 255);
+		procfs_printf(b, "%-16s 0x1         0x%x         "
+				 "%02x:%02x:%02x:%02x:%02x:%02x     *        %s\n",
+			      addr, ok ? 2 : 0, m[0], m[1], m[2], m[3], m[4], m[5], n->dev->name);
 	}
 }
 

@@ -1,7 +1,8 @@
 /*
- * ICMP on loopback: echo ("ping") sockets (SOCK_DGRAM, IPPROTO_ICMP / IPPROTO_ICMPV6, open
- * to every user as with net.ipv4.ping_group_range = 0 2147483647), raw sockets (SOCK_RAW,
- * root only), and the echo responder of this instance's addresses.
+ * ICMP on loopback and over the packet NICs (icmp_wire_input, and ip_send for messages
+ * routed through a NIC): echo ("ping") sockets (SOCK_DGRAM, IPPROTO_ICMP /
+ * IPPROTO_ICMPV6, open to every user as with net.ipv4.ping_group_range = 0 2147483647),
+ * raw sockets (SOCK_RAW, root only), and the echo responder of this instance's addresses.
  *
  * A message sent to one of our addresses is delivered as the IP layer would: every raw
  * socket of its family and protocol gets a copy (an IPv4 raw socket with an IP header in
@@ -188,6 +189,7 @@ static void icmp_wire_error(const u8 *msg, size_t len)
 	struct ipv4_info q;
 	const u8 *inner = msg + 8;
 	size_t ilen = len - 8, hlen;
+	int err;
 
 	if (len < 8 + IPV4_HLEN + 8 || inner[0] >> 4 != 4)
 		return;
@@ -196,11 +198,15 @@ static void icmp_wire_error(const u8 *msg, size_t len)
 		return;
 	memcpy(&q.src, inner + 12, 4);
 	memcpy(&q.dst, inner + 16, 4);
-	if (msg[0] == ICMP_DEST_UNREACH)
-		udp_wire_error(&q, inner + hlen, msg[1] == 3 ? -ECONNREFUSED : msg[1] == 4 ?
-			       -EMSGSIZE : msg[1] == 0 || msg[1] == 6 ? -ENETUNREACH : -EHOSTUNREACH);
+	if (msg[0] != ICMP_DEST_UNREACH)
+		err = -EHOSTUNREACH; /* time exceeded */
+	else if (msg[1] == 3)
+		err = -ECONNREFUSED; /* port unreachable */
+	else if (msg[1] == 4)
+		err = -EMSGSIZE;
 	else
-		udp_wire_error(&q, inner + hlen, -EHOSTUNREACH);
+		err = msg[1] == 0 || msg[1] == 6 ? -ENETUNREACH : -EHOSTUNREACH;
+	udp_wire_error(&q, inner + hlen, err);
 }
 
 void icmp_wire_input(const struct ipv4_info *ip, const u8 *pkt, const u8 *msg, size_t len)

@@ -8,6 +8,7 @@
  */
 #include "kernel.h"
 #include "net.h"
+#include "sched.h"
 #include "slab.h"
 #include "internal.h"
 #include "csum.h"
@@ -15,6 +16,7 @@
 
 #define IFF_UP 0x1
 #define IP_DF 0x4000
+#define ICMP_ERRORS_PER_SEC 50
 
 struct ip_counters ip_stats;
 void (*ip_tcp_input)(u32 src, u32 dst, const void *seg, size_t len);
@@ -177,8 +179,18 @@ void icmp_send_error(const struct ipv4_info *ip, const u8 *pkt, u8 type, u8 code
 	u8 msg[8 + 60 + 8] = { type, code };
 	u16 c;
 
+	static u64 window;
+	static unsigned sent;
+	u64 now = ktime_now();
+
 	if (ip->frag || ip->dst == 0xffffffffu || !ip_addr_is_ours(ip->dst))
 		return; /* never about broadcasts or fragments (RFC 1122) */
+	if (now - window >= 1000000000ull) {
+		window = now;
+		sent = 0;
+	}
+	if (++sent > ICMP_ERRORS_PER_SEC)
+		return; /* rate-limited, as Linux's icmp_msgs_per_sec */
 	memcpy(msg + 8, pkt, q);
 	c = csum_fold(csum_add(0, msg, 8 + q));
 	memcpy(msg + 2, &c, 2);

@@ -51,6 +51,9 @@ struct net_ifaddr;
 int arp_output(struct net_device *dev, u32 nh, u8 *buf, size_t len);
 /* arp.c: an ARP packet received on dev. */
 void arp_input(struct net_device *dev, const u8 *p, size_t len);
+/* arp.c: the lines of /proc/net/arp. */
+struct procfs_buf;
+void arp_proc_show(struct procfs_buf *b);
 /* arp.c: forget the neighbours of dev (its addresses changed or it went down). */
 void arp_flush(struct net_device *dev);
 

@@ -13,6 +13,7 @@
 #include "net.h"
 #include "task.h"
 #include "internal.h"
+#include "ipv4.h"
 
 #include "../fs/procfs/procfs.h"
 
@@ -311,9 +312,19 @@ static int show_sockstat(struct procfs_buf *b, const struct proc_inode *pi, stru
 	return 0;
 }
 
+/* /proc/net/arp: the packet NICs' neighbour cache (arp.c). */
+static int show_arp(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
+{
+	procfs_printf(b, "IP address       HW type     Flags       HW address            Mask     "
+			 "Device\n");
+	arp_proc_show(b);
+	return 0;
+}
+
 #define NET_FILE(n, fn) { .name = (n), .mode = S_IFREG | 0444, .show = (fn), .max = NET_PROC_MAX }
 
 struct proc_entry procfs_net_entries[PROCFS_NET_NR] = {
+	NET_FILE("arp", show_arp),
 	NET_FILE("dev", show_dev),
 	NET_FILE("if_inet6", show_if_inet6),
 	NET_FILE("ipv6_route", show_ipv6_route),

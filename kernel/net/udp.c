@@ -1,8 +1,10 @@
 /*
  * UDP and UDP-Lite over loopback (UDP-Lite: the same datagrams in a port space of its
- * own; checksum coverage means nothing without a wire). A datagram sent to one of our addresses goes straight onto the
- * receive queue of the best-matching bound socket (an exact address before the wildcard;
- * a connected receiver only takes datagrams from its peer), stamped with the sender's
+ * own; checksum coverage means nothing without a wire), and UDP over the packet NICs
+ * (udp_wire_send, udp_wire_input: real datagrams through kernel/net/ip.c). A datagram
+ * sent to one of our addresses goes straight onto the receive queue of the best-matching
+ * bound socket (an exact address before the wildcard; a connected receiver only takes
+ * datagrams from its peer), stamped with the sender's
  * address in the receiver's family format. A full receiver (SO_RCVBUF) drops it, counted
  * in /proc/net/udp's drops column. No receiver: a connected sender gets ECONNREFUSED on its
  * next call (the ICMP port-unreachable Linux would see); an unconnected one sees nothing.

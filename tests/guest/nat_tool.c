@@ -5,6 +5,7 @@
  *   nat_tool client IP PORT MSG send MSG over UDP, print the reply and its source (3 s)
  *   nat_tool connect IP PORT    non-blocking TCP connect: poll, SO_ERROR, the addresses
  *   nat_tool refused IP PORT    connected UDP socket: send, then what recv says (3 s)
+ *   nat_tool ping IP            one echo request from an ICMP datagram ("ping") socket
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -94,6 +95,34 @@ static int refused(const char *ip, int port)
 	return 0;
 }
 
+static int ping_dgram(const char *ip)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET }, from;
+	struct timeval tv = { .tv_sec = 3 };
+	unsigned char req[16] = { 8, 0, 0, 0, 0, 0, 0, 7, 'u', 'm', 'l', 'i', 't', 'e' }, buf[64];
+	socklen_t len = sizeof(from);
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+	ssize_t r;
+
+	if (fd < 0 || inet_pton(AF_INET, ip, &to.sin_addr) != 1) {
+		perror("nat_tool: socket");
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		perror("nat_tool: sendto");
+		return 1;
+	}
+	r = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len);
+	if (r < 0) {
+		perror("nat_tool: recvfrom");
+		return 1;
+	}
+	printf("echo reply type %d seq %d from %s, %s\n", buf[0], buf[7], inet_ntoa(from.sin_addr),
+	       r == (ssize_t)sizeof(req) && !memcmp(buf + 8, req + 8, 8) ? "same data" : "bad data");
+	return 0;
+}
+
 static int nb_connect(const char *ip, int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) }, me, peer;
@@ -125,12 +154,14 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "connect"))
 		return nb_connect(argv[2], atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "ping"))
+		return ping_dgram(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "refused"))
 		return refused(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "server"))
 		return server(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "client"))
 		return client(argv[2], atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: nat_tool server PORT N | client IP PORT MSG | connect IP PORT | refused IP PORT\n");
+	fprintf(stderr, "usage: nat_tool server PORT N | client IP PORT MSG | connect IP PORT | refused IP PORT | ping IP\n");
 	return 2;
 }

@@ -139,7 +139,7 @@ int procfs_mount_id(const struct mount *mnt);
 long procfs_file_name(struct file *f, char *buf);
 
 /* ---- kernel/net/net_proc.c: the files of /proc/net */
-#define PROCFS_NET_NR 12
+#define PROCFS_NET_NR 13
 extern struct proc_entry procfs_net_entries[PROCFS_NET_NR];
 #define PROCFS_SYS_NET_NR 4
 extern struct proc_entry procfs_sys_net_entries[PROCFS_SYS_NET_NR];
