@@ -14,7 +14,9 @@
  *
  * The engine is never entered twice: wake-ups of a proxy that come while it runs (a
  * reset that frees the guest socket frees skbs charged to the proxy) are remembered and
- * served when it returns.
+ * served when it returns. Connections end at safe points only: a proxy's last reference
+ * and a forgotten connection's memory are released by a kernel timer (the reaper), never
+ * inside a wake-up that may still walk the proxy's wait queue.
  */
 #include "kernel.h"
 #include "net.h"
@@ -31,6 +33,7 @@
 struct wconn {
 	struct wtcp t;             /* first: the engine's callbacks get &t */
 	struct inet_sock *proxy;   /* the remote end (holds a reference), or NULL */
+	struct inet_sock *dead;    /* a detached proxy whose reference the reaper drops */
 	struct wait_entry we;      /* on the proxy's wait queue */
 	struct ktimer timer;
 	struct list_head link;     /* in wconns */
@@ -45,6 +48,7 @@ static struct wtcp_stack wstack;
 static LIST_HEAD(wconns);
 static int engine_depth;
 static int nr_half_open;
+static struct ktimer reaper;
 
 static struct wconn *wconn_of(struct wtcp *t)
 {
@@ -53,7 +57,30 @@ static struct wconn *wconn_of(struct wtcp *t)
 
 static void wconn_service(struct wconn *c);
 
-/* Leave the engine: serve what woke meanwhile, free what it forgot. */
+/* The safe point: drop detached proxies, free the connections the engine forgot. */
+static void wconn_reap(struct ktimer *kt)
+{
+	struct wconn *c, *n;
+
+	list_for_each_entry_safe(c, n, &wconns, link) {
+		if (c->dead) {
+			sock_put(&c->dead->sk);
+			c->dead = NULL;
+		}
+		if (c->freed) {
+			list_del(&c->link);
+			kfree(c);
+		}
+	}
+}
+
+static void reap_soon(void)
+{
+	if (!reaper.armed)
+		ktimer_arm(&reaper, ktime_now());
+}
+
+/* Leave the engine: serve what woke meanwhile. */
 static void engine_exit(void)
 {
 	struct wconn *c, *n;
@@ -64,12 +91,6 @@ static void engine_exit(void)
 		if (c->again && !c->freed) {
 			c->again = false;
 			wconn_service(c);
-		}
-	}
-	list_for_each_entry_safe(c, n, &wconns, link) {
-		if (c->freed) {
-			list_del(&c->link);
-			kfree(c);
 		}
 	}
 }
@@ -86,7 +107,8 @@ static void wconn_detach(struct wconn *c, int err)
 	if (err && (p->peer || p->listener))
 		tcp_nat_reset(p, err);
 	p->nat = NULL;
-	sock_put(&p->sk);
+	c->dead = p;
+	reap_soon();
 }
 
 static bool wconn_wake(struct wait_entry *we, unsigned key)
@@ -313,6 +335,7 @@ static int w_event(struct wtcp *t, enum wtcp_event ev, int err)
 		wconn_detach(c, -ECONNRESET);
 		ktimer_cancel(&c->timer);
 		c->freed = true;
+		reap_soon();
 		break;
 	}
 	return 0;
@@ -415,7 +438,8 @@ static int wtcp_sock_start(struct inet_sock *is, const struct inaddr *a, u16 por
 		return -ENOMEM;
 	p = proxy_new(c);
 	if (!p) {
-		c->freed = true; /* freed at engine_exit */
+		c->freed = true;
+		reap_soon();
 		return -ENOMEM;
 	}
 	p->saddr = *a;
@@ -464,5 +488,7 @@ void wtcp_sock_init(void)
 	if (!IS_ENABLED(CONFIG_WTCP))
 		return;
 	wstack.ops = &wtcp_sock_ops;
+	reaper.fn = wconn_reap;
+	INIT_LIST_HEAD(&reaper.link);
 	ip_tcp_input = wtcp_ip_input;
 }
