@@ -398,7 +398,7 @@ static void retransmit(struct wtcp *t, u64 tnow)
 		    WTCP_SYN_RETRIES : WTCP_RETRIES;
 
 	if (!t->retries)
-		t->first_timeout = tnow;
+		t->first_timeout = tnow - min(t->rto, tnow); /* when the lost segment went */
 	t->retries++;
 	if (t->retries > limit || (t->state == WTCP_SYN_SENT && t->soft_err) ||
 	    (t->user_timeout && tnow - t->first_timeout >= t->user_timeout)) {
@@ -417,9 +417,13 @@ static void retransmit(struct wtcp *t, u64 tnow)
 		t->st->stats.retrans_segs--; /* send_one counts each segment */
 		t->snd_nxt = t->snd_una; /* go back N */
 		wtcp_push(t);
-		return;
 	}
-	wtcp_arm(t, tnow + t->rto);
+	if (!t->timer_at)
+		t->timer_at = tnow + t->rto;
+	/* TCP_USER_TIMEOUT: the last timeout comes when it expires, not a backoff later. */
+	if (t->user_timeout && t->first_timeout + t->user_timeout < t->timer_at)
+		t->timer_at = max(t->first_timeout + t->user_timeout, tnow + 1);
+	wtcp_arm(t, t->timer_at);
 }
 
 void wtcp_timeout(struct wtcp *t)

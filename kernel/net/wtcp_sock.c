@@ -370,6 +370,8 @@ static void wconn_service(struct wconn *c)
 		wtcp_abort(&c->t); /* the guest reset the connection */
 		return;
 	}
+	if (p->peer) /* TCP_USER_TIMEOUT (ms), as the guest last set it */
+		c->t.user_timeout = (u64)max(p->peer->user_timeout, 0) * 1000000;
 	wtcp_output(&c->t);
 	if ((p->sk.shutdown & RCV_SHUTDOWN) && !c->fin_given && !c->freed) {
 		c->fin_given = true;
@@ -449,6 +451,7 @@ static int wtcp_sock_start(struct inet_sock *is, const struct inaddr *a, u16 por
 	tcp_nat_link(is, p);
 	p->sk.sndbuf = max(is->sk.rcvbuf, (u32)WCONN_PROXY_RCVBUF);
 	wtcp_init(&wstack, &c->t, src, is->sport, dst, port, 0, c);
+	c->t.user_timeout = (u64)max(is->user_timeout, 0) * 1000000;
 	wtcp_connect(&c->t);
 	return 0;
 }

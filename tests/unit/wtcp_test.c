@@ -597,6 +597,28 @@ TEST(timeout_when_peer_vanishes)
 	ASSERT_FALSE(b->closed);
 }
 
+TEST(user_timeout)
+{
+	struct conn *a, *b;
+	uint8_t msg[100] = { 0 };
+	uint64_t t0;
+
+	world_init(17);
+	a = connect01();
+	ASSERT_TRUE(RUN_UNTIL(w.h[1].accepted && w.h[1].accepted->connected, 10 * NS));
+	b = w.h[1].accepted;
+	a->t.user_timeout = 3000 * NS; /* TCP_USER_TIMEOUT 3000 */
+	w.loss = 100;
+	a->out = msg;
+	a->out_total = sizeof(msg);
+	t0 = w.now;
+	ASSERT_TRUE(RUN_UNTIL(a->freed, 3600000 * NS));
+	ASSERT_EQ(-ETIMEDOUT, a->err);
+	ASSERT_LE(w.now - t0, 4000 * NS);
+	ASSERT_LT(w.h[0].st.stats.retrans_segs, 5);
+	ASSERT_FALSE(b->closed);
+}
+
 static int dropped_updates;
 
 /* The first pure ACK from host 1 (its window update) is lost. */
