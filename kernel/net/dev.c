@@ -158,7 +158,11 @@ int netdev_init(void)
 	list_add_tail(&lo->link, &netdev_list);
 	netdev_lo = lo;
 	err = nat_netdev_init();
-	return err ? err : pkt_netdev_init();
+	if (!err)
+		err = pkt_netdev_init();
+	if (!err)
+		wtcp_sock_init();
+	return err;
 }
 
 /* ---- ioctls */

@@ -132,7 +132,8 @@ int inet_route_check(struct inet_sock *is, const struct inaddr *a)
 	}
 	if (inaddr_is_any(a) || netdev_addr_is_local(a))
 		return 0;
-	if (inaddr_is_v4(a) && is->sk.type != SOCK_STREAM && ip_route_out(inaddr_v4(a), NULL))
+	if (inaddr_is_v4(a) && (is->sk.type != SOCK_STREAM || ip_tcp_input) &&
+	    ip_route_out(inaddr_v4(a), NULL))
 		return 0; /* out through a packet NIC (TCP: when an engine is registered) */
 	if ((is->sk.type == SOCK_STREAM || is->sk.type == SOCK_DGRAM) &&
 	    (is->sk.protocol == IPPROTO_TCP || is->sk.protocol == IPPROTO_UDP) &&

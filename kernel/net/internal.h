@@ -220,6 +220,22 @@ void tcp_nat_fin(struct inet_sock *p);
 /* A host connection to the guest's listener at (a, port): established or queued. */
 int tcp_nat_connect_in(struct inet_sock *p, const struct inaddr *a, u16 port);
 
+/* Does a guest socket listen at (a, port)? */
+bool tcp_listener_exists(const struct inaddr *a, u16 port);
+
+/* ---- wtcp_sock.c: TCP connections through the packet NICs (CONFIG_WTCP) */
+/* Start a connection of is to (a, port) with segments through a packet NIC; 0 or -errno. */
+int wtcp_sock_connect(struct inet_sock *is, const struct inaddr *a, u16 port);
+/* The engine's state of the connection of guest socket is, or -1 when it has none. */
+int wtcp_sock_state(const struct inet_sock *is);
+/*
+ * The n-th connection no guest socket stands for (closed, or not yet accepted): its
+ * addresses (network order), ports and engine state; false past the last.
+ */
+bool wtcp_sock_orphan(int n, u32 *laddr, u16 *lport, u32 *raddr, u16 *rport, int *state);
+/* Register the engine with the IPv4 layer (when CONFIG_WTCP is on). */
+void wtcp_sock_init(void);
+
 /* The UDP socket that receives a datagram from (src, sport) to (dst, dport), or NULL. */
 struct inet_sock *udp_nat_lookup(const struct inaddr *src, u16 sport, const struct inaddr *dst,
 				 u16 dport);

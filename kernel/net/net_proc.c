@@ -41,8 +41,12 @@ static void put_addr(struct procfs_buf *b, bool v6, const struct inaddr *a, u16 
 /* The state column: TCP's, or for datagram sockets 01 (connected) / 07 (not). */
 static int sock_state(const struct inet_sock *is)
 {
-	if (is->sk.type == SOCK_STREAM)
-		return is->tcp_state;
+	int st;
+
+	if (is->sk.type == SOCK_STREAM) {
+		st = wtcp_sock_state(is); /* a connection through a packet NIC: the wire's */
+		return st > 0 ? st : is->tcp_state;
+	}
 	return is->connected ? TCP_ESTABLISHED : TCP_CLOSE;
 }
 
@@ -80,8 +84,9 @@ static void inet_line(struct procfs_buf *b, int i, struct inet_sock *is, bool v6
 		procfs_printf(b, "\n");
 }
 
-static void inet_table(struct procfs_buf *b, struct list_head *all, bool v6, bool tcp,
-		       int type)
+/* The lines listed: the next line's number. */
+static int inet_table(struct procfs_buf *b, struct list_head *all, bool v6, bool tcp,
+		      int type)
 {
 	struct inet_sock *is;
 	int i = 0;
@@ -96,6 +101,33 @@ static void inet_table(struct procfs_buf *b, struct list_head *all, bool v6, boo
 		if (type == SOCK_DGRAM && is->sk.protocol != IPPROTO_UDP)
 			continue; /* UDP-Lite has tables of its own (not shown) */
 		inet_line(b, i++, is, v6, tcp);
+	}
+	return i;
+}
+
+/*
+ * Connections through a packet NIC that no guest socket stands for (closed, or waiting
+ * for accept): the engine's (wtcp_sock.c), uid and inode 0 as Linux's TIME_WAIT lines.
+ */
+static void wtcp_lines(struct procfs_buf *b, int i)
+{
+	struct inaddr la, ra;
+	u32 l, r;
+	u16 lp, rp;
+	int st;
+
+	for (int n = 0; wtcp_sock_orphan(n, &l, &lp, &r, &rp, &st); n++) {
+		size_t start = b->len;
+
+		inaddr_set_v4(&la, l);
+		inaddr_set_v4(&ra, r);
+		procfs_printf(b, "%4d: ", i++);
+		put_addr(b, false, &la, lp);
+		procfs_printf(b, " ");
+		put_addr(b, false, &ra, rp);
+		procfs_printf(b, " %02X 00000000:00000000 00:00000000 00000000     0        0 0 1 "
+			      "0000000000000000 20 4 30 10 -1", st);
+		pad_line(b, start, 149);
 	}
 }
 
@@ -113,7 +145,7 @@ static int show_tcp(struct procfs_buf *b, const struct proc_inode *pi, struct ta
 
 	procfs_printf(b, "%s", tcp_head);
 	pad_line(b, start, 149);
-	inet_table(b, &tcp_all, false, true, SOCK_STREAM);
+	wtcp_lines(b, inet_table(b, &tcp_all, false, true, SOCK_STREAM));
 	return 0;
 }
 

@@ -26,6 +26,7 @@
 #include "slab.h"
 #include "task.h"
 #include "internal.h"
+#include "ip.h"
 
 #include <linux/poll.h>
 
@@ -316,7 +317,10 @@ static void tcp_start(struct inet_sock *is, const struct inaddr *a, u16 port)
 		return;
 	}
 	if (!l && !netdev_addr_is_local(a)) {
-		err = nat_tcp_connect(is, a, port); /* through eth0=slirp */
+		if (inaddr_is_v4(a) && ip_tcp_input && ip_route_out(inaddr_v4(a), NULL))
+			err = wtcp_sock_connect(is, a, port); /* segments through a packet NIC */
+		else
+			err = nat_tcp_connect(is, a, port); /* through eth0=slirp */
 		if (err)
 			tcp_refuse(is, err);
 		return;
@@ -713,6 +717,11 @@ void tcp_nat_fin(struct inet_sock *p)
 		return;
 	tcp_send_fin(p);
 	p->sk.shutdown |= SEND_SHUTDOWN;
+}
+
+bool tcp_listener_exists(const struct inaddr *a, u16 port)
+{
+	return tcp_lookup_listener(a, port) != NULL;
 }
 
 int tcp_nat_connect_in(struct inet_sock *p, const struct inaddr *a, u16 port)
