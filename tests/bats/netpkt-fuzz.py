@@ -3,7 +3,8 @@
 request like uml_switch, then sends it COUNT malformed frames (random bytes; IPv4
 headers with valid checksums but wrong lengths, options, fragments; ICMP errors quoting
 garbage; ARP with odd fields), then one well-formed ARP request and ICMP echo request for
-GUEST_IP, and prints what came back. Usage: netpkt-fuzz.py CTLSOCK GUEST_IP COUNT SEED"""
+GUEST_IP, and prints what came back; last, a UDP datagram to the guest's port 9000 says
+it is done (the guest waits for it, however long the frames took on a loaded machine). Usage: netpkt-fuzz.py CTLSOCK GUEST_IP COUNT SEED"""
 import os, random, socket, struct, sys, time
 
 ctl, guest, count, seed = sys.argv[1], socket.inet_aton(sys.argv[2]), int(sys.argv[3]), \
@@ -121,5 +122,8 @@ if gmac:
         if f[12:14] == b'\x08\x00' and f[23] == 1 and f[34] == 0 and b'fuzz-echo' in f:
             print('echo reply', flush=True)
             break
+# tell the guest we are done: one UDP datagram to its nat_tool server on port 9000
+udp = struct.pack('!HHHH', 9000, 9000, 8 + 4, 0) + b'done'
+data.sendto((gmac or bcast) + me_mac + b'\x08\x00' + ip_hdr(17, udp), client)
 c.close()
 os.unlink(data_path)

@@ -108,7 +108,7 @@ teardown() {
 	A_PID=$!
 	wait_for "$f" ready
 	run boot eth0=daemon,,unix,"$ctl" -- 'ifconfig eth0 192.168.7.2 netmask 255.255.255.0 up
-		sleep 5; echo alive; grep eth0: /proc/net/dev'
+		timeout 60 /tests/nat_tool server 9000 1 >/dev/null; echo alive; grep eth0: /proc/net/dev'
 	assert_status 0
 	assert_contains "$output" alive
 	wait "$A_PID"
