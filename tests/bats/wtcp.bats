@@ -14,7 +14,7 @@ boot() {
 	local args=()
 	while [ "$1" != -- ]; do args+=("$1"); shift; done
 	shift
-	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=64M initrd="$TESTFS" "${MODE_ARGS[@]}" quiet \
+	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$TESTFS" "${MODE_ARGS[@]}" quiet \
 		"${args[@]}" init=/bin/sh -- -c "$1"
 }
 
@@ -104,7 +104,7 @@ print("host", sys.argv[1], n, h.hexdigest()); c.close()'
 			seq 1 200000 | nc -l -p 8000; echo served=\$?" >$LOG 2>&1 &
 		for i in $(seq 200); do grep -q sent= $LOG && break; sleep 0.05; done
 		python3 -c "$PYRECV" client; wait; cat $SRV $LOG' sh \
-		"$UMLITE" mem=64M initrd="$TESTFS" "${MODE_ARGS[@]}" quiet eth0=tuntap,tap0
+		"$UMLITE" mem=128M initrd="$TESTFS" "${MODE_ARGS[@]}" quiet eth0=tuntap,tap0
 	[ "$status" -ne 99 ] || skip "cannot make a tap device in the namespace"
 	assert_status 0
 	assert_contains "$output" "host server 1988895 $(md5 300000)"
