@@ -133,6 +133,12 @@ int ext4h_map_blocks(struct ext4h_fs *fs, uint32_t ino, uint64_t lblk, uint32_t 
  */
 int ext4h_map_written(struct ext4h_fs *fs, uint32_t ino, uint64_t lblk, uint32_t n,
 		      uint64_t *pblk);
+/*
+ * Inode flags (chattr): replace the i_flags bits in mask by those of flags, and the ctime
+ * by ctime/ctime_ns, written at once.
+ */
+int ext4h_set_flags(struct ext4h_fs *fs, uint32_t ino, uint32_t mask, uint32_t flags,
+		    int64_t ctime, uint32_t ctime_ns);
 /* A symlink's target into buf (len bytes at most, no NUL); returns its length. */
 long ext4h_readlink(struct ext4h_fs *fs, uint32_t ino, char *buf, size_t len);
 /*
