@@ -483,6 +483,9 @@ static long fallocate_check(struct file *f, int mode, loff_t off, loff_t len)
 
 	if (!(f->mode & FMODE_WRITE))
 		return -EBADF;
+	/* Linux's order: append-only takes only a plain allocation, then immutable. */
+	if (IS_IMMUTABLE(inode) || (IS_APPEND(inode) && (mode & ~FALLOC_FL_KEEP_SIZE)))
+		return -EPERM;
 	if (S_ISDIR(inode->mode))
 		return -EISDIR;
 	if (S_ISFIFO(inode->mode) || S_ISSOCK(inode->mode))
@@ -493,8 +496,6 @@ static long fallocate_check(struct file *f, int mode, loff_t off, loff_t len)
 		return -EROFS;
 	if (!f->f_op->fallocate)
 		return -EOPNOTSUPP;
-	if (IS_IMMUTABLE(inode) || (IS_APPEND(inode) && (mode & ~FALLOC_FL_KEEP_SIZE)))
-		return -EPERM;
 	if (IS_SWAPFILE(inode))
 		return -ETXTBSY;
 	return 0;

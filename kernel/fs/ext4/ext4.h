@@ -97,6 +97,8 @@ int ext4_removexattr(struct inode *inode, const char *name);
 /* Inode flags (chattr), Linux's ext4 rules; stored in the on-disk i_flags at once. */
 u32 ext4_get_flags(struct inode *inode);
 int ext4_set_flags(struct inode *inode, u32 flags);
+/* The flags a new file of mode in dir inherits (nodump, noatime, sync...), as Linux. */
+u32 ext4_inherit_flags(struct inode *dir, u32 mode);
 /* The xattr and inode-flag operations of every ext4 inode. */
 #define EXT4_XATTR_IOPS                                                            \
 	.getxattr = ext4_getxattr, .listxattr = ext4_listxattr,                    \

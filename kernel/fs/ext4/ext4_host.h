@@ -157,7 +157,8 @@ long ext4h_readdir(struct ext4h_fs *fs, uint32_t dir, uint64_t *pos, void *buf, 
 /*
  * Create name in dir: a new inode with the mode, owner, times and rdev of a (directories
  * get "." and "..", and dir an extra link; symlinks store target). *ino and *out get the
- * new inode's number and attributes. On failure nothing is left allocated. hint (may be
+ * new inode's number and attributes; a->flags are i_flags bits to set on it (inherited
+ * from dir). On failure nothing is left allocated. hint (may be
  * NULL) is the directory's insertion hint, as for ext4h_link.
  */
 int ext4h_create(struct ext4h_fs *fs, uint32_t dir, const char *name, const struct ext4h_attr *a,

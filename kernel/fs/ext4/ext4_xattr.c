@@ -91,6 +91,16 @@ static u32 mask_flags(u32 mode, u32 flags)
 	return flags & EXT4_FL_OTHER;
 }
 
+/* What a new file inherits from its directory (EXT4_FL_INHERITED). */
+#define EXT4_FL_INHERITED                                                          \
+	(FS_SECRM_FL | FS_UNRM_FL | FS_COMPR_FL | FS_SYNC_FL | FS_NODUMP_FL | FS_NOATIME_FL | \
+	 FS_NOCOMP_FL | FS_JOURNAL_DATA_FL | FS_NOTAIL_FL | FS_DIRSYNC_FL | FS_PROJINHERIT_FL)
+
+u32 ext4_inherit_flags(struct inode *dir, u32 mode)
+{
+	return mask_flags(mode, dir->fsflags & EXT4_FL_INHERITED);
+}
+
 u32 ext4_get_flags(struct inode *inode)
 {
 	u32 flags = inode->fsflags & EXT4_FL_VISIBLE;
