@@ -239,6 +239,7 @@ struct inode {
 /* inode->fsflags bits the VFS enforces (values of <linux/fs.h>'s FS_*_FL) */
 #define INODE_IMMUTABLE_FL 0x00000010
 #define INODE_APPEND_FL 0x00000020
+#define INODE_NOATIME_FL 0x00000080 /* reads leave atime alone (chattr +A) */
 
 /* No change at all: no writes, truncation, renames, links, attribute changes (chattr +i). */
 static inline bool IS_IMMUTABLE(const struct inode *inode)

@@ -417,4 +417,30 @@ TEST_F(fl, new_files_inherit_nodump)
 	EXPECT_TRUE(fl & FS_NODUMP_FL);
 }
 
+/* Read f and return its atime afterwards (seconds), or -1. */
+static long read_atime(const char *f)
+{
+	struct stat st;
+	char c;
+	int fd = open(f, O_RDONLY);
+
+	if (fd < 0 || read(fd, &c, 1) != 1)
+		return -1;
+	close(fd);
+	return stat(f, &st) ? -1 : (long)st.st_atime;
+}
+
+TEST_F(fl, noatime_keeps_atime_on_reads)
+{
+	struct timespec old[2] = { { 1000, 0 }, { UTIME_OMIT, UTIME_OMIT } };
+	char f[128];
+
+	ASSERT_EQ(0, make(P(f, "f"), "x"));
+	ASSERT_EQ(0, utimensat(AT_FDCWD, f, old, 0));
+	EXPECT_NE(1000, read_atime(f)); /* relatime: an atime older than mtime moves */
+	ASSERT_EQ(0, chfl(f, 0, FS_NOATIME_FL));
+	ASSERT_EQ(0, utimensat(AT_FDCWD, f, old, 0));
+	EXPECT_EQ(1000, read_atime(f));
+}
+
 TEST_HARNESS_MAIN

@@ -436,6 +436,8 @@ void tmpfs_accessed(struct inode *inode)
 {
 	struct ktimespec now = current_time(), a = inode->atime;
 
+	if (inode->fsflags & INODE_NOATIME_FL)
+		return;
 	if (a.sec < inode->mtime.sec || (a.sec == inode->mtime.sec && a.nsec <= inode->mtime.nsec) ||
 	    a.sec < inode->ctime.sec || (a.sec == inode->ctime.sec && a.nsec <= inode->ctime.nsec) ||
 	    now.sec - a.sec >= 24 * 3600)
