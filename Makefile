@@ -223,8 +223,8 @@ $(B)/tests/guest/libdynprobe.so: tests/guest/dynamic_lib.c
 	@echo "  GUEST   $@"
 	$(Q)$(CC) $(filter-out -static,$(GUEST_CFLAGS)) -fPIC -shared $< -o $@
 
-# Tools the Bats tests run inside an instance (tests/bats/slirp.bats).
-GUEST_TOOLS := $(B)/tests/guest/nat_tool
+# Tools the Bats tests run inside an instance (tests/bats/slirp.bats, iflags.bats).
+GUEST_TOOLS := $(B)/tests/guest/nat_tool $(B)/tests/guest/iflags_tool
 
 $(B)/test.cpio: $(B)/rootfs.cpio $(GUEST_TESTS) $(GUEST_LIBS) $(GUEST_TOOLS) scripts/mkinitramfs.sh
 	@echo "  CPIO    $@"
@@ -236,9 +236,9 @@ $(B)/rootfs.ext4: scripts/mkrootfs.sh scripts/rootfs-lib.sh $(BUSYBOX)
 	@echo "  EXT4    $@"
 	$(Q)scripts/mkrootfs.sh busybox $@
 
-$(B)/test.ext4: $(GUEST_TESTS) scripts/mkrootfs.sh scripts/rootfs-lib.sh
+$(B)/test.ext4: $(GUEST_TESTS) $(GUEST_TOOLS) scripts/mkrootfs.sh scripts/rootfs-lib.sh
 	@echo "  EXT4    $@"
-	$(Q)scripts/mkrootfs.sh -s 128M tests $@ $(GUEST_TESTS)
+	$(Q)scripts/mkrootfs.sh -s 128M tests $@ $(GUEST_TESTS) $(GUEST_TOOLS)
 
 # make run boots from build/rootfs.ext4 through the COW file build/rootfs.cow: what the
 # instance writes stays there between runs (a rebuilt image starts a fresh one). Without

@@ -145,7 +145,7 @@ if [ -n "$guest_tests" ]; then
 			mode_words "$mode"
 			echo "== guest tests on an ext4 root, ${words[*]}"
 			mode_skipped "ext4-$mode" "${words[@]}" && continue
-			for n in fs_test fsx_test mm_test process_test xattr_test inotify_test; do
+			for n in fs_test fsx_test mm_test process_test xattr_test inotify_test iflags_test; do
 				[ -x "$B/tests/guest/$n" ] || continue
 				rm -f "$cows/$n.cow"
 				run_binary_suite "ext4-$mode/$n" "$log/ext4-$mode-$n.log" timeout 300 \

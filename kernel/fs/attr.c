@@ -43,7 +43,7 @@ static int chmod_inode(const struct path *p, struct inode *inode, u32 mode)
 
 	if (err)
 		return err;
-	if (!inode_owner_or_root(inode))
+	if (!inode_owner_or_root(inode) || IS_IMMUTABLE(inode) || IS_APPEND(inode))
 		return -EPERM;
 	mode &= 07777;
 	if (!in_group(inode->gid) && !cred_capable(CAP_FSETID))
@@ -68,6 +68,8 @@ static int chown_inode(const struct path *p, struct inode *inode, u32 uid, u32 g
 
 	if (err)
 		return err;
+	if (IS_IMMUTABLE(inode) || IS_APPEND(inode))
+		return -EPERM;
 	if (uid != (u32)-1) {
 		if ((fsuid != inode->uid || uid != inode->uid) && !cred_capable(CAP_CHOWN))
 			return -EPERM;
@@ -131,6 +133,8 @@ static int utimes_inode(const struct path *p, struct inode *inode, const struct 
 	err = path_want_write(p);
 	if (err)
 		return err;
+	if (IS_IMMUTABLE(inode) || (explicit && IS_APPEND(inode)))
+		return -EPERM;
 	if (!inode_owner_or_root(inode)) {
 		if (explicit)
 			return -EPERM;
@@ -216,6 +220,8 @@ int vfs_truncate_path(const struct path *p, loff_t len)
 		return -EISDIR;
 	if (!S_ISREG(inode->mode))
 		return -EINVAL;
+	if (IS_APPEND(inode))
+		return -EPERM;
 	err = path_want_write(p);
 	if (!err)
 		err = inode_permission(inode, MAY_WRITE);
@@ -477,6 +483,9 @@ static long fallocate_check(struct file *f, int mode, loff_t off, loff_t len)
 
 	if (!(f->mode & FMODE_WRITE))
 		return -EBADF;
+	/* Linux's order: append-only takes only a plain allocation, then immutable. */
+	if (IS_IMMUTABLE(inode) || (IS_APPEND(inode) && (mode & ~FALLOC_FL_KEEP_SIZE)))
+		return -EPERM;
 	if (S_ISDIR(inode->mode))
 		return -EISDIR;
 	if (S_ISFIFO(inode->mode) || S_ISSOCK(inode->mode))

@@ -453,6 +453,8 @@ static long fcntl_setfl(struct file *f, unsigned long arg)
 {
 	if ((arg & O_NOATIME) && !(f->flags & O_NOATIME) && !inode_owner_or_root(f->inode))
 		return -EPERM;
+	if (((arg ^ f->flags) & O_APPEND) && IS_APPEND(f->inode))
+		return -EPERM; /* O_APPEND stays on an append-only file */
 	f->flags = (f->flags & ~SETFL_MASK) | (arg & SETFL_MASK);
 	return 0;
 }

@@ -91,6 +91,8 @@ int inode_permission(struct inode *inode, int mask)
 	if ((mask & MAY_WRITE) && inode->sb && (inode->sb->flags & MS_RDONLY) &&
 	    (S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode)))
 		return -EROFS;
+	if ((mask & MAY_WRITE) && IS_IMMUTABLE(inode))
+		return -EPERM; /* nobody writes an immutable file or directory */
 	if (current->cred.fsuid == inode->uid)
 		bits = mode >> 6;
 	else if (in_group(inode->gid))

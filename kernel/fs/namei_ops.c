@@ -97,6 +97,8 @@ static int may_delete(struct inode *dir, struct dentry *d, bool isdir)
 	err = inode_permission(dir, MAY_WRITE | MAY_EXEC);
 	if (err)
 		return err;
+	if (IS_APPEND(dir))
+		return -EPERM; /* an append-only directory only gains entries */
 	if ((dir->mode & S_ISVTX) && fsuid != inode->uid && fsuid != dir->uid &&
 	    !cred_capable(CAP_FOWNER))
 		return -EPERM;
@@ -104,8 +106,8 @@ static int may_delete(struct inode *dir, struct dentry *d, bool isdir)
 		return -ENOTDIR;
 	if (!isdir && S_ISDIR(inode->mode))
 		return -EISDIR;
-	if (IS_SWAPFILE(inode))
-		return -EPERM; /* an active swap file stays until swapoff, as in Linux */
+	if (IS_SWAPFILE(inode) || IS_APPEND(inode) || IS_IMMUTABLE(inode))
+		return -EPERM; /* swap files stay until swapoff; chattr +a/+i ones until -a/-i */
 	if (d->mounted)
 		return -EBUSY;
 	return 0;
@@ -269,6 +271,8 @@ long vfs_link_at(int olddirfd, const char *oldname, int newdirfd, const char *ne
 		err = -EPERM;
 	else if (old.dentry->inode->nlink == 0)
 		err = -ENOENT;
+	else if (IS_APPEND(old.dentry->inode) || IS_IMMUTABLE(old.dentry->inode))
+		err = -EPERM;
 	if (!err) {
 		r.old = old.dentry;
 		r.mode = old.dentry->inode->mode;

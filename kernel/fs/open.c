@@ -95,6 +95,9 @@ static int may_open(const struct path *p, struct inode *inode, int flags, bool c
 	}
 	if (S_ISSOCK(inode->mode) || (S_ISBLK(inode->mode) && !inode->i_fop))
 		return -ENXIO;
+	if (IS_APPEND(inode) && !created &&
+	    (((flags & O_ACCMODE) != O_RDONLY && !(flags & O_APPEND)) || (flags & O_TRUNC)))
+		return -EPERM; /* append-only: written only with O_APPEND, never truncated */
 	if ((flags & O_NOATIME) && !inode_owner_or_root(inode))
 		return -EPERM;
 	return 0;
@@ -669,6 +672,8 @@ long sys_ftruncate(const struct sc_args *a)
 		return -EBADF;
 	if (!S_ISREG(f->inode->mode) || !(f->mode & FMODE_WRITE) || !f->path.dentry)
 		r = -EINVAL; /* anonymous (unnamed) files cannot be truncated yet */
+	else if (IS_APPEND(f->inode) || IS_IMMUTABLE(f->inode))
+		r = -EPERM;
 	else
 		r = do_truncate(f->path.dentry, f->inode, len);
 	file_put(f);

@@ -294,6 +294,8 @@ ssize_t vfs_write(struct file *f, struct iov_iter *from, loff_t *pos)
 		return -EINVAL;
 	if (S_ISREG(f->inode->mode) && IS_SWAPFILE(f->inode))
 		return -ETXTBSY; /* swap writes its blocks behind the page cache */
+	if (IS_IMMUTABLE(f->inode) && S_ISREG(f->inode->mode))
+		return -EPERM; /* made immutable after this open (ext4's rule) */
 	if (from->count > (size_t)MAX_RW_COUNT)
 		from->count = MAX_RW_COUNT;
 	if ((f->flags & O_APPEND) && pos && !file_is_stream(f))
@@ -679,7 +681,13 @@ static long ioctl_set_flag(struct file *f, uaddr_t uarg, unsigned flag)
 static long ioctl_generic(int fd, struct file *f, unsigned cmd, u64 arg)
 {
 	loff_t left;
+	long r;
 
+	if (iflags_is_ioctl(cmd)) {
+		r = iflags_ioctl(f, cmd, arg);
+		if (r != -ENOTTY)
+			return r; /* else the file's own ioctl answers, as in Linux */
+	}
 	switch (cmd) {
 	case FIOCLEX:
 		return fd_set_cloexec(fd, true);

@@ -42,8 +42,19 @@ int vfs_fstat(struct file *f, struct stat *st)
 	return 0;
 }
 
-/* The inode named by (dirfd, upath) with lookup flags lf into *st. */
-static int stat_at(int dirfd, uaddr_t upath, unsigned lf, struct stat *st)
+/* statx's attributes of the inode at p (a mount's root gets STATX_ATTR_MOUNT_ROOT). */
+static void statx_attrs(const struct path *p, struct inode *inode, u64 *attrs)
+{
+	iflags_statx(inode, &attrs[0], &attrs[1]);
+	if (p->mnt && p->dentry && p->dentry == p->mnt->root)
+		attrs[0] |= STATX_ATTR_MOUNT_ROOT;
+}
+
+/*
+ * The inode named by (dirfd, upath) with lookup flags lf into *st; attrs (when not NULL)
+ * gets statx's attributes and their mask.
+ */
+static int stat_at(int dirfd, uaddr_t upath, unsigned lf, struct stat *st, u64 *attrs)
 {
 	struct file *f;
 	struct path p;
@@ -53,9 +64,13 @@ static int stat_at(int dirfd, uaddr_t upath, unsigned lf, struct stat *st)
 		return err;
 	if (f) {
 		err = vfs_fstat(f, st);
+		if (!err && attrs)
+			statx_attrs(&f->path, f->inode, attrs);
 		file_put(f);
 	} else {
 		err = vfs_getattr(&p, st);
+		if (!err && attrs)
+			statx_attrs(&p, p.dentry->inode, attrs);
 		path_put(&p);
 	}
 	return err;
@@ -82,7 +97,7 @@ long sys_newfstatat(const struct sc_args *a)
 	int err = stat_flags(flags, &lf);
 
 	if (!err)
-		err = stat_at(dirfd, upath, lf, &st);
+		err = stat_at(dirfd, upath, lf, &st, NULL);
 	if (!err && copy_to_user(ubuf, &st, sizeof(st)))
 		err = -EFAULT;
 	return err;
@@ -154,6 +169,7 @@ long sys_statx(const struct sc_args *a)
 	uaddr_t ubuf = a->arg[4];
 	struct stat st;
 	struct statx sx;
+	u64 attrs[2];
 	unsigned lf;
 	int err;
 
@@ -161,10 +177,12 @@ long sys_statx(const struct sc_args *a)
 		return -EINVAL;
 	err = stat_flags(flags & ~AT_STATX_SYNC_TYPE, &lf);
 	if (!err)
-		err = stat_at(dirfd, upath, lf, &st);
+		err = stat_at(dirfd, upath, lf, &st, attrs);
 	if (err)
 		return err;
 	fill_statx(&st, &sx);
+	sx.stx_attributes = attrs[0];
+	sx.stx_attributes_mask = attrs[1];
 	return copy_to_user(ubuf, &sx, sizeof(sx)) ? -EFAULT : 0;
 }
 

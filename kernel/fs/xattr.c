@@ -137,6 +137,8 @@ static int xattr_permission(struct inode *inode, const char *name, bool write)
 {
 	int mask = write ? MAY_WRITE : MAY_READ;
 
+	if (write && (IS_IMMUTABLE(inode) || IS_APPEND(inode)))
+		return -EPERM;
 	if (has_prefix(name, XATTR_TRUSTED_PREFIX)) {
 		if (!cred_capable(CAP_SYS_ADMIN))
 			return write ? -EPERM : -ENODATA;

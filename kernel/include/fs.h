@@ -175,6 +175,18 @@ struct inode_operations {
 	int (*setxattr)(struct inode *inode, const char *name, const void *val, size_t size,
 			int flags);
 	int (*removexattr)(struct inode *inode, const char *name);
+	/*
+	 * Inode flags (FS_IOC_GETFLAGS/SETFLAGS, fs/iflags.c; FS_*_FL values). get_flags: the
+	 * flags the filesystem shows. set_flags: store flags (the VFS checked ownership,
+	 * CAP_LINUX_IMMUTABLE and a writable mount, and set inode->ctime to the time of the
+	 * change, to be stored with the flags); the filesystem applies its own mask
+	 * (-EOPNOTSUPP or ignoring what it refuses, as it does in Linux) and keeps
+	 * inode->fsflags current. NULL: the file has no flags (-ENOTTY).
+	 */
+	u32 (*get_flags)(struct inode *inode);
+	int (*set_flags)(struct inode *inode, u32 flags);
+	/* The flags statx reports as attributes (0: immutable, append-only and nodump). */
+	u32 statx_flags;
 };
 
 struct file_operations {
@@ -221,7 +233,25 @@ struct inode {
 	struct pipe *pipe;      /* FIFOs: the pipe while it is open */
 	struct list_head sb_link; /* in sb->inodes */
 	u32 iflags;             /* S_SWAPFILE */
+	u32 fsflags;            /* FS_*_FL inode flags (chattr); the VFS enforces the two below */
 };
+
+/* inode->fsflags bits the VFS enforces (values of <linux/fs.h>'s FS_*_FL) */
+#define INODE_IMMUTABLE_FL 0x00000010
+#define INODE_APPEND_FL 0x00000020
+#define INODE_NOATIME_FL 0x00000080 /* reads leave atime alone (chattr +A) */
+
+/* No change at all: no writes, truncation, renames, links, attribute changes (chattr +i). */
+static inline bool IS_IMMUTABLE(const struct inode *inode)
+{
+	return inode->fsflags & INODE_IMMUTABLE_FL;
+}
+
+/* Append-only (chattr +a): writes go to the end; no truncation, unlink or rename. */
+static inline bool IS_APPEND(const struct inode *inode)
+{
+	return inode->fsflags & INODE_APPEND_FL;
+}
 
 /* inode->iflags: an active swap file (no writes, truncation or unlink; mm/swap.c) */
 #define S_SWAPFILE 0x100
@@ -229,6 +259,14 @@ struct inode {
 #define S_NOSEC 0x200
 #define SWAP_MAP_HOLE (~0ULL)
 #define SWAP_MAP_SPLIT (~1ULL)
+
+/* ---- fs/iflags.c: inode flags (chattr) */
+/* Is cmd one of the inode-flag ioctls (FS_IOC_GETFLAGS...)? */
+bool iflags_is_ioctl(unsigned cmd);
+/* Serve one of them on f; -ENOTTY when the file has no flags. */
+long iflags_ioctl(struct file *f, unsigned cmd, uaddr_t uarg);
+/* statx's stx_attributes and stx_attributes_mask for inode (STATX_ATTR_*). */
+void iflags_statx(struct inode *inode, u64 *attr, u64 *mask);
 
 static inline bool IS_SWAPFILE(const struct inode *inode)
 {

@@ -383,6 +383,11 @@ long sys_mmap(const struct sc_args *a)
 			-ETXTBSY : 0;
 		if (r < 0)
 			goto out;
+		/* Linux: no shared mapping of an append-only file through a writable fd. */
+		r = (vmflags & VM_SHARED) && (f->mode & FMODE_WRITE) && IS_APPEND(f->inode) ?
+			-EACCES : 0;
+		if (r < 0)
+			goto out;
 		if ((vmflags & VM_SHARED) && (!(f->mode & FMODE_WRITE) || IS_SWAPFILE(f->inode)))
 			vmflags |= VM_NOWRITE;
 	} else if (vmflags & VM_SHARED) {

@@ -23,6 +23,7 @@
 #include "list.h"
 #include "ext4_host.h"
 
+#include <linux/fs.h>
 #include <linux/mount.h>
 
 #define EXT4_SUPER_MAGIC 0xEF53
@@ -93,9 +94,18 @@ ssize_t ext4_listxattr(struct inode *inode, char *buf);
 int ext4_setxattr(struct inode *inode, const char *name, const void *val, size_t size,
 		  int flags);
 int ext4_removexattr(struct inode *inode, const char *name);
+/* Inode flags (chattr), Linux's ext4 rules; stored in the on-disk i_flags at once. */
+u32 ext4_get_flags(struct inode *inode);
+int ext4_set_flags(struct inode *inode, u32 flags);
+/* The flags a new file of mode in dir inherits (nodump, noatime, sync...), as Linux. */
+u32 ext4_inherit_flags(struct inode *dir, u32 mode);
+/* The xattr and inode-flag operations of every ext4 inode. */
 #define EXT4_XATTR_IOPS                                                            \
 	.getxattr = ext4_getxattr, .listxattr = ext4_listxattr,                    \
-	.setxattr = ext4_setxattr, .removexattr = ext4_removexattr
+	.setxattr = ext4_setxattr, .removexattr = ext4_removexattr,                \
+	.get_flags = ext4_get_flags, .set_flags = ext4_set_flags,                  \
+	.statx_flags = FS_COMPR_FL | FS_IMMUTABLE_FL | FS_APPEND_FL | FS_NODUMP_FL |  \
+		       FS_ENCRYPT_FL | FS_VERITY_FL
 
 extern const struct inode_operations ext4_dir_iops, ext4_file_iops, ext4_symlink_iops,
 	ext4_special_iops;

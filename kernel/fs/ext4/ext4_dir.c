@@ -132,6 +132,7 @@ static void new_attr(struct inode *dir, u32 mode, u32 rdev, struct ext4h_attr *a
 		if (S_ISDIR(mode))
 			a->mode |= S_ISGID;
 	}
+	a->flags = ext4_inherit_flags(dir, mode);
 	a->atime = a->mtime = a->ctime = now.sec;
 	a->atime_ns = a->mtime_ns = a->ctime_ns = (u32)now.nsec;
 	if (S_ISCHR(mode) || S_ISBLK(mode))

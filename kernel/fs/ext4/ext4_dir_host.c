@@ -374,6 +374,7 @@ static int set_new_attr(struct ext4h_fs *h, uint32_t ino, const struct ext4h_att
 		return ext4h_err(h, err);
 	set.nlink = in.i_links_count;
 	ext4h_attr_to_inode(&set, &in);
+	in.i_flags |= a->flags; /* inherited from the directory */
 	err = ext2fs_write_inode_full(h->fs, ino, (struct ext2_inode *)&in, sizeof(in));
 	if (err)
 		return ext4h_err(h, err);

@@ -461,7 +461,7 @@ void ext4_accessed(struct inode *inode)
 {
 	struct ktimespec now = current_time(), a = inode->atime;
 
-	if (ext4_ro(inode->sb))
+	if (ext4_ro(inode->sb) || (inode->fsflags & INODE_NOATIME_FL))
 		return;
 	if (a.sec < inode->mtime.sec || (a.sec == inode->mtime.sec && a.nsec <= inode->mtime.nsec) ||
 	    a.sec < inode->ctime.sec || (a.sec == inode->ctime.sec && a.nsec <= inode->ctime.nsec) ||

@@ -393,6 +393,23 @@ int ext4h_write_attr(struct ext4h_fs *h, uint32_t ino, const struct ext4h_attr *
 	return ext4h_write_full(h, ino, &in);
 }
 
+int ext4h_set_flags(struct ext4h_fs *h, uint32_t ino, uint32_t mask, uint32_t flags,
+		    int64_t ctime, uint32_t ctime_ns)
+{
+	struct ext2_inode_large in;
+	int r = ext4h_read_full(h, ino, &in);
+
+	if (r)
+		return r;
+	if (!h->rw)
+		return -EROFS;
+	in.i_flags = (in.i_flags & ~mask) | (flags & mask);
+	in.i_ctime = (uint32_t)ctime;
+	if (FITS(&in, i_ctime_extra))
+		in.i_ctime_extra = time_extra(ctime, ctime_ns);
+	return ext4h_write_full(h, ino, &in);
+}
+
 long ext4h_readlink(struct ext4h_fs *h, uint32_t ino, char *buf, size_t len)
 {
 	struct ext2_inode_large in;

@@ -133,6 +133,12 @@ int ext4h_map_blocks(struct ext4h_fs *fs, uint32_t ino, uint64_t lblk, uint32_t 
  */
 int ext4h_map_written(struct ext4h_fs *fs, uint32_t ino, uint64_t lblk, uint32_t n,
 		      uint64_t *pblk);
+/*
+ * Inode flags (chattr): replace the i_flags bits in mask by those of flags, and the ctime
+ * by ctime/ctime_ns, written at once.
+ */
+int ext4h_set_flags(struct ext4h_fs *fs, uint32_t ino, uint32_t mask, uint32_t flags,
+		    int64_t ctime, uint32_t ctime_ns);
 /* A symlink's target into buf (len bytes at most, no NUL); returns its length. */
 long ext4h_readlink(struct ext4h_fs *fs, uint32_t ino, char *buf, size_t len);
 /*
@@ -151,7 +157,8 @@ long ext4h_readdir(struct ext4h_fs *fs, uint32_t dir, uint64_t *pos, void *buf, 
 /*
  * Create name in dir: a new inode with the mode, owner, times and rdev of a (directories
  * get "." and "..", and dir an extra link; symlinks store target). *ino and *out get the
- * new inode's number and attributes. On failure nothing is left allocated. hint (may be
+ * new inode's number and attributes; a->flags are i_flags bits to set on it (inherited
+ * from dir). On failure nothing is left allocated. hint (may be
  * NULL) is the directory's insertion hint, as for ext4h_link.
  */
 int ext4h_create(struct ext4h_fs *fs, uint32_t dir, const char *name, const struct ext4h_attr *a,

@@ -182,6 +182,7 @@ struct inode *ext4_inode_new(struct super_block *sb, u32 ino, const struct ext4h
 	inode->size = a->size;
 	inode->blocks = a->blocks;
 	inode->rdev = a->rdev;
+	inode->fsflags = a->flags;
 	set_times(inode, a);
 	inode->private = ei;
 	ei->inode = inode;

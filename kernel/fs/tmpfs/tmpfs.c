@@ -298,6 +298,8 @@ struct inode *tmpfs_new_inode(struct super_block *sb, struct inode *dir, u32 mod
 	INIT_LIST_HEAD(&ti->xattrs);
 	ti->seals = F_SEAL_SEAL; /* only memfd_create(MFD_ALLOW_SEALING) files take seals */
 	sbi->nr_inodes++;
+	if (dir) /* as Linux: nodump and noatime (0x40, 0x80) pass to new files */
+		inode->fsflags = dir->fsflags & 0xc0;
 	if (dir && (dir->mode & S_ISGID)) {
 		inode->gid = dir->gid;
 		if (S_ISDIR(mode))
@@ -434,6 +436,8 @@ void tmpfs_accessed(struct inode *inode)
 {
 	struct ktimespec now = current_time(), a = inode->atime;
 
+	if (inode->fsflags & INODE_NOATIME_FL)
+		return;
 	if (a.sec < inode->mtime.sec || (a.sec == inode->mtime.sec && a.nsec <= inode->mtime.nsec) ||
 	    a.sec < inode->ctime.sec || (a.sec == inode->ctime.sec && a.nsec <= inode->ctime.nsec) ||
 	    now.sec - a.sec >= 24 * 3600)

@@ -115,9 +115,14 @@ ssize_t tmpfs_listxattr(struct inode *inode, char *buf);
 int tmpfs_setxattr(struct inode *inode, const char *name, const void *val, size_t size,
 		   int flags);
 int tmpfs_removexattr(struct inode *inode, const char *name);
+/* Inode flags (chattr): immutable, append-only, nodump and noatime. */
+u32 tmpfs_get_flags(struct inode *inode);
+int tmpfs_set_flags(struct inode *inode, u32 flags);
+/* The xattr and inode-flag operations of every tmpfs inode. */
 #define TMPFS_XATTR_IOPS                                                           \
 	.getxattr = tmpfs_getxattr, .listxattr = tmpfs_listxattr,                  \
-	.setxattr = tmpfs_setxattr, .removexattr = tmpfs_removexattr
+	.setxattr = tmpfs_setxattr, .removexattr = tmpfs_removexattr,              \
+	.get_flags = tmpfs_get_flags, .set_flags = tmpfs_set_flags
 
 /* ---- memfd.c: seals (F_ADD_SEALS, F_GET_SEALS) and memfd_create */
 /* May a write of len bytes at pos happen under inode's seals? 0 or -EPERM. */

@@ -1,13 +1,19 @@
 /*
  * tmpfs extended attributes: kept in memory per inode (fs/xattr.c's simple store), at most
  * TMPFS_XATTR_BYTES of names and values per inode (ENOSPC beyond). The VFS has checked the
- * names and the caller's rights.
+ * names and the caller's rights. Also the inode flags (chattr), kept in inode->fsflags.
  */
 #include "kernel.h"
 #include "fs.h"
 #include "tmpfs.h"
 
+#include <linux/fs.h>
 #include <linux/xattr.h>
+
+/* Linux's tmpfs flags: what a user may set; the others are EOPNOTSUPP. */
+#define TMPFS_FL_MODIFIABLE (FS_IMMUTABLE_FL | FS_APPEND_FL | FS_NODUMP_FL | FS_NOATIME_FL)
+/* What other files than regular files and directories may carry. */
+#define TMPFS_FL_OTHER (FS_NODUMP_FL | FS_NOATIME_FL)
 
 #define TMPFS_XATTR_BYTES (1UL << 20)
 
@@ -59,4 +65,19 @@ int tmpfs_removexattr(struct inode *inode, const char *name)
 	if (!r)
 		ti->xattr_bytes -= strlen(name) + (size_t)old;
 	return r;
+}
+
+u32 tmpfs_get_flags(struct inode *inode)
+{
+	return inode->fsflags & TMPFS_FL_MODIFIABLE;
+}
+
+int tmpfs_set_flags(struct inode *inode, u32 flags)
+{
+	if (flags & ~TMPFS_FL_MODIFIABLE)
+		return -EOPNOTSUPP;
+	if (!S_ISREG(inode->mode) && !S_ISDIR(inode->mode))
+		flags &= TMPFS_FL_OTHER;
+	inode->fsflags = flags;
+	return 0;
 }
