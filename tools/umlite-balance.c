@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,7 +111,9 @@ static int parse_size(const char *s, uint64_t *out)
 
 /*
  * Send one command to an mconsole socket and collect the reply text (all packets).
- * Returns 0 (reply in out, *err its error flag) or -1 (no answer: the instance is gone).
+ * Returns 0 (reply in out, *err its error flag), -1 (the instance is gone: nothing
+ * listens on the socket) or -2 (the request went out but no reply came in time: the
+ * instance is alive and busy).
  */
 static int mc_command(const char *sock, const char *cmd, char *out, size_t outlen, int *err)
 {
@@ -140,6 +143,8 @@ static int mc_command(const char *sock, const char *cmd, char *out, size_t outle
 		ssize_t n = recv(fd, &r, sizeof(r), 0);
 		size_t len;
 
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			ret = -2;
 		if (n < (ssize_t)(3 * sizeof(uint32_t)))
 			goto out;
 		len = r.len < MC_DATA ? r.len : MC_DATA - 1;
@@ -170,14 +175,18 @@ static uint64_t field_kb(const char *text, const char *name)
 	return 0;
 }
 
-/* Ask one instance for its figures; 0, or -1 when it does not answer as expected. */
+/*
+ * Ask one instance for its figures; 0, -1 when it does not answer as expected, -2 when it
+ * is alive but did not answer in time.
+ */
 static int poll_instance(struct instance *in)
 {
 	char text[4096];
-	int err = 0;
+	int err = 0, r = mc_command(in->sock, "memstat", text, sizeof(text), &err);
 
-	if (mc_command(in->sock, "memstat", text, sizeof(text), &err) < 0 || err ||
-	    !strstr(text, "boot_kb"))
+	if (r < 0)
+		return r;
+	if (err || !strstr(text, "boot_kb"))
 		return -1;
 	in->vm.boot = field_kb(text, "boot_kb") << 10;
 	in->vm.mem = field_kb(text, "mem_kb") << 10;
@@ -188,8 +197,35 @@ static int poll_instance(struct instance *in)
 	return 0;
 }
 
-/* Every live instance under uml_dir; returns how many were found. */
-static int find_instances(struct instance *vms, int max)
+/* The memory each instance had when it last answered, by umid (for rounds it is silent). */
+static struct {
+	char umid[64];
+	uint64_t mem;
+} last_known[MAX_VMS];
+
+static uint64_t *last_mem_slot(const char *umid)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < MAX_VMS; i++) {
+		if (!strcmp(last_known[i].umid, umid))
+			return &last_known[i].mem;
+		if (free_slot < 0 && !last_known[i].umid[0])
+			free_slot = i;
+	}
+	if (free_slot < 0)
+		return NULL;
+	strcpy(last_known[free_slot].umid, umid);
+	last_known[free_slot].mem = 0;
+	return &last_known[free_slot].mem;
+}
+
+/*
+ * Every live instance under uml_dir; returns how many answered. Those alive that did not
+ * answer in time add the memory they last reported to *silent_mem, or count in *silent
+ * when they never answered.
+ */
+static int find_instances(struct instance *vms, int max, int *silent, uint64_t *silent_mem)
 {
 	DIR *d = opendir(uml_dir);
 	struct dirent *e;
@@ -210,14 +246,29 @@ static int find_instances(struct instance *vms, int max)
 			continue;
 		if (stat(in->sock, &st) < 0 || !S_ISSOCK(st.st_mode))
 			continue;
-		if (poll_instance(in) == 0)
+		uint64_t *last = last_mem_slot(in->umid);
+
+		switch (poll_instance(in)) {
+		case 0:
 			n++;
+			if (last)
+				*last = in->vm.mem;
+			break;
+		case -2:
+			logf_("%s: no answer to memstat in time", in->umid);
+			if (last && *last)
+				*silent_mem += *last;
+			else
+				(*silent)++; /* never answered: its memory is not known */
+			break;
+		}
 	}
 	closedir(d);
 	return n;
 }
 
-static void move_toward(struct instance *in)
+/* Send an instance toward its target: 1 done, 0 not worth a move, -1 refused or no answer. */
+static int move_toward(struct instance *in)
 {
 	uint64_t mem = in->vm.mem, target = in->vm.target, delta;
 	char cmd[64], reply[1024];
@@ -231,21 +282,22 @@ static void move_toward(struct instance *in)
 	 */
 	if (delta < params.step ||
 	    (target > mem && (delta < 2 * params.step || delta < in->vm.boot / 50)))
-		return;
+		return 0;
 	snprintf(cmd, sizeof(cmd), "config mem=%c%lluK", target > mem ? '+' : '-',
 		 (unsigned long long)(delta >> 10));
 	if (dry_run) {
 		logf_("%s: would send '%s'", in->umid, cmd);
-		return;
+		return 0;
 	}
 	if (mc_command(in->sock, cmd, reply, sizeof(reply), &err) < 0) {
 		logf_("%s: no answer to '%s'", in->umid, cmd);
-		return;
+		return -1;
 	}
 	logf_("%s: mem %lluM -> %lluM (used %lluM, active %u.%u%%)%s%s", in->umid,
 	      (unsigned long long)(mem >> 20), (unsigned long long)(target >> 20),
 	      (unsigned long long)(in->vm.used >> 20), in->active_pm / 10, in->active_pm % 10,
 	      err ? ": " : "", err ? reply : "");
+	return err ? -1 : 1;
 }
 
 static void round_once(void)
@@ -253,24 +305,49 @@ static void round_once(void)
 	static struct instance vms[MAX_VMS];
 	struct bal_vm bv[MAX_VMS];
 	static int last_n = -1;
-	uint64_t backed = 0;
-	int n = find_instances(vms, MAX_VMS);
+	uint64_t held, silent_mem = 0, avail;
+	int silent = 0, n = find_instances(vms, MAX_VMS, &silent, &silent_mem);
 
 	if (n != last_n)
 		logf_("%d instance%s under %s", n, n == 1 ? "" : "s", uml_dir);
 	last_n = n;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		bv[i] = vms[i].vm;
-		backed += vms[i].backed;
-	}
 	if (bal_compute(bv, n, &params) < 0)
 		logf_("the instances need more than the budget (%lluM): each keeps what it uses",
 		      (unsigned long long)(params.budget >> 20));
+	/*
+	 * Shrink first, then grow by no more than what the group holds under the budget
+	 * after the shrinks (an instance that did not answer counts with what it last
+	 * reported): the group never holds more than the budget, not even between two
+	 * commands of a round, and a refused shrink only slows the others' growth.
+	 */
+	held = silent_mem;
 	for (int i = 0; i < n; i++) {
-		vms[i].vm.target = bv[i].target;
-		move_toward(&vms[i]);
+		struct instance *in = &vms[i];
+
+		in->vm.target = bv[i].target;
+		if (in->vm.target < in->vm.mem) {
+			int r = move_toward(in);
+
+			if (r > 0)
+				in->vm.mem = in->vm.target;
+			else if (r < 0 && poll_instance(in) < 0)
+				silent++;
+		}
+		held += in->vm.mem;
 	}
-	(void)backed;
+	avail = silent || held >= params.budget ? 0 : params.budget - held;
+	for (int i = 0; i < n; i++) {
+		struct instance *in = &vms[i];
+
+		if (in->vm.target <= in->vm.mem)
+			continue;
+		if (in->vm.target - in->vm.mem > avail)
+			in->vm.target = in->vm.mem + avail;
+		if (move_toward(in) > 0)
+			avail -= in->vm.target - in->vm.mem;
+	}
 }
 
 static void on_signal(int sig)
