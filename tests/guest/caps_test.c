@@ -26,7 +26,7 @@
 #include <linux/securebits.h>
 
 #include "kselftest_harness.h"
-#include "proc_status.h"
+#include "cred_helpers.h"
 
 #define BIT(cap) (1ULL << (cap))
 #define FS_CAPS                                                                        \

@@ -26,7 +26,7 @@
 #include <linux/capability.h>
 
 #include "kselftest_harness.h"
-#include "proc_status.h"
+#include "cred_helpers.h"
 
 #define USER 1000
 #define CAPS "security.capability"
@@ -117,31 +117,6 @@ static int run_report(const char *path, struct report *rep)
 	return run_report_how(path, &how, rep);
 }
 
-/* Copy this program to path (root-owned, 0755). */
-static int copy_self(const char *path)
-{
-	char buf[65536];
-	int in = open("/proc/self/exe", O_RDONLY), out;
-	ssize_t n;
-
-	if (in < 0)
-		return -1;
-	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	if (out < 0) {
-		close(in);
-		return -1;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		if (write(out, buf, (size_t)n) != n)
-			n = -1;
-		if (n < 0)
-			break;
-	}
-	close(in);
-	close(out);
-	return n < 0 ? -1 : 0;
-}
-
 /* A security.capability value: revision rev, effective bit, the sets, v3's root id. */
 static size_t cap_value(uint32_t *v, uint32_t rev, bool eff, unsigned long long prm,
 			unsigned long long inh, uint32_t rootid)
@@ -184,7 +159,7 @@ FIXTURE_SETUP(mnt)
 		SKIP(return, "cannot mount tmpfs here (%s)", strerror(errno));
 	self->mounted = true;
 	snprintf(self->path, sizeof(self->path), "%s/prog", self->dir);
-	ASSERT_EQ(0, copy_self(self->path));
+	ASSERT_EQ(0, copy_self_exe(self->path, 0, 0, 0755));
 }
 
 FIXTURE_TEARDOWN(mnt)
@@ -284,7 +259,7 @@ TEST_F(mnt, a_nosuid_mount_ignores_file_capabilities)
 	snprintf(path, sizeof(path), "%s/prog", sub);
 	ASSERT_EQ(0, mkdir(sub, 0755));
 	ASSERT_EQ(0, mount("none", sub, "tmpfs", MS_NOSUID, "mode=755"));
-	ASSERT_EQ(0, copy_self(path));
+	ASSERT_EQ(0, copy_self_exe(path, 0, 0, 0755));
 	ASSERT_EQ(0, set_caps(path, REV2, true, RAW, 0));
 	ASSERT_EQ(0, run_report(path, &r));
 	EXPECT_EQ(0, r.prm);

@@ -25,7 +25,7 @@
 #include <linux/securebits.h>
 
 #include "kselftest_harness.h"
-#include "proc_status.h"
+#include "cred_helpers.h"
 
 #define USER 1000
 #define GROUP 2000
@@ -111,33 +111,6 @@ static int run_report(const char *path, bool as_root, bool nnp, struct report *r
 	return run_report_ex(path, as_root, nnp, false, 0, rep);
 }
 
-/* Copy this program to path with the owner, group and mode given. */
-static int copy_self(const char *path, uid_t uid, gid_t gid, mode_t mode)
-{
-	char buf[65536];
-	int in = open("/proc/self/exe", O_RDONLY), out;
-	ssize_t n;
-
-	if (in < 0)
-		return -1;
-	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0700);
-	if (out < 0) {
-		close(in);
-		return -1;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		if (write(out, buf, (size_t)n) != n)
-			n = -1;
-		if (n < 0)
-			break;
-	}
-	close(in);
-	close(out);
-	if (n < 0 || chown(path, uid, gid) || chmod(path, mode))
-		return -1;
-	return 0;
-}
-
 static mode_t mode_of(const char *path)
 {
 	struct stat st;
@@ -174,7 +147,7 @@ TEST_F(mnt, a_plain_copy_keeps_the_users_ids)
 {
 	struct report r;
 
-	ASSERT_EQ(0, copy_self(self->path, 0, 0, 0755));
+	ASSERT_EQ(0, copy_self_exe(self->path, 0, 0, 0755));
 	ASSERT_EQ(0, run_report(self->path, false, false, &r));
 	EXPECT_EQ(USER, r.r);
 	EXPECT_EQ(USER, r.e);
@@ -191,7 +164,7 @@ TEST_F(mnt, setuid_root_gives_euid_0_full_capabilities_and_secure_mode)
 	unsigned long long bnd = proc_status_hex("CapBnd");
 	struct report r;
 
-	ASSERT_EQ(0, copy_self(self->path, 0, 0, 04755));
+	ASSERT_EQ(0, copy_self_exe(self->path, 0, 0, 04755));
 	ASSERT_EQ(0, run_report(self->path, false, false, &r));
 	EXPECT_EQ(USER, r.r);
 	EXPECT_EQ(0, r.e);
@@ -210,7 +183,7 @@ TEST_F(mnt, setgid_gives_the_files_group_and_no_capabilities)
 {
 	struct report r;
 
-	ASSERT_EQ(0, copy_self(self->path, 0, GROUP, 02755));
+	ASSERT_EQ(0, copy_self_exe(self->path, 0, GROUP, 02755));
 	ASSERT_EQ(0, run_report(self->path, false, false, &r));
 	EXPECT_EQ(USER, r.r);
 	EXPECT_EQ(USER, r.e);
@@ -228,7 +201,7 @@ TEST_F(mnt, setgid_without_group_execute_changes_nothing)
 {
 	struct report r;
 
-	ASSERT_EQ(0, copy_self(self->path, 0, GROUP, 02745));
+	ASSERT_EQ(0, copy_self_exe(self->path, 0, GROUP, 02745));
 	ASSERT_EQ(0, run_report(self->path, false, false, &r));
 	EXPECT_EQ(USER, r.eg);
 	EXPECT_EQ(0, r.secure);
@@ -239,7 +212,7 @@ TEST_F(mnt, no_new_privs_ignores_the_setuid_bit)
 {
 	struct report r;
 
-	ASSERT_EQ(0, copy_self(self->path, 0, GROUP, 06755));
+	ASSERT_EQ(0, copy_self_exe(self->path, 0, GROUP, 06755));
 	ASSERT_EQ(0, run_report(self->path, false, true, &r));
 	EXPECT_EQ(USER, r.e);
 	EXPECT_EQ(USER, r.s);
@@ -258,7 +231,7 @@ TEST_F(mnt, a_nosuid_mount_ignores_the_setuid_bit)
 	snprintf(path, sizeof(path), "%s/prog", sub);
 	ASSERT_EQ(0, mkdir(sub, 0755));
 	ASSERT_EQ(0, mount("none", sub, "tmpfs", MS_NOSUID, "mode=755"));
-	ASSERT_EQ(0, copy_self(path, 0, 0, 04755));
+	ASSERT_EQ(0, copy_self_exe(path, 0, 0, 04755));
 	ASSERT_EQ(0, run_report(path, false, false, &r));
 	EXPECT_EQ(USER, r.e);
 	EXPECT_EQ(0, r.secure);
@@ -272,7 +245,7 @@ TEST_F(mnt, noroot_securebit_gives_a_setuid_root_program_no_capabilities)
 {
 	struct report r;
 
-	ASSERT_EQ(0, copy_self(self->path, 0, 0, 04755));
+	ASSERT_EQ(0, copy_self_exe(self->path, 0, 0, 04755));
 	ASSERT_EQ(0, run_report_ex(self->path, false, false, false, SECBIT_NOROOT, &r));
 	EXPECT_EQ(USER, r.r);
 	EXPECT_EQ(0, r.e);
@@ -287,7 +260,7 @@ TEST_F(mnt, a_shared_fs_struct_ignores_the_setuid_bit)
 {
 	struct report r;
 
-	ASSERT_EQ(0, copy_self(self->path, 0, 0, 04755));
+	ASSERT_EQ(0, copy_self_exe(self->path, 0, 0, 04755));
 	ASSERT_EQ(0, run_report_ex(self->path, false, false, true, 0, &r));
 	EXPECT_EQ(USER, r.e);
 	EXPECT_EQ(USER, r.s);
@@ -303,7 +276,7 @@ TEST_F(mnt, root_running_a_setuid_user_program_loses_effective_capabilities)
 	unsigned long long bnd = proc_status_hex("CapBnd");
 	struct report r;
 
-	ASSERT_EQ(0, copy_self(self->path, USER, 0, 04755));
+	ASSERT_EQ(0, copy_self_exe(self->path, USER, 0, 04755));
 	ASSERT_EQ(0, run_report(self->path, true, false, &r));
 	EXPECT_EQ(0, r.r);
 	EXPECT_EQ(USER, r.e);
@@ -337,7 +310,7 @@ static int write_as_user(const char *path)
 
 TEST_F(mnt, a_write_without_cap_fsetid_clears_the_set_id_bits)
 {
-	ASSERT_EQ(0, copy_self(self->path, 0, GROUP, 06777));
+	ASSERT_EQ(0, copy_self_exe(self->path, 0, GROUP, 06777));
 	ASSERT_EQ(0, write_as_user(self->path));
 	EXPECT_EQ(0777, mode_of(self->path));
 	/* Set-group-id without group execute stays (the writer is in the file's group). */
@@ -357,7 +330,7 @@ TEST_F(mnt, a_write_without_cap_fsetid_clears_the_set_id_bits)
 
 TEST_F(mnt, chown_clears_the_set_id_bits)
 {
-	ASSERT_EQ(0, copy_self(self->path, 0, GROUP, 06755));
+	ASSERT_EQ(0, copy_self_exe(self->path, 0, GROUP, 06755));
 	ASSERT_EQ(0, chown(self->path, USER, -1));
 	EXPECT_EQ(0755, mode_of(self->path));
 	ASSERT_EQ(0, chmod(self->path, 06745));
