@@ -6,24 +6,7 @@
 # ways (python3 on the host side).
 bats_require_minimum_version 1.5.0
 load helpers.bash
-
-TESTFS=${TESTS_CPIO:-$ROOT/build/test.cpio}
-
-# boot ARGS... -- SCRIPT: the test image with ARGS, SCRIPT as init.
-boot() {
-	local args=()
-	while [ "$1" != -- ]; do args+=("$1"); shift; done
-	shift
-	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M initrd="$TESTFS" "${MODE_ARGS[@]}" quiet \
-		"${args[@]}" init=/bin/sh -- -c "$1"
-}
-
-# wait_for FILE WORD: until WORD appears in FILE (10 s).
-wait_for() {
-	for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-	cat "$1" >&2
-	return 1
-}
+load net_helpers.bash
 
 # md5 N: the checksum of `seq 1 N`.
 md5() {
@@ -36,11 +19,9 @@ teardown() {
 }
 
 @test "wtcp: two instances on one uml_switch stream megabytes both ways over TCP" {
-	command -v uml_switch >/dev/null || skip "uml_switch is not installed (uml-utilities)"
-	local sw=$BATS_TEST_TMPDIR/sw.ctl a=$BATS_TEST_TMPDIR/a.log
-	uml_switch -unix "$sw" </dev/null >"$BATS_TEST_TMPDIR/sw.log" 2>&1 &
-	SW_PID=$!
-	for _ in $(seq 100); do [ -S "$sw" ] && break; sleep 0.05; done
+	local sw a=$BATS_TEST_TMPDIR/a.log
+	start_switch
+	sw=$SW
 	# The receiving nc's stdin is a FIFO that stays open: busybox nc sends its FIN at the
 	# end of its stdin, and stops sending when it reads the peer's FIN.
 	boot eth0=daemon,fe:fd:00:00:07:01,unix,"$sw" -- '
