@@ -50,8 +50,11 @@ static int hexval(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* xx:xx:xx:xx:xx:xx of exactly len characters, unicast; 0 or -EINVAL. */
-static int pkt_parse_mac(const char *s, size_t len, u8 *mac)
+/*
+ * A MAC address xx:xx:xx:xx:xx:xx of exactly len characters, unicast and not all zero
+ * (the MAC field of every eth<N>= and vec<N>: option, slirp's too); 0 or -EINVAL.
+ */
+int pkt_parse_mac(const char *s, size_t len, u8 *mac)
 {
 	if (len != 17)
 		return -EINVAL;

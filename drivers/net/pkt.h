@@ -16,6 +16,8 @@ int pkt_parse_eth(const char *name, const char *t, size_t tlen, const char *args
 int pkt_parse_vec(const char *w);
 /* Is ethN already taken by a packet NIC? */
 bool pkt_name_taken(const char *name);
+/* A MAC option value xx:xx:xx:xx:xx:xx (len characters), unicast, not zero; 0 or -EINVAL. */
+int pkt_parse_mac(const char *s, size_t len, u8 *mac);
 /* Open the host ends and add the devices (after lo and slirp); 0 or -errno. */
 int pkt_netdev_init(void);
 

@@ -133,32 +133,6 @@ static int parse_hostfwd(const char *s, size_t len)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* A MAC address xx:xx:xx:xx:xx:xx (UML's optional second field); 0 or -EINVAL. */
-static int parse_mac(const char *s, size_t len, u8 *mac)
-{
-	if (len != 17)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++) {
-		int hi = hexval(s[i * 3]), lo = hexval(s[i * 3 + 1]);
-
-		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':'))
-			return -EINVAL;
-		mac[i] = (u8)(hi << 4 | lo);
-	}
-	return (mac[0] & 1) ? -EINVAL : 0; /* not a multicast address */
-}
-
 /* One comma-separated field after "slirp"; prints what is wrong. */
 static int parse_slirp_field(const char *name, const char *s, size_t len)
 {
@@ -190,7 +164,7 @@ static int parse_slirp_field(const char *name, const char *s, size_t len)
 		cfg.restricted = len == 11;
 		return 0;
 	}
-	if (!parse_mac(s, len, cfg.mac))
+	if (!pkt_parse_mac(s, len, cfg.mac))
 		return 0;
 	if (s[0] == '/') { /* UML's third field: the slirp program, which we do not need */
 		pr_warn("%s=slirp: '%.*s' ignored: the NAT is built into the kernel\n", name,
