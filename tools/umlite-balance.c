@@ -267,12 +267,15 @@ static int find_instances(struct instance *vms, int max, int *silent, uint64_t *
 	return n;
 }
 
-/* Send an instance toward its target: 1 done, 0 not worth a move, -1 refused or no answer. */
+/*
+ * Send an instance toward its target: 1 done, 0 not worth a move, -1 refused or the
+ * instance gone, -2 sent but not answered in time (the instance may still carry it out).
+ */
 static int move_toward(struct instance *in)
 {
 	uint64_t mem = in->vm.mem, target = in->vm.target, delta;
 	char cmd[64], reply[1024];
-	int err = 0;
+	int err = 0, r;
 
 	delta = target > mem ? target - mem : mem - target;
 	/*
@@ -289,9 +292,10 @@ static int move_toward(struct instance *in)
 		logf_("%s: would send '%s'", in->umid, cmd);
 		return 0;
 	}
-	if (mc_command(in->sock, cmd, reply, sizeof(reply), &err) < 0) {
+	r = mc_command(in->sock, cmd, reply, sizeof(reply), &err);
+	if (r < 0) {
 		logf_("%s: no answer to '%s'", in->umid, cmd);
-		return -1;
+		return r;
 	}
 	logf_("%s: mem %lluM -> %lluM (used %lluM, active %u.%u%%)%s%s", in->umid,
 	      (unsigned long long)(mem >> 20), (unsigned long long)(target >> 20),
@@ -345,7 +349,10 @@ static void round_once(void)
 			continue;
 		if (in->vm.target - in->vm.mem > avail)
 			in->vm.target = in->vm.mem + avail;
-		if (move_toward(in) > 0)
+		/* A grow that was not answered in time may still happen: count it as made. */
+		int r = move_toward(in);
+
+		if (r > 0 || r == -2)
 			avail -= in->vm.target - in->vm.mem;
 	}
 }

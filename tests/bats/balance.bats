@@ -121,13 +121,19 @@ physmem_kb() {
 	PIDS+=($!)
 	sleep 2 # the first rounds inflate every balloon
 	local mem mem_peak=0 m
+	local bal=${PIDS[-1]}
 	for ((i = 0; i < 10; i++)); do
 		sum=0 mem=0
+		# One snapshot of the group: the manager is paused while the four are read (a
+		# command it sent is carried out before the memstat queued behind it), else one
+		# read could be from before a shrink and the next from after the grow it paid for.
+		kill -STOP "$bal"
 		for ((u = 0; u < n; u++)); do
 			sum=$((sum + $(physmem_kb "vm$u" || echo 0)))
 			m=$(stat_of "vm$u" mem_kb)
 			mem=$((mem + ${m:-0}))
 		done
+		kill -CONT "$bal"
 		[ "$sum" -gt "$peak" ] && peak=$sum
 		[ "$mem" -gt "$mem_peak" ] && mem_peak=$mem
 		sleep 0.4
