@@ -5,10 +5,11 @@
 #   scripts/python-tests.sh [-m "skas tt"] [MODULE...]
 #
 # Default modules: test_os test_signal test_subprocess test_threading test_select test_mmap
-# test_tempfile test_shutil. The image is build/debian-pytest.ext4: scripts/mkrootfs.sh
-# debian with libpython3.11-testsuite added (made here when missing; root and a Debian
-# mirror needed, as for every Debian image). Needs root for the chroot (an overlay over
-# the cached tree in a private mount and pid namespace, so the tree stays as built).
+# test_tempfile test_shutil. The image is build/debian-pytest.ext4 (PYTEST_IMAGE=PATH
+# names another): scripts/mkrootfs.sh debian with libpython3.11-testsuite added (made here
+# when missing; root and a Debian mirror needed, as for every Debian image). Needs root
+# for the chroot (an overlay over the cached tree in a private mount and pid namespace, so
+# the tree stays as built).
 # Prints one line per module and run: the counts of tests ok / skipped / failed and
 # Python's verdict; the logs are in build/python-tests/RUN-MODULE.log. Takes minutes: not
 # part of `make test`. Exit status 0 when every guest run got Python's SUCCESS verdict.
@@ -29,7 +30,7 @@ modules=("$@")
 [ -x ./umlite ] || die "build first: make"
 
 export DEBIAN_EXTRA="libpython3.11-testsuite"
-image=build/debian-pytest.ext4
+image=${PYTEST_IMAGE:-build/debian-pytest.ext4} # another worktree may share one
 tree=$(scripts/mkrootfs.sh --debian-tree) || die "no Debian tree"
 if [ ! -f "$image" ] || [ "$tree/../.done" -nt "$image" ]; then
 	scripts/mkrootfs.sh -s 2G debian "$image" || die "cannot make $image"
