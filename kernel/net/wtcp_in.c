@@ -89,6 +89,18 @@ static void take_mss(struct wtcp *t, const struct seg *s)
 		t->mss = 64; /* a peer announcing a tiny MSS gets 64-byte segments, not a crawl */
 }
 
+/* Take the peer's side from its SYN: its sequence start, window and MSS. */
+static void take_syn(struct wtcp *t, const struct seg *s, u32 wl2)
+{
+	t->irs = s->seq;
+	t->rcv_nxt = s->seq + 1;
+	t->rcv_adv = t->rcv_nxt;
+	t->snd_wnd = s->win;
+	t->snd_wl1 = s->seq;
+	t->snd_wl2 = wl2;
+	take_mss(t, s);
+}
+
 /* A SYN for a listener: the user's new connection answers with SYN-ACK. */
 static void passive_open(struct wtcp_stack *st, u32 src, u32 dst, const struct seg *s)
 {
@@ -98,13 +110,7 @@ static void passive_open(struct wtcp_stack *st, u32 src, u32 dst, const struct s
 		wtcp_send_reset(st, src, dst, s);
 		return;
 	}
-	t->irs = s->seq;
-	t->rcv_nxt = s->seq + 1;
-	t->rcv_adv = t->rcv_nxt;
-	t->snd_wnd = s->win;
-	t->snd_wl1 = s->seq;
-	t->snd_wl2 = t->iss;
-	take_mss(t, s);
+	take_syn(t, s, t->iss);
 	t->state = WTCP_SYN_RECV;
 	t->rtt_seq = t->iss;
 	t->rtt_start = wtcp_now(t);
@@ -127,13 +133,7 @@ static void syn_sent_input(struct wtcp *t, const struct seg *s)
 	}
 	if (!(s->flags & TH_SYN))
 		return;
-	t->irs = s->seq;
-	t->rcv_nxt = s->seq + 1;
-	t->rcv_adv = t->rcv_nxt;
-	t->snd_wnd = s->win;
-	t->snd_wl1 = s->seq;
-	t->snd_wl2 = s->ack;
-	take_mss(t, s);
+	take_syn(t, s, s->ack);
 	if (!ack) { /* simultaneous open */
 		t->state = WTCP_SYN_RECV;
 		wtcp_tcb_send(t, t->iss, TH_SYN | TH_ACK, 0, 0);
