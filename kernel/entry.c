@@ -190,6 +190,8 @@ void task_user_loop(void *unused)
 		}
 		if (os_irq_pending())
 			irq_handle();
+		else
+			ktimer_run(); /* timers due since the last tick: sleeps finer than a tick */
 		task_check_stack(t);
 	}
 }

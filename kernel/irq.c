@@ -19,6 +19,7 @@ void irq_handle(void)
 
 	if (bits & OS_IRQ_TICK) {
 		jiffies++;
+		sched_loadavg_tick();
 		console_poll();
 	}
 	ktimer_run();

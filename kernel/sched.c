@@ -62,6 +62,42 @@ unsigned sched_nr_running(void)
 	return nr_running + (current != &idle_task && current->state == TASK_RUNNING);
 }
 
+/*
+ * Load averages: Linux's fixed-point exponential decay (11 fraction bits) of the number of
+ * runnable tasks, sampled on the tick every 5 s of monotonic time. A tick that comes late
+ * (the host was busy) counts the present number for each period it missed.
+ */
+#define LOAD_PERIOD_NS (5 * 1000000000ULL)
+
+static unsigned long avenrun[3];
+static u64 load_next = LOAD_PERIOD_NS;
+
+void sched_loadavg_tick(void)
+{
+	static const unsigned long decay[3] = { 1884, 2014, 2037 }; /* e^(-5s/1,5,15 min) */
+	u64 now = ktime_now(), steps;
+	unsigned long active = (unsigned long)sched_nr_running() << SCHED_LOAD_SHIFT;
+
+	if (now < load_next)
+		return;
+	steps = (now - load_next) / LOAD_PERIOD_NS + 1;
+	load_next += steps * LOAD_PERIOD_NS;
+	if (steps > 2000)
+		steps = 2000; /* every average has long converged */
+	while (steps--) {
+		for (int i = 0; i < 3; i++)
+			avenrun[i] = (avenrun[i] * decay[i] +
+				      active * ((1UL << SCHED_LOAD_SHIFT) - decay[i]) +
+				      (1UL << (SCHED_LOAD_SHIFT - 1))) >> SCHED_LOAD_SHIFT;
+	}
+}
+
+void sched_loadavg(unsigned long avg[3])
+{
+	for (int i = 0; i < 3; i++)
+		avg[i] = avenrun[i];
+}
+
 void wake_up_process(struct task *t)
 {
 	if (IS_ENABLED(CONFIG_DEBUG_SCHED))

@@ -203,6 +203,7 @@ long sys_sysinfo(const struct sc_args *a)
 	u64 up = ktime_now();
 	struct task *t;
 	unsigned procs = 0;
+	unsigned long avg[3];
 
 	list_for_each_entry(t, &task_list, all_tasks)
 		procs++;
@@ -214,6 +215,9 @@ long sys_sysinfo(const struct sc_args *a)
 	si.totalswap = sw.total * PAGE_SIZE;
 	si.freeswap = sw.free * PAGE_SIZE;
 	si.procs = (u16)min(procs, 0xffffU);
+	sched_loadavg(avg);
+	for (int i = 0; i < 3; i++)
+		si.loads[i] = avg[i] << (SI_LOAD_SHIFT - SCHED_LOAD_SHIFT);
 	si.mem_unit = 1;
 	return copy_to_user(uinfo, &si, sizeof(si)) ? -EFAULT : 0;
 }

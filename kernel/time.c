@@ -1,6 +1,7 @@
 /*
  * Kernel time: monotonic and real clocks from the host, the jiffies tick counter, and
- * kernel timers (a list sorted by expiry, run from irq_handle and the idle loop).
+ * kernel timers (a list sorted by expiry, run from irq_handle, the idle loop and after
+ * every trap of guest code, so a timer is not late by up to a tick while the CPU is busy).
  */
 #include "kernel.h"
 #include "os.h"

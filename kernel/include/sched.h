@@ -57,6 +57,12 @@ void sched_finish_switch(void);
 void sched_idle_loop(void) __noreturn;
 /* Number of runnable tasks (for /proc/loadavg). */
 unsigned sched_nr_running(void);
+/* Load averages are fixed point with this many fraction bits. */
+#define SCHED_LOAD_SHIFT 11
+/* On each tick: take the 5-second sample of the load averages when one is due. */
+void sched_loadavg_tick(void);
+/* The 1, 5 and 15 minute load averages (SCHED_LOAD_SHIFT fixed point). */
+void sched_loadavg(unsigned long avg[3]);
 
 /* ---- CONFIG_DEBUG_SCHED checks (kernel/sched_debug.c); each panics on a failure */
 /* Before switching from prev to next: states, run queue, both stacks' canaries. */

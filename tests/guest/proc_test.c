@@ -1,9 +1,10 @@
 /*
  * Guest test: /proc and identity. /proc/self, per-process files (stat, status, cmdline,
- * maps, fd, exe, mountinfo), system files (meminfo, uptime, mounts), uname and ids.
+ * maps, fd, exe, mountinfo), system files (meminfo, uptime, loadavg, mounts), uname and ids.
  * Runs natively (the oracle) and inside um-lite.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/sysinfo.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -133,6 +135,35 @@ TEST(uptime_and_loadavg_parse)
 	ASSERT_EQ(2, sscanf(slurp("/proc/uptime"), "%lf %lf", &up, &idle));
 	EXPECT_GE(up, 0);
 	ASSERT_EQ(1, sscanf(slurp("/proc/loadavg"), "%lf", &l1));
+}
+
+/*
+ * The load averages are sampled every 5 s while tasks run, not only when someone reads
+ * them: two tasks that spun for longer than a sample period and are gone by the time of
+ * the first read still left their mark, in /proc/loadavg and in sysinfo alike.
+ */
+TEST(loadavg_remembers_tasks_that_ran_between_reads)
+{
+	pid_t kids[2];
+	double l1;
+	struct sysinfo si;
+
+	for (int i = 0; i < 2; i++) {
+		kids[i] = fork();
+		ASSERT_GE(kids[i], 0);
+		if (kids[i] == 0)
+			for (volatile unsigned long n = 0;; n++)
+				;
+	}
+	usleep(5300 * 1000);
+	for (int i = 0; i < 2; i++) {
+		kill(kids[i], SIGKILL);
+		ASSERT_EQ(kids[i], waitpid(kids[i], NULL, 0));
+	}
+	ASSERT_EQ(1, sscanf(slurp("/proc/loadavg"), "%lf", &l1));
+	EXPECT_GE(l1, 0.05);
+	ASSERT_EQ(0, sysinfo(&si));
+	EXPECT_GE(si.loads[0], (1UL << SI_LOAD_SHIFT) / 20);
 }
 
 TEST(mounts_list_proc)

@@ -4,6 +4,7 @@
  * SSE/AVX) restored by sigreturn. Runs natively (the oracle) and inside um-lite.
  */
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -342,6 +343,57 @@ TEST(nanosleep_sleeps_at_least_the_time_asked)
 	ASSERT_EQ(0, nanosleep(&d, NULL));
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	EXPECT_GE((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec), 30000000L);
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A 1 ms sleep ends about 1 ms later even while other processes keep the CPU busy, making
+ * a system call now and then (as Python threads do around the GIL): a timer is run when
+ * due, at the first entry to the kernel after it, not at the next 10 ms tick. The median
+ * of many sleeps is compared, so a hiccup of a loaded host does not count.
+ */
+TEST(a_short_sleep_is_not_rounded_up_to_a_tick_among_busy_processes)
+{
+	enum { SLEEPS = 41 };
+	struct timespec a, b, d = { 0, 1000000 };
+	long took[SLEEPS];
+	pid_t kids[2];
+
+	for (int i = 0; i < 2; i++) {
+		kids[i] = fork();
+		ASSERT_GE(kids[i], 0);
+		if (kids[i] == 0) {
+			struct timespec t0, t1;
+
+			for (;;) { /* 200 us of work, then a system call that lets others run */
+				clock_gettime(CLOCK_MONOTONIC, &t0);
+				do
+					clock_gettime(CLOCK_MONOTONIC, &t1);
+				while ((t1.tv_sec - t0.tv_sec) * 1000000000L +
+					       (t1.tv_nsec - t0.tv_nsec) < 200000);
+				sched_yield();
+			}
+		}
+	}
+	for (int i = 0; i < SLEEPS; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		nanosleep(&d, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		took[i] = (b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec);
+	}
+	for (int i = 0; i < 2; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+	qsort(took, SLEEPS, sizeof(took[0]), cmp_long);
+	EXPECT_GE(took[SLEEPS / 2], 1000000L);
+	EXPECT_LT(took[SLEEPS / 2], 5000000L);
 }
 
 TEST_HARNESS_MAIN

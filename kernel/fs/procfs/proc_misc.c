@@ -188,47 +188,19 @@ static int show_uptime(struct procfs_buf *b, const struct proc_inode *pi, struct
 	return 0;
 }
 
-/*
- * Load averages, Linux's fixed-point exponential decay every 5 s, brought up to date on
- * each read with the number of runnable tasks then (the reader itself not counted).
- */
-#define FSHIFT 11
-#define FIXED_1 (1UL << FSHIFT)
-#define LOAD_PERIOD (5 * NS_PER_SEC)
-#define LOAD_INT(x) ((x) >> FSHIFT)
-#define LOAD_FRAC(x) LOAD_INT(((x) & (FIXED_1 - 1)) * 100)
-
-static unsigned long avenrun[3];
-static u64 load_last;
-
-static void loadavg_update(void)
-{
-	static const unsigned long exp_tab[3] = { 1884, 2014, 2037 };
-	unsigned nr = sched_nr_running();
-	unsigned long active = (nr > 0 ? nr - 1 : 0) * FIXED_1;
-	u64 now = ktime_now(), steps;
-
-	if (!load_last)
-		load_last = now;
-	steps = (now - load_last) / LOAD_PERIOD;
-	load_last += steps * LOAD_PERIOD;
-	if (steps > 2000)
-		steps = 2000; /* every average has long converged */
-	for (u64 s = 0; s < steps; s++) {
-		for (int i = 0; i < 3; i++)
-			avenrun[i] = (avenrun[i] * exp_tab[i] + active * (FIXED_1 - exp_tab[i]) +
-				      FIXED_1 / 2) >> FSHIFT;
-	}
-}
+/* /proc/loadavg: the averages the scheduler samples, then runnable/all tasks, last pid. */
+#define LOAD_INT(x) ((x) >> SCHED_LOAD_SHIFT)
+#define LOAD_FRAC(x) LOAD_INT(((x) & ((1UL << SCHED_LOAD_SHIFT) - 1)) * 100)
 
 static int show_loadavg(struct procfs_buf *b, const struct proc_inode *pi, struct task *t)
 {
 	struct cpu_totals ct;
+	unsigned long avg[3];
 
-	loadavg_update();
+	sched_loadavg(avg);
 	cpu_totals(&ct);
 	for (int i = 0; i < 3; i++)
-		procfs_printf(b, "%lu.%02lu ", LOAD_INT(avenrun[i]), LOAD_FRAC(avenrun[i]));
+		procfs_printf(b, "%lu.%02lu ", LOAD_INT(avg[i]), LOAD_FRAC(avg[i]));
 	procfs_printf(b, "%u/%d %d\n", sched_nr_running(), ct.nr_tasks, ct.max_pid);
 	return 0;
 }
