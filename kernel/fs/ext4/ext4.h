@@ -173,6 +173,9 @@ void ext4_cache_touch(struct ext4_inode *ei);
 void ext4_cache_balance(void);
 /* Free at least want frames if possible; returns the number freed. */
 u64 ext4_cache_reclaim(u64 want);
+/* ->page_peek and ->page_reclaim (fs.h): a mapped page's frame, and dropping it when clean. */
+phys_t ext4_page_peek(struct inode *inode, u64 index);
+int ext4_page_reclaim(struct inode *inode, u64 index);
 /* Frames held by the page cache of every ext4 mount (window pages are page.h's count). */
 extern u64 ext4_cached_pages;
 

@@ -816,6 +816,8 @@ const struct inode_operations ext4_file_iops = {
 	.swap_activate = ext4_swap_activate,
 	.swap_map = ext4_swap_map,
 	.data_pages = ext4_data_pages,
+	.page_peek = ext4_page_peek,
+	.page_reclaim = ext4_page_reclaim,
 	EXT4_XATTR_IOPS,
 };
 
