@@ -9,8 +9,9 @@
  *
  * Balance: the cache may use at most half of guest memory, and gives pages back whenever
  * free memory falls under 1/16 of it. Reclaim walks the LRU from the least recently used
- * inode: it writes the inode back if it is dirty, then drops its clean pages that nothing
- * else maps (a frame whose only reference is the cache's), and its window pages (ubd_share:
+ * inode: it writes back the inode's dirty pages that nothing maps (a page still mapped
+ * shared-writable would stay dirty: written again at every pass), then drops its clean
+ * pages that nothing else maps (a frame whose only reference is the cache's), and its window pages (ubd_share:
  * they cost the guest no frame, only the tree's nodes). Pages that are mapped are let go
  * by the page-table clock of mm/vmscan.c, which drops a mapping's entry and then asks
  * (ext4_page_reclaim) for the page alone to be dropped when nothing else holds it.
@@ -64,7 +65,7 @@ u64 ext4_cache_reclaim(u64 want)
 		ei = list_first_entry(&cache_lru, struct ext4_inode, lru);
 		list_move_tail(&ei->lru, &cache_lru);
 		if (ei->nr_dirty)
-			ext4_write_pages(ei->inode);
+			ext4_write_unmapped(ei->inode);
 		freed += ext4_shrink_pages(ei->inode);
 		if (&ei->lru == cache_lru.next)
 			break; /* the only inode left */
