@@ -4,17 +4,21 @@
  * When free frames fall under a low watermark (checked each time a task is about to run
  * guest code, a safe point where no kernel path holds a page-table entry or a frame without
  * a reference), or when a page fault finds no free frame, a reclaim pass frees memory in
- * Linux's order: the ext4 page cache first (dirty inodes written back, then their clean
- * pages that nothing maps dropped: ext4_cache.c), then anonymous pages of private mappings
- * written to swap.
+ * Linux's order: the ext4 page cache first (dirty pages nothing maps written back, then
+ * clean pages that nothing maps dropped: ext4_cache.c), tmpfs pages nothing maps written
+ * to swap (fs/tmpfs/tmpfs_swap.c), then the clock: anonymous pages of private mappings
+ * written to swap and mapped file pages let go.
  *
- * Anonymous victims are chosen by a clock over every address space (there is no reverse
- * map: the hand walks the tasks' page tables as ksm.c does). The host gives no accessed
- * bits, so the clock samples them itself: a page the guest has mapped on the host gets a
- * second chance (its host mapping is removed, so a touch re-faults and maps it again); a
- * page still unmapped when the hand comes back has not been touched and goes to swap.
- * Frames shared by fork are swapped one mapping at a time through the swap cache (swap.c):
- * the frame is freed with its last mapping. Frames of KSM and of files (page cache) stay.
+ * Victims are chosen by a clock over every address space (there is no reverse map: the
+ * hand walks the tasks' page tables as ksm.c does; DESIGN.md says why). The host gives no
+ * accessed bits, so the clock samples them itself: a page the guest has mapped on the host
+ * gets a second chance (its host mapping is removed, so a touch re-faults and maps it
+ * again); a page still unmapped when the hand comes back has not been touched. An
+ * anonymous one goes to swap. Frames shared by fork are swapped one mapping at a time
+ * through the swap cache (swap.c): the frame is freed with its last mapping. A file's own
+ * page (the frame its cache holds, ->page_peek) loses the entry, and once no mapping holds
+ * it the file frees it (->page_reclaim: dropped when clean, tmpfs pages to swap); the next
+ * access faults it in from the file. KSM frames and windows (ubd_share) stay.
  * Whoever faults a page back in gets a private copy or the cached frame copy-on-write, so
  * no two processes can ever end up writing one copy.
  *
