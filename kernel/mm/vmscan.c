@@ -164,6 +164,13 @@ static bool scan_mm(struct mm *mm, struct scan *s, uaddr_t *cursor)
 {
 	struct vma *v;
 
+	/*
+	 * Host mappings removed by an earlier turn (queued) must be gone before their frames
+	 * are freed in this one, when guest threads may run meanwhile (skas=seccomp).
+	 */
+	if ((um_mode->features & UM_FEAT_GUEST_CONCURRENT) && mm->mode_ctx)
+		um_mode->mm_flush(mm->mode_ctx);
+
 	list_for_each_entry(v, &mm->vmas, link) {
 		uaddr_t a = max(v->start, *cursor);
 		u64 *pte;
