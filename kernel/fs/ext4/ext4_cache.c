@@ -11,10 +11,11 @@
  * free memory falls under 1/16 of it. Reclaim walks the LRU from the least recently used
  * inode: it writes back the inode's dirty pages that nothing maps (a page still mapped
  * shared-writable would stay dirty: written again at every pass), then drops its clean
- * pages that nothing else maps (a frame whose only reference is the cache's), and its window pages (ubd_share:
- * they cost the guest no frame, only the tree's nodes). Pages that are mapped are let go
- * by the page-table clock of mm/vmscan.c, which drops a mapping's entry and then asks
- * (ext4_page_reclaim) for the page alone to be dropped when nothing else holds it.
+ * pages that nothing else maps (a frame whose only reference is the cache's), and its
+ * window pages (ubd_share: they cost the guest no frame, only the tree's nodes). Pages
+ * that are mapped are let go by the page-table clock of mm/vmscan.c, which drops a
+ * mapping's entry and then asks (ext4_page_reclaim) for the page alone to be dropped when
+ * nothing else holds it.
  */
 #include "kernel.h"
 #include "page.h"

@@ -30,8 +30,9 @@ struct tmpfs_sb {
  * Per-inode state (inode->private), owned by the inode and freed by tmpfs_evict_inode.
  * Regular files: the data frames, indexed by page number in a radix tree of 512-entry
  * nodes (struct pcache: a used slot holds the phys_t, or a swap entry for a page written
- * to swap: tmpfs_swap.c). Each present frame holds one reference owned by the file. Symlinks: the target. Directories: the next readdir
- * cookie handed to a new entry (dentry->private holds an entry's cookie).
+ * to swap: tmpfs_swap.c). Each present frame holds one reference owned by the file.
+ * Symlinks: the target. Directories: the next readdir cookie handed to a new entry
+ * (dentry->private holds an entry's cookie).
  */
 struct tmpfs_inode {
 	struct pcache pages;  /* page index -> frame or swap entry; pages.nr: slots used */
