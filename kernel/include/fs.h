@@ -164,6 +164,16 @@ struct inode_operations {
 	 */
 	int (*data_pages)(struct inode *inode, u64 first, u32 n, u8 *present);
 	/*
+	 * Reclaim of mapped file pages (mm/vmscan.c). page_peek: the frame the file's cache
+	 * holds for page index now, 0 when none (nothing is read, allocated or swapped in), so
+	 * that a mapping's page can be told from a private copy. page_reclaim: the last
+	 * mapping of page index let go of it; free its frame if the cache can (a clean page
+	 * dropped, a tmpfs page written to swap). 1 when freed, 0 when kept (dirty, in use),
+	 * -ENOSPC when swap is full. NULL: mapped pages of the file are never reclaimed.
+	 */
+	phys_t (*page_peek)(struct inode *inode, u64 index);
+	int (*page_reclaim)(struct inode *inode, u64 index);
+	/*
 	 * Extended attributes (fs/xattr.c has checked the name, its namespace and the
 	 * caller's rights). getxattr copies the value into buf (XATTR_SIZE_MAX bytes) and
 	 * returns its length, -ENODATA when absent; listxattr packs the NUL-terminated names

@@ -151,6 +151,24 @@ void swap_halt(void);
 /* Does an active swap file lie on sb? (it cannot be remounted read-only then) */
 bool swap_sb_busy(const struct super_block *sb);
 
+/*
+ * tmpfs pages (fs/tmpfs/tmpfs_file.c keeps the entry in the file's page index instead of
+ * a PTE). swap_write_page: a new slot holding frame f's bytes, its entry in *entry; 0,
+ * -ENOSPC or -EIO. swap_read_page: entry's bytes into frame f (the slot stays used: free
+ * it with swap_free_entry); 0 or -EIO.
+ */
+int swap_write_page(phys_t f, u64 *entry);
+int swap_read_page(u64 entry, phys_t f);
+/*
+ * fs/tmpfs/tmpfs_file.c: write up to want tmpfs pages that nothing maps to swap, from the
+ * least recently used file on. Frames freed. Only at a safe point.
+ */
+u64 tmpfs_reclaim(u64 want);
+/* swapoff: bring back every tmpfs page on area type; 0, -ENOMEM or -EIO. */
+int tmpfs_unuse(unsigned type);
+/* Pages of tmpfs files in memory (/proc/meminfo Shmem) and on swap. */
+extern u64 tmpfs_resident_pages, tmpfs_swapped_pages;
+
 /* ---- mm/vmscan.c: reclaim and the OOM killer */
 
 /* At a safe point (a task about to run guest code): reclaim when free memory is low. */

@@ -13,7 +13,10 @@
  *
  * Like UML, inflating stops early when free memory runs out (leaving BALLOON_RESERVE
  * frames free for the guest's programs, on top of the kernel's own reserve that they can
- * never take: page.h, GFP_USER); the caller reports the shortfall. Deflating
+ * never take: page.h, GFP_USER); the caller reports the shortfall. The frames it leaves
+ * are the largest free blocks, set aside before inflating and freed after: what reclaim
+ * frees for the balloon is scattered single frames, and a guest left only those could not
+ * even fork (a kernel stack is four contiguous frames). Deflating
  * frees blocks from the list, splitting the last one when the request ends inside it; it
  * never gives back more than was taken, so memory never grows past the boot mem=.
  *
@@ -37,21 +40,57 @@ static unsigned order_for(unsigned long n)
 	return order;
 }
 
-/* Frames inflation may still take now. */
-static unsigned long takeable(void)
+/* Frames inflation may still take now (keep: frames to leave on top of the kernel's). */
+static unsigned long takeable(unsigned long keep)
 {
-	unsigned long free = page_nr_free(), keep = BALLOON_RESERVE + page_nr_reserved();
+	unsigned long free = page_nr_free();
 
+	keep += page_nr_reserved();
 	return free > keep ? free - keep : 0;
+}
+
+/* Set aside up to want frames (free beyond the kernel's reserve), largest blocks first. */
+static void hold_back(struct list_head *held, unsigned long want)
+{
+	unsigned order = MAX_ORDER - 1;
+
+	want = min(want, takeable(0));
+	while (want) {
+		struct page *pg;
+
+		order = min(order, order_for(want));
+		pg = page_alloc(order, GFP_KERNEL);
+		if (!pg) {
+			if (!order)
+				break;
+			order--;
+			continue;
+		}
+		list_add(&pg->lru, held);
+		want -= 1UL << order;
+	}
+}
+
+static void release_held(struct list_head *held)
+{
+	while (!list_empty(held)) {
+		struct page *pg = list_first_entry(held, struct page, lru);
+
+		list_del_init(&pg->lru);
+		page_free(pg, pg->order);
+	}
 }
 
 unsigned long balloon_inflate(unsigned long frames)
 {
 	unsigned long taken = 0;
 	unsigned order = MAX_ORDER - 1;
+	LIST_HEAD(held);
+
+	hold_back(&held, BALLOON_RESERVE);
 
 	while (taken < frames) {
-		unsigned long room = min(frames - taken, takeable());
+		unsigned long room = min(frames - taken, takeable(0));
 		struct page *pg;
 
 		if (!room)
@@ -68,6 +107,7 @@ unsigned long balloon_inflate(unsigned long frames)
 		list_add(&pg->lru, &balloon_blocks);
 		taken += 1UL << order;
 	}
+	release_held(&held);
 	balloon_frames += taken;
 	page_set_offline(balloon_frames);
 	return taken;

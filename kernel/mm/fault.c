@@ -77,7 +77,9 @@ static int fault_in(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte, bool
 
 /*
  * Make a present copy-on-write page private and writable. The old frame is released
- * only once the host mapping points at the new one (UM_FEAT_GUEST_CONCURRENT).
+ * only once the host mapping points at the new one (UM_FEAT_GUEST_CONCURRENT). The
+ * allocation may reclaim, and the clock may take this very entry (swap it out, or drop a
+ * file page): then -EAGAIN, and the access is simply retried.
  */
 static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 {
@@ -89,9 +91,15 @@ static int cow_break(struct mm *mm, struct vma *vma, uaddr_t addr, u64 *pte)
 		phys_to_page(old)->flags &= ~PG_SWAPCACHE;
 		*pte |= PTE_WRITE;
 	} else {
+		frame_get(old); /* kept valid whatever reclaim does to the entry meanwhile */
 		f = vmscan_alloc_user_frame(GFP_USER);
-		if (!f)
-			return -SIGKILL;
+		if (!f || (*pte & (PTE_PRESENT | PTE_FRAME_MASK)) != (old | PTE_PRESENT)) {
+			if (f)
+				frame_put(f);
+			frame_put(old);
+			return f ? -EAGAIN : -SIGKILL;
+		}
+		frame_put(old); /* the entry still holds its own reference */
 		memcpy(phys_to_virt(f), phys_to_virt(old), PAGE_SIZE);
 		*pte = f | PTE_PRESENT | PTE_WRITE | (*pte & PTE_HOSTMAP);
 	}
@@ -198,8 +206,10 @@ int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int 
 		idle_sample_touched();
 	}
 	if (host_accerr) {
-		if (!(*pte & PTE_WRITE) && (vma->prot & PROT_WRITE))
-			return cow_break(mm, vma, addr, pte);
+		if (!(*pte & PTE_WRITE) && (vma->prot & PROT_WRITE)) {
+			r = cow_break(mm, vma, addr, pte);
+			return r == -EAGAIN ? 0 : r;
+		}
 		/*
 		 * The host refused an access our tables allow: its mapping was stale (a remap
 		 * fixes it), or the guest's access is one the VMA does not allow, which a
@@ -219,7 +229,7 @@ int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int 
 			return -SIGSEGV;
 		r = cow_break(mm, vma, addr, pte);
 		if (r)
-			return r;
+			return r == -EAGAIN ? 0 : r; /* the entry changed: fault again */
 	}
 	if (from_host) {
 		*pte |= PTE_HOSTMAP;

@@ -237,6 +237,38 @@ int swap_out_pte(struct mm *mm, uaddr_t addr, u64 *pte)
 	return last;
 }
 
+int swap_write_page(phys_t f, u64 *entry)
+{
+	struct swap_area *a = pick_area();
+	u64 slot;
+
+	if (!a)
+		return -ENOSPC;
+	slot = swap_map_alloc(&a->map);
+	if (!slot)
+		return -ENOSPC;
+	if (area_io(a, slot, phys_to_virt(f), true) < 0) {
+		swap_map_put(&a->map, slot);
+		return -EIO;
+	}
+	a->owner[slot] = 0; /* no swap-cache note: the file keeps the entry */
+	stats.pswpout++;
+	*entry = swp_entry((unsigned)(a - areas), slot);
+	return 0;
+}
+
+int swap_read_page(u64 entry, phys_t f)
+{
+	struct swap_area *a = entry_area(entry);
+
+	if (!a || swp_slot(entry) >= a->map.nr || area_io(a, swp_slot(entry), phys_to_virt(f),
+							  false) < 0)
+		return -EIO;
+	current->maj_flt++;
+	stats.pswpin++;
+	return 0;
+}
+
 /* The frame still holding entry e's bytes (a sharer's, noted), or 0. */
 static phys_t cached_frame(struct swap_area *a, u64 e)
 {

@@ -12,6 +12,8 @@
 #include "uaccess.h"
 #include "as-layout.h"
 
+#define FAULT_TRIES 16 /* faults that leave the page missing before the access fails */
+
 bool access_ok(uaddr_t addr, u64 len)
 {
 	return addr + len >= addr && addr + len <= UM_TASK_SIZE;
@@ -27,9 +29,16 @@ static void *user_page(struct mm *mm, uaddr_t addr, bool write)
 	if (addr >= UM_TASK_SIZE)
 		return NULL;
 	if (!pte || !(*pte & PTE_PRESENT) || (write && !(*pte & PTE_WRITE))) {
-		if (mm_handle_fault(mm, addr, write ? UM_ACCESS_WRITE : UM_ACCESS_READ, 0, &code))
-			return NULL;
-		pte = pte_lookup(mm, addr, false);
+		/* A fault may succeed with the entry still not there (reclaim took it): again. */
+		for (int tries = 0;; tries++) {
+			if (tries == FAULT_TRIES ||
+			    mm_handle_fault(mm, addr, write ? UM_ACCESS_WRITE : UM_ACCESS_READ, 0,
+					    &code))
+				return NULL;
+			pte = pte_lookup(mm, addr, false);
+			if (pte && (*pte & PTE_PRESENT) && (!write || (*pte & PTE_WRITE)))
+				break;
+		}
 	} else {
 		/* Present pages may belong to a VMA made inaccessible since (PROT_NONE). */
 		v = vma_find(mm, addr);

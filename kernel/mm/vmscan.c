@@ -4,17 +4,21 @@
  * When free frames fall under a low watermark (checked each time a task is about to run
  * guest code, a safe point where no kernel path holds a page-table entry or a frame without
  * a reference), or when a page fault finds no free frame, a reclaim pass frees memory in
- * Linux's order: the ext4 page cache first (dirty inodes written back, then their clean
- * pages that nothing maps dropped: ext4_cache.c), then anonymous pages of private mappings
- * written to swap.
+ * Linux's order: the ext4 page cache first (dirty pages nothing maps written back, then
+ * clean pages that nothing maps dropped: ext4_cache.c), tmpfs pages nothing maps written
+ * to swap (fs/tmpfs/tmpfs_swap.c), then the clock: anonymous pages of private mappings
+ * written to swap and mapped file pages let go.
  *
- * Anonymous victims are chosen by a clock over every address space (there is no reverse
- * map: the hand walks the tasks' page tables as ksm.c does). The host gives no accessed
- * bits, so the clock samples them itself: a page the guest has mapped on the host gets a
- * second chance (its host mapping is removed, so a touch re-faults and maps it again); a
- * page still unmapped when the hand comes back has not been touched and goes to swap.
- * Frames shared by fork are swapped one mapping at a time through the swap cache (swap.c):
- * the frame is freed with its last mapping. Frames of KSM and of files (page cache) stay.
+ * Victims are chosen by a clock over every address space (there is no reverse map: the
+ * hand walks the tasks' page tables as ksm.c does; DESIGN.md says why). The host gives no
+ * accessed bits, so the clock samples them itself: a page the guest has mapped on the host
+ * gets a second chance (its host mapping is removed, so a touch re-faults and maps it
+ * again); a page still unmapped when the hand comes back has not been touched. An
+ * anonymous one goes to swap. Frames shared by fork are swapped one mapping at a time
+ * through the swap cache (swap.c): the frame is freed with its last mapping. A file's own
+ * page (the frame its cache holds, ->page_peek) loses the entry, and once no mapping holds
+ * it the file frees it (->page_reclaim: dropped when clean, tmpfs pages to swap); the next
+ * access faults it in from the file. KSM frames and windows (ubd_share) stay.
  * Whoever faults a page back in gets a private copy or the cached frame copy-on-write, so
  * no two processes can ever end up writing one copy.
  *
@@ -25,6 +29,7 @@
  * Layer: memory management, above the page allocator, swap (swap.c) and the page cache.
  */
 #include "kernel.h"
+#include "fs.h"
 #include "mm.h"
 #include "mode.h"
 #include "page.h"
@@ -54,7 +59,8 @@ static unsigned oom_waits;
 
 struct scan {
 	unsigned long want, freed, scanned;
-	bool no_space;
+	bool anon;  /* anonymous pages may go to swap (there is room) */
+	bool files; /* mapped file pages may be let go (only at a safe point) */
 };
 
 static bool task_dead(const struct task *t)
@@ -84,9 +90,44 @@ static bool first_user(const struct task *t)
 }
 
 /*
- * One page under the hand: second chance, swap-out, or nothing. Frames used by others
- * (fork) are swapped from anonymous mappings only: in a private file mapping they may be
- * the file's page-cache frames.
+ * A page of a file mapping that is the file's own cached page (not a private copy): its
+ * entry is dropped (the next access faults it in again from the file) and the file is
+ * asked to free the page once no mapping holds it. Returns true when it was such a page.
+ */
+static bool scan_file_page(struct mm *mm, struct vma *v, uaddr_t addr, u64 *pte,
+			   struct scan *s)
+{
+	struct inode *inode = v->file->inode;
+	u64 index = v->pgoff + ((addr - v->start) >> PAGE_SHIFT);
+	phys_t f = *pte & PTE_FRAME_MASK;
+
+	if (!inode->i_op || !inode->i_op->page_peek || inode->i_op->page_peek(inode, index) != f)
+		return false;
+	if (!s->files)
+		return true;
+	if (*pte & PTE_HOSTMAP) {
+		um_mode->mm_unmap(mm->mode_ctx, addr, PAGE_SIZE);
+		*pte &= ~PTE_HOSTMAP;
+		return true;
+	}
+	*pte = 0;
+	mm->rss--;
+	frame_put(f);
+	if (phys_to_page(f)->refcount == 1) {
+		int r = inode->i_op->page_reclaim(inode, index);
+
+		if (r > 0)
+			s->freed++;
+		else if (r == -ENOSPC)
+			s->anon = false;
+	}
+	return true;
+}
+
+/*
+ * One page under the hand: second chance, swap-out or drop, or nothing. Frames used by
+ * others (fork) are swapped from anonymous mappings only: in a private file mapping they
+ * may be the file's page-cache frames, which scan_file_page lets go instead.
  */
 static void scan_page(struct mm *mm, struct vma *v, uaddr_t addr, u64 *pte, struct scan *s)
 {
@@ -94,7 +135,11 @@ static void scan_page(struct mm *mm, struct vma *v, uaddr_t addr, u64 *pte, stru
 	int r;
 
 	s->scanned++;
-	if ((pg->refcount != 1 && v->file) || (pg->flags & (PG_KSM | PG_SLAB | PG_RESERVED)))
+	if (pg->flags & (PG_KSM | PG_SLAB | PG_RESERVED))
+		return;
+	if (v->file && scan_file_page(mm, v, addr, pte, s))
+		return;
+	if ((pg->refcount != 1 && v->file) || (v->flags & VM_SHARED) || !s->anon)
 		return;
 	if (*pte & PTE_HOSTMAP) {
 		um_mode->mm_unmap(mm->mode_ctx, addr, PAGE_SIZE);
@@ -105,24 +150,37 @@ static void scan_page(struct mm *mm, struct vma *v, uaddr_t addr, u64 *pte, stru
 	if (r > 0)
 		s->freed++;
 	else if (r == -ENOSPC)
-		s->no_space = true;
+		s->anon = false;
 }
 
-/* Move the hand over mm from *cursor; true when the pass is done (want met, no space). */
+/* Is the pass over (enough freed, or nothing left it may take)? */
+static bool scan_done(const struct scan *s)
+{
+	return s->freed >= s->want || (!s->anon && !s->files);
+}
+
+/* Move the hand over mm from *cursor; true when the pass is done. */
 static bool scan_mm(struct mm *mm, struct scan *s, uaddr_t *cursor)
 {
 	struct vma *v;
+
+	/*
+	 * Host mappings removed by an earlier turn (queued) must be gone before their frames
+	 * are freed in this one, when guest threads may run meanwhile (skas=seccomp).
+	 */
+	if ((um_mode->features & UM_FEAT_GUEST_CONCURRENT) && mm->mode_ctx)
+		um_mode->mm_flush(mm->mode_ctx);
 
 	list_for_each_entry(v, &mm->vmas, link) {
 		uaddr_t a = max(v->start, *cursor);
 		u64 *pte;
 
-		if (v->end <= *cursor || (v->flags & VM_SHARED))
+		if (v->end <= *cursor || ((v->flags & VM_SHARED) && !s->files))
 			continue;
 		while ((pte = pte_next_present(mm, &a, v->end))) {
 			scan_page(mm, v, a, pte, s);
 			a += PAGE_SIZE;
-			if (s->freed >= s->want || s->no_space) {
+			if (scan_done(s)) {
 				*cursor = a;
 				return true;
 			}
@@ -141,14 +199,17 @@ static struct task *next_task(struct task *t)
 	return list_entry(n, struct task, all_tasks);
 }
 
-/* Swap out up to want anonymous pages; two turns of the clock at most. */
-static unsigned long reclaim_anon(unsigned long want, unsigned long *scanned)
+/*
+ * Free up to want frames by the clock: anonymous pages to swap (when there is room), and
+ * with files, mapped file pages let go. Two turns of the clock at most.
+ */
+static unsigned long reclaim_clock(unsigned long want, bool files, unsigned long *scanned)
 {
-	struct scan s = { .want = want };
+	struct scan s = { .want = want, .anon = swap_space_left(), .files = files };
 	struct task *t = hand_pid ? task_by_pid(hand_pid) : NULL;
 	unsigned n = 0;
 
-	if (list_empty(&task_list))
+	if (list_empty(&task_list) || scan_done(&s))
 		return 0;
 	list_for_each_entry(t, &task_list, all_tasks)
 		n++;
@@ -175,7 +236,7 @@ phys_t vmscan_alloc_user_frame(unsigned gfp)
 
 	if (f || !swap_space_left())
 		return f;
-	freed = reclaim_anon(FAULT_RECLAIM, &scanned);
+	freed = reclaim_clock(FAULT_RECLAIM, false, &scanned);
 	swap_count_scan(scanned, freed);
 	return freed ? frame_alloc(gfp) : 0;
 }
@@ -185,9 +246,14 @@ unsigned long vmscan_reclaim(unsigned long want)
 	unsigned long freed = 0, scanned = 0;
 
 	freed = ext4_cache_reclaim(want);
+	if (freed < want)
+		freed += tmpfs_reclaim(want - freed);
 	scanned += freed;
-	if (freed < want && swap_space_left())
-		freed += reclaim_anon(want - freed, &scanned);
+	if (freed < want)
+		freed += reclaim_clock(want - freed, true, &scanned);
+	/* Dirty pages the clock unmapped: written back, then dropped. */
+	if (freed < want)
+		freed += ext4_cache_reclaim(want - freed);
 	swap_count_scan(scanned, freed);
 	return freed;
 }
@@ -336,9 +402,12 @@ static int unuse_all(unsigned type)
 int vmscan_unuse(unsigned type)
 {
 	struct swap_area_info info;
+	int r;
 
-	while (unuse_all(type) < 0) {
+	while ((r = unuse_all(type)) < 0 || (r = tmpfs_unuse(type)) < 0) {
 		/* Make room (other areas, page cache); nothing freed: Linux's ENOMEM. */
+		if (r == -EIO)
+			return r;
 		if (!vmscan_reclaim(FAULT_RECLAIM))
 			return -ENOMEM;
 	}

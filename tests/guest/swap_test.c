@@ -17,6 +17,14 @@
  *    asking the kernel); prints SWAPON OK or SWAPON and the error's text.
  *  - "map-shared PATH": open PATH read-write and map it shared and writable; prints
  *    MAP OK or MAP and the error's text (an active swap file: ETXTBSY).
+ *  - "pattern-file PATH MIB SEED": write PATH (MIB, the pattern of SEED) with write(2)
+ *    (run on the host too, to make a disk image's file).
+ *  - "map-read PATH SEED [hold]": map the file shared (read-only) and private (read and
+ *    exec, as a library), write one word of every 16th private page (copies that must be
+ *    kept), and check every byte of both views twice; with hold, print HOLDING between the
+ *    two checks and wait for a line on stdin. Prints SWAPTEST OK or BAD.
+ *  - "map-write PATH MIB SEED": size PATH to MIB, write the pattern of SEED through a
+ *    shared writable mapping, check it there, unmap, then check it with read(2).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -195,8 +203,103 @@ static int map_shared_main(const char *path)
 	return p == MAP_FAILED;
 }
 
+static int pattern_file_main(const char *path, long mib, uint64_t seed)
+{
+	uint64_t buf[WORDS];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		return perror(path), 1;
+	for (size_t i = 0; i < (size_t)mib * 256; i++) {
+		for (size_t w = 0; w < WORDS; w++)
+			buf[w] = pattern(i, w, seed);
+		if (write(fd, buf, PG) != PG)
+			return perror("write"), 1;
+	}
+	return close(fd) ? 1 : 0;
+}
+
+/* Map all of fd (size bytes) with prot and flags; exits on failure. */
+static uint64_t *map_file(int fd, size_t size, int prot, int flags)
+{
+	uint64_t *p = mmap(NULL, size, prot, flags, fd, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	return p;
+}
+
+/* The private view: the file's pattern, but word 0 of every 16th page is its complement. */
+static size_t check_private(const uint64_t *p, size_t pages, uint64_t seed)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < pages; i++)
+		for (size_t w = 0; w < WORDS; w++)
+			bad += p[i * WORDS + w] !=
+			       (i % 16 || w ? pattern(i, w, seed) : ~pattern(i, w, seed));
+	return bad;
+}
+
+static int map_read_main(const char *path, uint64_t seed, int hold)
+{
+	int fd = open(path, O_RDONLY);
+	off_t size = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
+	size_t pages = (size_t)size / PG, bad = 0;
+	uint64_t *sh, *pr;
+	char line[16];
+
+	if (size <= 0)
+		return perror(path), 1;
+	sh = map_file(fd, (size_t)size, PROT_READ, MAP_SHARED);
+	pr = map_file(fd, (size_t)size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE);
+	for (size_t i = 0; i < pages; i += 16)
+		pr[i * WORDS] = ~pr[i * WORDS];
+	for (int round = 0; round < 2; round++) {
+		if (round && hold) {
+			printf("HOLDING\n");
+			fflush(stdout);
+			if (!fgets(line, sizeof(line), stdin))
+				return 1;
+		}
+		bad += check(sh, pages, seed);
+		bad += check_private(pr, pages, seed);
+	}
+	return report(bad);
+}
+
+static int map_write_main(const char *path, long mib, uint64_t seed)
+{
+	size_t pages = (size_t)mib * 256, bad;
+	int fd = open(path, O_RDWR | O_CREAT, 0644);
+	uint64_t *p, buf[WORDS];
+
+	if (fd < 0 || ftruncate(fd, (off_t)(pages * PG)))
+		return perror(path), 1;
+	p = map_file(fd, pages * PG, PROT_READ | PROT_WRITE, MAP_SHARED);
+	fill(p, pages, seed);
+	bad = check(p, pages, seed);
+	munmap(p, pages * PG);
+	for (size_t i = 0; i < pages; i++) {
+		if (pread(fd, buf, PG, (off_t)(i * PG)) != PG)
+			return perror("pread"), 1;
+		for (size_t w = 0; w < WORDS; w++)
+			bad += buf[w] != pattern(i, w, seed);
+	}
+	close(fd);
+	return report(bad);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "pattern-file"))
+		return pattern_file_main(argv[2], atol(argv[3]), strtoull(argv[4], NULL, 0));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "map-read"))
+		return map_read_main(argv[2], strtoull(argv[3], NULL, 0), argc == 5);
+	if (argc == 5 && !strcmp(argv[1], "map-write"))
+		return map_write_main(argv[2], atol(argv[3]), strtoull(argv[4], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "map-shared"))
 		return map_shared_main(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "swapon"))

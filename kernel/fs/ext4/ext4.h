@@ -139,6 +139,8 @@ void ext4_blocks_update(struct inode *inode);
 int ext4_page_get(struct inode *inode, u64 index, bool fill, phys_t *frame);
 /* Write back dirty pages of the inode; 0 or -errno (the pages stay dirty on failure). */
 int ext4_write_pages(struct inode *inode);
+/* The same for the dirty pages nothing maps (reclaim: those it can drop afterwards). */
+int ext4_write_unmapped(struct inode *inode);
 /* Drop the cached pages from index first on (all with 0), releasing their reservations. */
 void ext4_drop_pages(struct inode *inode, u64 first);
 /* The same for the pages [first, end). */
@@ -173,6 +175,9 @@ void ext4_cache_touch(struct ext4_inode *ei);
 void ext4_cache_balance(void);
 /* Free at least want frames if possible; returns the number freed. */
 u64 ext4_cache_reclaim(u64 want);
+/* ->page_peek and ->page_reclaim (fs.h): a mapped page's frame, and dropping it when clean. */
+phys_t ext4_page_peek(struct inode *inode, u64 index);
+int ext4_page_reclaim(struct inode *inode, u64 index);
 /* Frames held by the page cache of every ext4 mount (window pages are page.h's count). */
 extern u64 ext4_cached_pages;
 

@@ -9,9 +9,13 @@
  *
  * Balance: the cache may use at most half of guest memory, and gives pages back whenever
  * free memory falls under 1/16 of it. Reclaim walks the LRU from the least recently used
- * inode: it writes the inode back if it is dirty, then drops its clean pages that nothing
- * else maps (a frame whose only reference is the cache's), and its window pages (ubd_share:
- * they cost the guest no frame, only the tree's nodes).
+ * inode: it writes back the inode's dirty pages that nothing maps (a page still mapped
+ * shared-writable would stay dirty: written again at every pass), then drops its clean
+ * pages that nothing else maps (a frame whose only reference is the cache's), and its
+ * window pages (ubd_share: they cost the guest no frame, only the tree's nodes). Pages
+ * that are mapped are let go by the page-table clock of mm/vmscan.c, which drops a
+ * mapping's entry and then asks (ext4_page_reclaim) for the page alone to be dropped when
+ * nothing else holds it.
  */
 #include "kernel.h"
 #include "page.h"
@@ -62,7 +66,7 @@ u64 ext4_cache_reclaim(u64 want)
 		ei = list_first_entry(&cache_lru, struct ext4_inode, lru);
 		list_move_tail(&ei->lru, &cache_lru);
 		if (ei->nr_dirty)
-			ext4_write_pages(ei->inode);
+			ext4_write_unmapped(ei->inode);
 		freed += ext4_shrink_pages(ei->inode);
 		if (&ei->lru == cache_lru.next)
 			break; /* the only inode left */
@@ -76,4 +80,43 @@ void ext4_cache_balance(void)
 
 	if (ext4_cached_pages > total / 2 || page_nr_free() < total / 16)
 		ext4_cache_reclaim(RECLAIM_BATCH);
+}
+
+phys_t ext4_page_peek(struct inode *inode, u64 index)
+{
+	u64 *slot = pcache_slot(&EXT4_I(inode)->pages, index, false);
+
+	return slot ? *slot & ~PC_FLAGS : 0;
+}
+
+struct drop_one {
+	struct ext4_inode *ei;
+	u64 index;
+	int freed;
+};
+
+/* pcache_walk callback: drop the page of d->index if it is a clean frame nothing maps. */
+static bool drop_clean(u64 index, u64 *slot, void *arg)
+{
+	struct drop_one *d = arg;
+	phys_t f = *slot & ~PC_FLAGS;
+
+	if (index != d->index)
+		return false;
+	if ((*slot & (PC_DIRTY | PC_WINDOW)) || phys_to_page(f)->refcount != 1)
+		return false;
+	ext4_cache_removed(d->ei, *slot);
+	*slot = 0;
+	frame_put(f);
+	d->freed = 1;
+	return false;
+}
+
+int ext4_page_reclaim(struct inode *inode, u64 index)
+{
+	struct drop_one d = { EXT4_I(inode), index, 0 };
+
+	/* Dirty pages stay: the LRU pass (ext4_cache_reclaim) writes them back first. */
+	pcache_walk(&d.ei->pages, index, drop_clean, &d);
+	return d.freed;
 }

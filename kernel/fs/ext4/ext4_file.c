@@ -319,6 +319,7 @@ static int space_check(struct inode *inode, u64 index)
 
 struct wb {
 	struct inode *inode;
+	bool unmapped_only; /* reclaim: only pages it can then drop (nothing maps them) */
 	struct ext4h_seg segs[WB_BATCH];
 	u64 *slots[WB_BATCH];
 	int n;
@@ -368,6 +369,8 @@ static bool wb_collect(u64 index, u64 *slot, void *arg)
 
 	if (!(*slot & PC_DIRTY))
 		return true;
+	if (w->unmapped_only && phys_to_page(slot_frame(*slot))->refcount > 1)
+		return true;
 	if (off >= inode->size) {
 		/* Beyond the end of the file: nothing to write. */
 		unreserve(inode, slot);
@@ -384,7 +387,7 @@ static bool wb_collect(u64 index, u64 *slot, void *arg)
 	return !w->err;
 }
 
-int ext4_write_pages(struct inode *inode)
+static int write_pages(struct inode *inode, bool unmapped_only)
 {
 	struct ext4_inode *ei = EXT4_I(inode);
 	struct wb *w;
@@ -396,12 +399,23 @@ int ext4_write_pages(struct inode *inode)
 	if (!w)
 		return -ENOMEM;
 	w->inode = inode;
+	w->unmapped_only = unmapped_only;
 	pcache_walk(&ei->pages, 0, wb_collect, w);
 	if (!w->err)
 		wb_flush(w);
 	err = w->err;
 	kfree(w);
 	return err;
+}
+
+int ext4_write_pages(struct inode *inode)
+{
+	return write_pages(inode, false);
+}
+
+int ext4_write_unmapped(struct inode *inode)
+{
+	return write_pages(inode, true);
 }
 
 /* ---- dropping pages */
@@ -816,6 +830,8 @@ const struct inode_operations ext4_file_iops = {
 	.swap_activate = ext4_swap_activate,
 	.swap_map = ext4_swap_map,
 	.data_pages = ext4_data_pages,
+	.page_peek = ext4_page_peek,
+	.page_reclaim = ext4_page_reclaim,
 	EXT4_XATTR_IOPS,
 };
 

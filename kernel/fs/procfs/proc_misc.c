@@ -83,6 +83,8 @@ static int show_meminfo(struct procfs_buf *b, const struct proc_inode *pi, struc
 			v = sw.free * (PAGE_SIZE / 1024);
 		else if (!strcmp(zeros[i], "Cached:"))
 			v = meminfo_cached_kb();
+		else if (!strcmp(zeros[i], "Shmem:"))
+			v = tmpfs_resident_pages * (PAGE_SIZE / 1024);
 		meminfo_line(b, zeros[i], v);
 	}
 	meminfo_line(b, "CommitLimit:", total / 2);

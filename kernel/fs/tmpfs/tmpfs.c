@@ -295,6 +295,8 @@ struct inode *tmpfs_new_inode(struct super_block *sb, struct inode *dir, u32 mod
 		return ERR_PTR(-ENOMEM);
 	}
 	inode->private = ti;
+	ti->inode = inode;
+	INIT_LIST_HEAD(&ti->lru);
 	INIT_LIST_HEAD(&ti->xattrs);
 	ti->seals = F_SEAL_SEAL; /* only memfd_create(MFD_ALLOW_SEALING) files take seals */
 	sbi->nr_inodes++;

@@ -29,12 +29,16 @@ struct tmpfs_sb {
 /*
  * Per-inode state (inode->private), owned by the inode and freed by tmpfs_evict_inode.
  * Regular files: the data frames, indexed by page number in a radix tree of 512-entry
- * nodes (struct pcache: a used slot holds the phys_t). Each present frame holds
- * one reference owned by the file. Symlinks: the target. Directories: the next readdir
- * cookie handed to a new entry (dentry->private holds an entry's cookie).
+ * nodes (struct pcache: a used slot holds the phys_t, or a swap entry for a page written
+ * to swap: tmpfs_swap.c). Each present frame holds one reference owned by the file.
+ * Symlinks: the target. Directories: the next readdir cookie handed to a new entry
+ * (dentry->private holds an entry's cookie).
  */
 struct tmpfs_inode {
-	struct pcache pages;  /* page index -> frame (pcache.h); pages.nr: frames present */
+	struct pcache pages;  /* page index -> frame or swap entry; pages.nr: slots used */
+	u64 resident;         /* slots holding a frame (the others are on swap) */
+	struct list_head lru; /* in tmpfs_swap.c's LRU while pages.nr > 0 */
+	struct inode *inode;  /* back pointer */
 	char *link;           /* symlink target (kmalloc'd, NUL-terminated) */
 	u64 next_cookie;      /* directories: next readdir position (starts at 2) */
 	char *memfd_name;     /* memfd_create files: "memfd:NAME" (kmalloc'd), else NULL */
@@ -108,6 +112,19 @@ static inline u64 tmpfs_cookie(const struct dentry *d)
 /* Free the data frames from page index first on (all of them when first is 0). */
 void tmpfs_free_pages(struct inode *inode, u64 first);
 int tmpfs_setattr(struct dentry *d, const struct iattr *ia);
+
+/* ---- tmpfs_swap.c: file pages on swap */
+/* A slot of inode now holds a new frame (counted: pages.nr, used_pages, blocks, the LRU). */
+void tmpfs_slot_added(struct inode *inode);
+/* Free what *slot holds (its frame, or its swap slot) and clear it. */
+void tmpfs_slot_removed(struct inode *inode, u64 *slot);
+/* Bring the page whose swap entry *slot holds back into a frame: 0, -ENOMEM or -EIO. */
+int tmpfs_swap_in(struct inode *inode, u64 *slot);
+/* inode was read or written: the last to have its pages swapped. */
+void tmpfs_lru_touch(struct inode *inode);
+/* ->page_peek and ->page_reclaim of regular files (fs.h). */
+phys_t tmpfs_page_peek(struct inode *inode, u64 index);
+int tmpfs_page_reclaim(struct inode *inode, u64 index);
 
 /* ---- tmpfs_xattr.c: extended attributes of every tmpfs inode (inode_operations) */
 ssize_t tmpfs_getxattr(struct inode *inode, const char *name, void *buf);

@@ -8,6 +8,9 @@
  * reads as zeros; writes and get_page allocate frames (counted against the instance's
  * size= limit). The file holds one reference per frame; mappings take their own through
  * get_page, so a frame truncated away stays valid for a mapping that still holds it.
+ * Under memory pressure a page may be on swap instead (tmpfs_swap.c): every access here
+ * brings it back first (frame_find, frame_obtain), and read and write hold a reference on
+ * the frame while they copy, so reclaim never takes it from under them.
  *
  * Invariant: the bytes of the last page beyond the file size are zero in the frame; they
  * are cleared whenever the size shrinks or grows (a shared mapping may write past EOF).
@@ -16,6 +19,7 @@
 #include "fs.h"
 #include "page.h"
 #include "slab.h"
+#include "swap.h"
 #include "task.h"
 #include "../internal.h"
 #include "tmpfs.h"
@@ -31,26 +35,19 @@ struct trim {
 static bool trim_slot(u64 index, u64 *slot, void *arg)
 {
 	struct trim *t = arg;
-	struct tmpfs_sb *sbi = TMPFS_SB(t->inode->sb);
 
 	if (index >= t->end)
 		return false;
-	frame_put(*slot);
-	*slot = 0;
-	TMPFS_I(t->inode)->pages.nr--;
-	if (sbi)
-		sbi->used_pages--;
+	tmpfs_slot_removed(t->inode, slot);
 	return true;
 }
 
-/* Free the frames of the pages [first, end). */
+/* Free the frames (and swap slots) of the pages [first, end). */
 static void free_range(struct inode *inode, u64 first, u64 end)
 {
-	struct tmpfs_inode *ti = TMPFS_I(inode);
 	struct trim t = { inode, end };
 
-	pcache_walk(&ti->pages, first, trim_slot, &t);
-	inode->blocks = ti->pages.nr * (PAGE_SIZE / 512);
+	pcache_walk(&TMPFS_I(inode)->pages, first, trim_slot, &t);
 }
 
 void tmpfs_free_pages(struct inode *inode, u64 first)
@@ -58,12 +55,16 @@ void tmpfs_free_pages(struct inode *inode, u64 first)
 	free_range(inode, first, ~0ULL);
 }
 
-/* The frame of page index (0 for a hole). */
-static phys_t frame_lookup(struct inode *inode, u64 index)
+/* The frame of page index (0 for a hole), read back from swap if it is there; 0/-errno. */
+static int frame_find(struct inode *inode, u64 index, phys_t *out)
 {
 	u64 *slot = pcache_slot(&TMPFS_I(inode)->pages, index, false);
+	int r = 0;
 
-	return slot ? *slot : 0;
+	if (slot && pte_is_swap(*slot))
+		r = tmpfs_swap_in(inode, slot);
+	*out = slot && !r ? *slot : 0;
+	return r;
 }
 
 /* The frame of page index, allocated (zeroed) if missing; 0, -ENOSPC or -ENOMEM. */
@@ -76,6 +77,12 @@ static int frame_obtain(struct inode *inode, u64 index, phys_t *out)
 
 	if (!slot)
 		return -ENOMEM;
+	if (pte_is_swap(*slot)) {
+		int r = tmpfs_swap_in(inode, slot);
+
+		if (r)
+			return r;
+	}
 	if (!*slot) {
 		if (sbi->max_pages && sbi->used_pages >= sbi->max_pages)
 			return -ENOSPC;
@@ -83,25 +90,25 @@ static int frame_obtain(struct inode *inode, u64 index, phys_t *out)
 		if (!f)
 			return -ENOMEM;
 		*slot = f;
-		ti->pages.nr++;
-		sbi->used_pages++;
-		inode->blocks = ti->pages.nr * (PAGE_SIZE / 512);
+		tmpfs_slot_added(inode);
 	}
 	*out = *slot;
 	return 0;
 }
 
-/* Clear the bytes of the page holding offset size that lie at or beyond it. */
-static void zero_tail(struct inode *inode, u64 size)
+/* Clear the bytes of the page holding offset size that lie at or beyond it; 0/-errno. */
+static int zero_tail(struct inode *inode, u64 size)
 {
 	size_t off = size & ~PAGE_MASK;
 	phys_t f;
+	int r;
 
 	if (!off)
-		return;
-	f = frame_lookup(inode, size >> PAGE_SHIFT);
+		return 0;
+	r = frame_find(inode, size >> PAGE_SHIFT, &f);
 	if (f)
 		memset((char *)phys_to_virt(f) + off, 0, PAGE_SIZE - off);
+	return r;
 }
 
 static ssize_t tmpfs_read(struct file *f, struct iov_iter *to, loff_t *pos)
@@ -109,28 +116,37 @@ static ssize_t tmpfs_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	struct inode *inode = f->inode;
 	u64 p = (u64)*pos;
 	size_t done = 0;
-	bool fault = false;
+	int err = 0;
 
 	if (*pos < 0)
 		return -EINVAL;
 	while (to->count && p < inode->size) {
 		size_t off = p & ~PAGE_MASK;
-		size_t n = min(PAGE_SIZE - off, min(to->count, inode->size - p));
-		phys_t fr = frame_lookup(inode, p >> PAGE_SHIFT);
-		size_t c = fr ? iter_copy_to(to, (char *)phys_to_virt(fr) + off, n)
-			      : iter_zero(to, n);
+		size_t n = min(PAGE_SIZE - off, min(to->count, inode->size - p)), c;
+		phys_t fr;
 
+		err = frame_find(inode, p >> PAGE_SHIFT, &fr);
+		if (err)
+			break;
+		if (fr) {
+			frame_get(fr); /* the copy may fault, and reclaim then run */
+			c = iter_copy_to(to, (char *)phys_to_virt(fr) + off, n);
+			frame_put(fr);
+		} else {
+			c = iter_zero(to, n);
+		}
 		done += c;
 		p += c;
 		if (c < n) {
-			fault = true;
+			err = -EFAULT;
 			break;
 		}
 	}
 	*pos = (loff_t)p;
 	tmpfs_accessed(inode);
-	if (!done && fault)
-		return -EFAULT;
+	tmpfs_lru_touch(inode);
+	if (!done && err)
+		return err;
 	return (ssize_t)done;
 }
 
@@ -166,8 +182,12 @@ static ssize_t tmpfs_write(struct file *f, struct iov_iter *from, loff_t *pos)
 	err = memfd_check_write(inode, p, from->count);
 	if (err)
 		return err;
-	if (p > inode->size)
-		zero_tail(inode, inode->size);
+	if (p > inode->size) {
+		err = zero_tail(inode, inode->size);
+		if (err)
+			return err;
+	}
+	tmpfs_lru_touch(inode);
 	while (from->count && p < TMPFS_MAX_BYTES) {
 		size_t off = p & ~PAGE_MASK, n = min(PAGE_SIZE - off, from->count), c;
 		phys_t fr;
@@ -175,7 +195,9 @@ static ssize_t tmpfs_write(struct file *f, struct iov_iter *from, loff_t *pos)
 		err = frame_obtain(inode, p >> PAGE_SHIFT, &fr);
 		if (err)
 			break;
+		frame_get(fr); /* the copy may fault, and reclaim then run */
 		c = iter_copy_from((char *)phys_to_virt(fr) + off, from, n);
+		frame_put(fr);
 		done += c;
 		p += c;
 		if (p > inode->size)
@@ -226,9 +248,10 @@ static int tmpfs_truncate(struct inode *inode, u64 size)
 		return -EPERM;
 	if (size < old) {
 		tmpfs_free_pages(inode, DIV_ROUND_UP(size, PAGE_SIZE));
-		zero_tail(inode, size);
-	} else if (size > old) {
-		zero_tail(inode, old);
+		if (zero_tail(inode, size))
+			return -ENOMEM;
+	} else if (size > old && zero_tail(inode, old)) {
+		return -ENOMEM;
 	}
 	inode->size = size;
 	if (size != old)
@@ -273,13 +296,15 @@ int tmpfs_setattr(struct dentry *d, const struct iattr *ia)
 	return 0;
 }
 
-/* Zero [from, to) of one page if it has a frame (a hole reads as zeros already). */
-static void zero_range_in_page(struct inode *inode, u64 from, u64 to)
+/* Zero [from, to) of one page if it has data (a hole reads as zeros already); 0/-errno. */
+static int zero_range_in_page(struct inode *inode, u64 from, u64 to)
 {
-	phys_t f = frame_lookup(inode, from >> PAGE_SHIFT);
+	phys_t f = 0;
+	int r = from < to ? frame_find(inode, from >> PAGE_SHIFT, &f) : 0;
 
-	if (f && from < to)
+	if (f)
 		memset((char *)phys_to_virt(f) + (from & ~PAGE_MASK), 0, to - from);
+	return r;
 }
 
 /* fallocate: frames for [off, off+len) (and a larger size unless KEEP_SIZE), or a hole. */
@@ -302,11 +327,13 @@ static long tmpfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 	if (mode & FALLOC_FL_PUNCH_HOLE) {
 		p0 = DIV_ROUND_UP(start, PAGE_SIZE);
 		p1 = end >> PAGE_SHIFT;
-		zero_range_in_page(inode, start, min(end, p0 << PAGE_SHIFT));
-		if (p1 >= p0) {
-			zero_range_in_page(inode, p1 << PAGE_SHIFT, end);
+		r = zero_range_in_page(inode, start, min(end, p0 << PAGE_SHIFT));
+		if (!r && p1 >= p0) {
+			r = zero_range_in_page(inode, p1 << PAGE_SHIFT, end);
 			free_range(inode, p0, p1);
 		}
+		if (r)
+			return r;
 		inode_touch(inode, false, true, true);
 		return 0;
 	}
@@ -316,18 +343,23 @@ static long tmpfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 			return r == -ENOMEM ? -ENOSPC : r;
 	}
 	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->size) {
-		zero_tail(inode, inode->size);
+		r = zero_tail(inode, inode->size);
+		if (r)
+			return r;
 		inode->size = end;
 		inode_touch(inode, false, true, true);
 	}
 	return 0;
 }
 
-/* ->data_pages: a page with a frame holds data (Linux's shmem: swapped pages too). */
+/* ->data_pages: a page with a frame or on swap holds data (as Linux's shmem). */
 static int tmpfs_data_pages(struct inode *inode, u64 first, u32 n, u8 *present)
 {
-	for (u32 i = 0; i < n; i++)
-		present[i] = frame_lookup(inode, first + i) != 0;
+	for (u32 i = 0; i < n; i++) {
+		u64 *slot = pcache_slot(&TMPFS_I(inode)->pages, first + i, false);
+
+		present[i] = slot && *slot;
+	}
 	return 0;
 }
 
@@ -335,6 +367,8 @@ const struct inode_operations tmpfs_file_iops = {
 	.setattr = tmpfs_setattr,
 	.get_page = tmpfs_get_page,
 	.data_pages = tmpfs_data_pages,
+	.page_peek = tmpfs_page_peek,
+	.page_reclaim = tmpfs_page_reclaim,
 	TMPFS_XATTR_IOPS,
 };
 
