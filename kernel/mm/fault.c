@@ -23,6 +23,9 @@
  * last one mapped, in the guest and in physmem, extends it) an address space's host
  * mappings are all dropped (PTE_HOSTMAP cleared, one munmap of the guest range) before the
  * next fault maps anything; the pages still in use come back one fault-around at a time.
+ * Only when it has HOST_MAPS_MAX present pages, though: each host mapping holds at least
+ * one, so a smaller address space cannot reach the limit, however often its pages were
+ * remapped (after idle sampling, reclaim or munmap).
  */
 #include "kernel.h"
 #include "fs.h"
@@ -250,7 +253,7 @@ int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int 
 			return r;
 	}
 	if (from_host) {
-		if (mm->host_maps >= HOST_MAPS_MAX && mm->mode_ctx)
+		if (mm->host_maps >= HOST_MAPS_MAX && mm->rss >= HOST_MAPS_MAX && mm->mode_ctx)
 			host_unmap_all(mm);
 		*pte |= PTE_HOSTMAP;
 		mm_host_map_page(mm, vma, addr, *pte);
