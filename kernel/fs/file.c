@@ -121,6 +121,8 @@ void file_put(struct file *f)
 	if (f->f_op != &path_fops)
 		fsnotify_file(f, (f->mode & FMODE_WRITE) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
 	locks_remove_flock(f);
+	if (fsnotify_watches)
+		dnotify_release(f);
 	if (f->f_ep)
 		eventpoll_release(f);
 	if (f->f_op && f->f_op->release)
@@ -508,8 +510,10 @@ static long fcntl_file_cmd(struct file *f, unsigned cmd, unsigned long arg)
 	case F_ADD_SEALS:
 	case F_GET_SEALS:
 		return memfd_fcntl(f, cmd, arg);
+	case F_NOTIFY:
+		return dnotify_fcntl(f, arg);
 	default:
-		return -EINVAL; /* OFD locks, leases, notify */
+		return -EINVAL; /* OFD locks, leases */
 	}
 }
 

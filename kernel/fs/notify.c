@@ -8,7 +8,8 @@
  * Events on an inode go to its watches; the access, modify, attribute, open and close
  * events also go, with the child's name, to the watches on its parent directory (the
  * dentry the file was reached by), as Linux does. Directory events (create, delete, moves
- * with a shared cookie) go to the directory's watches with the name.
+ * with a shared cookie) go to the directory's watches with the name. Directory events
+ * also go to dnotify (dnotify.c), whose F_NOTIFY marks count among the watches.
  *
  * Each instance queues at most INOTIFY_MAX_QUEUED events; beyond that one IN_Q_OVERFLOW
  * (wd -1) is queued and later events are dropped until the reader catches up. An event
@@ -158,9 +159,13 @@ void fsnotify_event(struct inode *inode, struct dentry *d, u32 mask)
 	u32 isdir = S_ISDIR(inode->mode) ? IN_ISDIR : 0;
 	struct inotify_watch *w, *n;
 
-	if ((mask & CHILD_EVENTS) && d && d->parent && d->parent->inode && d->parent != d)
+	if ((mask & CHILD_EVENTS) && d && d->parent && d->parent->inode && d->parent != d) {
 		deliver(d->parent->inode, mask | isdir, 0, d->name, d->namelen);
+		dnotify_event(d->parent->inode, mask);
+	}
 	deliver(inode, mask | isdir, 0, NULL, 0);
+	if (isdir)
+		dnotify_event(inode, mask);
 	if (mask & IN_DELETE_SELF) {
 		list_for_each_entry_safe(w, n, &all_watches, all_link) {
 			if (w->inode == inode)
@@ -172,6 +177,7 @@ void fsnotify_event(struct inode *inode, struct dentry *d, u32 mask)
 void fsnotify_name(struct inode *dir, const char *name, int len, u32 mask, u32 cookie)
 {
 	deliver(dir, mask, cookie, name, len);
+	dnotify_event(dir, mask);
 }
 
 void fsnotify_sb_gone(struct super_block *sb)

@@ -618,6 +618,14 @@ static inline void fsnotify_dirent(struct inode *dir, const char *name, int len,
 		fsnotify_name(dir, name, len, mask, cookie);
 }
 
+/* ---- fs/dnotify.c: fcntl(F_NOTIFY); its marks count in fsnotify_watches */
+/* fcntl(F_NOTIFY, arg) on f: add the DN_* events of arg to f's mark, or drop it (no events). */
+long dnotify_fcntl(struct file *f, unsigned long arg);
+/* Event in_mask (IN_*) happened in directory dir (to an entry, or to dir itself). */
+void dnotify_event(struct inode *dir, u32 in_mask);
+/* The last reference to f goes: its mark goes too. */
+void dnotify_release(struct file *f);
+
 /* ---- fs/fcaps.c: file capabilities (the security.capability attribute) */
 struct file_caps; /* task.h */
 /* A regular file's capabilities for exec: 1 (in fc), 0 (none), -EINVAL (malformed)... */

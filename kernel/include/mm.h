@@ -62,6 +62,9 @@ struct mm {
 	uaddr_t arg_start, arg_end, env_start, env_end;
 	uaddr_t mmap_base;       /* top-down search starts here */
 	unsigned long rss;       /* present pages */
+	unsigned long host_maps; /* host mappings made since the last full unmap (fault.c) */
+	uaddr_t host_next;       /* the page after the last one mapped, and its frame: a */
+	u64 host_next_frame;     /* mapping that continues it costs no new host mapping */
 	struct file *exe_file;   /* /proc/PID/exe (holds a reference) */
 	struct ksm_mm *ksm;      /* page sharing's view of this mm (mm/ksm.c), or NULL */
 	u64 saved_auxv[48];      /* /proc/PID/auxv */

@@ -16,6 +16,16 @@
  * Fault-around: a host fault also maps up to FAULT_AROUND pages around it that are present
  * in the page table or in the file's cache, so a fresh address space (after fork or exec)
  * takes one trap per window instead of one per page.
+ *
+ * The host mappings are a cache of the page table: a host process holds at most
+ * vm.max_map_count (65530 by default) mappings, and guest pages whose frames are not
+ * contiguous each take one. So after HOST_MAPS_MAX host mappings (a page continuing the
+ * last one mapped, in the guest and in physmem, extends it) an address space's host
+ * mappings are all dropped (PTE_HOSTMAP cleared, one munmap of the guest range) before the
+ * next fault maps anything; the pages still in use come back one fault-around at a time.
+ * Only when it has HOST_MAPS_MAX present pages, though: each host mapping holds at least
+ * one, so a smaller address space cannot reach the limit, however often its pages were
+ * remapped (after idle sampling, reclaim or munmap).
  */
 #include "kernel.h"
 #include "fs.h"
@@ -28,6 +38,7 @@
 #include <asm/siginfo.h>
 
 #define FAULT_AROUND 16
+#define HOST_MAPS_MAX 28672 /* under half of 65530: a mapping may also split one */
 #define STACK_GUARD_GAP (256UL << 12)
 
 unsigned mm_host_prot(unsigned prot, bool writable)
@@ -44,6 +55,10 @@ unsigned mm_host_prot(unsigned prot, bool writable)
 
 void mm_host_map_page(struct mm *mm, struct vma *vma, uaddr_t addr, u64 pte)
 {
+	if (addr != mm->host_next || (pte & PTE_FRAME_MASK) != mm->host_next_frame)
+		mm->host_maps++;
+	mm->host_next = addr + PAGE_SIZE;
+	mm->host_next_frame = (pte & PTE_FRAME_MASK) + PAGE_SIZE;
 	um_mode->mm_map(mm->mode_ctx, addr, PAGE_SIZE, pte & PTE_FRAME_MASK,
 			mm_host_prot(vma->prot, pte & PTE_WRITE));
 }
@@ -160,6 +175,22 @@ static void fault_around(struct mm *mm, struct vma *vma, uaddr_t addr)
 	}
 }
 
+static void host_unmapped(struct mm *mm, uaddr_t addr, u64 *pte, void *arg)
+{
+	*pte &= ~(u64)PTE_HOSTMAP;
+}
+
+/* Drop every host mapping of mm (see the header comment); they come back on faults. */
+static void host_unmap_all(struct mm *mm)
+{
+	struct vma *v;
+
+	list_for_each_entry(v, &mm->vmas, link)
+		pte_walk(mm, v->start, v->end, host_unmapped, NULL);
+	um_mode->mm_unmap(mm->mode_ctx, 0, UM_TASK_SIZE);
+	mm->host_maps = 0;
+}
+
 static bool access_allowed(const struct vma *vma, int access)
 {
 	switch (access) {
@@ -232,6 +263,8 @@ int mm_handle_fault(struct mm *mm, uaddr_t addr, int access, int host_code, int 
 			return r == -EAGAIN ? 0 : r; /* the entry changed: fault again */
 	}
 	if (from_host) {
+		if (mm->host_maps >= HOST_MAPS_MAX && mm->rss >= HOST_MAPS_MAX && mm->mode_ctx)
+			host_unmap_all(mm);
 		*pte |= PTE_HOSTMAP;
 		mm_host_map_page(mm, vma, addr, *pte);
 		fault_around(mm, vma, addr);

@@ -2,12 +2,15 @@
  * Guest test: inotify. Directory events (create, delete, moves with a shared cookie),
  * file events seen on the file and, named, on its directory (open, modify, attrib,
  * close), self events (delete, move), IN_ONESHOT, IN_ONLYDIR, IN_MASK_ADD, rm_watch's
- * IN_IGNORED, blocking and non-blocking reads, poll, FIONREAD, and the queue's overflow.
+ * IN_IGNORED, blocking and non-blocking reads, poll, FIONREAD, and the queue's overflow;
+ * and dnotify (fcntl F_NOTIFY), which signals SIGIO.
  * Runs natively (the oracle) and inside um-lite, on the filesystem holding /tmp.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +349,63 @@ TEST_F(in, unmounting_ends_the_watches)
 	EXPECT_GE(find(self->evs, n, 0, fwd, IN_UNMOUNT, ""), 0);
 	EXPECT_GE(find(self->evs, n, 0, fwd, IN_IGNORED, ""), 0);
 	EXPECT_EQ(0, rmdir(mnt));
+}
+
+/* Whether SIGIO (blocked) is pending; takes it when so. */
+static bool took_sigio(void)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t io;
+
+	sigemptyset(&io);
+	sigaddset(&io, SIGIO);
+	return sigtimedwait(&io, NULL, &zero) == SIGIO;
+}
+
+/* fcntl(F_NOTIFY), as Python's test_fcntl.test_fcntl_64_bit uses it (DN_MULTISHOT alone). */
+TEST_F(in, dnotify_signals_changes_in_the_directory)
+{
+	char f[128], g[128], h[128];
+	sigset_t io, old;
+	int dfd, ffd;
+
+	sigemptyset(&io);
+	sigaddset(&io, SIGIO);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &io, &old));
+	dfd = open(self->dir, O_RDONLY | O_DIRECTORY);
+	ASSERT_GE(dfd, 0);
+	path_in(f, self->dir, "f");
+	path_in(g, self->dir, "g");
+	path_in(h, self->dir, "h");
+	ffd = open(f, O_CREAT | O_RDWR, 0644);
+	ASSERT_GE(ffd, 0);
+	EXPECT_EQ(0, fcntl(dfd, F_NOTIFY, DN_MULTISHOT)); /* no events: removes nothing */
+	EXPECT_EQ(-1, fcntl(ffd, F_NOTIFY, DN_CREATE));
+	EXPECT_EQ(ENOTDIR, errno);
+	/* One shot: the first creation signals, the second does not. */
+	ASSERT_EQ(0, fcntl(dfd, F_NOTIFY, DN_CREATE));
+	EXPECT_EQ(0, mkdir(g, 0755));
+	EXPECT_TRUE(took_sigio());
+	EXPECT_EQ(0, rmdir(g));
+	EXPECT_EQ(0, mkdir(g, 0755));
+	EXPECT_FALSE(took_sigio());
+	/* Multishot, for the asked events only: a write, a rename, a removal. */
+	ASSERT_EQ(0, fcntl(dfd, F_NOTIFY, DN_MODIFY | DN_RENAME | DN_DELETE | DN_MULTISHOT));
+	EXPECT_EQ(0, fchmod(ffd, 0600));
+	EXPECT_FALSE(took_sigio());
+	EXPECT_EQ(1, write(ffd, "x", 1));
+	EXPECT_TRUE(took_sigio());
+	EXPECT_EQ(0, rename(f, h));
+	EXPECT_TRUE(took_sigio());
+	EXPECT_EQ(0, unlink(h));
+	EXPECT_TRUE(took_sigio());
+	/* 0 removes the mark. */
+	EXPECT_EQ(0, fcntl(dfd, F_NOTIFY, 0));
+	EXPECT_EQ(0, rmdir(g));
+	EXPECT_FALSE(took_sigio());
+	close(ffd);
+	close(dfd);
+	EXPECT_EQ(0, sigprocmask(SIG_SETMASK, &old, NULL));
 }
 
 TEST_HARNESS_MAIN

@@ -1,6 +1,7 @@
 /*
  * Guest test: memory. Anonymous mappings, protection, unmapping, brk, copy-on-write after
- * fork, shared anonymous memory, file mappings, and a larger working set.
+ * fork, shared anonymous memory, file mappings, a larger working set, and more scattered
+ * pages than a host process may have mappings.
  * Runs natively (the oracle) and inside um-lite.
  */
 #include <errno.h>
@@ -16,6 +17,9 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+
+#define FILE_PAGES 256
+#define MANY_VIEWS 300 /* FILE_PAGES * MANY_VIEWS > vm.max_map_count (65530) */
 
 static sigjmp_buf jb;
 
@@ -171,6 +175,36 @@ TEST(stack_grows_on_demand)
 	big[0] = 1;
 	big[sizeof(big) - 1] = 2;
 	EXPECT_EQ(3, big[0] + big[sizeof(big) - 1]);
+}
+
+/*
+ * More pages mapped at once than a process may hold mappings (vm.max_map_count), with
+ * frames out of order: the host process holding a guest address space has that limit on
+ * its own mappings, and each guest page whose frame does not continue its neighbour's
+ * takes one. Python's test_compile.test_stack_overflow (700 MB of fragmented heap) had its
+ * process killed so. Here one file of FILE_PAGES pages, written last page first (so that
+ * no frame follows the previous page's), is mapped MANY_VIEWS times and read throughout.
+ */
+TEST(more_scattered_pages_than_host_mappings)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	int fd = memfd_create("scattered", MFD_CLOEXEC), wrong = 0;
+	char *views[MANY_VIEWS];
+
+	ASSERT_GE(fd, 0);
+	for (int i = FILE_PAGES - 1; i >= 0; i--)
+		ASSERT_EQ(sizeof(i), pwrite(fd, &i, sizeof(i), (off_t)i * pg));
+	for (int v = 0; v < MANY_VIEWS; v++) {
+		views[v] = mmap(NULL, FILE_PAGES * pg, PROT_READ, MAP_SHARED, fd, 0);
+		ASSERT_NE(MAP_FAILED, views[v]);
+	}
+	for (int v = 0; v < MANY_VIEWS; v++)
+		for (int i = 0; i < FILE_PAGES; i++)
+			wrong += *(volatile int *)(views[v] + (long)i * pg) != i;
+	EXPECT_EQ(0, wrong);
+	for (int v = 0; v < MANY_VIEWS; v++)
+		ASSERT_EQ(0, munmap(views[v], FILE_PAGES * pg));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
