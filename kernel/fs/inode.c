@@ -147,15 +147,11 @@ static u32 setattr_event(unsigned valid)
 }
 
 /*
- * Apply ia to an inode: through the filesystem's ->setattr when it has one, else by
- * copying the fields (a size change then is -EPERM: no data to resize).
+ * Copy the attributes ia sets other than the size into the inode (the file type is kept):
+ * what every ->setattr does after its size change.
  */
-static int inode_setattr_fs(struct dentry *d, struct inode *inode, const struct iattr *ia)
+void inode_setattr_copy(struct inode *inode, const struct iattr *ia)
 {
-	if (inode->i_op && inode->i_op->setattr)
-		return inode->i_op->setattr(d, ia);
-	if (ia->valid & ATTR_SIZE)
-		return -EPERM;
 	if (ia->valid & ATTR_MODE)
 		inode->mode = (inode->mode & S_IFMT) | (ia->mode & 07777);
 	if (ia->valid & ATTR_UID)
@@ -168,6 +164,19 @@ static int inode_setattr_fs(struct dentry *d, struct inode *inode, const struct 
 		inode->mtime = ia->mtime;
 	if (ia->valid & ATTR_CTIME)
 		inode->ctime = ia->ctime;
+}
+
+/*
+ * Apply ia to an inode: through the filesystem's ->setattr when it has one, else by
+ * copying the fields (a size change then is -EPERM: no data to resize).
+ */
+static int inode_setattr_fs(struct dentry *d, struct inode *inode, const struct iattr *ia)
+{
+	if (inode->i_op && inode->i_op->setattr)
+		return inode->i_op->setattr(d, ia);
+	if (ia->valid & ATTR_SIZE)
+		return -EPERM;
+	inode_setattr_copy(inode, ia);
 	return 0;
 }
 

@@ -80,6 +80,8 @@ struct super_block *anon_sb(void);
 struct ktimespec current_time(void);
 /* Fill a stat from an inode (fstat of anonymous files, vfs_getattr). */
 void inode_fill_stat(struct inode *inode, struct stat *st);
+/* Copy the attributes ia sets, except the size, into the inode (for ->setattr). */
+void inode_setattr_copy(struct inode *inode, const struct iattr *ia);
 /* Apply an attribute change through ->setattr or the generic copy. */
 int inode_setattr(struct dentry *d, struct inode *inode, const struct iattr *ia);
 

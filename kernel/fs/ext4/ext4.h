@@ -149,8 +149,22 @@ void ext4_drop_pages_range(struct inode *inode, u64 first, u64 end);
 u64 ext4_shrink_pages(struct inode *inode);
 /* Update atime the relatime way (nothing on a read-only mount). */
 void ext4_accessed(struct inode *inode);
+/* Would page index, made dirty, still fit on the disk? 0 or -ENOSPC. */
+int ext4_space_check(struct inode *inode, u64 index);
+/* ext4_page_get for a caller that writes the page: never a window page. */
+int ext4_page_get_w(struct inode *inode, u64 index, bool fill, phys_t *frame);
+/* Mark the cached page index dirty (with extra PC_* flags), reserving its blocks. */
+void ext4_page_set_dirty(struct inode *inode, u64 index, u64 extra);
+/* Clear the bytes of the cached page holding offset size that lie at or beyond it. */
+void ext4_zero_tail(struct inode *inode, u64 size);
+/* The largest file size the inode's block mapping allows. */
+u64 ext4_max_bytes(struct inode *inode);
+
+/* ---- ext4_size.c */
 /* ->setattr of every ext4 inode (size only for regular files); written at once. */
 int ext4_setattr(struct dentry *d, const struct iattr *ia);
+/* ->fallocate of regular files (allocate, KEEP_SIZE, PUNCH_HOLE, ZERO_RANGE). */
+long ext4_fallocate(struct file *f, int mode, loff_t off, loff_t len);
 
 /* ---- ext4_swap.c: swap files (inode_operations swap_activate and swap_map, fs.h) */
 int ext4_swap_activate(struct inode *inode, struct block_device **bdev);

@@ -1,6 +1,6 @@
 /*
  * ext2/3/4 regular files (filesystem layer): the page cache of file data, read, write,
- * get_page for mmap and exec, truncate and the other attribute changes, fsync, fallocate.
+ * get_page for mmap and exec, fsync (size changes and fallocate: ext4_size.c).
  *
  * File data live in physmem frames indexed per inode (ext4_cache.c); a missing page is
  * read from the disk with up to RA_PAGES of read-ahead, in one host call. Writes go to
@@ -31,7 +31,6 @@
 #include "../internal.h"
 #include "ext4.h"
 
-#include <linux/falloc.h>
 #include <linux/fcntl.h>
 
 #define RA_PAGES 64
@@ -233,7 +232,7 @@ static int cache_unshare(struct inode *inode, u64 index, phys_t w, phys_t *frame
 }
 
 /* ext4_page_get for a caller that writes the page: never a window page. */
-static int page_get_w(struct inode *inode, u64 index, bool fill, phys_t *frame)
+int ext4_page_get_w(struct inode *inode, u64 index, bool fill, phys_t *frame)
 {
 	int r = ext4_page_get(inode, index, fill, frame);
 
@@ -265,7 +264,7 @@ static void unreserve(struct inode *inode, u64 *slot)
 }
 
 /* Mark the cached page index dirty (with extra flags), reserving blocks if needed. */
-static void page_set_dirty(struct inode *inode, u64 index, u64 extra)
+void ext4_page_set_dirty(struct inode *inode, u64 index, u64 extra)
 {
 	struct ext4_inode *ei = EXT4_I(inode);
 	struct ext4_sb *sbi = EXT4_SB(inode->sb);
@@ -296,7 +295,7 @@ static u64 blocks_available(struct ext4_sb *sbi)
 }
 
 /* May page index become dirty? -ENOSPC when its blocks would not fit on the disk. */
-static int space_check(struct inode *inode, u64 index)
+int ext4_space_check(struct inode *inode, u64 index)
 {
 	struct ext4_sb *sbi = EXT4_SB(inode->sb);
 	u64 *slot = pcache_slot(&EXT4_I(inode)->pages, index, false);
@@ -515,7 +514,7 @@ static ssize_t ext4_read(struct file *f, struct iov_iter *to, loff_t *pos)
 }
 
 /* The largest file size the inode's block mapping allows. */
-static u64 max_bytes(struct inode *inode)
+u64 ext4_max_bytes(struct inode *inode)
 {
 	u64 bs = EXT4_SB(inode->sb)->block_size, p = bs / 4, blocks;
 
@@ -527,7 +526,7 @@ static u64 max_bytes(struct inode *inode)
 }
 
 /* Clear the bytes of the cached page holding offset size that lie at or beyond it. */
-static void zero_tail(struct inode *inode, u64 size)
+void ext4_zero_tail(struct inode *inode, u64 size)
 {
 	size_t off = size & ~PAGE_MASK;
 	u64 *slot = pcache_slot(&EXT4_I(inode)->pages, size >> PAGE_SHIFT, false);
@@ -572,10 +571,10 @@ static long write_page(struct inode *inode, struct iov_iter *from, u64 p)
 	/* A page overwritten whole is not read first; a short copy must not leave it so. */
 	bool unread = whole && !cached(inode, index) && (index << PAGE_SHIFT) < inode->size;
 	phys_t fr;
-	int err = space_check(inode, index);
+	int err = ext4_space_check(inode, index);
 
 	if (!err)
-		err = page_get_w(inode, index, !whole, &fr);
+		err = ext4_page_get_w(inode, index, !whole, &fr);
 	if (err)
 		return err;
 	c = iter_copy_from((char *)phys_to_virt(fr) + off, from, n);
@@ -586,7 +585,7 @@ static long write_page(struct inode *inode, struct iov_iter *from, u64 p)
 	}
 	if (!c)
 		return -EFAULT;
-	page_set_dirty(inode, index, 0);
+	ext4_page_set_dirty(inode, index, 0);
 	if (p + c > inode->size)
 		inode->size = p + c;
 	return (long)c;
@@ -595,7 +594,7 @@ static long write_page(struct inode *inode, struct iov_iter *from, u64 p)
 static ssize_t ext4_write(struct file *f, struct iov_iter *from, loff_t *pos)
 {
 	struct inode *inode = f->inode;
-	u64 p = (u64)*pos, limit = max_bytes(inode);
+	u64 p = (u64)*pos, limit = ext4_max_bytes(inode);
 	size_t done = 0;
 	long c = 0;
 
@@ -608,7 +607,7 @@ static ssize_t ext4_write(struct file *f, struct iov_iter *from, loff_t *pos)
 	if (p >= limit)
 		return -EFBIG;
 	if (p > inode->size)
-		zero_tail(inode, inode->size);
+		ext4_zero_tail(inode, inode->size);
 	while (from->count && p < limit) {
 		size_t want = min(PAGE_SIZE - (p & ~PAGE_MASK), from->count);
 
@@ -658,170 +657,18 @@ static int ext4_get_page(struct inode *inode, u64 index, bool for_write, phys_t 
 	if (index >= DIV_ROUND_UP(inode->size, PAGE_SIZE))
 		return -ENXIO;
 	if (for_write) {
-		r = space_check(inode, index);
+		r = ext4_space_check(inode, index);
 		if (r)
 			return r;
 	}
 	if (!for_write)
 		return ext4_page_get(inode, index, true, frame);
-	r = page_get_w(inode, index, true, frame);
+	r = ext4_page_get_w(inode, index, true, frame);
 	if (r)
 		return r;
-	page_set_dirty(inode, index, PC_SHARED_W);
+	ext4_page_set_dirty(inode, index, PC_SHARED_W);
 	inode_touch(inode, false, true, true);
 	return 0;
-}
-
-/* ---- fallocate */
-
-/* Zero [from, to) of one page through the cache (read in first), up to the file's end. */
-static int zero_in_page(struct inode *inode, u64 from, u64 to)
-{
-	u64 index = from >> PAGE_SHIFT;
-	phys_t fr;
-	int r;
-
-	to = min(to, inode->size);
-	if (from >= to)
-		return 0;
-	r = space_check(inode, index);
-	if (!r)
-		r = page_get_w(inode, index, true, &fr);
-	if (r)
-		return r;
-	memset((char *)phys_to_virt(fr) + (from & ~PAGE_MASK), 0, to - from);
-	page_set_dirty(inode, index, 0);
-	frame_put(fr);
-	return 0;
-}
-
-/* Free [off, end): partial pages are zeroed through the cache, whole ones dropped and punched. */
-static int punch_range(struct inode *inode, u64 off, u64 end)
-{
-	struct ext4_sb *sbi = EXT4_SB(inode->sb);
-	u64 p0 = DIV_ROUND_UP(off, PAGE_SIZE), p1 = end >> PAGE_SHIFT;
-	struct ext4h_attr out;
-	int r;
-
-	if (p0 > p1)
-		return zero_in_page(inode, off, end); /* within one page */
-	r = zero_in_page(inode, off, p0 << PAGE_SHIFT);
-	if (!r)
-		r = zero_in_page(inode, p1 << PAGE_SHIFT, end);
-	if (r || p0 == p1)
-		return r;
-	ext4_drop_pages_range(inode, p0, p1);
-	r = ext4h_punch(sbi->h, (u32)inode->ino, p0 << PAGE_SHIFT, (p1 - p0) << PAGE_SHIFT, &out);
-	sbi->dirty = true;
-	if (r)
-		return ext4_report(inode->sb, "punch", inode->ino, r);
-	EXT4_I(inode)->disk.blocks = out.blocks;
-	ext4_blocks_update(inode);
-	return 0;
-}
-
-static int ext4_truncate(struct inode *inode, u64 size);
-
-static long ext4_fallocate(struct file *f, int mode, loff_t off, loff_t len)
-{
-	struct inode *inode = f->inode;
-	struct ext4_sb *sbi = EXT4_SB(inode->sb);
-	u64 end = (u64)off + (u64)len;
-	struct ext4h_attr out;
-	int r = 0;
-
-	if (ext4_ro(inode->sb))
-		return -EROFS;
-	if (end > max_bytes(inode))
-		return -EFBIG;
-	if (sbi->block_size > PAGE_SIZE && (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)))
-		return -EOPNOTSUPP;
-	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
-		r = punch_range(inode, (u64)off, end);
-	if (!r && !(mode & FALLOC_FL_PUNCH_HOLE)) {
-		r = ext4h_fallocate(sbi->h, (u32)inode->ino, (u64)off, (u64)len, &out);
-		sbi->dirty = true;
-		if (r)
-			return ext4_report(inode->sb, "allocate", inode->ino, r);
-		EXT4_I(inode)->disk.blocks = out.blocks;
-		ext4_blocks_update(inode);
-	}
-	if (!r && !(mode & FALLOC_FL_KEEP_SIZE) && end > inode->size)
-		r = ext4_truncate(inode, end);
-	if (!r)
-		inode_touch(inode, false, true, true);
-	return r;
-}
-
-/* ---- attributes */
-
-/* Set a regular file's size: cached pages beyond go, the disk follows at once. */
-static int ext4_truncate(struct inode *inode, u64 size)
-{
-	struct ext4_sb *sbi = EXT4_SB(inode->sb);
-	u64 old = inode->size;
-	struct ext4h_attr out;
-	int r;
-
-	if (size > max_bytes(inode))
-		return -EFBIG;
-	if (!sbi->h)
-		return -EROFS;
-	if (size < old) {
-		ext4_drop_pages(inode, DIV_ROUND_UP(size, PAGE_SIZE));
-		zero_tail(inode, size);
-	} else if (size > old) {
-		zero_tail(inode, old);
-	}
-	r = ext4h_set_size(sbi->h, (u32)inode->ino, size, &out);
-	sbi->dirty = true;
-	if (r)
-		return ext4_report(inode->sb, "truncate", inode->ino, r);
-	inode->size = EXT4_I(inode)->disk.size = size;
-	EXT4_I(inode)->disk.blocks = out.blocks;
-	ext4_blocks_update(inode);
-	if (size != old)
-		inode_touch(inode, false, true, true);
-	return 0;
-}
-
-/*
- * ->setattr of every ext4 inode: size for regular files, then mode (the type is kept),
- * owner and times, written to the disk at once. ctime is set to now unless given.
- */
-int ext4_setattr(struct dentry *d, const struct iattr *ia)
-{
-	struct inode *inode = d ? d->inode : NULL;
-	int r;
-
-	if (!inode)
-		return -ENOENT;
-	if (ext4_ro(inode->sb))
-		return -EROFS;
-	if (ia->valid & ATTR_SIZE) {
-		if (S_ISDIR(inode->mode))
-			return -EISDIR;
-		if (!S_ISREG(inode->mode))
-			return -EINVAL;
-		r = ext4_truncate(inode, ia->size);
-		if (r)
-			return r;
-	}
-	if (ia->valid & ATTR_MODE)
-		inode->mode = (inode->mode & S_IFMT) | (ia->mode & 07777);
-	if (ia->valid & ATTR_UID)
-		inode->uid = ia->uid;
-	if (ia->valid & ATTR_GID)
-		inode->gid = ia->gid;
-	if (ia->valid & ATTR_ATIME)
-		inode->atime = ia->atime;
-	if (ia->valid & ATTR_MTIME)
-		inode->mtime = ia->mtime;
-	if (ia->valid & ATTR_CTIME)
-		inode->ctime = ia->ctime;
-	else if (ia->valid)
-		inode_touch(inode, false, false, true);
-	return ext4_write_attr(inode);
 }
 
 const struct inode_operations ext4_file_iops = {

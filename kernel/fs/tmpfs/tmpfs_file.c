@@ -279,19 +279,8 @@ int tmpfs_setattr(struct dentry *d, const struct iattr *ia)
 		if (r)
 			return r;
 	}
-	if (ia->valid & ATTR_MODE)
-		inode->mode = (inode->mode & S_IFMT) | (ia->mode & 07777);
-	if (ia->valid & ATTR_UID)
-		inode->uid = ia->uid;
-	if (ia->valid & ATTR_GID)
-		inode->gid = ia->gid;
-	if (ia->valid & ATTR_ATIME)
-		inode->atime = ia->atime;
-	if (ia->valid & ATTR_MTIME)
-		inode->mtime = ia->mtime;
-	if (ia->valid & ATTR_CTIME)
-		inode->ctime = ia->ctime;
-	else if (ia->valid)
+	inode_setattr_copy(inode, ia);
+	if (!(ia->valid & ATTR_CTIME) && ia->valid)
 		inode_touch(inode, false, false, true);
 	return 0;
 }
