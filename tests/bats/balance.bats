@@ -51,16 +51,10 @@ wait_socket() {
 	return 1
 }
 
-# The physmem file's allocated KiB of the umlite process of UMID (the guest RAM the host backs).
-physmem_kb() {
-	local pid fd
-	pid=$(cat "$UDIR/$1/pid" 2>/dev/null) || return 1
-	for fd in /proc/"$pid"/fd/*; do
-		case $(readlink "$fd" 2>/dev/null) in
-		*memfd:umlite-physmem*) echo $(($(stat -L -c %b "$fd") / 2)); return 0 ;;
-		esac
-	done
-	echo 0
+# umid_physmem_kb UMID: physmem_kb of the instance's umlite process, 0 when it is gone.
+umid_physmem_kb() {
+	local pid
+	pid=$(cat "$UDIR/$1/pid" 2>/dev/null) && physmem_kb "$pid" 2>/dev/null || echo 0
 }
 
 @test "memstat reports the memory figures and the sampled active fraction" {
@@ -129,7 +123,7 @@ physmem_kb() {
 		# read could be from before a shrink and the next from after the grow it paid for.
 		kill -STOP "$bal"
 		for ((u = 0; u < n; u++)); do
-			sum=$((sum + $(physmem_kb "vm$u" || echo 0)))
+			sum=$((sum + $(umid_physmem_kb "vm$u")))
 			m=$(stat_of "vm$u" mem_kb)
 			mem=$((mem + ${m:-0}))
 		done

@@ -67,3 +67,20 @@ busybox_path() {
 	fi
 	echo "$d"
 }
+
+# physmem_kb PID: KiB of the physmem file (the guest RAM the host backs) of umlite process
+# PID; fails with a message when PID has none (gone, or not umlite).
+physmem_kb() {
+	local fd blocks
+	for fd in /proc/"$1"/fd/*; do
+		case $(readlink "$fd" 2>/dev/null) in
+		*memfd:umlite-physmem*)
+			blocks=$(stat -L -c %b "$fd" 2>/dev/null) || continue # closed meanwhile
+			echo $((blocks / 2))
+			return
+			;;
+		esac
+	done
+	echo "no physmem file in /proc/$1/fd" >&2
+	return 1
+}

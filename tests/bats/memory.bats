@@ -73,21 +73,6 @@ wait_for() {
 	return 1
 }
 
-# KiB of the physmem file the host backs.
-physmem_kb() {
-	local fd
-	for fd in /proc/"$1"/fd/*; do
-		case $(readlink "$fd") in
-		*memfd:umlite-physmem*)
-			echo $(($(stat -L -c %b "$fd") / 2))
-			return
-			;;
-		esac
-	done
-	echo "no physmem file in /proc/$1/fd" >&2
-	return 1
-}
-
 rss_kb() { awk '/^(RssShmem|RssAnon):/ { s += $2 } END { print s }' "/proc/$1/status"; }
 
 # wait_below PID PHYS RSS SECONDS: until the physmem file is under PHYS KiB and umlite's

@@ -9,28 +9,7 @@
 # shellcheck disable=SC2016 # the scripts are expanded by the guest's shell
 bats_require_minimum_version 1.5.0
 load helpers.bash
-
-setup_file() {
-	export TESTS_CPIO=$BATS_FILE_TMPDIR/reclaim.cpio
-	[ ! -x "$ROOT/build/tests/guest/swap_test" ] ||
-		"$ROOT/scripts/mkinitramfs.sh" tests "$TESTS_CPIO" "$ROOT/build/tests/guest/swap_test"
-}
-
-setup() {
-	[ -f "$TESTS_CPIO" ] || skip "build/tests/guest/swap_test not built (make test builds it)"
-	grep -q '^#define CONFIG_SWAP 1' "$ROOT/build/autoconf.h" ||
-		skip "umlite was built without CONFIG_SWAP"
-	cd "$BATS_TEST_TMPDIR" || return 1
-	truncate -s 256M swap.img
-	UPID=
-}
-
-teardown() {
-	if [ -n "$UPID" ]; then
-		kill "$UPID" 2>/dev/null || true
-		wait "$UPID" 2>/dev/null || true
-	fi
-}
+load swap_helpers.bash
 
 # ext4_image MIB: fs.img, an ext4 image holding /data (MIB of swap_test's pattern, seed 7).
 ext4_image() {
@@ -38,28 +17,6 @@ ext4_image() {
 	mkdir -p tree
 	"$ROOT/build/tests/guest/swap_test" pattern-file tree/data "$1" 7
 	mke2fs -q -F -t ext4 -d tree fs.img 128M
-}
-
-# swap_boot MEM SCRIPT [OPTION...]: the test initramfs with swap.img as /dev/ubdb.
-swap_boot() {
-	local mem=$1 script=$2
-	shift 2
-	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem="$mem" initrd="$TESTS_CPIO" "${MODE_ARGS[@]}" \
-		ubdb=swap.img "$@" init=/bin/sh -- -c "$script"
-}
-
-# KiB of the physmem file the host backs for umlite process $1.
-physmem_kb() {
-	local fd
-	for fd in /proc/"$1"/fd/*; do
-		case $(readlink "$fd") in
-		*memfd:umlite-physmem*)
-			echo $(($(stat -L -c %b "$fd") / 2))
-			return
-			;;
-		esac
-	done
-	echo 0
 }
 
 # boot_sampled MEM SCRIPT [OPTION...]: boot the test initramfs (swap.img as /dev/ubdb) in
@@ -73,7 +30,7 @@ boot_sampled() {
 	PEAK=0
 	for ((i = 0; i < BOOT_TIMEOUT * 20; i++)); do
 		kill -0 "$UPID" 2>/dev/null || break
-		m=$(physmem_kb "$UPID")
+		m=$(physmem_kb "$UPID" 2>/dev/null) || m=0
 		[ "$m" -le "$PEAK" ] || PEAK=$m
 		sleep 0.05
 	done
