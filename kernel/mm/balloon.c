@@ -40,25 +40,28 @@ static unsigned order_for(unsigned long n)
 	return order;
 }
 
-/* Frames inflation may still take now (keep: frames to leave on top of the kernel's). */
-static unsigned long takeable(unsigned long keep)
+/* Frames free beyond the kernel's own reserve. */
+static unsigned long takeable(void)
 {
-	unsigned long free = page_nr_free();
+	unsigned long free = page_nr_free(), keep = page_nr_reserved();
 
-	keep += page_nr_reserved();
 	return free > keep ? free - keep : 0;
 }
 
-/* Set aside up to want frames (free beyond the kernel's reserve), largest blocks first. */
-static void hold_back(struct list_head *held, unsigned long want)
+/*
+ * Allocate up to want frames (no more than takeable()) onto list, largest blocks first,
+ * punching each out of the physmem file when discard; returns how many were taken.
+ */
+static unsigned long take_blocks(struct list_head *list, unsigned long want, bool discard)
 {
+	unsigned long taken = 0;
 	unsigned order = MAX_ORDER - 1;
 
-	want = min(want, takeable(0));
-	while (want) {
+	want = min(want, takeable());
+	while (taken < want) {
 		struct page *pg;
 
-		order = min(order, order_for(want));
+		order = min(order, order_for(want - taken));
 		pg = page_alloc(order, GFP_KERNEL);
 		if (!pg) {
 			if (!order)
@@ -66,9 +69,12 @@ static void hold_back(struct list_head *held, unsigned long want)
 			order--;
 			continue;
 		}
-		list_add(&pg->lru, held);
-		want -= 1UL << order;
+		if (discard)
+			page_discard(pg); /* a failed punch leaves the host backing it: still taken */
+		list_add(&pg->lru, list);
+		taken += 1UL << order;
 	}
+	return taken;
 }
 
 static void release_held(struct list_head *held)
@@ -83,30 +89,11 @@ static void release_held(struct list_head *held)
 
 unsigned long balloon_inflate(unsigned long frames)
 {
-	unsigned long taken = 0;
-	unsigned order = MAX_ORDER - 1;
+	unsigned long taken;
 	LIST_HEAD(held);
 
-	hold_back(&held, BALLOON_RESERVE);
-
-	while (taken < frames) {
-		unsigned long room = min(frames - taken, takeable(0));
-		struct page *pg;
-
-		if (!room)
-			break;
-		order = min(order, order_for(room));
-		pg = page_alloc(order, GFP_KERNEL);
-		if (!pg) {
-			if (!order)
-				break;
-			order--;
-			continue;
-		}
-		page_discard(pg); /* a failed punch leaves the host backing it: still taken */
-		list_add(&pg->lru, &balloon_blocks);
-		taken += 1UL << order;
-	}
+	take_blocks(&held, BALLOON_RESERVE, false); /* the guest keeps its largest free blocks */
+	taken = take_blocks(&balloon_blocks, frames, true);
 	release_held(&held);
 	balloon_frames += taken;
 	page_set_offline(balloon_frames);
