@@ -53,16 +53,15 @@ void ktimer_cancel(struct ktimer *t)
 
 s64 ktimer_run(void)
 {
-	u64 now = ktime_now();
-
+	/* Called after every trap: with no timer armed, not even the clock is read. */
 	while (!list_empty(&timers)) {
 		struct ktimer *t = list_first_entry(&timers, struct ktimer, link);
+		u64 now = ktime_now();
 
 		if (t->expires > now)
 			return (s64)(t->expires - now);
 		ktimer_cancel(t);
 		t->fn(t);
-		now = ktime_now();
 	}
 	return -1;
 }
