@@ -98,8 +98,10 @@ ul_gdb() {
 	sleep 0.3
 	run timeout -k 5 60 gdb -nx -q -batch -iex "add-auto-load-safe-path $ROOT" \
 		-ex ul-ps -ex 'ul-bt 1' -ex detach -p "$UL_PID"
+	echo "$output"
 	assert_contains "$output" "swapper"
-	echo "$output" | grep -E '^ +1 +1 +0 +[RS] +sh '
+	# init may be running, asleep, or in an uninterruptible wait (a stub reply) when gdb stops it
+	echo "$output" | grep -E '^ +1 +1 +0 +[RSD] +sh '
 	assert_not_contains "$output" "rror"
 	wait "$UL_PID"
 	status=$?
