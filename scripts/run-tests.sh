@@ -30,6 +30,8 @@ skipped=0
 failed_names=()
 log=$B/test-logs
 mkdir -p "$log"
+details=$log/failure-details.txt # what each failing test printed, shown again at the end
+: >"$details"
 
 # Count TAP results read on stdin; echo them with a prefix; failures remembered by name.
 count_tap() {
@@ -81,11 +83,36 @@ run_binary_suite() { # NAME LOGFILE COMMAND...
 	"$@" >"$logf" 2>&1
 	rc=$?
 	count_tap "$name" < <(grep -E '^(ok|not ok) ' "$logf")
+	failure_details "$name" "$logf" >>"$details"
 	if ! grep -qE '^(ok|not ok) ' "$logf"; then
 		suite_broken "$name" "printed no result (exit $rc); see $logf"
 	elif [ $rc -ne 0 ] && ! grep -q '^not ok ' "$logf"; then
 		suite_broken "$name" "exited $rc without a failing result; see $logf"
 	fi
+}
+
+# What a suite printed around each failing result: the lines since the previous result
+# (kselftest reports before its "not ok") and up to the next one (Bats reports after),
+# at most 30 before and 60 after, so that a CI log, whose middle is cut, still ends with the reason.
+failure_details() { # NAME LOGFILE
+	awk -v suite="$1" -v logf="$2" '
+		function flush_before(  i) {
+			for (i = (nb > 30 ? nb - 30 : 0); i < nb; i++) print "  " before[i]
+		}
+		/^(ok|not ok) / {
+			if (after) print "  (see " logf ")"
+			after = 0
+			if ($0 ~ /^not ok /) {
+				print "--- " suite ": " $0
+				flush_before()
+				after = 1; na = 0
+			}
+			nb = 0
+			next
+		}
+		after && na++ < 60 { print "  " $0 }
+		{ before[nb++] = $0 }
+		END { if (after) print "  (see " logf ")" }' "$2"
 }
 
 # A guest run's log: the kernel must not have reported a bug of its own.
@@ -180,6 +207,11 @@ if wanted bats && ls tests/bats/*.bats >/dev/null 2>&1; then
 fi
 
 echo
+if [ -s "$details" ]; then
+	echo "what the failing tests printed:"
+	cat "$details"
+	echo
+fi
 if [ ${#failed_names[@]} -gt 0 ]; then
 	echo "failures:"
 	printf '  %s\n' "${failed_names[@]}"
