@@ -33,6 +33,7 @@
 #include "sched.h"
 #include "sig.h"
 #include "slab.h"
+#include "swap.h"
 #include "syscall.h"
 #include "task.h"
 #include "uaccess.h"
@@ -495,7 +496,7 @@ long task_clone(u64 flags, uaddr_t newsp, uaddr_t parent_tid, uaddr_t child_tid,
 	 * pages, none from the kernel's reserve. A thread needs no new guest page, so without
 	 * this a guest whose memory is full could make threads until the kernel had nothing.
 	 */
-	if (page_nr_free() <= page_nr_reserved())
+	if (!vmscan_room_for_kernel())
 		return -ENOMEM;
 	c = task_alloc(task_user_loop, NULL);
 	if (!c)

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Python's own regression tests on a Debian 12 image, natively in a chroot of the image's
-# tree (the reference) and inside an instance in each mode, module by module.
+# tree (the reference) and inside an instance in each mode, module by module; with
+# "runsc" among the modes, also under gVisor (Debian's runsc package: `runsc --rootless
+# --network=none do -root TREE`, the same tree read-only under a tmpfs overlay), the
+# other system the issue compares with.
 #
-#   scripts/python-tests.sh [-m "skas tt"] [MODULE...]
+#   scripts/python-tests.sh [-m "skas tt runsc"] [MODULE...]     (default modes: skas tt)
 #
 # Default modules: test_os test_signal test_subprocess test_threading test_select test_mmap
 # test_tempfile test_shutil. The image is build/debian-pytest.ext4 (PYTEST_IMAGE=PATH
@@ -63,13 +66,20 @@ guest() {
 	rm -f "$cow"
 }
 
+# gvisor MODULE LOG: the module under gVisor's runsc, over the same tree.
+gvisor() {
+	command -v runsc >/dev/null || { echo "runsc is not installed (apt-get install runsc)" >"$2"; return; }
+	timeout -k 5 1800 runsc --rootless --network=none do -root "$tree" -cwd / \
+		"${env[@]}" python3 -m test -v "$1" >"$2" 2>&1 </dev/null
+}
+
 report() { # RUN MODULE LOG
 	local verdict
 	verdict=$(grep -o 'Tests result: [A-Z ,]*' "$3" | tail -1)
 	printf '%-16s %-8s ok %4d  skipped %3d  failed %3d  %s\n' "$2" "$1" \
 		"$(grep -c '\.\.\. ok' "$3")" "$(grep -c '\.\.\. skipped' "$3")" \
 		"$(grep -cE '\.\.\. (FAIL|ERROR)' "$3")" "${verdict:-no verdict (see $3)}"
-	[ "$1" = native ] || [ "$verdict" = "Tests result: SUCCESS" ]
+	[ "$1" = native ] || [ "$1" = runsc ] || [ "$verdict" = "Tests result: SUCCESS" ]
 }
 
 status=0
@@ -77,6 +87,11 @@ for m in "${modules[@]}"; do
 	native "$m" "$out/native-$m.log"
 	report native "$m" "$out/native-$m.log"
 	for mode in $modes; do
+		if [ "$mode" = runsc ]; then
+			gvisor "$m" "$out/runsc-$m.log"
+			report runsc "$m" "$out/runsc-$m.log"
+			continue
+		fi
 		guest "$mode" "$m" "$out/$mode-$m.log"
 		report "$mode" "$m" "$out/$mode-$m.log" || status=1
 	done

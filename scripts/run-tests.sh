@@ -30,6 +30,7 @@ skipped=0
 failed_names=()
 log=$B/test-logs
 mkdir -p "$log"
+: >"$log/times.txt" # seconds each suite took, for whoever keeps the suite under 20 min
 details=$log/failure-details.txt # what each failing test printed, shown again at the end
 : >"$details"
 
@@ -77,11 +78,12 @@ mode_skipped() { # NAME MODE-WORDS...
 }
 
 run_binary_suite() { # NAME LOGFILE COMMAND...
-	local name=$1 logf=$2 rc
+	local name=$1 logf=$2 rc t0=$SECONDS
 	shift 2
 	echo "# $name"
 	"$@" >"$logf" 2>&1
 	rc=$?
+	echo "# $name: $((SECONDS - t0)) s" >>"$log/times.txt"
 	count_tap "$name" < <(grep -E '^(ok|not ok) ' "$logf")
 	failure_details "$name" "$logf" >>"$details"
 	if ! grep -qE '^(ok|not ok) ' "$logf"; then

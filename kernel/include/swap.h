@@ -189,6 +189,13 @@ unsigned long vmscan_reclaim(unsigned long want);
  * Returns true when the faulting access should simply be retried.
  */
 bool vmscan_fault_oom(void);
+/*
+ * Before a system call takes kernel memory for a guest (a VMA, a task), at its start (a
+ * safe point): true when free memory is above the kernel's reserve, after reclaiming
+ * when it was not. Such requests never eat into the reserve, and without this they
+ * failed with ENOMEM while reclaimable pages were still there.
+ */
+bool vmscan_room_for_kernel(void);
 /* drop_caches: write back and drop every ext4 page-cache page nothing maps. */
 void vmscan_drop_page_cache(void);
 /* Swap every page of area type back in (swapoff): 0 or -ENOMEM. */

@@ -367,6 +367,8 @@ long sys_mmap(const struct sc_args *a)
 		return -EINVAL;
 	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
+	if (!vmscan_room_for_kernel()) /* the VMA (mm_map_region only checks) */
+		return -ENOMEM;
 	if (type != MAP_PRIVATE)
 		vmflags |= VM_SHARED;
 	if (flags & MAP_GROWSDOWN)

@@ -248,5 +248,7 @@ long sys_mremap(const struct sc_args *a)
 		return -EINVAL;
 	if (addr + old_len < addr || addr + old_len > UM_TASK_SIZE)
 		return -EFAULT;
+	if (!vmscan_room_for_kernel()) /* a moved or split VMA */
+		return -ENOMEM;
 	return do_mremap(current->mm, addr, old_len, new_len, flags, new_addr);
 }

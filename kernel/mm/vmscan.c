@@ -38,7 +38,7 @@
 #include "swap.h"
 #include "task.h"
 
-#define LOW_MIN_FRAMES 256UL  /* the low watermark is 1/64 of memory, at least 1 MiB */
+#define LOW_MIN_FRAMES 256UL  /* the low watermark: the reserve + 1/64 of memory, >= 1 MiB */
 #define FAULT_RECLAIM 256UL   /* frames a failed fault asks reclaim for */
 #define OOM_WAIT_TRIES 10000  /* retries while a victim dies before the faulting task goes */
 
@@ -258,6 +258,14 @@ unsigned long vmscan_reclaim(unsigned long want)
 	return freed;
 }
 
+bool vmscan_room_for_kernel(void)
+{
+	if (page_nr_free() > page_nr_reserved())
+		return true;
+	vmscan_reclaim(FAULT_RECLAIM);
+	return page_nr_free() > page_nr_reserved();
+}
+
 void vmscan_drop_page_cache(void)
 {
 	ext4_cache_reclaim(~0ULL);
@@ -266,7 +274,8 @@ void vmscan_drop_page_cache(void)
 void vmscan_balance(void)
 {
 	unsigned long total = page_nr_total(), free = page_nr_free();
-	unsigned long low = max(total / 64, LOW_MIN_FRAMES);
+	/* Above the reserve, which guest requests never take: free at the reserve is empty. */
+	unsigned long low = page_nr_reserved() + max(total / 64, LOW_MIN_FRAMES);
 
 	if (free >= low)
 		return;

@@ -5,7 +5,8 @@
 # physmem file under mem=; a shared writable mapping larger than memory is written back
 # to the disk; a tmpfs file larger than memory goes to swap and comes back byte for byte,
 # rm frees its swap slots and swapoff brings it back; the balloon takes memory held by
-# mapped page cache and by tmpfs (which it could not before).
+# mapped page cache and by tmpfs (which it could not before); a guest ballooned to a
+# twentieth of its boot size still forks, maps and writes tmpfs, its memory on swap.
 # shellcheck disable=SC2016 # the scripts are expanded by the guest's shell
 bats_require_minimum_version 1.5.0
 load helpers.bash
@@ -135,4 +136,39 @@ boot_sampled() {
 	[ "$(grep -c "SWAPTEST OK" out)" -eq 2 ]
 	grep -q "oom_kill 0" out
 	run ! grep -q "Out of memory" out
+}
+
+@test "a guest ballooned far below its boot mem= still forks, maps and fills tmpfs, its memory on swap" {
+	grep -q '^#define CONFIG_MCONSOLE 1' "$ROOT/build/autoconf.h" || skip "no CONFIG_MCONSOLE"
+	command -v uml_mconsole >/dev/null || skip "no uml_mconsole"
+	export HOME=$BATS_TEST_TMPDIR/home
+	mkdir -p "$HOME"
+	mkfifo ctl
+	exec 4<>ctl
+	# Booted with 512M, the kernel keeps 4 MiB free for itself that guest requests never
+	# take; at 25M, a process holding 40 MiB leaves the rest at that reserve unless the
+	# kernel reclaims before it, and fork, mmap and tmpfs writes failed (ENOMEM, ENOSPC).
+	swap_boot 512M 'mkswap /dev/ubdb >/dev/null; swapon /dev/ubdb; echo LOADED; read x
+		mkfifo /tmp/go; /tests/swap_test hold 40 </tmp/go >/tmp/hold & HPID=$!
+		exec 3>/tmp/go; while ! grep -q HOLDING /tmp/hold; do sleep 0.05; done
+		sh -c "echo FORKED"
+		/tests/swap_test pattern-file /tmp/x 8 3 && /tests/swap_test map-read /tmp/x 3
+		echo >&3; wait $HPID; cat /tmp/hold; grep -E "^oom_kill " /proc/vmstat' \
+		umid=rsv <ctl >out 2>&1 &
+	UPID=$!
+	for ((i = 0; i < 600; i++)); do
+		grep -q LOADED out && break
+		sleep 0.05
+	done
+	grep -q LOADED out
+	run timeout 10 uml_mconsole rsv config mem=-480M
+	assert_contains "$output" "OK"
+	echo >&4
+	wait "$UPID"
+	UPID=
+	cat out >&2
+	grep -q FORKED out
+	[ "$(grep -c "SWAPTEST OK" out)" -eq 2 ]
+	grep -q "oom_kill 0" out
+	run ! grep -qE "Out of memory|No space left|Cannot allocate" out
 }

@@ -86,7 +86,8 @@ static int frame_obtain(struct inode *inode, u64 index, phys_t *out)
 	if (!*slot) {
 		if (sbi->max_pages && sbi->used_pages >= sbi->max_pages)
 			return -ENOSPC;
-		f = frame_alloc(GFP_ZERO | GFP_USER);
+		/* (swapping anonymous pages out when memory is down to the reserve) */
+		f = vmscan_alloc_user_frame(GFP_ZERO | GFP_USER);
 		if (!f)
 			return -ENOMEM;
 		*slot = f;
