@@ -200,7 +200,7 @@ if wanted bats && ls tests/bats/*.bats >/dev/null 2>&1; then
 			echo "== bats, ${words[*]}: ${files[*]}"
 			mode_skipped "bats/$mode" "${words[@]}" && continue
 			UMLITE=$(realpath "$UMLITE") UMLITE_MODE=${mode//+/ } run_binary_suite "bats/$mode" \
-				"$log/bats-$mode.log" timeout 1200 bats --tap "${files[@]}"
+				"$log/bats-$mode.log" timeout 1200 bats --tap --timing "${files[@]}"
 		done
 	else
 		echo "== bats"
