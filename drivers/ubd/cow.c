@@ -359,13 +359,20 @@ int cow_bitmap_load(const struct cow_info *ci, struct cow_bitmap *bm, const stru
 	return 0;
 }
 
-static int read_zero_filled(const struct cow_io *io, enum cow_file f, void *buf, size_t len,
-			    uint64_t off)
+/*
+ * Past the end of the COW file (sparse, never written there) and of the backing file's
+ * last partial sector, zeros; a backing file ending before the size its header records
+ * was cut short under us: -EIO.
+ */
+static int read_zero_filled(const struct cow_info *ci, const struct cow_io *io, enum cow_file f,
+			    void *buf, size_t len, uint64_t off)
 {
 	long n = io->pread(io->ctx, f, buf, len, off);
 
 	if (n < 0)
 		return (int)n;
+	if (f == COW_BACKING && (size_t)n < len && off + (uint64_t)n < ci->size)
+		return -EIO;
 	if ((size_t)n < len)
 		memset((char *)buf + n, 0, len - (size_t)n);
 	return 0;
@@ -386,9 +393,9 @@ int cow_read(const struct cow_info *ci, const struct cow_bitmap *bm, const struc
 		if (bm->chunks[idx])
 			run = cow_bit_run(bm->chunks[idx], in, run, &set);
 		if (set)
-			r = read_zero_filled(io, COW_FILE, p, run * ss, ci->data_offset + sec * ss);
+			r = read_zero_filled(ci, io, COW_FILE, p, run * ss, ci->data_offset + sec * ss);
 		else
-			r = read_zero_filled(io, COW_BACKING, p, run * ss, sec * ss);
+			r = read_zero_filled(ci, io, COW_BACKING, p, run * ss, sec * ss);
 		if (r < 0)
 			return r;
 		p += run * ss;

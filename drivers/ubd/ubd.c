@@ -328,7 +328,9 @@ static int ubd_read(struct block_device *b, u64 off, void *buf, size_t len)
 	n = ubd_host_pread(dev->fd, buf, len, off);
 	if (n < 0)
 		return -EIO;
-	if ((size_t)n < len) /* the host file shrank under us: zeros, as past EOF */
+	if ((size_t)n < len && off + (u64)n < b->size) /* the host file shrank under us */
+		return -EIO;
+	if ((size_t)n < len)
 		memset((char *)buf + n, 0, len - (size_t)n);
 	return 0;
 }
@@ -350,6 +352,13 @@ static phys_t ubd_map_shared(struct block_device *b, u64 off)
 
 	if (!dev->window)
 		return 0;
+	if (window_is_cut(dev->window)) {
+		pr_err("%s: backing file %s is shorter than when the instance started: "
+		       "no longer shared, and reads of its missing part fail\n", b->name,
+		       dev->is_cow ? dev->cow.backing : dev->path);
+		dev->window = 0;
+		return 0;
+	}
 	if (dev->is_cow && !ubd_cow_page_in_backing(dev, off))
 		return 0;
 	return dev->window + off;

@@ -173,6 +173,11 @@ unsigned long page_release_aged(void);
 phys_t window_register(int host_fd, u64 size);
 /* Close registration (the first address space is being made). */
 void window_seal(void);
+/*
+ * Has window w's file been found shorter than at registration (the host truncated it
+ * under us; os_window_fault)? Its owner then stops sharing from it.
+ */
+bool window_is_cut(phys_t w);
 /* Page-cache pages currently shared from windows (kept by the filesystems). */
 extern u64 window_nr_shared;
 

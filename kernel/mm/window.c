@@ -41,6 +41,11 @@ phys_t window_register(int host_fd, u64 size)
 	return PHYS_WINDOW_BASE + ((u64)nr_windows++ << PHYS_WINDOW_SHIFT);
 }
 
+bool window_is_cut(phys_t w)
+{
+	return os_window_cut((int)((w - PHYS_WINDOW_BASE) >> PHYS_WINDOW_SHIFT));
+}
+
 void window_seal(void)
 {
 	sealed = true;

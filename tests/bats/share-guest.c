@@ -9,11 +9,17 @@
  *                                  truncate inside page 4; check what every view shows
  *   share-guest FILE old           the file still has the backing file's bytes
  *   share-guest FILE new           the file has the bytes `write` left (after a reboot)
+ *   share-guest FILE cut           map FILE shared and read it, print "mapped", wait for a
+ *                                  line on stdin (the host cuts the backing file short
+ *                                  meanwhile), touch every page again: prints how many
+ *                                  gave SIGBUS (as a disk's read error does on Linux)
  *
  * The file holds NPAGES pages; byte i of page p is 'a' + (p + i) % 26. Prints "ok: ..."
  * lines and exits 0, or prints "FAIL: ..." and exits 1.
  */
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +179,38 @@ static void hold(int fd, int secs)
 	sleep((unsigned)secs);
 }
 
+static sigjmp_buf bus_jump;
+
+static void on_bus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_jump, 1);
+}
+
+static void cut(int fd)
+{
+	const volatile char *s = map(fd, PROT_READ, MAP_SHARED);
+	volatile int bus = 0;
+	char line[16];
+
+	for (int i = 0; i < NPAGES; i++)
+		if (!is_old((const char *)s + i * PG, i))
+			fail("cut: the old bytes");
+	printf("mapped\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		fail("cut: stdin");
+	signal(SIGBUS, on_bus);
+	for (volatile int i = 0; i < NPAGES; i++) {
+		if (sigsetjmp(bus_jump, 1)) {
+			bus++;
+			continue;
+		}
+		(void)s[i * PG];
+	}
+	printf("ok: %d of %d pages gave SIGBUS\n", bus, NPAGES);
+}
+
 int main(int argc, char **argv)
 {
 	int fd;
@@ -191,6 +229,8 @@ int main(int argc, char **argv)
 		check_old(fd);
 	else if (!strcmp(argv[2], "new"))
 		check_new(fd);
+	else if (!strcmp(argv[2], "cut"))
+		cut(fd);
 	else
 		fail("usage");
 	return 0;

@@ -121,3 +121,41 @@ maps_backing() {
 	assert_equal "$SUM" "$(md5sum <"$BACKING")"
 	[ "$(maps_backing "${pids[0]}")" -ge 1 ]
 }
+
+@test "a backing file the host cuts short under a running instance gives EIO and SIGBUS, not a crash" {
+	command -v mke2fs >/dev/null || skip "no mke2fs"
+	mkdir tree
+	cp "$BATS_FILE_TMPDIR/f" tree/f
+	head -c 4M /dev/urandom >tree/data
+	mke2fs -q -F -b 4096 -t ext4 -d tree cut.img 32M
+	"$ROOT/scripts/mkinitramfs.sh" tests guest.cpio "$BATS_FILE_TMPDIR/share-guest" >/dev/null
+	mkfifo ctl
+	exec 4<>ctl
+	# The guest maps /f and waits; the host truncates the backing file to nothing, then
+	# the guest touches its mapping and reads the disk again past the page cache.
+	timeout -k 5 "$BOOT_TIMEOUT" "$UMLITE" mem=128M "${MODE_ARGS[@]}" initrd=guest.cpio \
+		ubdb=cut.cow,cut.img init=/bin/sh -- -c 'mount -t ext4 /dev/ubdb /mnt
+		cat /mnt/data >/dev/null && grep nr_ubd_shared /proc/vmstat
+		/tests/share-guest /mnt/f cut; echo 3 >/proc/sys/vm/drop_caches
+		cat /mnt/data >/dev/null; echo "cat: $?"; echo alive; exit 7' <ctl >out 2>&1 &
+	pids+=($!)
+	for _ in $(seq 600); do
+		grep -q mapped out && break
+		sleep 0.05
+	done
+	grep -q mapped out
+	truncate -s 0 cut.img
+	echo >&4
+	local st=0
+	wait "${pids[0]}" || st=$?
+	cat out >&2
+	[ "$st" -eq 7 ]
+	run ! grep -q "nr_ubd_shared 0$" out # the file was shared from the host
+	grep -q "pages gave SIGBUS" out
+	run ! grep -q "^ok: 0 of" out
+	grep -q "Input/output error" out
+	grep -q "cat: 1" out
+	grep -q "backing file .*cut.img is shorter than when the instance started" out
+	grep -q alive out
+	run ! grep -q "Kernel panic" out
+}

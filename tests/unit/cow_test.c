@@ -592,16 +592,31 @@ TEST(random_workload_matches_a_flat_model)
 	dev_free(d);
 }
 
-TEST(reads_past_the_end_of_a_host_file_are_zeros)
+TEST(a_backing_file_cut_short_on_the_host_is_a_read_error_not_zeros)
 {
 	struct dev *d = dev_new(16 * 512);
 	uint8_t r[4 * 512];
 
-	d->backing->size = 13 * 512 + 100; /* the backing file shrank on the host */
+	d->backing->size = 13 * 512 + 100; /* the host truncated it under the instance */
+	EXPECT_EQ(-EIO, cow_read(&d->ci, &d->bm, &d->io, 12, 4, r));
+	ASSERT_EQ(0, cow_read(&d->ci, &d->bm, &d->io, 8, 4, r)); /* what is still there */
+	EXPECT_EQ(pattern(8 * 512), r[0]);
+	EXPECT_EQ(pattern(12 * 512 - 1), r[4 * 512 - 1]);
+	dev_free(d);
+}
+
+TEST(a_backing_file_ending_inside_its_last_sector_reads_zeros_after_its_end)
+{
+	struct dev *d = dev_new(16 * 512);
+	uint8_t r[4 * 512];
+
+	/* a header recording an odd size, and a file of exactly that size */
+	ASSERT_EQ(0, cow_init_v3(&d->ci, "/img/backing", 1234, 15 * 512 + 100, 512, 4096));
+	d->backing->size = 15 * 512 + 100;
 	ASSERT_EQ(0, cow_read(&d->ci, &d->bm, &d->io, 12, 4, r));
 	EXPECT_EQ(pattern(12 * 512), r[0]);
-	EXPECT_EQ(pattern(13 * 512 + 99), r[512 + 99]);
-	EXPECT_EQ(0, r[512 + 100]);
+	EXPECT_EQ(pattern(15 * 512 + 99), r[3 * 512 + 99]);
+	EXPECT_EQ(0, r[3 * 512 + 100]);
 	EXPECT_EQ(0, r[4 * 512 - 1]);
 	dev_free(d);
 }

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -65,6 +67,9 @@ int os_map_shared(int fd, uint64_t off, uint64_t len, void **addr)
 
 static int window_fds[WINDOW_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1,
 				      -1, -1, -1, -1, -1, -1, -1, -1 };
+static char *window_addr[WINDOW_MAX];
+static uint64_t window_len[WINDOW_MAX];
+static volatile sig_atomic_t window_cut[WINDOW_MAX];
 
 int os_window_register(int id, int fd, uint64_t len, void **addr)
 {
@@ -88,6 +93,8 @@ int os_window_register(int id, int fd, uint64_t len, void **addr)
 		return err;
 	}
 	window_fds[id] = dup;
+	window_addr[id] = p;
+	window_len[id] = len;
 	*addr = p;
 	return 0;
 }
@@ -95,6 +102,40 @@ int os_window_register(int id, int fd, uint64_t len, void **addr)
 int os_window_fd(int id)
 {
 	return id >= 0 && id < WINDOW_MAX ? window_fds[id] : -1;
+}
+
+/*
+ * Signal-handler context: only mmap and write. The host reports a read of a shared file
+ * mapping past the file's end as SIGBUS; nothing else in a window can fault (the mapping
+ * is read-only and the kernel only reads it).
+ */
+int os_window_fault(void *addr)
+{
+	static const char msg[] = "um-lite: a disk's backing file shrank under the running "
+				  "instance (ubd_share): its missing pages read as zeros, and "
+				  "further reads of them fail with EIO\n";
+	uintptr_t a = (uintptr_t)addr, page = a & ~(uintptr_t)4095;
+
+	for (int id = 0; id < WINDOW_MAX; id++) {
+		uintptr_t base = (uintptr_t)window_addr[id];
+
+		if (!base || a < base || a - base >= window_len[id])
+			continue;
+		if (mmap((void *)page, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			 -1, 0) == MAP_FAILED)
+			return -1;
+		if (!window_cut[id] && write(2, msg, sizeof(msg) - 1) < 0) {
+			/* nothing better to do in a signal handler */
+		}
+		window_cut[id] = 1;
+		return id;
+	}
+	return -1;
+}
+
+int os_window_cut(int id)
+{
+	return id >= 0 && id < WINDOW_MAX && window_cut[id];
 }
 
 int os_punch_hole(int fd, uint64_t off, uint64_t len)

@@ -10,7 +10,8 @@
  * SIGALRM (tick), SIGIO, SIGINT, SIGTERM, SIGHUP and SIGWINCH are installed without SA_RESTART:
  * a kernel blocked in waitpid() for a guest thread returns with EINTR and looks at them.
  * Synchronous signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE) in the kernel process are kernel
- * bugs and go to kernel_crash() (the panic path, kernel/panic.c). SIGPIPE is ignored and
+ * bugs and go to kernel_crash() (the panic path, kernel/panic.c), except a SIGBUS in a
+ * window whose file the host truncated (os_window_fault). SIGPIPE is ignored and
  * SIGCHLD blocked.
  */
 #include <errno.h>
@@ -71,6 +72,8 @@ static void crash_handler(int sig, siginfo_t *si, void *ctx)
 	static volatile sig_atomic_t nesting;
 	ucontext_t *uc = ctx;
 
+	if (sig == SIGBUS && os_window_fault(si->si_addr) >= 0)
+		return; /* a shared backing file cut short by the host: not a kernel bug */
 	os_fault_guard_jump();
 	if (++nesting > 2)
 		_exit(UMLITE_EXIT_PANIC);

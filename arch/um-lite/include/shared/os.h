@@ -66,6 +66,15 @@ long os_page_size(void);
 int os_window_register(int id, int fd, uint64_t len, void **addr);
 /* The window descriptor of id, or -1: for starting stubs. */
 int os_window_fd(int id);
+/*
+ * From the SIGBUS handler: addr lies in a window whose file the host cut short under
+ * the instance. Maps a zero page over addr's page (the access then reads zeros, and the
+ * kernel lives on), notes the window as cut, and returns its id; -1 when addr is in no
+ * window (a real crash).
+ */
+int os_window_fault(void *addr);
+/* Has window id's file been found shorter than it was (os_window_fault)? */
+int os_window_cut(int id);
 
 /*
  * ---- os/gzip.c: gzip'd images (zlib). Returns the decompressed size or -errno: -EINVAL
