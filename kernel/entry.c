@@ -151,6 +151,9 @@ void task_user_loop(void *unused)
 	for (;;) {
 		if (need_resched)
 			schedule();
+		/* (before sig_deliver: a signal frame must hold the abort address) */
+		if (unlikely(t->rseq) && (t->rseq_event || t->sigpending_flag))
+			rseq_resume(t);
 		sig_deliver();
 		vmscan_balance();
 		t->in_syscall = false;

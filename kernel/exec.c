@@ -377,6 +377,7 @@ static void exec_commit(struct exec_binprm *b, struct mm *mm, void *thread,
 	t->altstack_size = 0;
 	t->altstack_flags = SS_DISABLE;
 	t->robust_list_len = 0;
+	rseq_forget(t);
 	t->did_exec = true;
 	t->dumpable = !exec_raised(&t->cred, &b->cred);
 	if (b->secureexec)

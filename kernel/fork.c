@@ -398,6 +398,13 @@ static void clone_identity(struct task *c, u64 flags)
 	} else {
 		c->altstack_flags = SS_DISABLE;
 	}
+	/* A fork keeps the registration (the area is at the same address); a thread has none. */
+	if (!(flags & CLONE_VM) && p->rseq) {
+		c->rseq = p->rseq;
+		c->rseq_len = p->rseq_len;
+		c->rseq_sig = p->rseq_sig;
+		c->rseq_event = true;
+	}
 	c->personality = p->personality;
 	c->nice = p->nice;
 	c->policy = p->policy;

@@ -157,6 +157,8 @@ void schedule(void)
 		next->nvcsw++;
 	if (IS_ENABLED(CONFIG_DEBUG_SCHED))
 		sched_debug_switch(prev, next);
+	if (prev->rseq)
+		prev->rseq_event = true; /* kernel/rseq.c: its critical section is over */
 	current = next;
 	switched_from = prev;
 	prev->switched_out = ktime_now();

@@ -129,6 +129,11 @@ struct task {
 	uaddr_t robust_list;
 	u64 robust_list_len;
 
+	/* ---- rseq(2) (kernel/rseq.c) */
+	uaddr_t rseq;             /* the registered struct rseq, or 0 */
+	u32 rseq_len, rseq_sig;
+	bool rseq_event;          /* switched away since: rseq_resume before running */
+
 	/* ---- accounting */
 	u64 start_time;           /* ktime_now() at creation */
 	u64 utime_ns, stime_ns;
@@ -335,5 +340,13 @@ int cred_caps_exec(struct cred *c, const struct cred *old, const struct file_cap
 long cred_caps_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 /* Initial limits for init. */
 void rlimits_init(struct rlimit *rl);
+
+/*
+ * rseq(2) (kernel/rseq.c). rseq_resume: before t runs its code again after a switch or
+ * takes a signal, leave the critical section it was in and rewrite its CPU fields.
+ * rseq_forget: drop the registration (exec; a new thread starts with none).
+ */
+void rseq_resume(struct task *t);
+void rseq_forget(struct task *t);
 
 #endif
