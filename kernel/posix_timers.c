@@ -76,18 +76,25 @@ static void ptimer_fire(struct ptimer *p)
 		if (!t || t->signal != p->owner)
 			return;
 	}
-	if (p->queued && ptimer_signal_pending(p, t ? t : leader)) {
-		p->overrun++;
-		return;
+	if (p->queued) {
+		if (ptimer_signal_pending(p, t ? t : leader)) {
+			p->overrun++;
+			return;
+		}
+		p->overrun = 0; /* its signal went without being taken (discarded) */
 	}
+	/*
+	 * The overruns counted from here (periods ptimer_expired found missed, and expiries
+	 * while this signal waits) go into its si_overrun when it is taken; overrun_last,
+	 * what timer_getoverrun reports, changes only then (a new signal queued right after
+	 * the last was taken must not reset it).
+	 */
 	memset(&info, 0, sizeof(info));
 	info.si_signo = p->signo;
 	info.si_code = SI_TIMER;
 	info.si_tid = p->id;
 	info.si_overrun = p->overrun;
 	info.si_value.sival_ptr = (void *)(uintptr_t)p->value;
-	p->overrun_last = p->overrun;
-	p->overrun = 0;
 	p->queued = true;
 	if (t)
 		sig_send_task(t, p->signo, &info);

@@ -48,7 +48,7 @@ native() {
 	local d
 	d=$(mktemp -d)
 	mkdir -p "$d/up" "$d/work" "$d/m"
-	unshare -m -p -f --propagation private bash -c '
+	timeout -k 5 1800 unshare -m -p -f --kill-child --propagation private bash -c '
 		mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/up,workdir=$2/work" "$2/m" &&
 		mount -t proc proc "$2/m/proc" && mount -t sysfs sys "$2/m/sys" &&
 		mount --rbind /dev "$2/m/dev" && mount -t tmpfs tmp "$2/m/dev/shm" &&
