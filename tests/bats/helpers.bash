@@ -84,3 +84,14 @@ physmem_kb() {
 	echo "no physmem file in /proc/$1/fd" >&2
 	return 1
 }
+
+# wait_for_output TEXT FILE: wait up to 30 s for TEXT in FILE (a background instance's
+# output); fails when it never came.
+wait_for_output() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		grep -q "$1" "$2" && return 0
+		sleep 0.05
+	done
+	grep -q "$1" "$2"
+}

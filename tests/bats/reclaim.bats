@@ -118,11 +118,7 @@ boot_sampled() {
 		/tests/swap_test map-read /t/a 5; grep -E "^oom_kill " /proc/vmstat' umid=rcl \
 		ubdc=fs.img <ctl >out 2>&1 &
 	UPID=$!
-	for ((i = 0; i < 600; i++)); do
-		grep -q LOADED out && break
-		sleep 0.05
-	done
-	grep -q LOADED out
+	wait_for_output LOADED out
 	# Free memory is a few MiB: the rest is the mapped file's pages and the tmpfs file.
 	run timeout 10 uml_mconsole rcl config mem=-56M
 	echo "$output" >&2
@@ -156,11 +152,7 @@ boot_sampled() {
 		echo >&3; wait $HPID; cat /tmp/hold; grep -E "^oom_kill " /proc/vmstat' \
 		umid=rsv <ctl >out 2>&1 &
 	UPID=$!
-	for ((i = 0; i < 600; i++)); do
-		grep -q LOADED out && break
-		sleep 0.05
-	done
-	grep -q LOADED out
+	wait_for_output LOADED out
 	run timeout 10 uml_mconsole rsv config mem=-480M
 	assert_contains "$output" "OK"
 	echo >&4

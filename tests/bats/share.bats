@@ -139,11 +139,7 @@ maps_backing() {
 		/tests/share-guest /mnt/f cut; echo 3 >/proc/sys/vm/drop_caches
 		cat /mnt/data >/dev/null; echo "cat: $?"; echo alive; exit 7' <ctl >out 2>&1 &
 	pids+=($!)
-	for _ in $(seq 600); do
-		grep -q mapped out && break
-		sleep 0.05
-	done
-	grep -q mapped out
+	wait_for_output mapped out
 	truncate -s 0 cut.img
 	echo >&4
 	local st=0

@@ -224,11 +224,7 @@ exec 3>/tmp/go; while ! grep -q HOLDING /tmp/hold; do sleep 0.05; done'
 		echo >&3; wait $HPID; cat /tmp/hold; grep -E "^pswpout " /proc/vmstat' umid=bal \
 		<ctl >out 2>&1 &
 	UPID=$!
-	for ((i = 0; i < 600; i++)); do
-		grep -q LOADED out && break
-		sleep 0.05
-	done
-	grep -q LOADED out
+	wait_for_output LOADED out
 	run timeout 10 uml_mconsole bal config mem
 	mem0=$(grep -o '[0-9]*M' <<<"$output" | tr -d M)
 	t0=$(date +%s%N)
